@@ -1,0 +1,97 @@
+# sockstat - Linux socket-state inspector.
+#
+#   make            build ./sockstat
+#   make demo       install missing build dependencies, build, run the demo
+#   make check      install missing test dependencies, run every test
+#   make install    PREFIX=/usr/local DESTDIR= (binary and man page)
+
+PROG	= sockstat
+
+PREFIX	?= /usr/local
+BINDIR	?= $(PREFIX)/bin
+MANDIR	?= $(PREFIX)/share/man
+CC	?= cc
+CFLAGS	?= -O2 -g
+PKG_CONFIG ?= pkg-config
+INSTALL	?= install
+
+# Project flags; the user's CPPFLAGS, CFLAGS and LDFLAGS come last.
+WARN	= -Wall -Wextra -Werror
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmnl libcap 2>/dev/null)
+PKG_LIBS   = $(shell $(PKG_CONFIG) --libs libmnl libcap 2>/dev/null || echo -lmnl -lcap)
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP \
+	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+LIBS	= $(PKG_LIBS)
+
+SRCS	= $(wildcard src/*.c)
+OBJS	= $(SRCS:.c=.o)
+LIB_OBJS = $(filter-out src/main.o,$(OBJS))
+
+# One cmocka binary per module: tests/test_X.c links tests/test_X.o with
+# the objects tests/test_X.mk lists in test_X_OBJS (default src/X.o and
+# src/util.o).
+TEST_SRCS = $(wildcard tests/test_*.c)
+TESTS	= $(TEST_SRCS:.c=)
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
+-include $(wildcard tests/test_*.mk)
+
+all: $(PROG)
+
+$(PROG): $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+
+%.o: %.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(TESTS): tests/test_%: tests/test_%.o $$(or $$(test_$$*_OBJS),src/$$*.o src/util.o)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+deps:
+	@sh scripts/deps.sh build
+
+deps-check:
+	@sh scripts/deps.sh check
+
+demo: deps
+	@$(MAKE) --no-print-directory $(PROG)
+	./$(PROG) demo
+
+# Unit tests stop at the first failure and show its log; then the man
+# page lint, then the integration tests against the real binary.
+check: deps-check
+	@$(MAKE) --no-print-directory $(PROG) $(TESTS)
+	@$(MAKE) --no-print-directory unit lint integration
+
+unit: $(TESTS)
+	@for t in $(TESTS); do \
+		if ! ./$$t > $$t.log 2>&1; then \
+			cat $$t.log; echo "FAILED: $$t"; exit 1; \
+		fi; \
+		grep -h 'PASSED\|FAILED\|SKIPPED' $$t.log | sed "s|^|$$t: |"; \
+	done
+
+lint:
+	@out=$$(mandoc -Tlint -W warning man/$(PROG).8 2>&1); \
+	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
+	echo "mandoc -Tlint: man/$(PROG).8 clean"
+
+integration: $(PROG)
+	@sh tests/integration/run.sh
+
+install: $(PROG)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	$(INSTALL) -m 644 man/$(PROG).8 $(DESTDIR)$(MANDIR)/man8/$(PROG).8
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8
+
+clean:
+	rm -f $(PROG) src/*.o src/*.d tests/*.o tests/*.d tests/*.log $(TESTS)
+
+.PHONY: all deps deps-check demo check unit lint integration install \
+	uninstall clean
+
+-include $(OBJS:.o=.d) $(TEST_SRCS:.c=.d)

@@ -1,0 +1,53 @@
+/*
+ * diag.h - the netlink sock_diag source (libmnl): TCP, UDP and RAW over
+ * IPv4 and IPv6 through inet_diag, UNIX sockets through unix_diag.
+ */
+#ifndef DIAG_H
+#define DIAG_H
+
+#include <errno.h>
+
+#include <linux/netlink.h>
+
+#include "source.h"
+
+/*
+ * Errors that mean "sock_diag cannot answer this request here" rather than
+ * "the dump failed": no NETLINK_SOCK_DIAG in the kernel (EPROTONOSUPPORT,
+ * EAFNOSUPPORT), no diag module for the protocol (ENOENT, EOPNOTSUPP), or
+ * a sandbox that forbids it (EACCES, EPERM).  Only these let main fall
+ * back to /proc/net; any other error is reported.
+ */
+#define DIAG_UNAVAILABLE(e)						\
+	((e) == EPROTONOSUPPORT || (e) == EAFNOSUPPORT ||		\
+	 (e) == ENOENT || (e) == EOPNOTSUPP ||				\
+	 (e) == EACCES || (e) == EPERM)
+
+struct diag;
+
+/* Opens a NETLINK_SOCK_DIAG socket.  Returns NULL with errno set. */
+struct diag	*diag_open(void);
+
+/*
+ * Dumps every socket of req (states applied in the kernel for TCP) and
+ * calls cb for each.  Multipart replies, NLMSG_ERROR, ENOBUFS and EINTR
+ * are handled; an NLM_F_DUMP_INTR dump is redone up to 3 times, after
+ * which its rows are kept and st->inconsistent counted.  Returns 0, or -1
+ * with errno set (see DIAG_UNAVAILABLE).
+ */
+int		 diag_collect(struct diag *d, const struct dump_req *req,
+		    row_cb cb, void *arg, struct source_stats *st);
+
+/* Closes d; NULL is a no-op. */
+void		 diag_close(struct diag *d);
+
+/*
+ * The parser seam: fills *row from one inet_diag_msg (family AF_INET or
+ * AF_INET6) or unix_diag_msg (AF_UNIX) reply.  row->path points into nlh.
+ * Returns 0, or -1 with errno EINVAL when the message is malformed
+ * (short, bad attribute lengths, unknown family).
+ */
+int		 diag_parse_msg(const struct nlmsghdr *nlh,
+		    const struct dump_req *req, struct sock_row *row);
+
+#endif /* DIAG_H */

@@ -1,0 +1,30 @@
+/*
+ * fmt.h - the table of output formatters.  Each consumes the same rows
+ * (struct sock_row): begin a pass, take rows, end the pass.  A formatter
+ * copies whatever it keeps past row(); the caller owns the rows.
+ */
+#ifndef FMT_H
+#define FMT_H
+
+#include <stdio.h>
+
+#include "sockstat.h"
+
+struct formatter {
+	const char	*name;
+	/* Starts one pass.  Returns a state, or NULL with errno set. */
+	void		*(*begin)(FILE *out, const struct options *o);
+	/* Takes one row.  Returns 0, or -1 with errno set. */
+	int		 (*row)(void *st, const struct sock_row *r);
+	/*
+	 * Ends the pass: writes what was kept, flushes, frees st (also on
+	 * error).  Returns 0, or -1 with errno set (a write error).
+	 */
+	int		 (*end)(void *st);
+};
+
+extern const struct formatter fmt_table;	/* the netstat face */
+extern const struct formatter fmt_json;		/* --json */
+extern const struct formatter fmt_summary;	/* -s, and -s --json */
+
+#endif /* FMT_H */

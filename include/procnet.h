@@ -1,0 +1,51 @@
+/*
+ * procnet.h - the /proc/net source: tcp, tcp6, udp, udp6, raw, raw6 and
+ * unix, as the kernel writes them, for kernels or sandboxes without
+ * sock_diag.  Every reader takes the root of /proc so tests can point it
+ * at tests/data/proc.
+ */
+#ifndef PROCNET_H
+#define PROCNET_H
+
+#include "source.h"
+
+struct procnet;
+
+/* Prepares reading below root ("/proc").  Returns NULL with errno set. */
+struct procnet	*procnet_open(const char *root);
+
+/*
+ * Reads <root>/net/<file> for req and calls cb for each socket whose
+ * state is in req->states.  A missing file yields no rows and returns 0; a
+ * malformed line is skipped and counted in st->malformed.  Returns 0, or
+ * -1 with errno set.
+ */
+int		 procnet_collect(struct procnet *p, const struct dump_req *req,
+		    row_cb cb, void *arg, struct source_stats *st);
+
+/* Frees p; NULL is a no-op. */
+void		 procnet_close(struct procnet *p);
+
+/*
+ * Parsers of one line (no header), used by procnet_collect and the tests.
+ * An inet line is "sl local rem st tx:rx tr:when retrnsmt uid timeout
+ * inode ..."; a unix line is "Num RefCount Protocol Flags Type St Inode
+ * [Path]".  The unix path is copied into pathbuf (NUL-terminated, its
+ * length in row->path_len; '@' stands for the kernel's NULs).  Return 0,
+ * or EINVAL for a malformed line.
+ */
+int		 procnet_parse_inet(const char *line, int family,
+		    enum sock_proto proto, struct sock_row *row);
+int		 procnet_parse_unix(const char *line, struct sock_row *row,
+		    char *pathbuf, size_t pathlen);
+
+/*
+ * Reads the kernel's totals from <root>/net/sockstat and sockstat6
+ * ("TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1") and calls cb once per
+ * (section, key, value).  Returns 0, or -1 with errno set.
+ */
+int		 procnet_totals(const char *root,
+		    int (*cb)(const char *section, const char *key,
+		    long long value, void *arg), void *arg);
+
+#endif /* PROCNET_H */

@@ -1,0 +1,30 @@
+/*
+ * util.h - small helpers shared by every module.
+ */
+#ifndef UTIL_H
+#define UTIL_H
+
+#include <stddef.h>
+
+/*
+ * Parses a decimal integer in [min, max] like OpenBSD strtonum(3):
+ * returns it with *errstr NULL, or 0 with *errstr "invalid", "too small"
+ * or "too large".  Rejects empty strings and trailing garbage.
+ */
+long long	 util_strtonum(const char *s, long long min, long long max,
+		    const char **errstr);
+
+/*
+ * Copies len bytes of untrusted src (a command name, a UNIX path) into
+ * dst as text safe for a terminal: printable ASCII and valid printable
+ * UTF-8 stay; '\\' becomes "\\\\"; \n \t \r become "\\n" "\\t" "\\r";
+ * every other byte (controls, DEL, C1 controls, invalid UTF-8, NUL) becomes
+ * "\\xNN".  dst is always NUL-terminated when dstlen > 0, and truncated
+ * at a whole escape.  Returns the length the full result needs (without
+ * the NUL), as snprintf does; UTIL_ESCAPE_MAX(len) bytes always suffice.
+ */
+size_t		 util_escape(char *dst, size_t dstlen, const char *src,
+		    size_t len);
+#define UTIL_ESCAPE_MAX(len)	((len) * 4 + 1)
+
+#endif /* UTIL_H */

@@ -39,13 +39,4 @@ int		 procnet_parse_inet(const char *line, int family,
 int		 procnet_parse_unix(const char *line, struct sock_row *row,
 		    char *pathbuf, size_t pathlen);
 
-/*
- * Reads the kernel's totals from <root>/net/sockstat and sockstat6
- * ("TCP: inuse 5 orphan 0 tw 2 alloc 7 mem 1") and calls cb once per
- * (section, key, value).  Returns 0, or -1 with errno set.
- */
-int		 procnet_totals(const char *root,
-		    int (*cb)(const char *section, const char *key,
-		    long long value, void *arg), void *arg);
-
 #endif /* PROCNET_H */

@@ -1,0 +1,47 @@
+/*
+ * privs.h - capabilities, through libcap.  Only main and the echo
+ * server's command call these; other modules never look at privileges,
+ * they return EACCES and the caller says what could not be seen.
+ */
+#ifndef PRIVS_H
+#define PRIVS_H
+
+#include <stddef.h>
+
+/* What the process may do, read once at start. */
+struct privs {
+	int	 is_root;		/* euid 0 */
+	int	 can_read_fds;		/* DAC_READ_SEARCH and SYS_PTRACE
+					   permitted (or root) */
+	int	 can_trace;		/* PERFMON or SYS_ADMIN permitted */
+	char	 missing[128];		/* names of missing caps for /proc fds,
+					   e.g. "cap_sys_ptrace" */
+};
+
+/*
+ * Reads the effective and permitted sets and then clears the effective
+ * set, so that nothing runs privileged by accident: each use raises what
+ * it needs.  Returns 0, or -1 with errno set.
+ */
+int	 privs_init(struct privs *p);
+
+/*
+ * Raises into the effective set the capabilities for reading every
+ * /proc/PID/fd (PRIVS_FDS) or for perf_event_open on a tracepoint
+ * (PRIVS_TRACE), those of them that are permitted.  Returns 0, or -1
+ * with errno set.  privs_lower() clears the effective set again.
+ */
+#define PRIVS_FDS	1
+#define PRIVS_TRACE	2
+int	 privs_raise(int what);
+int	 privs_lower(void);
+
+/*
+ * Drops every capability from every set (effective, permitted,
+ * inheritable, ambient, bounding where allowed) and sets no_new_privs:
+ * called before writing output and by the echo server after bind.
+ * Returns 0, or -1 with errno set.
+ */
+int	 privs_drop_all(void);
+
+#endif /* PRIVS_H */

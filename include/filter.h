@@ -1,0 +1,26 @@
+/*
+ * filter.h - which sockets a netstat-style selection shows.
+ */
+#ifndef FILTER_H
+#define FILTER_H
+
+#include "sockstat.h"
+
+/*
+ * Fills the defaults of a parsed selection: no protocol flag means
+ * TCP, UDP, RAW and (unless -4 or -6 was given, as netstat) UNIX; no
+ * family flag means both.
+ */
+void		 filter_normalize(struct options *o);
+
+/*
+ * Nonzero when r belongs to the selection.  As netstat: a server is an
+ * Internet socket with remote port 0 or a listening UNIX socket; -l shows
+ * only servers, -a everything, neither everything but servers.
+ */
+int		 filter_match(const struct options *o, const struct sock_row *r);
+
+/* The state mask to ask the kernel for when dumping proto under o. */
+uint32_t	 filter_states(const struct options *o, enum sock_proto proto);
+
+#endif /* FILTER_H */

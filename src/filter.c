@@ -1,0 +1,58 @@
+/*
+ * filter.c - the netstat selection: protocols, families, servers.
+ */
+#include <sys/socket.h>
+
+#include "filter.h"
+
+#define PROTO_BIT(p)	(1U << (p))
+#define INET_PROTOS	(PROTO_BIT(PROTO_TCP) | PROTO_BIT(PROTO_UDP) | \
+			 PROTO_BIT(PROTO_RAW))
+
+void
+filter_normalize(struct options *o)
+{
+	if (o->protos == 0) {
+		o->protos = INET_PROTOS;
+		if (o->families == 0)
+			o->protos |= PROTO_BIT(PROTO_UNIX);
+	}
+	if (o->families == 0)
+		o->families = FAM_INET4 | FAM_INET6;
+}
+
+static int
+is_server(const struct sock_row *r)
+{
+	if (r->family == AF_UNIX)
+		return r->state == ST_LISTEN;
+	return r->rport == 0;
+}
+
+int
+filter_match(const struct options *o, const struct sock_row *r)
+{
+	if (!(o->protos & PROTO_BIT(r->proto)))
+		return 0;
+	if ((r->family == AF_INET && !(o->families & FAM_INET4)) ||
+	    (r->family == AF_INET6 && !(o->families & FAM_INET6)))
+		return 0;
+	if (o->all)
+		return 1;
+	return o->listening ? is_server(r) : !is_server(r);
+}
+
+uint32_t
+filter_states(const struct options *o, enum sock_proto proto)
+{
+	/*
+	 * Only TCP and UNIX listeners are servers by state; UDP and RAW
+	 * servers are told by their remote port, so those dumps take every
+	 * state and filter_match decides.
+	 */
+	if (o->all || (proto != PROTO_TCP && proto != PROTO_UNIX))
+		return ST_ALL;
+	if (o->listening)
+		return ST_BIT(ST_LISTEN);
+	return ST_ALL & ~ST_BIT(ST_LISTEN);
+}

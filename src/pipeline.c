@@ -1,0 +1,237 @@
+/*
+ * pipeline.c - runs the dumps of a selection through one formatter.
+ *
+ * Dumps go in netstat's order (tcp, tcp6, udp, udp6, raw, raw6, unix).
+ * Each is asked of netlink first; when netlink cannot answer for that
+ * protocol (DIAG_UNAVAILABLE) and nothing of the dump was emitted yet,
+ * the same dump is read from /proc/net instead, unless --source forbids.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "filter.h"
+#include "names.h"
+#include "pipeline.h"
+#include "procnet.h"
+
+/* inode -> RefCount of UNIX sockets, sorted, for the netstat face. */
+struct refcnt {
+	uint64_t	 inode;
+	uint32_t	 refcnt;
+};
+
+struct pipeline {
+	const struct options	*o;
+	struct diag		*diag;
+	int			 diag_errno;	/* diag_open failed */
+	struct procnet		*procnet;
+	/* per pass */
+	const struct formatter	*f;
+	void			*fst;
+	const struct procmap	*owners;
+	struct pipeline_report	*rep;
+	unsigned long		 emitted;	/* rows seen in this dump */
+	struct refcnt		*refcnts;
+	size_t			 nrefcnts, caprefcnts;
+};
+
+struct pipeline *
+pipeline_new(const struct options *o)
+{
+	struct pipeline *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->o = o;
+	return p;
+}
+
+void
+pipeline_free(struct pipeline *p)
+{
+	if (p == NULL)
+		return;
+	diag_close(p->diag);
+	procnet_close(p->procnet);
+	free(p->refcnts);
+	free(p);
+}
+
+static int
+refcnt_cmp(const void *a, const void *b)
+{
+	const struct refcnt *x = a, *y = b;
+
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static int
+refcnt_add(const struct sock_row *r, void *arg)
+{
+	struct pipeline *p = arg;
+	struct refcnt *n;
+
+	if (p->nrefcnts == p->caprefcnts) {
+		size_t cap = p->caprefcnts ? p->caprefcnts * 2 : 256;
+
+		if ((n = realloc(p->refcnts, cap * sizeof(*n))) == NULL)
+			return -1;
+		p->refcnts = n;
+		p->caprefcnts = cap;
+	}
+	p->refcnts[p->nrefcnts].inode = r->inode;
+	p->refcnts[p->nrefcnts++].refcnt = r->refcnt;
+	return 0;
+}
+
+/*
+ * sock_diag has no reference count for UNIX sockets, but netstat's RefCnt
+ * column shows the one /proc/net/unix prints; read it once per pass so
+ * that netlink rows read as netstat's do.  A missing file leaves RefCnt 0.
+ */
+static int
+refcnt_load(struct pipeline *p)
+{
+	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U };
+	struct source_stats st = { 0 };
+
+	p->nrefcnts = 0;
+	if (p->procnet == NULL &&
+	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
+		return -1;
+	if (procnet_collect(p->procnet, &req, refcnt_add, p, &st) == -1)
+		return -1;
+	qsort(p->refcnts, p->nrefcnts, sizeof(*p->refcnts), refcnt_cmp);
+	return 0;
+}
+
+static void
+refcnt_fill(const struct pipeline *p, struct sock_row *r)
+{
+	struct refcnt key = { .inode = r->inode }, *hit;
+
+	hit = bsearch(&key, p->refcnts, p->nrefcnts, sizeof(key), refcnt_cmp);
+	if (hit != NULL) {
+		r->refcnt = hit->refcnt;
+		r->has |= ROW_HAS_REFCNT;
+	}
+}
+
+static int
+row_take(const struct sock_row *in, void *arg)
+{
+	struct pipeline *p = arg;
+	struct sock_row r;
+
+	p->emitted++;
+	if (!filter_match(p->o, in))
+		return 0;
+	r = *in;
+	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
+	    p->refcnts != NULL)
+		refcnt_fill(p, &r);
+	if (p->owners != NULL && r.inode != 0) {
+		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
+		if (r.nowners == 0)
+			p->rep->unowned++;
+	}
+	p->rep->rows++;
+	return p->f->row(p->fst, &r);
+}
+
+static int
+collect_netlink(struct pipeline *p, const struct dump_req *req)
+{
+	if (p->diag == NULL && p->diag_errno == 0 &&
+	    (p->diag = diag_open()) == NULL)
+		p->diag_errno = errno;
+	if (p->diag == NULL) {
+		errno = p->diag_errno;
+		return -1;
+	}
+	return diag_collect(p->diag, req, row_take, p, &p->rep->stats);
+}
+
+static int
+collect_proc(struct pipeline *p, const struct dump_req *req)
+{
+	if (p->procnet == NULL &&
+	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
+		return -1;
+	return procnet_collect(p->procnet, req, row_take, p, &p->rep->stats);
+}
+
+static int
+collect(struct pipeline *p, const struct dump_req *req)
+{
+	int save_errno;
+
+	p->emitted = 0;
+	if (p->o->source == SOURCE_PROC)
+		return collect_proc(p, req);
+	if (collect_netlink(p, req) == 0)
+		return 0;
+	save_errno = errno;
+	if (p->o->source == SOURCE_NETLINK || !DIAG_UNAVAILABLE(save_errno) ||
+	    p->emitted > 0) {
+		errno = save_errno;
+		return -1;
+	}
+	if (p->rep->fallback == 0)
+		p->rep->fallback_errno = save_errno;
+	p->rep->fallback |= 1U << req->proto;
+	return collect_proc(p, req);
+}
+
+int
+pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
+    const struct procmap *owners, struct pipeline_report *rep)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	const struct options *o = p->o;
+	struct dump_req req;
+	unsigned proto;
+	size_t i;
+	int save_errno;
+
+	memset(rep, 0, sizeof(*rep));
+	p->f = f;
+	p->owners = owners;
+	p->rep = rep;
+	free(p->refcnts);
+	p->refcnts = NULL;
+	p->nrefcnts = p->caprefcnts = 0;
+	if (f == &fmt_table && (o->protos & (1U << PROTO_UNIX)) &&
+	    o->source != SOURCE_PROC && refcnt_load(p) == -1)
+		return -1;
+	if ((p->fst = f->begin(out, o)) == NULL)
+		return -1;
+	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
+		if (!(o->protos & (1U << proto)))
+			continue;
+		for (i = 0; i < 2; i++) {
+			if (proto == PROTO_UNIX && i > 0)
+				break;
+			if (proto != PROTO_UNIX &&
+			    !(o->families & (i == 0 ? FAM_INET4 : FAM_INET6)))
+				continue;
+			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
+			req.proto = proto;
+			req.states = filter_states(o, proto);
+			if (collect(p, &req) == -1) {
+				save_errno = errno;
+				snprintf(rep->failed, sizeof(rep->failed), "%s",
+				    names_proto(proto, req.family));
+				f->end(p->fst);
+				errno = save_errno;
+				return -1;
+			}
+		}
+	}
+	return f->end(p->fst);
+}

@@ -1,0 +1,1 @@
+test_filter_OBJS = src/filter.o

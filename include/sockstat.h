@@ -74,6 +74,7 @@ enum sock_timer {
 #define ROW_HAS_REFCNT	0x20	/* refcnt (UNIX from /proc/net/unix) */
 #define ROW_HAS_TIMER	0x40	/* timer, expires_ms, retrans (TCP) */
 #define ROW_HAS_UID	0x80	/* uid (not for UNIX from /proc) */
+#define ROW_HAS_BACKLOG	0x100	/* backlog (LISTEN, netlink only) */
 
 union sock_addr {
 	struct in_addr	v4;

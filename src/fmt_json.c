@@ -1,0 +1,344 @@
+/*
+ * fmt_json.c - the --json face: one object per socket, streamed.
+ *
+ * Rows are written as they come and never kept.  By default the pass is
+ * one array with each socket's object on a line of its own, so that both
+ * a JSON parser and line tools (grep, head) can read it; with -c each
+ * pass is a whole array on one line, one document per line.
+ *
+ * Every object has the same keys for a family; a value the source could
+ * not give (ROW_HAS_*) is null rather than a made-up 0.  The keys:
+ *   proto, family, type, state;
+ *   inet: local, remote {address, port}; a RAW socket's local port is
+ *     its IP protocol number, as the kernel reports it;
+ *   unix: path ("@name" if abstract, null if unnamed), peer_inode;
+ *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
+ *   interface (ifindex, 0: none), v6only, refcnt,
+ *   timer {kind, expires_ms, retrans};
+ *   owners [{pid, command, user, uid, fd}], only with -p.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "jsonw.h"
+#include "names.h"
+#include "util.h"
+
+#define UID_CACHE_MAX	64	/* distinct users remembered per pass */
+
+struct uid_name {
+	uid_t		 uid;
+	char		*name;		/* escaped; NULL: no entry */
+};
+
+struct json_state {
+	FILE		*out;
+	const struct options *o;
+	struct jsonw	*j;
+	char		*esc;		/* util_escape() output */
+	size_t		 esclen;
+	struct uid_name	 users[UID_CACHE_MAX];
+	size_t		 nusers;
+};
+
+/*
+ * Escapes len bytes of untrusted src into the state's buffer, growing
+ * it as needed.  Returns the text, or NULL (ENOMEM).
+ */
+static const char *
+escape(struct json_state *st, const char *src, size_t len)
+{
+	size_t need = UTIL_ESCAPE_MAX(len);
+	char *p;
+
+	if (need > st->esclen) {
+		if ((p = realloc(st->esc, need)) == NULL)
+			return NULL;
+		st->esc = p;
+		st->esclen = need;
+	}
+	util_escape(st->esc, st->esclen, src, len);
+	return st->esc;
+}
+
+/*
+ * The user name of uid, escaped (passwd entries may come from a
+ * directory service and hold anything), or NULL if there is none.
+ * getpwuid() may be slow (NSS), hence the cache; past UID_CACHE_MAX
+ * distinct users names are looked up every time.
+ */
+static const char *
+user_name(struct json_state *st, uid_t uid, int *oom)
+{
+	struct passwd *pw;
+	struct uid_name *u;
+	const char *name;
+	size_t i;
+
+	for (i = 0; i < st->nusers; i++)
+		if (st->users[i].uid == uid)
+			return st->users[i].name;
+	pw = getpwuid(uid);
+	if (pw == NULL)
+		name = NULL;
+	else if ((name = escape(st, pw->pw_name,
+	    strlen(pw->pw_name))) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	if (st->nusers == UID_CACHE_MAX)
+		return name;
+	u = &st->users[st->nusers];
+	u->uid = uid;
+	u->name = NULL;
+	if (name != NULL && (u->name = strdup(name)) == NULL) {
+		*oom = 1;
+		return NULL;
+	}
+	st->nusers++;
+	return u->name;
+}
+
+static void *
+json_begin(FILE *out, const struct options *o)
+{
+	struct json_state *st;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL)
+		return NULL;
+	st->out = out;
+	st->o = o;
+	if ((st->j = jsonw_new(out, o->continuous ? 0 : JSONW_LINES)) == NULL) {
+		free(st);
+		return NULL;
+	}
+	jsonw_start_array(st->j);
+	if (jsonw_status(st->j) == -1) {
+		int save_errno = errno;
+
+		jsonw_free(st->j);
+		free(st);
+		errno = save_errno;
+		return NULL;
+	}
+	return st;
+}
+
+static const char *
+family_name(int family)
+{
+	switch (family) {
+	case AF_INET:	return "inet";
+	case AF_INET6:	return "inet6";
+	case AF_UNIX:	return "unix";
+	default:	return NULL;
+	}
+}
+
+/* "local" or "remote": {"address": numeric, "port": n}. */
+static void
+endpoint(struct jsonw *j, const char *key, int family,
+    const union sock_addr *a, uint16_t port)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	jsonw_key(j, key);
+	jsonw_start_object(j);
+	if (inet_ntop(family, a, buf, sizeof(buf)) != NULL)
+		jsonw_string_field(j, "address", buf);
+	else
+		jsonw_null_field(j, "address");
+	jsonw_uint_field(j, "port", port);
+	jsonw_end_object(j);
+}
+
+/*
+ * "path": a filesystem name cut at its first NUL (the kernel may count
+ * the terminating one), an abstract name as "@" and its bytes, or null
+ * for an unnamed socket.  Both go through util_escape().
+ */
+static int
+unix_path(struct json_state *st, const struct sock_row *r)
+{
+	const char *e;
+	char *p;
+	size_t n;
+
+	if (r->path == NULL || r->path_len == 0) {
+		jsonw_null_field(st->j, "path");
+		return 0;
+	}
+	if (r->path[0] != '\0') {
+		n = strnlen(r->path, r->path_len);
+		if ((e = escape(st, r->path, n)) == NULL)
+			return -1;
+		jsonw_string_field(st->j, "path", e);
+		return 0;
+	}
+	if ((e = escape(st, r->path + 1, r->path_len - 1)) == NULL)
+		return -1;
+	n = strlen(e);
+	if ((p = malloc(n + 2)) == NULL)
+		return -1;
+	p[0] = '@';
+	memcpy(p + 1, e, n + 1);
+	jsonw_string_field(st->j, "path", p);
+	free(p);
+	return 0;
+}
+
+static int
+owners(struct json_state *st, const struct sock_row *r)
+{
+	const struct sock_owner *ow;
+	const char *e;
+	size_t i;
+	int oom = 0;
+
+	jsonw_key(st->j, "owners");
+	jsonw_start_array(st->j);
+	for (i = 0; i < r->nowners; i++) {
+		ow = &r->owners[i];
+		jsonw_start_object(st->j);
+		jsonw_int_field(st->j, "pid", ow->pid);
+		if (ow->command == NULL)
+			jsonw_null_field(st->j, "command");
+		else if ((e = escape(st, ow->command,
+		    strlen(ow->command))) == NULL)
+			return -1;
+		else
+			jsonw_string_field(st->j, "command", e);
+		if (st->o->numeric_users)
+			jsonw_null_field(st->j, "user");
+		else {
+			e = user_name(st, ow->uid, &oom);
+			if (oom)
+				return -1;
+			jsonw_string_field(st->j, "user", e);
+		}
+		jsonw_uint_field(st->j, "uid", ow->uid);
+		jsonw_int_field(st->j, "fd", ow->fd);
+		jsonw_end_object(st->j);
+	}
+	jsonw_end_array(st->j);
+	return 0;
+}
+
+static void
+timer(struct jsonw *j, const struct sock_row *r)
+{
+	jsonw_key(j, "timer");
+	if (!(r->has & ROW_HAS_TIMER)) {
+		jsonw_null(j);
+		return;
+	}
+	jsonw_start_object(j);
+	jsonw_string_field(j, "kind", names_timer(r->timer));
+	jsonw_uint_field(j, "expires_ms", r->expires_ms);
+	jsonw_uint_field(j, "retrans", r->retrans);
+	jsonw_end_object(j);
+}
+
+/* Writes v under key if the row has the field (bit), else null. */
+static void
+opt_uint(struct jsonw *j, const char *key, int have, uint64_t v)
+{
+	if (have)
+		jsonw_uint_field(j, key, v);
+	else
+		jsonw_null_field(j, key);
+}
+
+static int
+json_row(void *arg, const struct sock_row *r)
+{
+	struct json_state *st = arg;
+	struct jsonw *j = st->j;
+	const char *proto;
+	char state[32], type[16];
+	size_t i;
+	int inet = r->family == AF_INET || r->family == AF_INET6;
+
+	/* names_proto() without the "6": the family says that here. */
+	proto = names_proto(r->proto, AF_INET);
+	if (names_type(r->type) != NULL) {
+		snprintf(type, sizeof(type), "%s", names_type(r->type));
+		for (i = 0; type[i] != '\0'; i++)
+			type[i] = (char)tolower((unsigned char)type[i]);
+	}
+
+	jsonw_start_object(j);
+	jsonw_string_field(j, "proto", proto);
+	jsonw_string_field(j, "family", family_name(r->family));
+	jsonw_string_field(j, "type", names_type(r->type) ? type : NULL);
+	jsonw_string_field(j, "state",
+	    names_state_fmt(r->state, state, sizeof(state)));
+	if (inet) {
+		endpoint(j, "local", r->family, &r->laddr, r->lport);
+		endpoint(j, "remote", r->family, &r->raddr, r->rport);
+	} else if (r->family == AF_UNIX) {
+		if (unix_path(st, r) == -1)
+			return -1;
+		opt_uint(j, "peer_inode", r->has & ROW_HAS_PEER, r->peer_inode);
+	}
+	opt_uint(j, "recv_q", r->has & ROW_HAS_QUEUES, r->rqueue);
+	opt_uint(j, "send_q", r->has & ROW_HAS_QUEUES, r->wqueue);
+	opt_uint(j, "backlog", r->has & ROW_HAS_BACKLOG, r->backlog);
+	opt_uint(j, "uid", r->has & ROW_HAS_UID, r->uid);
+	jsonw_uint_field(j, "inode", r->inode);
+	opt_uint(j, "cookie", r->has & ROW_HAS_COOKIE, r->cookie);
+	opt_uint(j, "interface", r->has & ROW_HAS_IFINDEX, r->ifindex);
+	jsonw_key(j, "v6only");
+	if (r->has & ROW_HAS_V6ONLY)
+		jsonw_bool(j, r->v6only);
+	else
+		jsonw_null(j);
+	opt_uint(j, "refcnt", r->has & ROW_HAS_REFCNT, r->refcnt);
+	timer(j, r);
+	if (st->o->program && owners(st, r) == -1)
+		return -1;
+	jsonw_end_object(j);
+	return jsonw_status(j);
+}
+
+static int
+json_end(void *arg)
+{
+	struct json_state *st = arg;
+	int rc, save_errno;
+	size_t i;
+
+	jsonw_end_array(st->j);
+	rc = jsonw_status(st->j);
+	save_errno = errno;
+	if (fputc('\n', st->out) == EOF && rc == 0) {
+		rc = -1;
+		save_errno = errno != 0 ? errno : EIO;
+	}
+	if (fflush(st->out) == EOF && rc == 0) {
+		rc = -1;
+		save_errno = errno != 0 ? errno : EIO;
+	}
+	jsonw_free(st->j);
+	for (i = 0; i < st->nusers; i++)
+		free(st->users[i].name);
+	free(st->esc);
+	free(st);
+	errno = save_errno;
+	return rc;
+}
+
+const struct formatter fmt_json = {
+	.name = "json",
+	.begin = json_begin,
+	.row = json_row,
+	.end = json_end,
+};

@@ -1,0 +1,395 @@
+/*
+ * jsonw.c - streaming JSON writer (see jsonw.h).
+ *
+ * The writer keeps one frame per open container: its kind and whether
+ * it has an element yet, which is all that deciding on a separator
+ * needs.  Layout is decided per nesting level so that JSONW_LINES can
+ * break the outermost array into lines and keep each element compact.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jsonw.h"
+
+struct jsonw {
+	FILE		*out;
+	int		 flags;
+	int		 err;		/* first error's errno; 0: fine */
+	int		 keyed;		/* a key awaits its value */
+	int		 depth;		/* open containers */
+	char		 kind[JSONW_MAX_DEPTH];	/* '{' or '[' */
+	char		 nonempty[JSONW_MAX_DEPTH];
+};
+
+struct jsonw *
+jsonw_new(FILE *out, int flags)
+{
+	struct jsonw *j;
+
+	if (out == NULL) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		return NULL;
+	j->out = out;
+	j->flags = flags;
+	return j;
+}
+
+void
+jsonw_free(struct jsonw *j)
+{
+	free(j);
+}
+
+int
+jsonw_status(const struct jsonw *j)
+{
+	if (j->err != 0) {
+		errno = j->err;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+fail(struct jsonw *j, int e)
+{
+	if (j->err == 0)
+		j->err = e;
+}
+
+static void
+emit(struct jsonw *j, const char *s, size_t n)
+{
+	if (j->err != 0 || n == 0)
+		return;
+	/* stdio does not always set errno (a full fmemopen buffer). */
+	errno = 0;
+	if (fwrite(s, 1, n, j->out) != n || ferror(j->out))
+		fail(j, errno != 0 ? errno : EIO);
+}
+
+static void
+emits(struct jsonw *j, const char *s)
+{
+	emit(j, s, strlen(s));
+}
+
+/* Whether the elements of the container at nesting level lvl go on lines. */
+static int
+breaks(const struct jsonw *j, int lvl)
+{
+	return (j->flags & JSONW_PRETTY) ||
+	    ((j->flags & JSONW_LINES) && lvl == 1);
+}
+
+/*
+ * In JSONW_LINES layout the outermost container writes its newline as
+ * soon as it opens, so a reader of the stream sees "[" alone at once.
+ */
+static int
+eager(const struct jsonw *j, int lvl)
+{
+	return !(j->flags & JSONW_PRETTY) && (j->flags & JSONW_LINES) &&
+	    lvl == 1;
+}
+
+static void
+newline(struct jsonw *j, int lvl)
+{
+	static const char spaces[] = "                                ";
+	int n;
+
+	emit(j, "\n", 1);
+	if (!(j->flags & JSONW_PRETTY))
+		return;
+	for (n = 2 * lvl; n > 0; n -= (int)sizeof(spaces) - 1)
+		emit(j, spaces, n < (int)sizeof(spaces) - 1 ?
+		    (size_t)n : sizeof(spaces) - 1);
+}
+
+/* Writes what separates a new element from the previous one, if any. */
+static void
+separate(struct jsonw *j)
+{
+	int lvl = j->depth;
+
+	if (j->nonempty[lvl - 1])
+		emit(j, ",", 1);
+	if (breaks(j, lvl) && !(eager(j, lvl) && !j->nonempty[lvl - 1]))
+		newline(j, lvl);
+	j->nonempty[lvl - 1] = 1;
+}
+
+/*
+ * Called before every value: an array element needs its separator, an
+ * object member must have had its key.  Returns -1 once in error.
+ */
+static int
+value_begin(struct jsonw *j)
+{
+	if (j->err != 0)
+		return -1;
+	if (j->depth == 0)
+		return 0;
+	if (j->kind[j->depth - 1] == '{') {
+		if (!j->keyed) {
+			fail(j, EINVAL);
+			return -1;
+		}
+		j->keyed = 0;
+		return 0;
+	}
+	separate(j);
+	return 0;
+}
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), or 0.
+ * Overlong forms, surrogates and code points past U+10FFFF are invalid.
+ */
+static size_t
+utf8_valid(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Writes s as a quoted JSON string.  Runs of plain bytes go out in one
+ * fwrite.  DEL and the C1 controls (U+0080..U+009F) are legal in JSON
+ * but escaped anyway, so that a terminal showing the output is safe.
+ */
+static void
+quote(struct jsonw *j, const char *str, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, run = 0, n;
+	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+
+	emit(j, "\"", 1);
+	while (i < len) {
+		unsigned char c = s[i];
+		uint32_t cp = c;
+
+		n = 1;
+		if (c >= 0x80) {
+			if ((n = utf8_valid(s + i, len - i)) == 0) {
+				emit(j, str + run, i - run);
+				emits(j, "\\ufffd");
+				run = ++i;
+				continue;
+			}
+			if (n == 2)
+				cp = (c & 0x1f) << 6 | (s[i + 1] & 0x3f);
+		}
+		if (c == '"' || c == '\\' || cp < 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f)) {
+			emit(j, str + run, i - run);
+			if (c == '"' || c == '\\') {
+				esc[1] = (char)c;
+				emit(j, esc, 2);
+				esc[1] = 'u';
+			} else {
+				esc[4] = hex[cp >> 4];
+				esc[5] = hex[cp & 0xf];
+				emit(j, esc, 6);
+			}
+			i += n;
+			run = i;
+			continue;
+		}
+		i += n;
+	}
+	emit(j, str + run, i - run);
+	emit(j, "\"", 1);
+}
+
+static void
+start(struct jsonw *j, char kind)
+{
+	if (value_begin(j) == -1)
+		return;
+	if (j->depth == JSONW_MAX_DEPTH) {
+		fail(j, E2BIG);
+		return;
+	}
+	emit(j, kind == '{' ? "{" : "[", 1);
+	j->kind[j->depth] = kind;
+	j->nonempty[j->depth] = 0;
+	j->depth++;
+	if (eager(j, j->depth))
+		emit(j, "\n", 1);
+}
+
+static void
+end(struct jsonw *j, char kind)
+{
+	if (j->err != 0)
+		return;
+	if (j->depth == 0 || j->kind[j->depth - 1] != kind || j->keyed) {
+		fail(j, EINVAL);
+		return;
+	}
+	if (j->nonempty[j->depth - 1] && breaks(j, j->depth))
+		newline(j, j->depth - 1);
+	emit(j, kind == '{' ? "}" : "]", 1);
+	j->depth--;
+}
+
+void
+jsonw_start_object(struct jsonw *j)
+{
+	start(j, '{');
+}
+
+void
+jsonw_end_object(struct jsonw *j)
+{
+	end(j, '{');
+}
+
+void
+jsonw_start_array(struct jsonw *j)
+{
+	start(j, '[');
+}
+
+void
+jsonw_end_array(struct jsonw *j)
+{
+	end(j, '[');
+}
+
+void
+jsonw_key(struct jsonw *j, const char *key)
+{
+	if (j->err != 0)
+		return;
+	if (j->depth == 0 || j->kind[j->depth - 1] != '{' || j->keyed ||
+	    key == NULL) {
+		fail(j, EINVAL);
+		return;
+	}
+	separate(j);
+	quote(j, key, strlen(key));
+	emits(j, (j->flags & JSONW_PRETTY) ? ": " : ":");
+	j->keyed = 1;
+}
+
+void
+jsonw_string_len(struct jsonw *j, const char *s, size_t len)
+{
+	if (value_begin(j) == 0)
+		quote(j, s, len);
+}
+
+void
+jsonw_string(struct jsonw *j, const char *s)
+{
+	if (s == NULL)
+		jsonw_null(j);
+	else
+		jsonw_string_len(j, s, strlen(s));
+}
+
+void
+jsonw_uint(struct jsonw *j, uint64_t v)
+{
+	char buf[24];
+
+	if (value_begin(j) == 0) {
+		snprintf(buf, sizeof(buf), "%" PRIu64, v);
+		emits(j, buf);
+	}
+}
+
+void
+jsonw_int(struct jsonw *j, int64_t v)
+{
+	char buf[24];
+
+	if (value_begin(j) == 0) {
+		snprintf(buf, sizeof(buf), "%" PRId64, v);
+		emits(j, buf);
+	}
+}
+
+void
+jsonw_bool(struct jsonw *j, int v)
+{
+	if (value_begin(j) == 0)
+		emits(j, v ? "true" : "false");
+}
+
+void
+jsonw_null(struct jsonw *j)
+{
+	if (value_begin(j) == 0)
+		emits(j, "null");
+}
+
+void
+jsonw_string_field(struct jsonw *j, const char *key, const char *s)
+{
+	jsonw_key(j, key);
+	jsonw_string(j, s);
+}
+
+void
+jsonw_uint_field(struct jsonw *j, const char *key, uint64_t v)
+{
+	jsonw_key(j, key);
+	jsonw_uint(j, v);
+}
+
+void
+jsonw_int_field(struct jsonw *j, const char *key, int64_t v)
+{
+	jsonw_key(j, key);
+	jsonw_int(j, v);
+}
+
+void
+jsonw_bool_field(struct jsonw *j, const char *key, int v)
+{
+	jsonw_key(j, key);
+	jsonw_bool(j, v);
+}
+
+void
+jsonw_null_field(struct jsonw *j, const char *key)
+{
+	jsonw_key(j, key);
+	jsonw_null(j);
+}

@@ -1,0 +1,1 @@
+test_fmt_json_OBJS = src/fmt_json.o src/jsonw.o src/names.o src/util.o

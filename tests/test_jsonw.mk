@@ -1,0 +1,1 @@
+test_jsonw_OBJS = src/jsonw.o

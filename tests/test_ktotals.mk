@@ -1,0 +1,1 @@
+test_ktotals_OBJS = src/ktotals.o

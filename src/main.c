@@ -273,15 +273,26 @@ static void
 report_owners(const struct procmap_stats *ps, const struct privs *pv,
     const struct pipeline_report *rep)
 {
-	if (ps->procs_denied == 0 || rep->unowned == 0)
+	/*
+	 * With hidepid=invisible other users' processes are not even
+	 * listed, so nothing counts as denied: say so from the mount option.
+	 */
+	int hidden = ps->hidepid > PROCMAP_HIDEPID_OFF && !pv->is_root;
+
+	if (rep->unowned == 0 || (ps->procs_denied == 0 && !hidden))
 		return;
-	warnx("owners of %lu socket%s not shown: %lu process%s could not be "
-	    "read (%s)", rep->unowned, rep->unowned == 1 ? "" : "s",
-	    ps->procs_denied, ps->procs_denied == 1 ? "" : "es",
-	    ps->hidepid ? "/proc is mounted with hidepid" :
-	    pv->missing[0] != '\0' ? pv->missing : "permission denied");
+	if (ps->procs_denied > 0)
+		warnx("owners of %lu socket%s not shown: %lu process%s could "
+		    "not be read (%s)", rep->unowned,
+		    rep->unowned == 1 ? "" : "s", ps->procs_denied,
+		    ps->procs_denied == 1 ? "" : "es",
+		    pv->missing[0] != '\0' ? pv->missing : "permission denied");
+	else
+		warnx("owners of %lu socket%s not shown: /proc is mounted "
+		    "with hidepid, other users' processes are hidden",
+		    rep->unowned, rep->unowned == 1 ? "" : "s");
 	if (!pv->is_root)
-		warnx("run as root, or: setcap "
+		warnx("to see them run as root, or give the binary: setcap "
 		    "cap_dac_read_search,cap_sys_ptrace+p sockstat");
 }
 

@@ -1,0 +1,66 @@
+/*
+ * procmap.h - the owner map: which processes hold which sockets, read
+ * from <proc_root>/PID/fd in one pass and looked up by socket inode.
+ */
+#ifndef PROCMAP_H
+#define PROCMAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sockstat.h"
+
+struct procmap;
+
+/*
+ * hidepid of the proc mount at proc_root, in the kernel's numbering, as
+ * /proc/self/mountinfo shows it ("hidepid=invisible" or, before Linux
+ * 5.8, "hidepid=2").  With NOACCESS a caller without CAP_SYS_PTRACE
+ * sees other users' PID directories but cannot open them (counted in
+ * procs_denied); with INVISIBLE or PTRACEABLE those directories are not
+ * listed at all, so procs_denied cannot count them: main should say so.
+ */
+#define PROCMAP_HIDEPID_UNKNOWN		(-1)	/* no proc mount found there */
+#define PROCMAP_HIDEPID_OFF		0
+#define PROCMAP_HIDEPID_NOACCESS	1
+#define PROCMAP_HIDEPID_INVISIBLE	2
+#define PROCMAP_HIDEPID_PTRACEABLE	4
+
+/* What one build saw and skipped; main reports the skips once. */
+struct procmap_stats {
+	unsigned long	 procs;		/* processes whose fd table was read */
+	unsigned long	 procs_vanished; /* exited mid-scan: skipped silently */
+	unsigned long	 procs_denied;	/* fd table unreadable: EACCES, EPERM */
+	unsigned long	 fds;		/* socket descriptors mapped */
+	unsigned long	 sockets;	/* distinct socket inodes mapped */
+	int		 hidepid;	/* PROCMAP_HIDEPID_* */
+};
+
+/*
+ * Reads every <proc_root>/[0-9]* (processes only, never task/) and maps
+ * each fd whose link reads "socket:[INODE]" to {pid, uid of the PID
+ * directory, fd, mode 'u', raw comm without its newline}.  Per process,
+ * ENOENT, ESRCH and ENOTDIR mean it exited: it is skipped and counted in
+ * procs_vanished; EACCES and EPERM count it in procs_denied and keep the
+ * fds already read.  No owner is ever guessed.  st may be NULL; *st is
+ * only meaningful on success.  Returns the map, to be released with
+ * procmap_free(), or NULL with errno set: that of opening or listing
+ * proc_root (ENOENT, EACCES, ENOTDIR, ...), ENOMEM, EMFILE, or any
+ * other error met inside a process directory.
+ */
+struct procmap	*procmap_build(const char *proc_root,
+		    struct procmap_stats *st);
+
+/*
+ * Returns every owner of the socket with this inode, sorted by pid then
+ * fd, and their count in *n; NULL with *n = 0 when none (also for inode
+ * 0 or a NULL m).  The array and its command strings belong to m until
+ * procmap_free().
+ */
+const struct sock_owner *procmap_lookup(const struct procmap *m,
+		    uint64_t inode, size_t *n);
+
+/* Frees m and every owner it returned; NULL is a no-op. */
+void		 procmap_free(struct procmap *m);
+
+#endif /* PROCMAP_H */

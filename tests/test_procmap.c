@@ -1,0 +1,661 @@
+/*
+ * test_procmap.c - procmap_build and procmap_lookup over fake proc trees
+ * built in a mkdtemp directory, and over the real /proc.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/types.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procmap.h"
+
+/* The space checks the \040 unescaping of mountinfo paths. */
+#define TREE_TEMPLATE	"/tmp/procmap test.XXXXXX"
+
+/* Expected uid of a fake process chowned by a root test run. */
+#define FAKE_UID	1234
+
+struct tree {
+	char	 root[sizeof(TREE_TEMPLATE)];
+};
+
+static void
+tree_path(const struct tree *t, const char *rel, char *buf, size_t len)
+{
+	assert_true((size_t)snprintf(buf, len, "%s/%s", t->root, rel) < len);
+}
+
+static void
+tree_mkdir(const struct tree *t, const char *rel, mode_t mode)
+{
+	char p[PATH_MAX];
+
+	tree_path(t, rel, p, sizeof(p));
+	assert_int_equal(mkdir(p, 0755), 0);
+	/* chmod: mkdir's mode goes through the umask. */
+	assert_int_equal(chmod(p, mode), 0);
+}
+
+static void
+tree_file(const struct tree *t, const char *rel, const char *data)
+{
+	char p[PATH_MAX];
+	FILE *fp;
+
+	tree_path(t, rel, p, sizeof(p));
+	assert_non_null(fp = fopen(p, "w"));
+	assert_int_equal(fputs(data, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(p, 0644), 0);
+}
+
+static void
+tree_link(const struct tree *t, const char *rel, const char *target)
+{
+	char p[PATH_MAX];
+
+	tree_path(t, rel, p, sizeof(p));
+	assert_int_equal(symlink(target, p), 0);
+}
+
+/* A process directory with comm and an empty fd/. */
+static void
+tree_proc(const struct tree *t, int pid, const char *comm)
+{
+	char rel[64], c[64];
+
+	snprintf(rel, sizeof(rel), "%d", pid);
+	tree_mkdir(t, rel, 0755);
+	snprintf(rel, sizeof(rel), "%d/fd", pid);
+	tree_mkdir(t, rel, 0755);
+	snprintf(rel, sizeof(rel), "%d/comm", pid);
+	snprintf(c, sizeof(c), "%s\n", comm);
+	tree_file(t, rel, c);
+}
+
+static void
+tree_fd(const struct tree *t, int pid, int fd, const char *target)
+{
+	char rel[64];
+
+	snprintf(rel, sizeof(rel), "%d/fd/%d", pid, fd);
+	tree_link(t, rel, target);
+}
+
+/* Writes self/mountinfo with one proc line for the tree and the rest. */
+static void
+tree_mountinfo(const struct tree *t, const char *before, const char *super)
+{
+	char real[PATH_MAX], esc[PATH_MAX * 4], line[PATH_MAX * 5];
+	char *s, *d = esc;
+
+	assert_non_null(realpath(t->root, real));
+	for (s = real; *s != '\0'; s++) {
+		if (*s == ' ') {
+			memcpy(d, "\\040", 4);
+			d += 4;
+		} else
+			*d++ = *s;
+	}
+	*d = '\0';
+	snprintf(line, sizeof(line),
+	    "%s29 22 0:5 / %s rw,nosuid - %s\n", before, esc, super);
+	tree_file(t, "self/mountinfo", line);
+}
+
+static void
+tree_unlink(const struct tree *t, const char *rel)
+{
+	char p[PATH_MAX];
+
+	tree_path(t, rel, p, sizeof(p));
+	assert_int_equal(unlink(p), 0);
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)flag;
+	(void)f;
+	return remove(path);
+}
+
+static int
+setup_tree(void **state)
+{
+	struct tree *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	strcpy(t->root, TREE_TEMPLATE);
+	if (mkdtemp(t->root) == NULL || chmod(t->root, 0755) == -1) {
+		free(t);
+		return -1;
+	}
+	*state = t;
+	return 0;
+}
+
+static int
+teardown_tree(void **state)
+{
+	struct tree *t = *state;
+	char p[PATH_MAX];
+	int rv;
+
+	/* Undo the mode 000 of the denied case so that nftw can descend. */
+	snprintf(p, sizeof(p), "%s/100/fd", t->root);
+	(void)chmod(p, 0755);
+	rv = nftw(t->root, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(t);
+	return rv == 0 ? 0 : -1;
+}
+
+static void
+check_owner(const struct sock_owner *o, pid_t pid, int fd, const char *cmd)
+{
+	assert_int_equal(o->pid, pid);
+	assert_int_equal(o->fd, fd);
+	assert_int_equal(o->mode, 'u');
+	assert_string_equal(o->command, cmd);
+}
+
+static void
+test_procmap_build_fake(void **state)
+{
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	const struct sock_owner *o;
+	char p[PATH_MAX];
+	size_t n;
+	int root = geteuid() == 0;
+
+	tree_proc(t, 100, "nginx");
+	tree_fd(t, 100, 3, "socket:[123]");
+	tree_fd(t, 100, 4, "pipe:[5]");
+	tree_fd(t, 100, 5, "/dev/null");
+	tree_fd(t, 100, 6, "socket:[456]");
+	tree_fd(t, 100, 7, "socket:[123]");	/* dup of fd 3 */
+	tree_proc(t, 200, "wor\033ker");
+	tree_fd(t, 200, 10, "socket:[123]");	/* shared across fork */
+	tree_fd(t, 200, 1, "socket:[789]");
+	tree_fd(t, 200, 2, "anon_inode:[eventfd]");
+	/* Near misses of the socket form, and a non-link fd entry. */
+	tree_proc(t, 50, "odd");
+	tree_fd(t, 50, 0, "socket:[12x]");
+	tree_fd(t, 50, 1, "socket:[]");
+	tree_fd(t, 50, 2, "socket:[55");
+	tree_fd(t, 50, 3, "socket:[55]x");
+	tree_fd(t, 50, 4, "socket:[0]");
+	tree_fd(t, 50, 5, "socket:[99999999999999999999999]");
+	tree_fd(t, 50, 6, "/tmp/socket:[66]");
+	tree_file(t, "50/fd/7", "not a link\n");
+	tree_fd(t, 50, 8, "socket:[18446744073709551615]");
+	tree_fd(t, 50, 9, "socket:[18446744073709551616]");
+	tree_fd(t, 50, 10, "socket:[1000]");
+	/* A process that exited: no fd/ left. */
+	tree_mkdir(t, "300", 0755);
+	tree_file(t, "300/comm", "gone\n");
+	/* Non-numeric entries. */
+	tree_mkdir(t, "self", 0755);
+	tree_mkdir(t, "12a", 0755);
+	tree_file(t, "sys", "");
+	tree_mountinfo(t, "22 27 0:21 / /proc rw - proc proc rw\n",
+	    "proc proc rw,hidepid=invisible");
+	if (root) {
+		tree_path(t, "200", p, sizeof(p));
+		assert_int_equal(chown(p, FAKE_UID, FAKE_UID), 0);
+	}
+
+	assert_non_null(m = procmap_build(t->root, &st));
+	assert_int_equal(st.procs, 3);
+	assert_int_equal(st.procs_vanished, 1);
+	assert_int_equal(st.procs_denied, 0);
+	assert_int_equal(st.fds, 7);
+	assert_int_equal(st.sockets, 5);
+	assert_int_equal(st.hidepid, PROCMAP_HIDEPID_INVISIBLE);
+
+	assert_non_null(o = procmap_lookup(m, 123, &n));
+	assert_int_equal(n, 3);
+	check_owner(&o[0], 100, 3, "nginx");
+	check_owner(&o[1], 100, 7, "nginx");
+	check_owner(&o[2], 200, 10, "wor\033ker");
+	assert_int_equal(o[0].uid, geteuid());
+	if (root)
+		assert_int_equal(o[2].uid, FAKE_UID);
+	/* Both owners in one process share one comm string. */
+	assert_ptr_equal(o[0].command, o[1].command);
+
+	assert_non_null(o = procmap_lookup(m, 456, &n));
+	assert_int_equal(n, 1);
+	check_owner(&o[0], 100, 6, "nginx");
+	assert_non_null(o = procmap_lookup(m, 789, &n));
+	assert_int_equal(n, 1);
+	check_owner(&o[0], 200, 1, "wor\033ker");
+	assert_non_null(o = procmap_lookup(m, UINT64_MAX, &n));
+	check_owner(&o[0], 50, 8, "odd");
+	assert_non_null(o = procmap_lookup(m, 1000, &n));
+	check_owner(&o[0], 50, 10, "odd");
+
+	n = 42;
+	assert_null(procmap_lookup(m, 5, &n));		/* a pipe */
+	assert_int_equal(n, 0);
+	assert_null(procmap_lookup(m, 0, &n));
+	assert_null(procmap_lookup(m, 12, &n));
+	assert_null(procmap_lookup(m, 55, &n));
+	assert_null(procmap_lookup(m, 66, &n));
+	assert_null(procmap_lookup(m, 999999, &n));
+	assert_int_equal(n, 0);
+	procmap_free(m);
+}
+
+/* hidepid as mountinfo spells it in each kernel era, or no match. */
+static void
+test_procmap_build_hidepid(void **state)
+{
+	static const struct {
+		const char	*before;
+		const char	*super;
+		int		 want;
+	} c[] = {
+		{ "", "proc proc rw", PROCMAP_HIDEPID_OFF },
+		{ "", "proc proc rw,hidepid=noaccess,gid=4",
+		    PROCMAP_HIDEPID_NOACCESS },
+		{ "", "proc proc rw,hidepid=2", PROCMAP_HIDEPID_INVISIBLE },
+		{ "", "proc proc rw,hidepid=ptraceable",
+		    PROCMAP_HIDEPID_PTRACEABLE },
+		{ "", "tmpfs tmpfs rw,hidepid=2", PROCMAP_HIDEPID_OFF },
+		/* The last mount on a point is the one seen. */
+		{ "1 2 0:1 / /x rw - proc proc rw,hidepid=2\n",
+		    "proc proc rw,hidepid=1", PROCMAP_HIDEPID_NOACCESS },
+	};
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	size_t i;
+
+	tree_mkdir(t, "self", 0755);
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		tree_mountinfo(t, c[i].before, c[i].super);
+		assert_non_null(m = procmap_build(t->root, &st));
+		assert_int_equal(st.hidepid, c[i].want);
+		procmap_free(m);
+		tree_unlink(t, "self/mountinfo");
+	}
+	/* No line for this point, then no mountinfo at all. */
+	tree_file(t, "self/mountinfo",
+	    "22 27 0:21 / /proc rw - proc proc rw,hidepid=2\n");
+	assert_non_null(m = procmap_build(t->root, &st));
+	assert_int_equal(st.hidepid, PROCMAP_HIDEPID_UNKNOWN);
+	procmap_free(m);
+	tree_unlink(t, "self/mountinfo");
+	assert_non_null(m = procmap_build(t->root, NULL));
+	procmap_free(m);
+}
+
+/* What a build in an unprivileged child saw, sent back through a pipe. */
+struct child_result {
+	int			 ok;		/* build succeeded */
+	int			 err;
+	struct procmap_stats	 st;
+	size_t			 n_mine;	/* owners of the child's socket */
+	pid_t			 pid_mine;
+	int			 fd_mine;
+	size_t			 n_hidden;	/* owners in the denied dir */
+};
+
+/*
+ * Runs fn as uid 65534 in a child when root (root bypasses DAC), in
+ * this process otherwise, and returns its result.
+ */
+static void
+run_unprivileged(void (*fn)(const char *, struct child_result *),
+    const char *arg, struct child_result *r)
+{
+	int p[2], status;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (geteuid() != 0) {
+		fn(arg, r);
+		return;
+	}
+	assert_int_equal(pipe(p), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		close(p[0]);
+		if (setgid(65534) == -1 || setuid(65534) == -1)
+			_exit(2);
+		/* Keep our own /proc/self/fd ours after the uid change. */
+		(void)prctl(PR_SET_DUMPABLE, 1);
+		fn(arg, r);
+		_exit(write(p[1], r, sizeof(*r)) == sizeof(*r) ? 0 : 3);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], r, sizeof(*r)), sizeof(*r));
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+build_denied(const char *root, struct child_result *r)
+{
+	struct procmap *m;
+	const struct sock_owner *o;
+
+	if ((m = procmap_build(root, &r->st)) == NULL) {
+		r->err = errno;
+		return;
+	}
+	r->ok = 1;
+	if ((o = procmap_lookup(m, 222, &r->n_mine)) != NULL) {
+		r->pid_mine = o->pid;
+		r->fd_mine = o->fd;
+	}
+	procmap_lookup(m, 111, &r->n_hidden);
+	procmap_free(m);
+}
+
+/* An fd dir the reader may not open is counted, never guessed. */
+static void
+test_procmap_build_denied(void **state)
+{
+	struct tree *t = *state;
+	struct child_result r;
+	char p[PATH_MAX];
+
+	tree_proc(t, 100, "secret");
+	tree_fd(t, 100, 3, "socket:[111]");
+	tree_proc(t, 200, "open");
+	tree_fd(t, 200, 4, "socket:[222]");
+	tree_mkdir(t, "100/fd/x", 0755);	/* a non-fd name: skipped */
+	tree_path(t, "100/fd", p, sizeof(p));
+	assert_int_equal(chmod(p, 0), 0);
+
+	run_unprivileged(build_denied, t->root, &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.ok, 1);
+	assert_int_equal(r.st.procs, 1);
+	assert_int_equal(r.st.procs_denied, 1);
+	assert_int_equal(r.st.procs_vanished, 0);
+	assert_int_equal(r.n_mine, 1);
+	assert_int_equal(r.pid_mine, 200);
+	assert_int_equal(r.fd_mine, 4);
+	assert_int_equal(r.n_hidden, 0);
+}
+
+static void
+build_real_self(const char *root, struct child_result *r)
+{
+	struct procmap *m;
+	const struct sock_owner *o;
+	struct stat sb;
+	int s;
+
+	if ((s = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    fstat(s, &sb) == -1) {
+		r->err = errno;
+		return;
+	}
+	if ((m = procmap_build(root, &r->st)) == NULL) {
+		r->err = errno;
+		close(s);
+		return;
+	}
+	r->ok = 1;
+	if ((o = procmap_lookup(m, sb.st_ino, &r->n_mine)) != NULL) {
+		r->pid_mine = o->pid;
+		r->fd_mine = o->fd == s ? s : -1;
+	}
+	procmap_free(m);
+	close(s);
+}
+
+/* Unprivileged on the real /proc: itself seen, others' fds counted. */
+static void
+test_procmap_build_real_unprivileged(void **state)
+{
+	struct child_result r;
+
+	(void)state;
+	run_unprivileged(build_real_self, "/proc", &r);
+	assert_int_equal(r.err, 0);
+	assert_int_equal(r.ok, 1);
+	assert_int_equal(r.n_mine, 1);
+	assert_true(r.pid_mine > 0);
+	assert_true(r.fd_mine >= 0);
+	/* Init's fd table belongs to root, unless /proc hides it. */
+	if (r.st.hidepid < PROCMAP_HIDEPID_INVISIBLE)
+		assert_true(r.st.procs_denied > 0);
+	assert_true(r.st.hidepid != PROCMAP_HIDEPID_UNKNOWN);
+}
+
+static void
+read_comm(char *buf, size_t len)
+{
+	FILE *fp;
+
+	assert_non_null(fp = fopen("/proc/self/comm", "r"));
+	assert_non_null(fgets(buf, (int)len, fp));
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(fp);
+}
+
+/* A listener shared across fork lists both pids; a dup lists two fds. */
+static void
+test_procmap_build_real(void **state)
+{
+	struct sockaddr_in sin;
+	struct procmap_stats st;
+	struct procmap *m;
+	const struct sock_owner *o, *mine = NULL, *kid = NULL;
+	struct stat sb;
+	char comm[64], c;
+	size_t n, i;
+	pid_t pid;
+	int s, s2, p[2], status;
+
+	(void)state;
+	read_comm(comm, sizeof(comm));
+	assert_true((s = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(s, 1), 0);
+	assert_int_equal(fstat(s, &sb), 0);
+
+	/* Alone first: exactly this process and fd. */
+	assert_non_null(m = procmap_build("/proc", &st));
+	assert_non_null(o = procmap_lookup(m, sb.st_ino, &n));
+	assert_int_equal(n, 1);
+	check_owner(o, getpid(), s, comm);
+	assert_int_equal(o->uid, geteuid());
+	assert_true(st.procs >= 1 && st.procs + st.procs_denied > 1);
+	assert_true(st.sockets >= 1);
+	procmap_free(m);
+
+	assert_int_equal(pipe(p), 0);
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		close(p[1]);
+		/* Hold the listener until the parent closes the pipe. */
+		_exit(read(p[0], &c, 1) == 0 ? 0 : 1);
+	}
+	close(p[0]);
+	assert_true((s2 = dup(s)) >= 0);
+
+	assert_non_null(m = procmap_build("/proc", &st));
+	assert_non_null(o = procmap_lookup(m, sb.st_ino, &n));
+	assert_int_equal(n, 3);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			assert_true(o[i - 1].pid < o[i].pid ||
+			    (o[i - 1].pid == o[i].pid &&
+			    o[i - 1].fd < o[i].fd));
+		if (o[i].pid == pid)
+			kid = &o[i];
+		else if (o[i].pid == getpid() && o[i].fd == s2)
+			mine = &o[i];
+		else
+			check_owner(&o[i], getpid(), s, comm);
+	}
+	assert_non_null(kid);
+	check_owner(kid, pid, s, comm);
+	assert_non_null(mine);
+	check_owner(mine, getpid(), s2, comm);
+	procmap_free(m);
+
+	close(p[1]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(s2);
+	close(s);
+}
+
+#define LARGE_PROCS	4
+#define LARGE_FDS	5000
+#define LARGE_BASE	4000000000ULL	/* past 32 bits */
+
+/* 20k sockets, every 100th also held by a fifth process. */
+static void
+test_procmap_build_large(void **state)
+{
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	const struct sock_owner *o;
+	char target[64];
+	uint64_t ino;
+	size_t n;
+	int i, fd;
+
+	tree_proc(t, 7, "sharer");
+	for (i = 0; i < LARGE_PROCS; i++) {
+		tree_proc(t, 1000 + i, "big");
+		for (fd = 0; fd < LARGE_FDS; fd++) {
+			ino = LARGE_BASE + (uint64_t)i * LARGE_FDS + fd;
+			snprintf(target, sizeof(target), "socket:[%llu]",
+			    (unsigned long long)ino);
+			tree_fd(t, 1000 + i, fd, target);
+			if (fd % 100 == 0)
+				tree_fd(t, 7, 10000 + i * LARGE_FDS + fd,
+				    target);
+		}
+	}
+
+	assert_non_null(m = procmap_build(t->root, &st));
+	assert_int_equal(st.procs, LARGE_PROCS + 1);
+	assert_int_equal(st.sockets, LARGE_PROCS * LARGE_FDS);
+	assert_int_equal(st.fds,
+	    LARGE_PROCS * LARGE_FDS + LARGE_PROCS * LARGE_FDS / 100);
+	for (i = 0; i < LARGE_PROCS; i++) {
+		for (fd = 0; fd < LARGE_FDS; fd++) {
+			ino = LARGE_BASE + (uint64_t)i * LARGE_FDS + fd;
+			o = procmap_lookup(m, ino, &n);
+			assert_non_null(o);
+			if (fd % 100 == 0) {
+				assert_int_equal(n, 2);
+				check_owner(&o[0], 7,
+				    10000 + i * LARGE_FDS + fd, "sharer");
+				o++;
+			} else
+				assert_int_equal(n, 1);
+			check_owner(o, 1000 + i, fd, "big");
+		}
+	}
+	assert_null(procmap_lookup(m, LARGE_BASE - 1, &n));
+	assert_null(procmap_lookup(m, LARGE_BASE + LARGE_PROCS * LARGE_FDS,
+	    &n));
+	procmap_free(m);
+}
+
+static void
+test_procmap_build_errors(void **state)
+{
+	struct tree *t = *state;
+
+	(void)t;
+	errno = 0;
+	assert_null(procmap_build("/nonexistent/proc", NULL));
+	assert_int_equal(errno, ENOENT);
+	errno = 0;
+	assert_null(procmap_build("/dev/null", NULL));
+	assert_int_equal(errno, ENOTDIR);
+}
+
+static void
+test_procmap_build_empty(void **state)
+{
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	size_t n = 7;
+
+	assert_non_null(m = procmap_build(t->root, &st));
+	assert_int_equal(st.procs, 0);
+	assert_int_equal(st.fds, 0);
+	assert_int_equal(st.sockets, 0);
+	assert_int_equal(st.hidepid, PROCMAP_HIDEPID_UNKNOWN);
+	assert_null(procmap_lookup(m, 1, &n));
+	assert_int_equal(n, 0);
+	procmap_free(m);
+}
+
+static void
+test_procmap_lookup_null(void **state)
+{
+	size_t n = 7;
+
+	(void)state;
+	assert_null(procmap_lookup(NULL, 123, &n));
+	assert_int_equal(n, 0);
+	procmap_free(NULL);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_procmap_build_fake,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_hidepid,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_denied,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_large,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_errors,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_empty,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test(test_procmap_build_real),
+		cmocka_unit_test(test_procmap_build_real_unprivileged),
+		cmocka_unit_test(test_procmap_lookup_null),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

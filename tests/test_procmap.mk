@@ -1,0 +1,1 @@
+test_procmap_OBJS = src/procmap.o src/util.o

@@ -29,11 +29,12 @@ struct diag;
 struct diag	*diag_open(void);
 
 /*
- * Dumps every socket of req (states applied in the kernel for TCP) and
- * calls cb for each.  Multipart replies, NLMSG_ERROR, ENOBUFS and EINTR
- * are handled; an NLM_F_DUMP_INTR dump is redone up to 3 times, after
- * which its rows are kept and st->inconsistent counted.  Returns 0, or -1
- * with errno set (see DIAG_UNAVAILABLE).
+ * Dumps every socket of req (states applied in the kernel for TCP and
+ * UNIX; UDP and RAW take every state) and calls cb for each.  Multipart
+ * replies, NLMSG_ERROR, ENOBUFS and EINTR are handled; an NLM_F_DUMP_INTR
+ * dump is not redone, since its rows already reached cb: it is finished
+ * and st->inconsistent counted.  Returns 0, or -1 with errno set (see
+ * DIAG_UNAVAILABLE; ENOBUFS: rows were lost).
  */
 int		 diag_collect(struct diag *d, const struct dump_req *req,
 		    row_cb cb, void *arg, struct source_stats *st);
@@ -43,9 +44,10 @@ void		 diag_close(struct diag *d);
 
 /*
  * The parser seam: fills *row from one inet_diag_msg (family AF_INET or
- * AF_INET6) or unix_diag_msg (AF_UNIX) reply.  row->path points into nlh.
+ * AF_INET6) or unix_diag_msg (AF_UNIX) reply to req; nlh is 4-byte
+ * aligned and holds nlmsg_len bytes.  row->path points into nlh.
  * Returns 0, or -1 with errno EINVAL when the message is malformed
- * (short, bad attribute lengths, unknown family).
+ * (short, bad attribute lengths, family other than req's).
  */
 int		 diag_parse_msg(const struct nlmsghdr *nlh,
 		    const struct dump_req *req, struct sock_row *row);

@@ -7,9 +7,9 @@
 #include "sockstat.h"
 
 /*
- * Fills the defaults of a parsed selection: no protocol flag means
- * TCP, UDP, RAW and (unless -4 or -6 was given, as netstat) UNIX; no
- * family flag means both.
+ * Fills the defaults of a parsed selection as netstat does: no flag means
+ * TCP, UDP, RAW and UNIX; -4 or -6 without -t, -u or -w means TCP, UDP
+ * and RAW of that family (plus UNIX with -x); no family flag means both.
  */
 void		 filter_normalize(struct options *o);
 

@@ -12,11 +12,15 @@
 void
 filter_normalize(struct options *o)
 {
-	if (o->protos == 0) {
-		o->protos = INET_PROTOS;
-		if (o->families == 0)
-			o->protos |= PROTO_BIT(PROTO_UNIX);
-	}
+	/*
+	 * As netstat: nothing selected means everything; -4 or -6 without
+	 * -t, -u or -w means every Internet protocol of that family, and
+	 * adds to -x rather than replacing it.
+	 */
+	if (o->protos == 0 && o->families == 0)
+		o->protos = INET_PROTOS | PROTO_BIT(PROTO_UNIX);
+	else if (!(o->protos & INET_PROTOS) && o->families != 0)
+		o->protos |= INET_PROTOS;
 	if (o->families == 0)
 		o->families = FAM_INET4 | FAM_INET6;
 }

@@ -40,6 +40,23 @@ test_filter_normalize_defaults(void **state)
 	filter_normalize(&o);
 	assert_int_equal(o.protos, 0x7);
 	assert_int_equal(o.families, FAM_INET6);
+
+	memset(&o, 0, sizeof(o));
+	o.families = FAM_INET4;		/* -x -4: both, as netstat */
+	o.protos = 1U << PROTO_UNIX;
+	filter_normalize(&o);
+	assert_int_equal(o.protos, 0xf);
+
+	memset(&o, 0, sizeof(o));
+	o.protos = 1U << PROTO_UNIX;	/* -x alone: UNIX only */
+	filter_normalize(&o);
+	assert_int_equal(o.protos, 1U << PROTO_UNIX);
+
+	memset(&o, 0, sizeof(o));
+	o.families = FAM_INET4;		/* -t -4: TCP of IPv4 */
+	o.protos = 1U << PROTO_TCP;
+	filter_normalize(&o);
+	assert_int_equal(o.protos, 1U << PROTO_TCP);
 }
 
 static void

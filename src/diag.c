@@ -1,0 +1,548 @@
+/*
+ * diag.c - the netlink sock_diag source.
+ *
+ * One NETLINK_SOCK_DIAG socket serves every dump.  A dump is one request
+ * (inet_diag_req_v2 or unix_diag_req with NLM_F_DUMP) answered by a
+ * multipart reply; each datagram of it is read into one receive buffer,
+ * parsed in place and handed to the caller row by row, so that a dump of
+ * any size costs no allocation after diag_open.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
+
+#include <errno.h>
+#include <libmnl/libmnl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+
+/*
+ * The kernel fills one dump datagram of at most 32 KiB (less its skb
+ * overhead), sized after the largest buffer recvmsg was given so far.
+ * Twice that leaves room should a kernel ever allow more: a datagram
+ * larger than the buffer would be truncated (MSG_TRUNC) and lost.
+ */
+#define DIAG_BUFSIZE	(64 * 1024)
+/* Receive buffer asked of the kernel: a few datagrams may queue. */
+#define DIAG_RCVBUF	(1024 * 1024)
+
+struct diag {
+	struct mnl_socket	*nl;
+	char			*buf;
+	size_t			 buflen;
+	unsigned int		 portid;
+	unsigned int		 seq;
+	int			 stale;	/* a dump was left unread */
+};
+
+/* The request, aligned for the header and large enough for either kind. */
+union diag_req_buf {
+	struct nlmsghdr	 align;
+	char		 buf[MNL_ALIGN(sizeof(struct nlmsghdr)) +
+			     MNL_ALIGN(sizeof(struct inet_diag_req_raw)) +
+			     MNL_ALIGN(sizeof(struct unix_diag_req))];
+};
+
+static int	diag_connect(struct diag *);
+static int	diag_request(struct diag *, const struct dump_req *);
+static int	diag_walk(struct diag *, const struct dump_req *, int,
+		    row_cb, void *, struct source_stats *, int *);
+static int	diag_attrs(const struct nlmsghdr *, size_t,
+		    const struct nlattr **, unsigned int);
+static int	diag_parse_inet(const struct nlmsghdr *,
+		    const struct dump_req *, struct sock_row *);
+static int	diag_parse_unix(const struct nlmsghdr *, struct sock_row *);
+
+struct diag *
+diag_open(void)
+{
+	struct diag *d;
+	int save_errno;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->buflen = DIAG_BUFSIZE;
+	if ((d->buf = malloc(d->buflen)) == NULL || diag_connect(d) == -1) {
+		save_errno = errno;
+		diag_close(d);
+		errno = save_errno;
+		return NULL;
+	}
+	return d;
+}
+
+void
+diag_close(struct diag *d)
+{
+	if (d == NULL)
+		return;
+	if (d->nl != NULL)
+		mnl_socket_close(d->nl);
+	free(d->buf);
+	free(d);
+}
+
+/*
+ * Opens and binds the netlink socket.  A kernel without sock_diag fails
+ * here with EPROTONOSUPPORT, which DIAG_UNAVAILABLE lets main fall back on.
+ */
+static int
+diag_connect(struct diag *d)
+{
+	int rcvbuf = DIAG_RCVBUF, save_errno;
+
+	if ((d->nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC)) == NULL)
+		return -1;
+	/* Only a speed hint: the kernel caps it at rmem_max, and so do we. */
+	(void)setsockopt(mnl_socket_get_fd(d->nl), SOL_SOCKET, SO_RCVBUF,
+	    &rcvbuf, sizeof(rcvbuf));
+	if (mnl_socket_bind(d->nl, 0, MNL_SOCKET_AUTOPID) == -1) {
+		save_errno = errno;
+		mnl_socket_close(d->nl);
+		d->nl = NULL;
+		errno = save_errno;
+		return -1;
+	}
+	d->portid = mnl_socket_get_portid(d->nl);
+	d->stale = 0;
+	return 0;
+}
+
+/*
+ * Sends the dump request for req.  RAW asks the raw_diag handler
+ * (sdiag_protocol IPPROTO_RAW), whose dump walks every raw socket of the
+ * family whatever its protocol; sdiag_raw_protocol only narrows an exact
+ * lookup, so it is set to IPPROTO_RAW for the record.
+ */
+static int
+diag_request(struct diag *d, const struct dump_req *req)
+{
+	union diag_req_buf u;
+	struct nlmsghdr *nlh;
+	struct inet_diag_req_raw *ir;
+	struct unix_diag_req *ur;
+	uint32_t states;
+
+	nlh = mnl_nlmsg_put_header(u.buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	/* 0 would match any sequence number in mnl_nlmsg_seq_ok. */
+	if (++d->seq == 0)
+		d->seq = 1;
+	nlh->nlmsg_seq = d->seq;
+
+	if (req->family == AF_UNIX && req->proto == PROTO_UNIX) {
+		ur = mnl_nlmsg_put_extra_header(nlh, sizeof(*ur));
+		ur->sdiag_family = AF_UNIX;
+		ur->udiag_states = req->states;
+		ur->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
+		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	} else if ((req->family == AF_INET || req->family == AF_INET6) &&
+	    req->proto != PROTO_UNIX) {
+		ir = mnl_nlmsg_put_extra_header(nlh, sizeof(*ir));
+		ir->sdiag_family = req->family;
+		switch (req->proto) {
+		case PROTO_TCP:
+			ir->sdiag_protocol = IPPROTO_TCP;
+			/* Request sockets live in their own state. */
+			states = req->states;
+			if (states & ST_BIT(ST_SYN_RECV))
+				states |= ST_BIT(ST_NEW_SYN_RECV);
+			break;
+		case PROTO_UDP:
+			ir->sdiag_protocol = IPPROTO_UDP;
+			states = ST_ALL;
+			break;
+		case PROTO_RAW:
+			ir->sdiag_protocol = IPPROTO_RAW;
+			ir->sdiag_raw_protocol = IPPROTO_RAW;
+			states = ST_ALL;
+			break;
+		default:
+			errno = EINVAL;
+			return -1;
+		}
+		ir->idiag_states = states;
+	} else {
+		errno = EINVAL;
+		return -1;
+	}
+
+	while (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) == -1)
+		if (errno != EINTR)
+			return -1;
+	return 0;
+}
+
+int
+diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	struct source_stats dummy;
+	ssize_t n;
+	int intr = 0, rc;
+
+	if (st == NULL)
+		st = &dummy;
+	/*
+	 * A dump we stopped reading still sits in the socket, and the
+	 * kernel refuses a new one (EBUSY) until it is drained: a fresh
+	 * socket is cheaper than reading it out.
+	 */
+	if (d->stale) {
+		if (d->nl != NULL)
+			mnl_socket_close(d->nl);
+		d->nl = NULL;
+		if (diag_connect(d) == -1)
+			return -1;
+	}
+	if (d->nl == NULL) {
+		errno = EBADF;
+		return -1;
+	}
+	if (diag_request(d, req) == -1)
+		return -1;
+	d->stale = 1;
+	for (;;) {
+		n = mnl_socket_recvfrom(d->nl, d->buf, d->buflen);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			/* libmnl says ENOSPC for MSG_TRUNC: rows were lost. */
+			if (errno == ENOSPC)
+				errno = EMSGSIZE;
+			return -1;
+		}
+		if (n > INT_MAX)
+			n = INT_MAX;
+		if ((rc = diag_walk(d, req, (int)n, cb, arg, st, &intr)) == -1)
+			return -1;
+		if (rc == 1)
+			break;
+	}
+	d->stale = 0;
+	/*
+	 * The kernel saw the tables change under the dump.  Its rows
+	 * already reached cb, so it cannot be redone without showing them
+	 * twice; it is kept and counted instead.
+	 */
+	if (intr)
+		st->inconsistent++;
+	return 0;
+}
+
+/*
+ * Handles the n bytes of one datagram in d->buf.  Returns 1 at the end of
+ * the dump, 0 when more is to come, -1 with errno set on an error from
+ * the kernel or cb.
+ */
+static int
+diag_walk(struct diag *d, const struct dump_req *req, int n, row_cb cb,
+    void *arg, struct source_stats *st, int *intr)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)d->buf;
+	const struct nlmsgerr *e;
+	struct sock_row row;
+	int err;
+
+	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		/* Left over from an earlier request: not ours to read. */
+		if (!mnl_nlmsg_portid_ok(nlh, d->portid) ||
+		    !mnl_nlmsg_seq_ok(nlh, d->seq))
+			continue;
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			*intr = 1;
+		switch (nlh->nlmsg_type) {
+		case SOCK_DIAG_BY_FAMILY:
+			if (diag_parse_msg(nlh, req, &row) == -1) {
+				st->malformed++;
+				break;
+			}
+			if (cb(&row, arg) == -1)
+				return -1;
+			break;
+		case NLMSG_DONE:
+			/* A dump that failed midway says so here. */
+			if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int)) {
+				memcpy(&err, mnl_nlmsg_get_payload(nlh),
+				    sizeof(err));
+				if (err < 0) {
+					errno = -err;
+					return -1;
+				}
+			}
+			return 1;
+		case NLMSG_ERROR:
+			if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int)) {
+				st->malformed++;
+				errno = EPROTO;
+				return -1;
+			}
+			e = mnl_nlmsg_get_payload(nlh);
+			if (e->error == 0)	/* an acknowledgement */
+				return 1;
+			errno = e->error < 0 ? -e->error : e->error;
+			return -1;
+		default:			/* NLMSG_NOOP and the like */
+			break;
+		}
+	}
+	/* Bytes that do not make a whole message: the rest is unreadable. */
+	if (n > 0)
+		st->malformed++;
+	return 0;
+}
+
+/*
+ * Indexes the attributes that follow a family header of hdrlen bytes:
+ * tb[type] points to the last attribute of each type below ntb.  Returns
+ * -1 (EINVAL) when an attribute is shorter than its header or runs past
+ * nlmsg_len.
+ */
+static int
+diag_attrs(const struct nlmsghdr *nlh, size_t hdrlen,
+    const struct nlattr **tb, unsigned int ntb)
+{
+	const struct nlattr *a;
+	size_t off;
+	uint16_t type;
+	int left;
+
+	memset(tb, 0, ntb * sizeof(*tb));
+	off = MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen);
+	if (off >= nlh->nlmsg_len)
+		return 0;
+	a = (const struct nlattr *)((const char *)nlh + off);
+	left = (int)(nlh->nlmsg_len - off);
+	while (mnl_attr_ok(a, left)) {
+		type = mnl_attr_get_type(a);
+		if (type < ntb)
+			tb[type] = a;
+		left -= MNL_ALIGN(a->nla_len);
+		a = mnl_attr_next(a);
+	}
+	/* Fewer bytes than a header are tolerated as padding. */
+	if (left >= (int)sizeof(struct nlattr)) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+diag_parse_msg(const struct nlmsghdr *nlh, const struct dump_req *req,
+    struct sock_row *row)
+{
+	uint8_t family;
+
+	memset(row, 0, sizeof(*row));
+	if (req == NULL || nlh->nlmsg_len > INT_MAX ||
+	    nlh->nlmsg_len < MNL_NLMSG_HDRLEN + 1)
+		goto bad;
+	/* Every sock_diag reply starts with its family byte. */
+	family = *(const uint8_t *)mnl_nlmsg_get_payload(nlh);
+	if (family != req->family)
+		goto bad;
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		if (req->proto == PROTO_UNIX)
+			goto bad;
+		return diag_parse_inet(nlh, req, row);
+	case AF_UNIX:
+		if (req->proto != PROTO_UNIX)
+			goto bad;
+		return diag_parse_unix(nlh, row);
+	}
+bad:
+	memset(row, 0, sizeof(*row));
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * An inet_diag_msg: ports and addresses in network order, the socket's
+ * queues (for a listener: accept queue and its maximum), uid, inode and
+ * cookie; for TCP the pending timer.  The only attribute read is
+ * INET_DIAG_SKV6ONLY, which the kernel adds for IPv6 sockets in LISTEN
+ * or CLOSE.
+ */
+static int
+diag_parse_inet(const struct nlmsghdr *nlh, const struct dump_req *req,
+    struct sock_row *row)
+{
+	const struct inet_diag_msg *m;
+	const struct nlattr *tb[INET_DIAG_SKV6ONLY + 1];
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*m) ||
+	    diag_attrs(nlh, sizeof(*m), tb, INET_DIAG_SKV6ONLY + 1) == -1)
+		goto bad;
+	m = mnl_nlmsg_get_payload(nlh);
+
+	row->family = m->idiag_family;
+	row->proto = req->proto;
+	switch (req->proto) {
+	case PROTO_TCP:
+		row->type = SOCK_STREAM;
+		row->timer = m->idiag_timer;
+		row->expires_ms = m->idiag_expires;
+		row->retrans = m->idiag_retrans;
+		row->has |= ROW_HAS_TIMER;
+		break;
+	case PROTO_UDP:
+		row->type = SOCK_DGRAM;
+		break;
+	case PROTO_RAW:
+		row->type = SOCK_RAW;
+		break;
+	default:
+		goto bad;
+	}
+	/* Request sockets are SYN_RECV to every user of the kernel. */
+	row->state = m->idiag_state == ST_NEW_SYN_RECV ? ST_SYN_RECV :
+	    m->idiag_state;
+	/* For RAW the kernel reports the protocol as the source port. */
+	row->lport = ntohs(m->id.idiag_sport);
+	row->rport = ntohs(m->id.idiag_dport);
+	if (row->family == AF_INET) {
+		memcpy(&row->laddr.v4, m->id.idiag_src, sizeof(row->laddr.v4));
+		memcpy(&row->raddr.v4, m->id.idiag_dst, sizeof(row->raddr.v4));
+	} else {
+		memcpy(&row->laddr.v6, m->id.idiag_src, sizeof(row->laddr.v6));
+		memcpy(&row->raddr.v6, m->id.idiag_dst, sizeof(row->raddr.v6));
+	}
+	row->rqueue = m->idiag_rqueue;
+	row->wqueue = m->idiag_wqueue;
+	/* A listener's "write queue" is its backlog; /proc/net shows 0. */
+	if (row->state == ST_LISTEN) {
+		row->backlog = row->wqueue;
+		row->wqueue = 0;
+		row->has |= ROW_HAS_BACKLOG;
+	}
+	row->uid = m->idiag_uid;
+	row->inode = m->idiag_inode;
+	row->ifindex = m->id.idiag_if;
+	/* The kernel splits the 64-bit cookie low word first. */
+	row->cookie = (uint64_t)m->id.idiag_cookie[1] << 32 |
+	    m->id.idiag_cookie[0];
+	row->has |= ROW_HAS_COOKIE | ROW_HAS_IFINDEX | ROW_HAS_UID |
+	    ROW_HAS_QUEUES;
+
+	if (tb[INET_DIAG_SKV6ONLY] != NULL && row->family == AF_INET6) {
+		if (mnl_attr_get_payload_len(tb[INET_DIAG_SKV6ONLY]) < 1)
+			goto bad;
+		row->v6only = mnl_attr_get_u8(tb[INET_DIAG_SKV6ONLY]) != 0;
+		row->has |= ROW_HAS_V6ONLY;
+	}
+	return 0;
+bad:
+	memset(row, 0, sizeof(*row));
+	errno = EINVAL;
+	return -1;
+}
+
+/*
+ * A unix_diag_msg and the attributes diag_request asked for.  The name
+ * of a pathname socket carries the NUL that bind(2) stored; an abstract
+ * name starts with a NUL and is binary, so it is kept whole.
+ */
+static int
+diag_parse_unix(const struct nlmsghdr *nlh, struct sock_row *row)
+{
+	const struct unix_diag_msg *m;
+	const struct nlattr *tb[UNIX_DIAG_UID + 1], *a;
+	struct unix_diag_rqlen q;
+	const char *name;
+	size_t len;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(*m) ||
+	    diag_attrs(nlh, sizeof(*m), tb, UNIX_DIAG_UID + 1) == -1)
+		goto bad;
+	m = mnl_nlmsg_get_payload(nlh);
+
+	row->family = AF_UNIX;
+	row->proto = PROTO_UNIX;
+	row->type = m->udiag_type;
+	row->state = m->udiag_state;
+	row->inode = m->udiag_ino;
+	row->cookie = (uint64_t)m->udiag_cookie[1] << 32 | m->udiag_cookie[0];
+	row->has |= ROW_HAS_COOKIE;
+
+	if ((a = tb[UNIX_DIAG_NAME]) != NULL &&
+	    (len = mnl_attr_get_payload_len(a)) > 0) {
+		name = mnl_attr_get_payload(a);
+		if (name[0] != '\0')
+			len = strnlen(name, len);
+		row->path = name;
+		row->path_len = len;
+	}
+	if ((a = tb[UNIX_DIAG_PEER]) != NULL) {
+		if (mnl_attr_get_payload_len(a) < sizeof(uint32_t))
+			goto bad;
+		row->peer_inode = mnl_attr_get_u32(a);
+		row->has |= ROW_HAS_PEER;
+	}
+	if ((a = tb[UNIX_DIAG_RQLEN]) != NULL) {
+		if (mnl_attr_get_payload_len(a) < sizeof(q))
+			goto bad;
+		memcpy(&q, mnl_attr_get_payload(a), sizeof(q));
+		row->rqueue = q.udiag_rqueue;
+		row->wqueue = q.udiag_wqueue;
+		if (row->state == ST_LISTEN) {
+			row->backlog = row->wqueue;
+			row->wqueue = 0;
+			row->has |= ROW_HAS_BACKLOG;
+		}
+		row->has |= ROW_HAS_QUEUES;
+	}
+	if ((a = tb[UNIX_DIAG_UID]) != NULL) {
+		if (mnl_attr_get_payload_len(a) < sizeof(uint32_t))
+			goto bad;
+		row->uid = mnl_attr_get_u32(a);
+		row->has |= ROW_HAS_UID;
+	}
+	return 0;
+bad:
+	memset(row, 0, sizeof(*row));
+	errno = EINVAL;
+	return -1;
+}
+
+/* The struct source face of this module; proc_root means nothing here. */
+static void *
+diag_source_open(const char *proc_root)
+{
+	(void)proc_root;
+	return diag_open();
+}
+
+static int
+diag_source_collect(void *h, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	return diag_collect(h, req, cb, arg, st);
+}
+
+static void
+diag_source_close(void *h)
+{
+	diag_close(h);
+}
+
+const struct source diag_source = {
+	"netlink",
+	diag_source_open,
+	diag_source_collect,
+	diag_source_close
+};

@@ -1,0 +1,824 @@
+/*
+ * fmt_table.c - the netstat face: netstat -an, -e, -o and -p columns,
+ * byte for byte where netstat's columns hold the text.  Where netstat
+ * would cut (long IPv6 addresses, program lists) or push a row out of
+ * line (big queues, inodes), the column grows for every row and for the
+ * header instead, so the table needs every row before its first line.
+ */
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "fmt.h"
+#include "names.h"
+#include "rowvec.h"
+#include "util.h"
+
+#define OUTBUF_SIZE	(256 * 1024)
+#define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
+#define OWNERS_SCAN	64	/* owners searched for a repeated pid */
+
+/* netstat's column widths; each only ever grows. */
+#define W_PROTO		5
+#define W_QUEUE		6
+#define W_ADDR		23
+#define W_STATE		11
+#define W_USER		10
+#define W_INODE		10
+#define W_PROG		20
+#define W_REFCNT	6
+#define W_FLAGS		11
+#define W_TYPE		10
+#define W_USTATE	13
+#define W_UINODE	8
+
+/* A slot of the uid -> name cache; name NULL marks a free slot. */
+struct user {
+	uint32_t	 uid;
+	char		*name;
+};
+
+/*
+ * One pass.  buf is written out whenever full; werr keeps the errno of
+ * the first failed write.  scratch holds escaped paths and program lists.
+ * users is an open-addressing table of users_cap (a power of two) slots.
+ */
+struct table {
+	FILE		*out;
+	struct options	 o;
+	struct rowvec	*rows;
+	char		*buf;
+	size_t		 len;
+	int		 werr;
+	char		*scratch;
+	size_t		 scratch_cap;
+	struct user	*users;
+	size_t		 users_cap;
+	size_t		 nusers;
+};
+
+/* Column widths of the Internet section. */
+struct inet_w {
+	size_t	 rq, sq, local, foreign, state, user, inode, prog;
+};
+
+/* Column widths of the UNIX section. */
+struct unix_w {
+	size_t	 refcnt, type, state, inode, prog;
+};
+
+/* Output buffer: one fwrite per OUTBUF_SIZE bytes, no stdio per field. */
+
+static void
+ob_flush(struct table *t)
+{
+	if (t->len > 0 && t->werr == 0 &&
+	    fwrite(t->buf, 1, t->len, t->out) != t->len)
+		t->werr = errno != 0 ? errno : EIO;
+	t->len = 0;
+}
+
+static void
+ob_put(struct table *t, const char *s, size_t n)
+{
+	if (t->len + n > OUTBUF_SIZE) {
+		ob_flush(t);
+		if (n > OUTBUF_SIZE) {
+			if (t->werr == 0 && fwrite(s, 1, n, t->out) != n)
+				t->werr = errno != 0 ? errno : EIO;
+			return;
+		}
+	}
+	memcpy(t->buf + t->len, s, n);
+	t->len += n;
+}
+
+static void
+ob_spaces(struct table *t, size_t n)
+{
+	size_t k;
+
+	while (n > 0) {
+		if (t->len == OUTBUF_SIZE)
+			ob_flush(t);
+		k = OUTBUF_SIZE - t->len < n ? OUTBUF_SIZE - t->len : n;
+		memset(t->buf + t->len, ' ', k);
+		t->len += k;
+		n -= k;
+	}
+}
+
+/*
+ * Terminal columns of escaped text: util_escape leaves only ASCII and
+ * whole printable UTF-8 sequences, so count every byte but continuations.
+ */
+static size_t
+text_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* ASCII s left-aligned in width columns. */
+static void
+ob_left(struct table *t, const char *s, size_t n, size_t width)
+{
+	ob_put(t, s, n);
+	if (n < width)
+		ob_spaces(t, width - n);
+}
+
+/* Escaped text s (UTF-8 kept) left-aligned in width columns. */
+static void
+ob_text(struct table *t, const char *s, size_t n, size_t width)
+{
+	size_t w = text_width(s, n);
+
+	ob_put(t, s, n);
+	if (w < width)
+		ob_spaces(t, width - w);
+}
+
+/* ASCII s right-aligned in width columns. */
+static void
+ob_right(struct table *t, const char *s, size_t n, size_t width)
+{
+	if (n < width)
+		ob_spaces(t, width - n);
+	ob_put(t, s, n);
+}
+
+static void
+ob_str(struct table *t, const char *s)
+{
+	ob_put(t, s, strlen(s));
+}
+
+/*
+ * Writes v in decimal, NUL-ended, at the end of buf[24]; returns its first
+ * digit and its length in *n.
+ */
+static char *
+u64_text(char *buf, uint64_t v, size_t *n)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do
+		*--p = '0' + v % 10;
+	while ((v /= 10) != 0);
+	*n = (size_t)(buf + 23 - p);
+	return p;
+}
+
+static size_t
+u64_width(uint64_t v)
+{
+	size_t n = 1;
+
+	while ((v /= 10) != 0)
+		n++;
+	return n;
+}
+
+static void
+ob_u64(struct table *t, uint64_t v, size_t width, int right)
+{
+	char buf[24], *p;
+	size_t n;
+
+	p = u64_text(buf, v, &n);
+	if (right)
+		ob_right(t, p, n, width);
+	else
+		ob_left(t, p, n, width);
+}
+
+static size_t
+max_sz(size_t a, size_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Makes scratch hold at least n bytes. */
+static int
+scratch_reserve(struct table *t, size_t n)
+{
+	char *p;
+
+	if (n <= t->scratch_cap)
+		return 0;
+	if ((p = realloc(t->scratch, n)) == NULL)
+		return -1;
+	t->scratch = p;
+	t->scratch_cap = n;
+	return 0;
+}
+
+/*
+ * Field text.  Each writer fills a caller buffer and returns the length,
+ * so the width pass and the print pass share one spelling.
+ */
+
+/*
+ * netstat's State column: names for TCP; for UDP only ESTABLISHED, blank
+ * for an unconnected socket; for RAW the bare kernel code, since netstat
+ * prints the number there ("7").  A code with no name reads UNKNOWN(n).
+ */
+static size_t
+inet_state(const struct sock_row *r, char *buf, size_t len)
+{
+	const char *s;
+	char tmp[24], *p;
+	size_t n;
+
+	if (r->proto == PROTO_RAW) {
+		p = u64_text(tmp, r->state, &n);
+		memcpy(buf, p, n + 1);
+		return n;
+	}
+	if (r->proto == PROTO_UDP && r->state == ST_CLOSE) {
+		buf[0] = '\0';
+		return 0;
+	}
+	if (r->proto == PROTO_UDP && r->state != ST_ESTABLISHED)
+		s = NULL;
+	else
+		s = names_state(r->state);
+	if (s == NULL) {
+		snprintf(buf, len, "UNKNOWN(%u)", r->state);
+		return strlen(buf);
+	}
+	n = strlen(s);
+	memcpy(buf, s, n + 1);
+	return n;
+}
+
+/*
+ * netstat -o: "kind (seconds/retransmits/probes)", seconds with two
+ * decimals.  Rows carry no probe count, so the last field reads 0; UDP and
+ * RAW have no timer and read "off (0.00/0/0)" as in netstat.
+ */
+static size_t
+timer_text(const struct sock_row *r, char *buf, size_t len)
+{
+	uint64_t cs = r->expires_ms / 10;
+	const char *kind;
+	char num[24], *p;
+	unsigned timer = 0, retrans = 0;
+	size_t n, k;
+
+	if (r->has & ROW_HAS_TIMER) {
+		timer = r->timer;
+		retrans = r->retrans;
+	}
+	if (timer == TIMER_OFF)
+		cs = 0;
+	/* netstat has no name for the probe timer: "unkn-4". */
+	if (timer > TIMER_TIMEWAIT || (kind = names_timer(timer)) == NULL) {
+		n = (size_t)snprintf(buf, len, "unkn-%u (", timer);
+		if (n >= len)
+			n = len - 1;
+	} else {
+		n = strlen(kind);
+		memcpy(buf, kind, n);
+		buf[n++] = ' ';
+		buf[n++] = '(';
+	}
+	/* len >= 64 holds "unkn-N (" and the 20+3+10+3 digits below. */
+	p = u64_text(num, cs / 100, &k);
+	memcpy(buf + n, p, k);
+	n += k;
+	buf[n++] = '.';
+	buf[n++] = '0' + cs % 100 / 10;
+	buf[n++] = '0' + cs % 10;
+	buf[n++] = '/';
+	p = u64_text(num, retrans, &k);
+	memcpy(buf + n, p, k);
+	n += k;
+	memcpy(buf + n, "/0)", 4);
+	return n + 3;
+}
+
+/*
+ * netstat names UNIX sockets by their socket-layer state (SS_*), sources
+ * give the kernel's sk_state: a listener is LISTENING, a connected socket
+ * CONNECTED, an unconnected one blank.
+ */
+static size_t
+unix_state(const struct sock_row *r, char *buf, size_t len)
+{
+	const char *s;
+
+	switch (r->state) {
+	case ST_LISTEN:		s = "LISTENING"; break;
+	case ST_ESTABLISHED:	s = "CONNECTED"; break;
+	case ST_SYN_SENT:	s = "CONNECTING"; break;
+	case ST_CLOSING:	s = "DISCONNECTING"; break;
+	case ST_CLOSE:		s = ""; break;
+	default:
+		snprintf(buf, len, "UNKNOWN(%u)", r->state);
+		return strlen(buf);
+	}
+	snprintf(buf, len, "%s", s);
+	return strlen(buf);
+}
+
+/* "STREAM", "DGRAM", "SEQPACKET"; UNKNOWN(n) past names.h. */
+static size_t
+unix_type(const struct sock_row *r, char *buf, size_t len)
+{
+	const char *s = names_type(r->type);
+
+	if (s != NULL)
+		snprintf(buf, len, "%s", s);
+	else
+		snprintf(buf, len, "UNKNOWN(%u)", r->type);
+	return strlen(buf);
+}
+
+static uint32_t
+uid_hash(uint32_t uid)
+{
+	return uid * 2654435761U;
+}
+
+static int
+users_grow(struct table *t)
+{
+	struct user *nu, *old = t->users;
+	size_t ncap = t->users_cap == 0 ? 64 : t->users_cap * 2, i, j;
+
+	if ((nu = calloc(ncap, sizeof(*nu))) == NULL)
+		return -1;
+	for (i = 0; i < t->users_cap; i++) {
+		if (old[i].name == NULL)
+			continue;
+		for (j = uid_hash(old[i].uid) & (ncap - 1); nu[j].name != NULL;
+		    j = (j + 1) & (ncap - 1))
+			;
+		nu[j] = old[i];
+	}
+	free(old);
+	t->users = nu;
+	t->users_cap = ncap;
+	return 0;
+}
+
+/*
+ * User name of uid (escaped: NSS may serve it from a directory), or the
+ * number when none exists.  Each uid is looked up once per pass.
+ */
+static const char *
+user_name(struct table *t, uint32_t uid)
+{
+	char num[24], esc[4 * 256 + 1], *p;
+	struct passwd *pw;
+	size_t i, n;
+
+	if (t->nusers * 2 >= t->users_cap && users_grow(t) == -1)
+		return NULL;
+	for (i = uid_hash(uid) & (t->users_cap - 1); t->users[i].name != NULL;
+	    i = (i + 1) & (t->users_cap - 1))
+		if (t->users[i].uid == uid)
+			return t->users[i].name;
+	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL) {
+		util_escape(esc, sizeof(esc), pw->pw_name, strlen(pw->pw_name));
+		p = esc;
+	} else {
+		p = u64_text(num, uid, &n);
+	}
+	if ((t->users[i].name = strdup(p)) == NULL)
+		return NULL;
+	t->users[i].uid = uid;
+	t->nusers++;
+	return t->users[i].name;
+}
+
+/* The User column; NULL with errno ENOMEM. */
+static const char *
+user_text(struct table *t, const struct sock_row *r, char *num)
+{
+	size_t n;
+
+	if (!(r->has & ROW_HAS_UID))
+		return "-";
+	if (t->o.numeric_users)
+		return u64_text(num, r->uid, &n);
+	return user_name(t, r->uid);
+}
+
+/*
+ * "pid/command,pid/command" for every process holding the socket, each
+ * pid once, commands escaped; "-" when none is known.  Leaves the text in
+ * t->scratch; returns its length, or -1 (ENOMEM).
+ */
+static ssize_t
+prog_text(struct table *t, const struct sock_row *r)
+{
+	const struct sock_owner *ow;
+	const char *cmd;
+	char num[24], *p;
+	size_t i, j, n, len = 0, need;
+
+	if (r->nowners == 0) {
+		if (scratch_reserve(t, 2) == -1)
+			return -1;
+		memcpy(t->scratch, "-", 2);
+		return 1;
+	}
+	for (i = 0; i < r->nowners; i++) {
+		ow = &r->owners[i];
+		/*
+		 * A process with several descriptors is listed once.  The
+		 * owner map lists a process's descriptors together, so past
+		 * a few dozen owners (prefork servers) only the previous one
+		 * is compared, to stay linear.
+		 */
+		j = i > OWNERS_SCAN ? i - 1 : 0;
+		for (; j < i && r->owners[j].pid != ow->pid; j++)
+			;
+		if (j < i)
+			continue;
+		cmd = ow->command != NULL ? ow->command : "-";
+		need = len + 1 + 24 + UTIL_ESCAPE_MAX(strlen(cmd));
+		if (scratch_reserve(t, need) == -1)
+			return -1;
+		if (len > 0)
+			t->scratch[len++] = ',';
+		p = u64_text(num, (uint64_t)ow->pid, &n);
+		memcpy(t->scratch + len, p, n);
+		len += n;
+		t->scratch[len++] = '/';
+		len += util_escape(t->scratch + len, t->scratch_cap - len,
+		    cmd, strlen(cmd));
+	}
+	return (ssize_t)len;
+}
+
+/*
+ * The Path column: abstract names read "@name" and every NUL '@', as in
+ * /proc/net/unix; then every byte goes through util_escape.  Leaves the
+ * text in t->scratch; returns its length, or -1 (ENOMEM).
+ */
+static ssize_t
+path_text(struct table *t, const struct sock_row *r)
+{
+	size_t n = r->path_len, i, esc;
+	char *raw;
+
+	if (r->path == NULL || n == 0) {
+		if (scratch_reserve(t, 1) == -1)
+			return -1;
+		t->scratch[0] = '\0';
+		return 0;
+	}
+	esc = UTIL_ESCAPE_MAX(n);
+	if (scratch_reserve(t, n + esc) == -1)
+		return -1;
+	/* The raw copy sits past the escaped text's room. */
+	raw = t->scratch + esc;
+	for (i = 0; i < n; i++)
+		raw[i] = r->path[i] == '\0' ? '@' : r->path[i];
+	return (ssize_t)util_escape(t->scratch, esc, raw, n);
+}
+
+static int
+is_inet(const struct sock_row *r)
+{
+	return r->proto != PROTO_UNIX &&
+	    (r->family == AF_INET || r->family == AF_INET6);
+}
+
+/*
+ * Which sections to print.  filter_normalize() has already turned
+ * -t -u -w -x -4 -6 into protocols as netstat does (-4 alone means every
+ * Internet protocol); 0 is still read as "all" for callers that skip it.
+ */
+static int
+want_inet(const struct options *o)
+{
+	return o->protos == 0 || (o->protos & INET_PROTOS);
+}
+
+static int
+want_unix(const struct options *o)
+{
+	return o->protos == 0 || (o->protos & 1U << PROTO_UNIX);
+}
+
+static const char *
+title_suffix(const struct options *o)
+{
+	if (o->all)
+		return "(servers and established)\n";
+	return o->listening ? "(only servers)\n" : "(w/o servers)\n";
+}
+
+static int
+inet_widths(struct table *t, struct inet_w *w)
+{
+	char buf[ADDR_HOSTPORT_MAX], num[24];
+	const struct sock_row *r;
+	const char *u;
+	size_t i, nrows = rowvec_len(t->rows);
+	ssize_t n;
+	int k;
+
+	w->rq = w->sq = W_QUEUE;
+	w->local = w->foreign = W_ADDR;
+	w->state = W_STATE;
+	w->user = W_USER;
+	w->inode = W_INODE;
+	w->prog = W_PROG;
+	for (i = 0; i < nrows; i++) {
+		r = rowvec_get(t->rows, i);
+		if (!is_inet(r))
+			continue;
+		w->rq = max_sz(w->rq, u64_width(r->rqueue));
+		w->sq = max_sz(w->sq, u64_width(r->wqueue));
+		if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+			return -1;
+		w->local = max_sz(w->local, (size_t)k);
+		if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
+			return -1;
+		w->foreign = max_sz(w->foreign, (size_t)k);
+		w->state = max_sz(w->state, inet_state(r, buf, sizeof(buf)));
+		if (t->o.extend) {
+			if ((u = user_text(t, r, num)) == NULL)
+				return -1;
+			w->user = max_sz(w->user, text_width(u, strlen(u)));
+			w->inode = max_sz(w->inode, u64_width(r->inode));
+		}
+		if (t->o.program) {
+			if ((n = prog_text(t, r)) == -1)
+				return -1;
+			w->prog = max_sz(w->prog,
+			    text_width(t->scratch, (size_t)n));
+		}
+	}
+	return 0;
+}
+
+static int
+inet_print(struct table *t)
+{
+	char buf[ADDR_HOSTPORT_MAX], num[24];
+	const struct sock_row *r;
+	const char *u, *proto;
+	struct inet_w w;
+	size_t i, nrows = rowvec_len(t->rows);
+	ssize_t n;
+	int k;
+
+	if (inet_widths(t, &w) == -1)
+		return -1;
+	ob_str(t, "Active Internet connections ");
+	ob_str(t, title_suffix(&t->o));
+	ob_left(t, "Proto", 5, W_PROTO);
+	ob_put(t, " ", 1);
+	ob_right(t, "Recv-Q", 6, w.rq);
+	ob_put(t, " ", 1);
+	ob_right(t, "Send-Q", 6, w.sq);
+	ob_put(t, " ", 1);
+	ob_left(t, "Local Address", 13, w.local);
+	ob_put(t, " ", 1);
+	ob_left(t, "Foreign Address", 15, w.foreign);
+	ob_put(t, " ", 1);
+	ob_left(t, "State", 5, w.state);
+	if (t->o.extend) {
+		ob_put(t, " ", 1);
+		ob_left(t, "User", 4, w.user);
+		ob_put(t, " ", 1);
+		ob_left(t, "Inode", 5, w.inode);
+	}
+	if (t->o.program) {
+		ob_put(t, " ", 1);
+		ob_left(t, "PID/Program name", 16, w.prog);
+	}
+	if (t->o.timers)
+		ob_str(t, " Timer");
+	ob_put(t, "\n", 1);
+
+	for (i = 0; i < nrows; i++) {
+		r = rowvec_get(t->rows, i);
+		if (!is_inet(r))
+			continue;
+		if ((proto = names_proto(r->proto, r->family)) == NULL)
+			proto = "?";
+		ob_left(t, proto, strlen(proto), W_PROTO);
+		ob_put(t, " ", 1);
+		ob_u64(t, r->rqueue, w.rq, 1);
+		ob_put(t, " ", 1);
+		ob_u64(t, r->wqueue, w.sq, 1);
+		ob_put(t, " ", 1);
+		if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+			return -1;
+		ob_left(t, buf, (size_t)k, w.local);
+		ob_put(t, " ", 1);
+		if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
+			return -1;
+		ob_left(t, buf, (size_t)k, w.foreign);
+		ob_put(t, " ", 1);
+		ob_left(t, buf, inet_state(r, buf, sizeof(buf)), w.state);
+		if (t->o.extend) {
+			if ((u = user_text(t, r, num)) == NULL)
+				return -1;
+			ob_put(t, " ", 1);
+			ob_text(t, u, strlen(u), w.user);
+			ob_put(t, " ", 1);
+			ob_u64(t, r->inode, w.inode, 0);
+		}
+		if (t->o.program) {
+			if ((n = prog_text(t, r)) == -1)
+				return -1;
+			ob_put(t, " ", 1);
+			ob_text(t, t->scratch, (size_t)n, w.prog);
+		}
+		if (t->o.timers) {
+			ob_put(t, " ", 1);
+			ob_put(t, buf, timer_text(r, buf, sizeof(buf)));
+		}
+		ob_put(t, "\n", 1);
+	}
+	return 0;
+}
+
+static int
+unix_widths(struct table *t, struct unix_w *w)
+{
+	const struct sock_row *r;
+	char buf[32];
+	size_t i, nrows = rowvec_len(t->rows);
+	ssize_t n;
+
+	w->refcnt = W_REFCNT;
+	w->type = W_TYPE;
+	w->state = W_USTATE;
+	w->inode = W_UINODE;
+	w->prog = W_PROG;
+	for (i = 0; i < nrows; i++) {
+		r = rowvec_get(t->rows, i);
+		if (r->proto != PROTO_UNIX)
+			continue;
+		w->refcnt = max_sz(w->refcnt, u64_width(r->refcnt));
+		w->type = max_sz(w->type, unix_type(r, buf, sizeof(buf)));
+		w->state = max_sz(w->state, unix_state(r, buf, sizeof(buf)));
+		w->inode = max_sz(w->inode, u64_width(r->inode));
+		if (t->o.program) {
+			if ((n = prog_text(t, r)) == -1)
+				return -1;
+			w->prog = max_sz(w->prog,
+			    text_width(t->scratch, (size_t)n));
+		}
+	}
+	return 0;
+}
+
+static int
+unix_print(struct table *t)
+{
+	const struct sock_row *r;
+	struct unix_w w;
+	char buf[32];
+	size_t i, nrows = rowvec_len(t->rows);
+	ssize_t n;
+
+	if (unix_widths(t, &w) == -1)
+		return -1;
+	ob_str(t, "Active UNIX domain sockets ");
+	ob_str(t, title_suffix(&t->o));
+	ob_str(t, "Proto ");
+	ob_left(t, "RefCnt", 6, w.refcnt);
+	ob_put(t, " ", 1);
+	ob_left(t, "Flags", 5, W_FLAGS);
+	ob_put(t, " ", 1);
+	ob_left(t, "Type", 4, w.type);
+	ob_put(t, " ", 1);
+	ob_left(t, "State", 5, w.state);
+	ob_put(t, " ", 1);
+	ob_left(t, "I-Node", 6, w.inode);
+	if (t->o.program) {
+		ob_put(t, " ", 1);
+		ob_left(t, "PID/Program name", 16, w.prog);
+	}
+	ob_str(t, " Path\n");
+
+	for (i = 0; i < nrows; i++) {
+		r = rowvec_get(t->rows, i);
+		if (r->proto != PROTO_UNIX)
+			continue;
+		ob_str(t, "unix  ");
+		ob_u64(t, r->refcnt, w.refcnt, 0);
+		ob_put(t, " ", 1);
+		if (r->state == ST_LISTEN)
+			ob_left(t, "[ ACC ]", 7, W_FLAGS);
+		else
+			ob_left(t, "[ ]", 3, W_FLAGS);
+		ob_put(t, " ", 1);
+		ob_left(t, buf, unix_type(r, buf, sizeof(buf)), w.type);
+		ob_put(t, " ", 1);
+		ob_left(t, buf, unix_state(r, buf, sizeof(buf)), w.state);
+		ob_put(t, " ", 1);
+		ob_u64(t, r->inode, w.inode, 0);
+		if (t->o.program) {
+			if ((n = prog_text(t, r)) == -1)
+				return -1;
+			ob_put(t, " ", 1);
+			ob_text(t, t->scratch, (size_t)n, w.prog);
+		}
+		ob_put(t, " ", 1);
+		if ((n = path_text(t, r)) == -1)
+			return -1;
+		ob_put(t, t->scratch, (size_t)n);
+		ob_put(t, "\n", 1);
+	}
+	return 0;
+}
+
+static void
+table_free(struct table *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->users_cap; i++)
+		free(t->users[i].name);
+	free(t->users);
+	free(t->scratch);
+	free(t->buf);
+	rowvec_free(t->rows);
+	free(t);
+}
+
+static void *
+table_begin(FILE *out, const struct options *o)
+{
+	struct table *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->out = out;
+	t->o = *o;
+	if ((t->buf = malloc(OUTBUF_SIZE)) == NULL ||
+	    (t->rows = rowvec_new()) == NULL) {
+		table_free(t);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return t;
+}
+
+/* Rows arrive filtered and in section order; only keep them for now. */
+static int
+table_row(void *st, const struct sock_row *r)
+{
+	struct table *t = st;
+
+	return rowvec_push(t->rows, r);
+}
+
+static int
+table_end(void *st)
+{
+	struct table *t = st;
+	int rc = 0, save_errno;
+
+	if (want_inet(&t->o) && inet_print(t) == -1)
+		rc = -1;
+	if (rc == 0 && want_unix(&t->o) && unix_print(t) == -1)
+		rc = -1;
+	if (rc == -1)
+		save_errno = errno;
+	else {
+		ob_flush(t);
+		if (t->werr == 0 && fflush(t->out) == EOF)
+			t->werr = errno != 0 ? errno : EIO;
+		if (t->werr != 0) {
+			rc = -1;
+			save_errno = t->werr;
+		}
+	}
+	table_free(t);
+	if (rc == -1)
+		errno = save_errno;
+	return rc;
+}
+
+const struct formatter fmt_table = {
+	.name = "table",
+	.begin = table_begin,
+	.row = table_row,
+	.end = table_end,
+};

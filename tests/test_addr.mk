@@ -1,0 +1,1 @@
+test_addr_OBJS = src/addr.o src/util.o

@@ -1,0 +1,1 @@
+test_diag_OBJS = src/diag.o src/util.o

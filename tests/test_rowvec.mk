@@ -1,0 +1,1 @@
+test_rowvec_OBJS = src/rowvec.o

@@ -24,7 +24,12 @@
 #define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
 #define OWNERS_SCAN	64	/* owners searched for a repeated pid */
 
-/* netstat's column widths; each only ever grows. */
+/*
+ * netstat's column widths.  netstat cuts addresses and program names to
+ * fit theirs: those columns widen instead, for every row and the header.
+ * Numbers, states and users overflow their fields as in netstat's printf,
+ * so that every row netstat fits stays byte-identical to it.
+ */
 #define W_PROTO		5
 #define W_QUEUE		6
 #define W_ADDR		23
@@ -179,16 +184,6 @@ u64_text(char *buf, uint64_t v, size_t *n)
 	while ((v /= 10) != 0);
 	*n = (size_t)(buf + 23 - p);
 	return p;
-}
-
-static size_t
-u64_width(uint64_t v)
-{
-	size_t n = 1;
-
-	while ((v /= 10) != 0)
-		n++;
-	return n;
 }
 
 static void
@@ -528,9 +523,8 @@ title_suffix(const struct options *o)
 static int
 inet_widths(struct table *t, struct inet_w *w)
 {
-	char buf[ADDR_HOSTPORT_MAX], num[24];
+	char buf[ADDR_HOSTPORT_MAX];
 	const struct sock_row *r;
-	const char *u;
 	size_t i, nrows = rowvec_len(t->rows);
 	ssize_t n;
 	int k;
@@ -545,21 +539,12 @@ inet_widths(struct table *t, struct inet_w *w)
 		r = rowvec_get(t->rows, i);
 		if (!is_inet(r))
 			continue;
-		w->rq = max_sz(w->rq, u64_width(r->rqueue));
-		w->sq = max_sz(w->sq, u64_width(r->wqueue));
 		if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
 			return -1;
 		w->local = max_sz(w->local, (size_t)k);
 		if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
 			return -1;
 		w->foreign = max_sz(w->foreign, (size_t)k);
-		w->state = max_sz(w->state, inet_state(r, buf, sizeof(buf)));
-		if (t->o.extend) {
-			if ((u = user_text(t, r, num)) == NULL)
-				return -1;
-			w->user = max_sz(w->user, text_width(u, strlen(u)));
-			w->inode = max_sz(w->inode, u64_width(r->inode));
-		}
 		if (t->o.program) {
 			if ((n = prog_text(t, r)) == -1)
 				return -1;
@@ -658,7 +643,6 @@ static int
 unix_widths(struct table *t, struct unix_w *w)
 {
 	const struct sock_row *r;
-	char buf[32];
 	size_t i, nrows = rowvec_len(t->rows);
 	ssize_t n;
 
@@ -671,10 +655,6 @@ unix_widths(struct table *t, struct unix_w *w)
 		r = rowvec_get(t->rows, i);
 		if (r->proto != PROTO_UNIX)
 			continue;
-		w->refcnt = max_sz(w->refcnt, u64_width(r->refcnt));
-		w->type = max_sz(w->type, unix_type(r, buf, sizeof(buf)));
-		w->state = max_sz(w->state, unix_state(r, buf, sizeof(buf)));
-		w->inode = max_sz(w->inode, u64_width(r->inode));
 		if (t->o.program) {
 			if ((n = prog_text(t, r)) == -1)
 				return -1;

@@ -359,6 +359,9 @@ main(int argc, char *argv[])
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {
 			if (rep.failed[0] != '\0')
 				err(EXIT_FAIL, "reading %s sockets", rep.failed);
+			/* A reader that went away (| head) is not an error to report. */
+			if (errno == EPIPE)
+				exit(EXIT_FAIL);
 			err(EXIT_FAIL, "writing output");
 		}
 		report_pass(&rep);

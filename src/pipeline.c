@@ -36,6 +36,7 @@ struct pipeline {
 	const struct procmap	*owners;
 	struct pipeline_report	*rep;
 	unsigned long		 emitted;	/* rows seen in this dump */
+	int			 out_failed;	/* the formatter failed */
 	struct refcnt		*refcnts;
 	size_t			 nrefcnts, caprefcnts;
 };
@@ -141,7 +142,11 @@ row_take(const struct sock_row *in, void *arg)
 			p->rep->unowned++;
 	}
 	p->rep->rows++;
-	return p->f->row(p->fst, &r);
+	if (p->f->row(p->fst, &r) == -1) {
+		p->out_failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 static int
@@ -200,6 +205,7 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	int save_errno;
 
 	memset(rep, 0, sizeof(*rep));
+	p->out_failed = 0;
 	p->f = f;
 	p->owners = owners;
 	p->rep = rep;
@@ -225,8 +231,10 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 			req.states = filter_states(o, proto);
 			if (collect(p, &req) == -1) {
 				save_errno = errno;
-				snprintf(rep->failed, sizeof(rep->failed), "%s",
-				    names_proto(proto, req.family));
+				/* An empty rep->failed means the output failed. */
+				if (!p->out_failed)
+					snprintf(rep->failed, sizeof(rep->failed),
+					    "%s", names_proto(proto, req.family));
 				f->end(p->fst);
 				errno = save_errno;
 				return -1;

@@ -32,7 +32,8 @@ enum {
 	OPT_SOURCE,
 };
 
-static const char optstring[] = "46Wac::ehlnoprstuVwx";
+/* The leading ':' leaves the messages to bad_option(). */
+static const char optstring[] = ":46Wac::ehlnoprstuVwx";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
@@ -72,6 +73,21 @@ usage(void)
 {
 	fputs(usage_text, stderr);
 	exit(EXIT_USAGE);
+}
+
+/* One line naming the bad flag, then the usage, exit 2. */
+static void __attribute__((noreturn))
+bad_option(int ch, char **argv)
+{
+	const char *word = argv[optind - 1];
+
+	if (ch == ':')
+		warnx("option %s needs a value", word);
+	else if (optopt != 0)
+		warnx("unknown option -%c", optopt);
+	else
+		warnx("unknown option %s", word);
+	usage();
 }
 
 static unsigned
@@ -212,7 +228,7 @@ parse_options(struct options *o, int argc, char **argv)
 			parse_source(o, optarg);
 			break;
 		default:
-			usage();
+			bad_option(ch, argv);
 		}
 	}
 	if (optind < argc)

@@ -30,6 +30,7 @@ def tcp(fam, host, out, keep):
     d = {"listen": {"port": port, "inode": ino(lst)}}
     # ESTABLISHED pair
     c = socket.create_connection((host, port))
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)    # a keepalive timer
     a, _ = lst.accept()
     keep += [c, a]
     d["established"] = {"client_port": c.getsockname()[1], "client_inode": ino(c),
@@ -108,6 +109,13 @@ def unixesc(d, out, keep):
         s.listen(1)
         keep.append(s)
         res[key] = {"raw": name.replace("\0", "@", 1), "inode": ino(s)}
+    # a backslash, a tab and a byte that is not UTF-8
+    name = os.path.join(d.encode(), b"b\\s\tt\xff.sock")
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(name)
+    s.listen(1)
+    keep.append(s)
+    res["bytes"] = {"hex": name.hex(), "inode": ino(s)}
     out["unixesc"] = res
 
 

@@ -14,7 +14,7 @@ in_netns && kinds="$kinds raw raw6"
 hold_sockets pop $kinds || { not_ok "population started"; exit 1; }
 POP=$TMP/pop.json
 
-# rows.py MODE POP A B: compares the population's rows of two netstat-style
+# rows.py MODE POP A B NETNS: compares the population's rows of two netstat-style
 # outputs A (sockstat) and B (netstat).  Internet rows are matched by
 # protocol, local and foreign address; UNIX rows by inode.  Prints one
 # "ok"/"not ok" line per socket.  MODE: plain, or timer (the Timer column's
@@ -23,6 +23,7 @@ cat >"$TMP/rows.py" <<'EOF'
 import json, re, sys
 
 mode, pop, a, b = sys.argv[1], json.load(open(sys.argv[2])), sys.argv[3], sys.argv[4]
+netns = sys.argv[5]
 UNIX_STATES = {"LISTENING", "CONNECTED", "CONNECTING", "DISCONNECTING"}
 
 def parse(fn):
@@ -86,8 +87,19 @@ def expected():
     return out
 
 ra, rb = parse(a), parse(b)
+# Outside the netns a socket of the host may hold a queue too long for
+# netstat's 6-digit Recv-Q/Send-Q field: netstat lets that row overflow,
+# sockstat widens the column for every row.  Then only the fields can be
+# compared (in the netns, where nothing else runs, rows are byte-equal).
+def header(fn):
+    return [l for l in open(fn).read().split("\n") if l.startswith("Proto Recv-Q") or l.startswith("Proto  ")][:1]
+loose = netns == "" and header(a) != header(b)
+if loose:
+    print("# sockstat widened its Internet columns for a host socket: rows compared by fields")
 for label, key in expected():
     x, y = ra.get(key), rb.get(key)
+    if loose and type(key) is tuple and x is not None and y is not None:
+        x, y = " ".join(x.split()), " ".join(y.split())
     if x is not None and x == y:
         print("ok - %s row equals netstat's" % label)
     else:
@@ -112,28 +124,45 @@ EOF
 # heads FILE: the section titles and column headers of an output.
 heads() { grep -E '^(Active |Proto )' "$1"; }
 
-cmp_rows() {	# MODE SOCKSTAT-FLAGS NETSTAT-FLAGS
-	"$SOCKSTAT" $2 >"$TMP/s.out" 2>"$TMP/s.err" || not_ok "sockstat $2 exit 0"
-	netstat $3 >"$TMP/n.out" 2>/dev/null
-	python3 "$TMP/rows.py" "$1" "$POP" "$TMP/s.out" "$TMP/n.out" |
-	    sed "s/^\(\(not \)\{0,1\}ok - \)/\1$2: /" >"$TMP/rows.res"
-	cat "$TMP/rows.res"
-	failures=$((failures + $(grep -c '^not ok' "$TMP/rows.res")))
-	if [ -s "$TMP/s.err" ]; then
-		not_ok "sockstat $2 writes nothing on stderr"
-		sed 's/^/#   /' "$TMP/s.err"
+# run FLAGS: both tools' outputs for FLAGS, once, in $TMP/s.FLAGS and
+# $TMP/n.FLAGS (outputs can be large on a busy host: reuse them).
+run() {
+	[ -f "$TMP/s.$1" ] && return 0
+	"$SOCKSTAT" $1 >"$TMP/s.$1" 2>"$TMP/e.$1" || not_ok "sockstat $1 exits 0"
+	netstat $1 >"$TMP/n.$1" 2>/dev/null
+	# -p may rightly say on stderr that some owners could not be read
+	if [ -s "$TMP/e.$1" ] && [ "${1#*p}" = "$1" ]; then
+		not_ok "sockstat $1 writes nothing on stderr"
+		sed 's/^/#   /' "$TMP/e.$1"
 	fi
 }
 
-cmp_rows plain -an -an
-cmp_rows plain -ane -ane
-cmp_rows timer -ano -ano
+cmp_rows() {	# MODE FLAGS
+	run "$2"
+	python3 "$TMP/rows.py" "$1" "$POP" "$TMP/s.$2" "$TMP/n.$2" "$SOCKSTAT_NETNS" |
+	    sed "s/^\(\(not \)\{0,1\}ok - \)/\1$2: /" >"$TMP/rows.res"
+	cat "$TMP/rows.res"
+	failures=$((failures + $(grep -c '^not ok' "$TMP/rows.res")))
+}
+
+cmp_rows plain -an
+cmp_rows plain -ane
+cmp_rows timer -ano
+cmp_rows plain -anp
 
 for f in -an -ln -n -ane -ano -lne -t -x -tuln; do
-	"$SOCKSTAT" $f >"$TMP/s.out" 2>&1
-	netstat $f >"$TMP/n.out" 2>&1
-	heads "$TMP/s.out" >"$TMP/s.h"
-	heads "$TMP/n.out" >"$TMP/n.h"
+	run "$f"
+	heads "$TMP/s.$f" >"$TMP/s.h"
+	heads "$TMP/n.$f" >"$TMP/n.h"
+	# outside the netns a host socket may widen sockstat's columns (see
+	# rows.py): then the header words must still be netstat's
+	if ! in_netns && ! cmp -s "$TMP/n.h" "$TMP/s.h"; then
+		tr -s ' ' <"$TMP/s.h" >"$TMP/s.h2"
+		tr -s ' ' <"$TMP/n.h" >"$TMP/n.h2"
+		check "$f: section titles and header words equal netstat's (columns widened by a host socket)" \
+		    diff "$TMP/n.h2" "$TMP/s.h2"
+		continue
+	fi
 	check "$f: section titles and headers equal netstat's byte for byte" \
 	    diff "$TMP/n.h" "$TMP/s.h"
 done
@@ -158,7 +187,7 @@ whole_diff() {
 if in_netns; then
 	# Sockets of earlier tests may still close (TIME_WAIT ends) between
 	# the two runs: a difference must survive one retry.
-	for f in -an -ane -ln -n; do
+	for f in -an -ane -ln -n -anp -anep; do
 		if whole_diff "$f" >/dev/null || whole_diff "$f" >/dev/null; then
 			ok "netns: sorted whole sockstat $f equals netstat $f"
 		else
@@ -170,23 +199,28 @@ fi
 
 # Long IPv6 addresses: netstat cuts them (and netstat -W misaligns the
 # columns); sockstat must show them whole and widen the columns for
-# every row, headers included.
+# every row, headers included.  This runs in a netns of its own, nested
+# in the run's: its TIME_WAIT sockets on the long address die with it
+# instead of widening every later test's output.
 if in_netns; then
-	LONG=2001:db8:aaaa:bbbb:cccc:dddd:eeee:1
-	if ip -6 addr add "$LONG/128" dev lo nodad 2>"$TMP/ip.err"; then
-		hold_sockets long --host6 "$LONG" tcp6 udp6 ||
-		    not_ok "long v6 population started"
-		lp=$(jget "$TMP/long.json" 'd["tcp6"]["listen"]["port"]')
-		for f in -an -ane -ano -ln; do
-			"$SOCKSTAT" $f >"$TMP/long.out" 2>&1
-			if grep -q "^tcp6 .* $LONG:$lp  *:::\*  *LISTEN" "$TMP/long.out"; then
-				ok "$f: long IPv6 address shown whole"
-			else
-				not_ok "$f: long IPv6 address shown whole"
-				sed 's/^/#   /' "$TMP/long.out" | head -30
-			fi
-			check "$f: with a long IPv6 address every row is aligned with the header" \
-			    python3 - "$TMP/long.out" <<'EOF'
+	cat >"$TMP/long.sh" <<'EOS'
+. "$SOCKSTAT_TESTS/lib.sh"
+ip link set lo up
+LONG=2001:db8:aaaa:bbbb:cccc:dddd:eeee:1
+if ip -6 addr add "$LONG/128" dev lo nodad 2>"$TMP/ip.err"; then
+	hold_sockets long --host6 "$LONG" tcp4 tcp6 udp4 udp6 ||
+	    not_ok "long v6 population started"
+	lp=$(jget "$TMP/long.json" 'd["tcp6"]["listen"]["port"]')
+	for f in -an -ane -ano -ln; do
+		"$SOCKSTAT" $f >"$TMP/long.out" 2>&1
+		if grep -q "^tcp6 .* $LONG:$lp  *:::\*  *LISTEN" "$TMP/long.out"; then
+			ok "$f: long IPv6 address shown whole"
+		else
+			not_ok "$f: long IPv6 address shown whole"
+			sed 's/^/#   /' "$TMP/long.out" | head -30
+		fi
+		check "$f: with a long IPv6 address every row is aligned with the header" \
+		    python3 - "$TMP/long.out" <<'EOF'
 import sys
 bad, hdr, inet = 0, None, False
 for line in open(sys.argv[1]).read().split("\n"):
@@ -205,15 +239,17 @@ for line in open(sys.argv[1]).read().split("\n"):
                 bad += 1
 sys.exit(1 if bad else 0)
 EOF
-		done
-		# Apart from the widths, the rows hold netstat -W's fields (it
-		# does not cut, only misaligns).
-		"$SOCKSTAT" -an | awk '/^(tcp|udp|raw)/ {$1=$1; print}' | LC_ALL=C sort >"$TMP/sw"
-		netstat -anW | awk '/^(tcp|udp|raw)/ {$1=$1; print}' | LC_ALL=C sort >"$TMP/nw"
-		check "netns: with a long IPv6 address the Internet rows hold netstat -anW's fields" \
-		    diff "$TMP/nw" "$TMP/sw"
-	else
-		echo "# cannot add $LONG to lo: $(cat "$TMP/ip.err"); long v6 checks skipped"
-	fi
+	done
+	# Apart from the widths, the rows hold netstat -W's fields (it
+	# does not cut, only misaligns).
+	"$SOCKSTAT" -an | awk '/^(tcp|udp|raw)/ {$1=$1; print}' | LC_ALL=C sort >"$TMP/sw"
+	netstat -anW | awk '/^(tcp|udp|raw)/ {$1=$1; print}' | LC_ALL=C sort >"$TMP/nw"
+	check "netns: with a long IPv6 address the Internet rows hold netstat -anW's fields" \
+	    diff "$TMP/nw" "$TMP/sw"
+else
+	echo "# cannot add $LONG to lo: $(cat "$TMP/ip.err"); long v6 checks skipped"
+fi
+EOS
+	unshare --net -- sh "$TMP/long.sh"
 fi
 finish

@@ -35,6 +35,8 @@ TEST_SRCS = $(wildcard tests/test_*.c)
 TESTS	= $(TEST_SRCS:.c=)
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 -include $(wildcard tests/test_*.mk)
+# Further targets (bench, fuzz) live in mk/*.mk.
+-include $(wildcard mk/*.mk)
 
 all: $(PROG)
 
@@ -80,6 +82,34 @@ lint:
 integration: $(PROG)
 	@sh tests/integration/run.sh
 
+# The whole suite again under ASan+UBSan, then under valgrind.  Each
+# rebuilds from clean, since the objects differ.
+SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	    -fno-sanitize-recover=all
+VG	= valgrind -q --error-exitcode=99 --leak-check=full \
+	  --errors-for-leak-kinds=definite,indirect
+
+check-sanitize: deps-check
+	@$(MAKE) --no-print-directory clean
+	@ASAN_OPTIONS=detect_leaks=1 $(MAKE) --no-print-directory check \
+	    CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+	@$(MAKE) --no-print-directory clean
+
+check-valgrind: deps-check
+	@$(MAKE) --no-print-directory clean
+	@$(MAKE) --no-print-directory $(PROG) $(TESTS) CFLAGS="-O1 -g"
+	@for t in $(TESTS); do \
+		if ! $(VG) ./$$t > $$t.log 2>&1; then \
+			cat $$t.log; echo "FAILED under valgrind: $$t"; exit 1; \
+		fi; \
+		grep -h 'PASSED' $$t.log | sed "s|^|valgrind $$t: |"; \
+	done
+	@printf '#!/bin/sh\nexec $(VG) %s/$(PROG) "$$@"\n' "$$(pwd)" > vg-$(PROG)
+	@chmod +x vg-$(PROG)
+	@sh tests/integration/run.sh ./vg-$(PROG)
+	@rm -f vg-$(PROG)
+	@$(MAKE) --no-print-directory clean
+
 install: $(PROG)
 	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
@@ -89,9 +119,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8
 
 clean:
-	rm -f $(PROG) src/*.o src/*.d tests/*.o tests/*.d tests/*.log $(TESTS)
+	rm -f $(PROG) vg-$(PROG) src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
+	    $(TESTS)
 
-.PHONY: all deps deps-check demo check unit lint integration install \
-	uninstall clean
+.PHONY: all deps deps-check demo check check-sanitize check-valgrind unit \
+	lint integration install uninstall clean
 
 -include $(OBJS:.o=.d) $(TEST_SRCS:.c=.d)

@@ -134,6 +134,14 @@ enum face {
 	FACE_SUMMARY		/* sockstat -s */
 };
 
+enum watch_method {
+	WATCH_AUTO = 0,		/* trace when privileged, else poll */
+	WATCH_TRACE,		/* the sock:inet_sock_set_state tracepoint */
+	WATCH_POLL		/* sock_diag snapshots diffed by cookie */
+};
+
+struct lsof_sel;		/* the lsof face's selection (lsof.h) */
+
 enum source_choice {
 	SOURCE_AUTO = 0,	/* netlink, then /proc/net for what it lacks */
 	SOURCE_NETLINK,		/* netlink only: fail if unavailable */
@@ -165,9 +173,18 @@ struct options {
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
 	int		 continuous;	/* -c: repeat */
-	unsigned	 interval_ms;	/* -c SECONDS */
-	unsigned long	 count;		/* --count N; 0: unbounded */
+	unsigned	 interval_ms;	/* -c SECONDS, -r SECONDS, -E --interval */
+	unsigned long	 count;		/* --count N: passes or events; 0: unbounded */
 	const char	*proc_root;	/* root of /proc, "/proc" unless tests */
+
+	/* -E, the event stream */
+	int		 watch;
+	int		 port;		/* --port: either side; -1: any */
+	enum watch_method method;	/* --method */
+	unsigned	 duration_ms;	/* --duration; 0: unbounded */
+
+	/* -i, the lsof face: its selection; NULL in the netstat face */
+	struct lsof_sel	*lsof;
 };
 
 #endif /* SOCKSTAT_H */

@@ -12,10 +12,12 @@
 struct privs {
 	int	 is_root;		/* euid 0 */
 	int	 can_read_fds;		/* DAC_READ_SEARCH and SYS_PTRACE
-					   permitted (or root) */
+					   permitted (root normally has
+					   both; a container's may not) */
 	int	 can_trace;		/* PERFMON or SYS_ADMIN permitted */
 	char	 missing[128];		/* names of missing caps for /proc fds,
-					   e.g. "cap_sys_ptrace" */
+					   comma-separated, e.g.
+					   "cap_sys_ptrace"; "" if none */
 };
 
 /*

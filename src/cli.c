@@ -66,7 +66,12 @@ static const struct option longopts[] = {
 
 const char cli_usage[] =
 "usage: sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--source netlink|proc]\n";
+"                [--source netlink|proc]\n"
+"       sockstat echo-server [-v] [-a address] [-p port] [--count n]\n"
+"                [--idle-timeout seconds] [--max-conns n] [--udp] [--unix path]\n"
+"       sockstat echo-client [-v] [-a address] [-c conns] [-p port] [-w seconds]\n"
+"                [--close client | server] [--hold seconds] [--udp] [--unix path]\n"
+"                [message ...]\n";
 
 /* Writes a one-line message into err; returns CLI_USAGE. */
 static enum cli_result __attribute__((format(printf, 3, 4)))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cmd.h"
 #include "fmt.h"
 #include "names.h"
 #include "pipeline.h"
@@ -152,6 +153,15 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	return m;
 }
 
+/* Subcommands: small programs of their own, run before anything else. */
+static const struct subcommand {
+	const char	*name;
+	int		 (*run)(int, char **);
+} subcommands[] = {
+	{ "echo-client",	cmd_echo_client },
+	{ "echo-server",	cmd_echo_server },
+};
+
 int
 main(int argc, char *argv[])
 {
@@ -165,6 +175,14 @@ main(int argc, char *argv[])
 	unsigned long pass;
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Before privs_init(): the echo server may bind a port below 1024
+	 * as root and drops every capability itself right after.
+	 */
+	for (size_t i = 0; argc > 1 && i < sizeof(subcommands) /
+	    sizeof(subcommands[0]); i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0)
+			return subcommands[i].run(argc - 1, argv + 1);
 	parse_command_line(&o, argc, argv);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");

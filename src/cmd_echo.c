@@ -1,0 +1,302 @@
+/*
+ * cmd_echo.c - the command lines of "sockstat echo-server" and
+ * "sockstat echo-client": option parsing, and the logger that writes
+ * the echo code's lines to stderr in the tutorials' Python logger
+ * format, "DD-MM-YYYY HH:MM:SS - LEVEL - NAME - message".
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "echo.h"
+#include "privs.h"
+#include "sockstat.h"
+#include "util.h"
+
+/* The tutorials' logger: datefmt "%d-%m-%Y %H:%M:%S", local time. */
+#define LOG_DATEFMT	"%d-%m-%Y %H:%M:%S"
+
+static const char *const level_names[] = { "INFO", "WARNING", "ERROR" };
+
+static const char *const default_messages[] = {
+	"Message 1 from client.",
+	"Message 2 from client."
+};
+
+/* arg is the logger's name.  One write(2) per line, so lines never mix. */
+static void
+log_line(void *arg, int level, const char *msg)
+{
+	char ts[64], line[1400];
+	struct tm tm;
+	time_t t = time(NULL);
+	int n;
+
+	if (localtime_r(&t, &tm) == NULL ||
+	    strftime(ts, sizeof(ts), LOG_DATEFMT, &tm) == 0)
+		strcpy(ts, "?");
+	if (level < 0 || level > ECHO_LOG_ERROR)
+		level = ECHO_LOG_ERROR;
+	n = snprintf(line, sizeof(line), "%s - %s - %s - %s\n", ts,
+	    level_names[level], (const char *)arg, msg);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line)) {
+		n = sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	(void)!write(STDERR_FILENO, line, n);
+}
+
+/* Parses a number option; on error says which and returns -1. */
+static int
+num_opt(const char *name, const char *s, long long min, long long max,
+    long long *v)
+{
+	const char *errstr;
+
+	*v = util_strtonum(s, min, max, &errstr);
+	if (errstr != NULL) {
+		warnx("%s %s: %s", name, errstr, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+check_address(const char *a)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (echo_addr_parse(a, 0, &ss, &len) != 0) {
+		warnx("address %s: not an IPv4 or IPv6 address", a);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+server_usage(FILE *f, int status)
+{
+	fprintf(f, "usage: sockstat echo-server [-v] [-a address] [-p port] "
+	    "[--count n]\n"
+	    "\t[--idle-timeout seconds] [--max-conns n] [--udp] "
+	    "[--unix path]\n");
+	return status;
+}
+
+int
+cmd_echo_server(int argc, char **argv)
+{
+	enum { OPT_COUNT = 256, OPT_IDLE, OPT_MAX, OPT_UDP, OPT_UNIX };
+	static const struct option longopts[] = {
+		{ "address",		required_argument, NULL, 'a' },
+		{ "count",		required_argument, NULL, OPT_COUNT },
+		{ "help",		no_argument,	   NULL, 'h' },
+		{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
+		{ "max-conns",		required_argument, NULL, OPT_MAX },
+		{ "port",		required_argument, NULL, 'p' },
+		{ "udp",		no_argument,	   NULL, OPT_UDP },
+		{ "unix",		required_argument, NULL, OPT_UNIX },
+		{ "verbose",		no_argument,	   NULL, 'v' },
+		{ NULL,			0,		   NULL, 0 }
+	};
+	struct echo_config cfg;
+	struct echo_server *s;
+	char errbuf[ECHO_ADDRSTRLEN + 64];
+	long long v;
+	int ch, r;
+
+	echo_config_init(&cfg);
+	cfg.log = log_line;
+	cfg.log_arg = "echo-server";
+	optind = 0;	/* glibc: start over, main may have parsed before */
+	while ((ch = getopt_long(argc, argv, "a:hp:v", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'a':
+			if (check_address(optarg) == -1)
+				return server_usage(stderr, EXIT_USAGE);
+			cfg.address = optarg;
+			break;
+		case OPT_COUNT:
+			if (num_opt("count", optarg, 0, 1000000000, &v) == -1)
+				return server_usage(stderr, EXIT_USAGE);
+			cfg.count = v;
+			break;
+		case 'h':
+			return server_usage(stdout, EXIT_OK);
+		case OPT_IDLE:
+			if (num_opt("idle timeout", optarg, 0, 86400, &v) ==
+			    -1)
+				return server_usage(stderr, EXIT_USAGE);
+			cfg.idle_timeout = v;
+			break;
+		case OPT_MAX:
+			if (num_opt("max conns", optarg, 0, 1000000, &v) == -1)
+				return server_usage(stderr, EXIT_USAGE);
+			cfg.max_conns = v;
+			break;
+		case 'p':
+			if (num_opt("port", optarg, 0, 65535, &v) == -1)
+				return server_usage(stderr, EXIT_USAGE);
+			cfg.port = v;
+			break;
+		case OPT_UDP:
+			cfg.udp = 1;
+			break;
+		case OPT_UNIX:
+			cfg.unix_path = optarg;
+			break;
+		case 'v':
+			cfg.verbose = 1;
+			break;
+		default:
+			return server_usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		warnx("echo-server: unexpected argument %s", argv[optind]);
+		return server_usage(stderr, EXIT_USAGE);
+	}
+
+	if ((s = echo_server_open(&cfg, errbuf, sizeof(errbuf))) == NULL) {
+		echo_logf(log_line, "echo-server", ECHO_LOG_ERROR,
+		    "cannot %s: %s", errbuf, strerror(errno));
+		return EXIT_FAIL;
+	}
+	r = echo_server_run(s);
+	if (r == -1)
+		echo_logf(log_line, "echo-server", ECHO_LOG_ERROR,
+		    "event loop: %s", strerror(errno));
+	echo_server_close(s);
+	return r == -1 ? EXIT_FAIL : EXIT_OK;
+}
+
+static int
+client_usage(FILE *f, int status)
+{
+	fprintf(f, "usage: sockstat echo-client [-v] [-a address] [-c conns] "
+	    "[-p port] [-w seconds]\n"
+	    "\t[--close client | server] [--hold seconds] [--udp] "
+	    "[--unix path]\n"
+	    "\t[message ...]\n");
+	return status;
+}
+
+int
+cmd_echo_client(int argc, char **argv)
+{
+	enum { OPT_CLOSE = 256, OPT_HOLD, OPT_UDP, OPT_UNIX };
+	static const struct option longopts[] = {
+		{ "address",	required_argument, NULL, 'a' },
+		{ "close",	required_argument, NULL, OPT_CLOSE },
+		{ "conns",	required_argument, NULL, 'c' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ "hold",	required_argument, NULL, OPT_HOLD },
+		{ "port",	required_argument, NULL, 'p' },
+		{ "timeout",	required_argument, NULL, 'w' },
+		{ "udp",	no_argument,	   NULL, OPT_UDP },
+		{ "unix",	required_argument, NULL, OPT_UNIX },
+		{ "verbose",	no_argument,	   NULL, 'v' },
+		{ NULL,		0,		   NULL, 0 }
+	};
+	struct echo_client_config cfg;
+	long long v;
+	int ch, close_set = 0;
+
+	echo_client_config_init(&cfg);
+	cfg.log = log_line;
+	cfg.log_arg = "echo-client";
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "a:c:hp:vw:", longopts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'a':
+			if (check_address(optarg) == -1)
+				return client_usage(stderr, EXIT_USAGE);
+			cfg.address = optarg;
+			break;
+		case OPT_CLOSE:
+			if (strcmp(optarg, "client") == 0)
+				cfg.close_by = ECHO_CLOSE_CLIENT;
+			else if (strcmp(optarg, "server") == 0)
+				cfg.close_by = ECHO_CLOSE_SERVER;
+			else {
+				warnx("close %s: not client or server", optarg);
+				return client_usage(stderr, EXIT_USAGE);
+			}
+			close_set = 1;
+			break;
+		case 'c':
+			if (num_opt("conns", optarg, 1, 10000, &v) == -1)
+				return client_usage(stderr, EXIT_USAGE);
+			cfg.conns = v;
+			break;
+		case 'h':
+			return client_usage(stdout, EXIT_OK);
+		case OPT_HOLD:
+			if (num_opt("hold", optarg, 0, 86400, &v) == -1)
+				return client_usage(stderr, EXIT_USAGE);
+			cfg.hold = v;
+			break;
+		case 'p':
+			if (num_opt("port", optarg, 1, 65535, &v) == -1)
+				return client_usage(stderr, EXIT_USAGE);
+			cfg.port = v;
+			break;
+		case 'w':
+			if (num_opt("timeout", optarg, 1, 3600, &v) == -1)
+				return client_usage(stderr, EXIT_USAGE);
+			cfg.timeout = v;
+			break;
+		case OPT_UDP:
+			cfg.udp = 1;
+			break;
+		case OPT_UNIX:
+			cfg.unix_path = optarg;
+			break;
+		case 'v':
+			cfg.verbose = 1;
+			break;
+		default:
+			return client_usage(stderr, EXIT_USAGE);
+		}
+	}
+	if (cfg.udp && cfg.unix_path != NULL) {
+		warnx("cannot use --udp and --unix");
+		return client_usage(stderr, EXIT_USAGE);
+	}
+	if (cfg.udp && close_set) {
+		warnx("cannot use --close with --udp: UDP has no close");
+		return client_usage(stderr, EXIT_USAGE);
+	}
+	if (optind < argc) {
+		cfg.messages = (const char * const *)argv + optind;
+		cfg.nmessages = argc - optind;
+	} else {
+		cfg.messages = default_messages;
+		cfg.nmessages = sizeof(default_messages) /
+		    sizeof(default_messages[0]);
+	}
+
+	/* The client needs no privilege at all. */
+	if (privs_drop_all() == -1) {
+		echo_logf(log_line, "echo-client", ECHO_LOG_ERROR,
+		    "cannot drop privileges: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	if (echo_client_run(&cfg) == -1) {
+		if (errno == EINVAL || errno == ENAMETOOLONG)
+			echo_logf(log_line, "echo-client", ECHO_LOG_ERROR,
+			    "%s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}

@@ -1,0 +1,188 @@
+/*
+ * privs.c - capabilities through libcap.  sockstat needs at most two
+ * things a plain user lacks: reading other users' /proc/PID/fd
+ * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE) and tracing (CAP_PERFMON or
+ * CAP_SYS_ADMIN).  They stay permitted but not effective, so that only
+ * the code that needs one runs with it, and all go before output.
+ */
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "privs.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON	38
+#endif
+
+static const cap_value_t fds_caps[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
+static const cap_value_t trace_caps[] = { CAP_PERFMON, CAP_SYS_ADMIN };
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int
+cap_has(cap_t caps, cap_value_t v, cap_flag_t set)
+{
+	cap_flag_value_t f = CAP_CLEAR;
+
+	/* A capability this kernel does not know reads as absent. */
+	if (cap_get_flag(caps, v, set, &f) == -1)
+		return 0;
+	return f == CAP_SET;
+}
+
+/* Frees caps keeping errno, and returns r. */
+static int
+cap_done(cap_t caps, int r)
+{
+	int save_errno = errno;
+
+	cap_free(caps);
+	errno = save_errno;
+	return r;
+}
+
+/* Appends the name of v to the comma-separated list in buf. */
+static void
+missing_add(char *buf, size_t len, cap_value_t v)
+{
+	char *name;
+	size_t used = strlen(buf);
+
+	if ((name = cap_to_name(v)) == NULL)
+		return;
+	/* Whole names only: a cut one would name another capability. */
+	if (used + (used ? 1 : 0) + strlen(name) < len) {
+		if (used)
+			buf[used++] = ',';
+		strcpy(buf + used, name);
+	}
+	cap_free(name);
+}
+
+int
+privs_init(struct privs *p)
+{
+	cap_t caps;
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->is_root = geteuid() == 0;
+	if ((caps = cap_get_proc()) == NULL)
+		return -1;
+	p->can_read_fds = 1;
+	for (i = 0; i < NELEM(fds_caps); i++) {
+		if (!cap_has(caps, fds_caps[i], CAP_PERMITTED)) {
+			p->can_read_fds = 0;
+			missing_add(p->missing, sizeof(p->missing),
+			    fds_caps[i]);
+		}
+	}
+	for (i = 0; i < NELEM(trace_caps); i++)
+		if (cap_has(caps, trace_caps[i], CAP_PERMITTED))
+			p->can_trace = 1;
+	if (cap_clear_flag(caps, CAP_EFFECTIVE) == -1 ||
+	    cap_set_proc(caps) == -1)
+		return cap_done(caps, -1);
+	return cap_done(caps, 0);
+}
+
+int
+privs_raise(int what)
+{
+	const cap_value_t *want;
+	cap_value_t v;
+	cap_t caps;
+	size_t i, n;
+
+	switch (what) {
+	case PRIVS_FDS:
+		want = fds_caps;
+		n = NELEM(fds_caps);
+		break;
+	case PRIVS_TRACE:
+		want = trace_caps;
+		n = NELEM(trace_caps);
+		break;
+	default:
+		errno = EINVAL;
+		return -1;
+	}
+	if ((caps = cap_get_proc()) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		/* Only what is permitted: the others would fail the set. */
+		if (!cap_has(caps, want[i], CAP_PERMITTED))
+			continue;
+		v = want[i];
+		if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) == -1)
+			return cap_done(caps, -1);
+	}
+	if (cap_set_proc(caps) == -1)
+		return cap_done(caps, -1);
+	return cap_done(caps, 0);
+}
+
+int
+privs_lower(void)
+{
+	cap_t caps;
+
+	if ((caps = cap_get_proc()) == NULL)
+		return -1;
+	if (cap_clear_flag(caps, CAP_EFFECTIVE) == -1 ||
+	    cap_set_proc(caps) == -1)
+		return cap_done(caps, -1);
+	return cap_done(caps, 0);
+}
+
+/*
+ * Empties the bounding set, so that no later execve can gain a
+ * capability (root's, or a file's).  That needs CAP_SETPCAP in the
+ * effective set; without it permitted, the bounding set stays and
+ * no_new_privs alone keeps execve from granting anything.
+ */
+static int
+drop_bounding(void)
+{
+	cap_value_t v = CAP_SETPCAP, max;
+	cap_t caps;
+
+	if ((caps = cap_get_proc()) == NULL)
+		return -1;
+	if (!cap_has(caps, CAP_SETPCAP, CAP_PERMITTED))
+		return cap_done(caps, 0);
+	if (cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET) == -1 ||
+	    cap_set_proc(caps) == -1)
+		return cap_done(caps, -1);
+	max = cap_max_bits();
+	for (v = 0; v < max; v++) {
+		/* EINVAL: a capability this kernel does not have. */
+		if (cap_drop_bound(v) == -1 && errno != EINVAL)
+			return cap_done(caps, -1);
+	}
+	return cap_done(caps, 0);
+}
+
+int
+privs_drop_all(void)
+{
+	cap_t none;
+
+	if (drop_bounding() == -1)
+		return -1;
+	/* EINVAL: a kernel without ambient capabilities has none to drop. */
+	if (cap_reset_ambient() == -1 && errno != EINVAL)
+		return -1;
+	if ((none = cap_init()) == NULL)
+		return -1;
+	if (cap_set_proc(none) == -1)
+		return cap_done(none, -1);
+	cap_free(none);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,566 @@
+/*
+ * procnet.c - the /proc/net source.  Reads the text tables the kernel
+ * writes for TCP, UDP, RAW (IPv4 and IPv6) and UNIX sockets, one line per
+ * socket, into struct sock_row.  It is the fallback when sock_diag cannot
+ * answer, so it must be fast on hosts with hundreds of thousands of
+ * sockets: one large read buffer, no stdio, no scanf, no allocation per
+ * line, and hex parsed by hand.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "procnet.h"
+
+/*
+ * Big enough that a dump of a busy host takes few read(2) calls; a line
+ * longer than this is not one the kernel writes and is counted malformed.
+ */
+#define PROCNET_BUFSZ		(256 * 1024)
+
+/* sun_path holds at most 108 bytes; one more for the NUL. */
+#define PROCNET_PATHMAX		(108 + 1)
+
+/* /proc/net/unix "Flags": __SO_ACCEPTCON, set on listening sockets. */
+#define UNIX_ACCEPTCON		0x10000
+
+/* /proc/net/unix "St": the socket_state of the owning struct socket. */
+#define UNIX_SS_UNCONNECTED	1
+#define UNIX_SS_CONNECTING	2
+#define UNIX_SS_CONNECTED	3
+#define UNIX_SS_DISCONNECTING	4
+
+struct procnet {
+	char		*root;
+	char		*buf;
+	size_t		 bufsz;
+};
+
+/* Value of a hex digit plus one; 0 marks a byte that is not one. */
+static const uint8_t hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15,
+	['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16,
+};
+
+/*
+ * The scanners below take a cursor and return it past what they read, or
+ * NULL when the text does not fit; NULL propagates, so a parser checks
+ * once per field.  The line ends at NUL or '\n'.
+ */
+#define AT_END(c)	((c) == '\0' || (c) == '\n')
+
+/* Reads 1 to maxdig hex digits. */
+static const char *
+scan_hex(const char *p, int maxdig, uint64_t *v)
+{
+	uint64_t x = 0;
+	int n;
+
+	if (p == NULL)
+		return NULL;
+	for (n = 0; n < maxdig && hexval[(unsigned char)*p] != 0; n++, p++)
+		x = x << 4 | (uint64_t)(hexval[(unsigned char)*p] - 1);
+	if (n == 0 || hexval[(unsigned char)*p] != 0)
+		return NULL;
+	*v = x;
+	return p;
+}
+
+/* Reads exactly 8 hex digits: one 32-bit word of an address. */
+static const char *
+scan_word(const char *p, uint32_t *v)
+{
+	uint32_t x = 0;
+	int n;
+
+	if (p == NULL)
+		return NULL;
+	for (n = 0; n < 8; n++, p++) {
+		if (hexval[(unsigned char)*p] == 0)
+			return NULL;
+		x = x << 4 | (uint32_t)(hexval[(unsigned char)*p] - 1);
+	}
+	*v = x;
+	return p;
+}
+
+/* Reads an unsigned decimal no larger than max. */
+static const char *
+scan_dec(const char *p, uint64_t max, uint64_t *v)
+{
+	uint64_t x = 0, d;
+	const char *start = p;
+
+	if (p == NULL)
+		return NULL;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		d = (uint64_t)(*p - '0');
+		if (x > (max - d) / 10)
+			return NULL;
+		x = x * 10 + d;
+	}
+	if (p == start)
+		return NULL;
+	*v = x;
+	return p;
+}
+
+/* Expects the byte c. */
+static const char *
+scan_char(const char *p, char c)
+{
+	if (p == NULL || *p != c)
+		return NULL;
+	return p + 1;
+}
+
+/* Expects one or more spaces: the kernel pads some columns. */
+static const char *
+scan_sep(const char *p)
+{
+	if (p == NULL || *p != ' ')
+		return NULL;
+	while (*p == ' ')
+		p++;
+	return p;
+}
+
+/* Expects the end of a field: a separator or the end of the line. */
+static const char *
+scan_end(const char *p)
+{
+	if (p == NULL || !(*p == ' ' || AT_END(*p)))
+		return NULL;
+	return p;
+}
+
+/*
+ * An address as the kernel prints it: each 32-bit word of the address as
+ * it lies in memory (network order), printed with %08X as a host-order
+ * integer.  Storing the parsed integer back in host order therefore
+ * restores the original bytes, on either endianness.  IPv4 is one word,
+ * IPv6 four words with no separator.
+ */
+static const char *
+scan_addr(const char *p, int family, union sock_addr *a)
+{
+	uint32_t w = 0;
+	int i;
+
+	if (family == AF_INET) {
+		p = scan_word(p, &w);
+		memcpy(&a->v4, &w, sizeof(w));
+		return p;
+	}
+	for (i = 0; i < 4; i++) {
+		p = scan_word(p, &w);
+		memcpy(&a->v6.s6_addr[i * 4], &w, sizeof(w));
+	}
+	return p;
+}
+
+/* "ADDR:PORT", the port %04X in host order. */
+static const char *
+scan_endpoint(const char *p, int family, union sock_addr *a, uint16_t *port)
+{
+	uint64_t v = 0;
+
+	p = scan_addr(p, family, a);
+	p = scan_char(p, ':');
+	p = scan_end(scan_hex(p, 4, &v));
+	*port = (uint16_t)v;
+	return p;
+}
+
+/* Clock ticks ("when") to milliseconds, without overflow. */
+static uint64_t
+ticks_to_ms(uint64_t ticks)
+{
+	static long hz;
+
+	/* Old kernels print a negative delta as a huge %lX: it is due now. */
+	if (ticks > INT64_MAX)
+		return 0;
+	if (hz <= 0 && (hz = sysconf(_SC_CLK_TCK)) <= 0)
+		hz = 100;
+	if (ticks > UINT64_MAX / 1000)
+		return ticks / (uint64_t)hz * 1000;
+	return ticks * 1000 / (uint64_t)hz;
+}
+
+/*
+ * /proc/net/{tcp,tcp6,udp,udp6,raw,raw6}, after a header line:
+ *
+ *   sl  local_address rem_address   st tx_queue rx_queue tr tm->when
+ *   retrnsmt   uid  timeout inode [ref pointer ...]
+ *    0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000
+ *   00000000  1000        0 4711 1 0000000000000000 100 0 0 10 0
+ *
+ * sl	   "%4d:", the slot (hash bucket for UDP), ignored
+ * local   "ADDR:PORT": %08X per 32-bit address word (4 words run
+ *	   together for IPv6, see scan_addr), port %04X; RAW prints the
+ *	   protocol number as the port
+ * rem	   the same for the peer
+ * st	   %02X, the kernel state (tcp_states.h); request sockets as 03
+ * tx:rx   %08X:%08X queue bytes; a listener shows its accept queue as rx
+ * tr:when %02X timer kind (0 off, 1 retransmit, 2 keepalive, 3 TIME_WAIT,
+ *	   4 zero window probe), %08lX clock ticks (USER_HZ) until it fires
+ * retrnsmt %08X, retransmits (TCP; 0 for UDP and RAW)
+ * uid	   %5u
+ * timeout %8d, unanswered probes (TCP), ignored
+ * inode   %lu; 0 for request and TIME_WAIT sockets
+ *
+ * What follows depends on the file and the socket: full TCP sockets have
+ * 17 fields, request and TIME_WAIT sockets 12, UDP and RAW 13, and the
+ * kernel pads TCP lines with trailing spaces.  Only the 10 fields above
+ * are read; more are allowed and ignored.
+ */
+int
+procnet_parse_inet(const char *line, int family, enum sock_proto proto,
+    struct sock_row *row)
+{
+	const char *p;
+	uint64_t v, txq, rxq, tr, when, retr, uid, inode;
+
+	if (line == NULL || row == NULL ||
+	    (family != AF_INET && family != AF_INET6) ||
+	    (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_RAW))
+		return EINVAL;
+	memset(row, 0, sizeof(*row));
+	v = txq = rxq = tr = when = retr = uid = inode = 0;
+
+	p = line;
+	while (*p == ' ')
+		p++;
+	p = scan_char(scan_dec(p, INT_MAX, &v), ':');			/* sl */
+	p = scan_endpoint(scan_sep(p), family, &row->laddr, &row->lport);
+	p = scan_endpoint(scan_sep(p), family, &row->raddr, &row->rport);
+	p = scan_end(scan_hex(scan_sep(p), 8, &v));			/* st */
+	if (p == NULL || v > UINT8_MAX)
+		return EINVAL;
+	row->state = (uint8_t)v;
+	p = scan_char(scan_hex(scan_sep(p), 8, &txq), ':');
+	p = scan_end(scan_hex(p, 8, &rxq));
+	p = scan_char(scan_hex(scan_sep(p), 8, &tr), ':');
+	p = scan_end(scan_hex(p, 16, &when));
+	p = scan_end(scan_hex(scan_sep(p), 8, &retr));
+	p = scan_end(scan_dec(scan_sep(p), UINT32_MAX, &uid));
+	p = scan_sep(p);					/* timeout */
+	if (p != NULL && *p == '-')
+		p++;
+	p = scan_end(scan_dec(p, INT_MAX, &v));
+	p = scan_end(scan_dec(scan_sep(p), UINT64_MAX, &inode));
+	if (p == NULL || tr > UINT8_MAX)
+		return EINVAL;
+
+	row->family = (uint8_t)family;
+	row->proto = (uint8_t)proto;
+	row->wqueue = (uint32_t)txq;
+	row->rqueue = (uint32_t)rxq;
+	row->uid = (uint32_t)uid;
+	row->inode = inode;
+	row->has = ROW_HAS_UID | ROW_HAS_QUEUES;
+	switch (proto) {
+	case PROTO_TCP:
+		row->type = SOCK_STREAM;
+		row->timer = (uint8_t)tr;
+		row->expires_ms = ticks_to_ms(when);
+		row->retrans = (uint32_t)retr;
+		row->has |= ROW_HAS_TIMER;
+		break;
+	case PROTO_UDP:
+		row->type = SOCK_DGRAM;
+		break;
+	default:
+		row->type = SOCK_RAW;
+		break;
+	}
+	return 0;
+}
+
+/*
+ * /proc/net/unix, after a header line:
+ *
+ *   Num       RefCount Protocol Flags    Type St Inode Path
+ *   0000000000000000: 00000002 00000000 00010000 0001 01 23456 /run/a b
+ *
+ * Num	    %pK: the socket's address, zeros when kptr_restrict hides it
+ * RefCount %08X
+ * Protocol %08X, always 0
+ * Flags    %08X, __SO_ACCEPTCON (0x10000) on a listening socket
+ * Type	    %04X, SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET
+ * St	    %02X, socket_state: 1 unconnected, 2 connecting (not yet
+ *	    accepted), 3 connected, 4 disconnecting
+ * Inode    %5lu, decimal
+ * Path	    after exactly one space, to the end of the line: the bound
+ *	    name as raw bytes, spaces included; an abstract name starts
+ *	    with '@' for its leading NUL, and any later NUL reads '@' too.
+ *	    Absent (no space) for an unbound socket.
+ *
+ * XXX A path containing a newline splits the kernel's line in two: the
+ * head parses with a cut path, and the tail, usually not a valid line,
+ * is skipped as malformed.  Only sock_diag gives such names whole.
+ */
+int
+procnet_parse_unix(const char *line, struct sock_row *row, char *pathbuf,
+    size_t pathlen)
+{
+	const char *p;
+	uint64_t v, refcnt, proto, flags, type, st, inode;
+	size_t len;
+
+	if (line == NULL || row == NULL)
+		return EINVAL;
+	memset(row, 0, sizeof(*row));
+	v = refcnt = proto = flags = type = st = inode = 0;
+
+	p = line;
+	while (*p == ' ')
+		p++;
+	p = scan_char(scan_hex(p, 16, &v), ':');		/* Num */
+	p = scan_end(scan_hex(scan_sep(p), 8, &refcnt));
+	p = scan_end(scan_hex(scan_sep(p), 8, &proto));
+	p = scan_end(scan_hex(scan_sep(p), 8, &flags));
+	p = scan_end(scan_hex(scan_sep(p), 4, &type));
+	p = scan_end(scan_hex(scan_sep(p), 8, &st));
+	p = scan_end(scan_dec(scan_sep(p), UINT64_MAX, &inode));
+	if (p == NULL || type > UINT8_MAX || st > UINT8_MAX)
+		return EINVAL;
+
+	if (*p == ' ') {
+		p++;
+		len = strcspn(p, "\n");
+		/* A name longer than sun_path cannot come from the kernel. */
+		if (len == 0 || len >= PROCNET_PATHMAX || pathbuf == NULL ||
+		    len >= pathlen)
+			return EINVAL;
+		memcpy(pathbuf, p, len);
+		pathbuf[len] = '\0';
+		/* Only a leading '@' is surely a NUL: later ones stay. */
+		if (pathbuf[0] == '@')
+			pathbuf[0] = '\0';
+		row->path = pathbuf;
+		row->path_len = len;
+	}
+
+	row->family = AF_UNIX;
+	row->proto = PROTO_UNIX;
+	row->type = (uint8_t)type;
+	row->inode = inode;
+	row->refcnt = (uint32_t)refcnt;
+	row->has = ROW_HAS_REFCNT;
+	if (flags & UNIX_ACCEPTCON)
+		row->state = ST_LISTEN;
+	else if (st == UNIX_SS_CONNECTED)
+		row->state = ST_ESTABLISHED;
+	else if (st == UNIX_SS_UNCONNECTED)
+		row->state = ST_CLOSE;
+	else if (st == UNIX_SS_CONNECTING)
+		row->state = ST_SYN_SENT;
+	else if (st == UNIX_SS_DISCONNECTING)
+		row->state = ST_CLOSING;
+	else
+		row->state = ST_UNKNOWN;
+	return 0;
+}
+
+/*
+ * Whether a row of this state is wanted.  The kernel prints request
+ * sockets (ST_NEW_SYN_RECV inside) as SYN_RECV, so either bit selects
+ * them.  A code outside the table has no bit of its own: it is not a
+ * listener, so it shows whenever every non-listening state is asked for
+ * (the default view and -a), as netstat shows it.
+ */
+static int
+procnet_want(uint32_t states, unsigned state)
+{
+	const uint32_t rest = ST_ALL & ~ST_BIT(ST_LISTEN);
+
+	if (state == ST_SYN_RECV && (states & ST_BIT(ST_NEW_SYN_RECV)))
+		return 1;
+	if (state >= ST_ESTABLISHED && state <= ST_NEW_SYN_RECV)
+		return (states & ST_BIT(state)) != 0;
+	return (states & rest) == rest;
+}
+
+/* The file below <root>/net for req, or NULL if there is none. */
+static const char *
+procnet_file(const struct dump_req *req)
+{
+	static const char *const inet4[] = { "tcp", "udp", "raw" };
+	static const char *const inet6[] = { "tcp6", "udp6", "raw6" };
+
+	if (req->family == AF_UNIX)
+		return req->proto == PROTO_UNIX ? "unix" : NULL;
+	if (req->proto != PROTO_TCP && req->proto != PROTO_UDP &&
+	    req->proto != PROTO_RAW)
+		return NULL;
+	if (req->family == AF_INET)
+		return inet4[req->proto];
+	if (req->family == AF_INET6)
+		return inet6[req->proto];
+	return NULL;
+}
+
+struct procnet *
+procnet_open(const char *root)
+{
+	struct procnet *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	p->bufsz = PROCNET_BUFSZ;
+	if ((p->root = strdup(root != NULL ? root : "/proc")) == NULL ||
+	    (p->buf = malloc(p->bufsz)) == NULL) {
+		procnet_close(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+void
+procnet_close(struct procnet *p)
+{
+	if (p == NULL)
+		return;
+	free(p->buf);
+	free(p->root);
+	free(p);
+}
+
+/* One line, NUL-terminated: parse, filter, hand on.  -1 stops the dump. */
+static int
+procnet_line(const char *line, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	struct sock_row row;
+	char path[PROCNET_PATHMAX];
+	int rc;
+
+	if (req->family == AF_UNIX)
+		rc = procnet_parse_unix(line, &row, path, sizeof(path));
+	else
+		rc = procnet_parse_inet(line, req->family, req->proto, &row);
+	if (rc != 0) {
+		if (st != NULL)
+			st->malformed++;
+		return 0;
+	}
+	if (!procnet_want(req->states, row.state))
+		return 0;
+	return cb(&row, arg) == 0 ? 0 : -1;
+}
+
+int
+procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	char path[PATH_MAX];
+	const char *file;
+	char *line, *nl, *end;
+	size_t have = 0;
+	ssize_t n;
+	int fd, header = 1, skipping = 0, save_errno, rc = 0;
+
+	if (p == NULL || req == NULL || cb == NULL ||
+	    (file = procnet_file(req)) == NULL) {
+		errno = EINVAL;
+		return -1;
+	}
+	n = snprintf(path, sizeof(path), "%s/net/%s", p->root, file);
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return errno == ENOENT ? 0 : -1;
+
+	/*
+	 * Read as much as fits, hand on every whole line, slide the partial
+	 * last line to the front.  One byte stays free for the NUL that
+	 * ends a last line with no newline.
+	 */
+	for (;;) {
+		n = read(fd, p->buf + have, p->bufsz - 1 - have);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+		line = p->buf;
+		end = p->buf + have;
+		while ((nl = memchr(line, '\n', (size_t)(end - line))) !=
+		    NULL) {
+			*nl = '\0';
+			if (header || skipping)
+				header = skipping = 0;
+			else if (procnet_line(line, req, cb, arg, st) == -1) {
+				rc = -1;
+				goto out;
+			}
+			line = nl + 1;
+		}
+		have = (size_t)(end - line);
+		memmove(p->buf, line, have);
+		if (have == p->bufsz - 1) {
+			/* No newline in a full buffer: drop up to the next. */
+			if (!skipping && !header && st != NULL)
+				st->malformed++;
+			skipping = 1;
+			have = 0;
+		}
+	}
+	if (rc == 0 && have > 0 && !header && !skipping) {
+		p->buf[have] = '\0';
+		rc = procnet_line(p->buf, req, cb, arg, st);
+	}
+out:
+	save_errno = errno;
+	close(fd);
+	errno = save_errno;
+	return rc;
+}
+
+/* The source table entry: the same calls behind untyped handles. */
+static void *
+procnet_source_open(const char *root)
+{
+	return procnet_open(root);
+}
+
+static int
+procnet_source_collect(void *h, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	return procnet_collect(h, req, cb, arg, st);
+}
+
+static void
+procnet_source_close(void *h)
+{
+	procnet_close(h);
+}
+
+const struct source procnet_source = {
+	"proc",
+	procnet_source_open,
+	procnet_source_collect,
+	procnet_source_close,
+};

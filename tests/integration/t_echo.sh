@@ -1,0 +1,166 @@
+#!/bin/sh
+# echo.sh - "sockstat echo-server" and "sockstat echo-client" end to end
+# over loopback: the server reports its ephemeral port, the client's
+# echoes match, the log lines are there, signals and --count end the
+# server with status 0.  Every wait is bounded; every server is killed
+# on exit.  Prints "ok - ..." / "not ok - ..." lines; exits 1 on failure.
+#
+#   sh tests/integration/echo.sh [path/to/sockstat]
+set -u
+bin=${1:-${SOCKSTAT:-./sockstat}}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sockstat-echo.XXXXXX") || exit 1
+srv=
+failures=0
+
+cleanup() {
+	[ -n "$srv" ] && kill "$srv" 2>/dev/null
+	wait 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+ok() { echo "ok - $*"; }
+not_ok() { echo "not ok - $*"; failures=$((failures + 1)); }
+
+# show FILE: the file, indented as a comment, after a failure.
+show() { sed 's/^/#   /' "$1" | head -40; }
+
+# start_server LOG ARGS...: starts the server, sets $srv and $port; waits
+# at most 5 s for its "Listening on ADDR PORT" line.
+start_server() {
+	log=$1; shift
+	: >"$log"	# exists before the first read below
+	"$bin" echo-server "$@" 2>"$log" &
+	srv=$!
+	port=
+	i=0
+	while [ $i -lt 50 ]; do
+		port=$(sed -n 's/.* - echo-server - Listening on [^ ]* \([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
+		[ -n "$port" ] && return 0
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# stop_wait: waits at most 5 s for $srv to exit; sets $status.
+stop_wait() {
+	i=0
+	while kill -0 "$srv" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$srv" 2>/dev/null; then
+		kill -9 "$srv" 2>/dev/null
+		status=timeout
+	else
+		wait "$srv"
+		status=$?
+	fi
+	srv=
+}
+
+# has LOG PATTERN DESC: ok when an extended regex matches a line of LOG.
+has() {
+	if grep -Eq -- "$2" "$1"; then ok "$3"; else not_ok "$3"; show "$1"; fi
+}
+
+[ -x "$bin" ] || { echo "not ok - $bin is not executable"; exit 1; }
+
+# 1. The default run: ephemeral port, several clients, verbose log.
+slog=$tmp/server.log
+if start_server "$slog" -p 0 -v; then
+	ok "echo-server reports its port ($port)"
+else
+	not_ok "echo-server reports its port within 5 s"
+	show "$slog"
+	exit 1
+fi
+ts='[0-9]{2}-[0-9]{2}-[0-9]{4} [0-9]{2}:[0-9]{2}:[0-9]{2}'
+has "$slog" "^$ts - INFO - echo-server - PID $srv\$" "first line gives the PID"
+has "$slog" "^$ts - INFO - echo-server - Listening on 127\.0\.0\.1 $port\$" \
+    "listens on 127.0.0.1 by default"
+
+if "$bin" echo-client -p "$port" -c 3 2>"$tmp/c1.log"; then
+	ok "echo-client -c 3 exits 0"
+else
+	not_ok "echo-client -c 3 exits 0"; show "$tmp/c1.log"
+fi
+has "$tmp/c1.log" " - INFO - echo-client - Connection 3: all 44 bytes echoed\$" \
+    "client checked every echoed byte"
+has "$slog" " - echo-server - Accepted connection 3 from 127\.0\.0\.1:[0-9]+\$" \
+    "server logs each accepted connection"
+has "$slog" " - echo-server - Closing connection 3 to 127\.0\.0\.1:[0-9]+ \(echoed 44 bytes\)\$" \
+    "server logs each close"
+has "$slog" ' - echo-server - Echoed 44 bytes to 127\.0\.0\.1:[0-9]+: "Message 1 from client\.Message 2' \
+    "-v logs the bytes echoed"
+
+if "$bin" echo-client -p "$port" "hello world" "" "x" 2>"$tmp/c2.log"; then
+	ok "messages from the arguments echo"
+else
+	not_ok "messages from the arguments echo"; show "$tmp/c2.log"
+fi
+
+if "$bin" echo-client -p "$port" --close server 2>"$tmp/c3.log"; then
+	ok "--close server exits 0"
+else
+	not_ok "--close server exits 0"; show "$tmp/c3.log"
+fi
+has "$slog" "server closes first" "--close server makes the server close first"
+
+kill -TERM "$srv"
+stop_wait
+[ "$status" = 0 ] && ok "SIGTERM: exit 0" || not_ok "SIGTERM: exit 0 (got $status)"
+has "$slog" " - INFO - echo-server - Caught SIGTERM, exiting\$" "logs the signal"
+
+if "$bin" echo-client -p "$port" -w 2 2>"$tmp/c4.log"; then
+	not_ok "echo-client fails with no server"
+else
+	[ $? -eq 1 ] && ok "echo-client exits 1 with no server" ||
+	    not_ok "echo-client exits 1 with no server"
+fi
+
+# 2. --count 1: the tutorials' single-client server ends by itself.
+clog=$tmp/count.log
+if start_server "$clog" -p 0 --count 1; then
+	"$bin" echo-client -p "$port" 2>"$tmp/c5.log" ||
+	    not_ok "client of the --count 1 server"
+	stop_wait
+	[ "$status" = 0 ] && ok "--count 1 exits 0 after one client" ||
+	    { not_ok "--count 1 exits 0 after one client (got $status)"; show "$clog"; }
+else
+	not_ok "--count 1 server starts"; show "$clog"
+fi
+
+# 3. UDP and UNIX next to TCP; the UNIX socket goes away on exit.
+ulog=$tmp/unix.log
+sock=$tmp/echo.sock
+if start_server "$ulog" -p 0 --udp --unix "$sock"; then
+	"$bin" echo-client -p "$port" --udp a bb 2>"$tmp/c6.log" &&
+	    ok "UDP echo" || { not_ok "UDP echo"; show "$tmp/c6.log"; }
+	"$bin" echo-client --unix "$sock" -c 2 2>"$tmp/c7.log" &&
+	    ok "UNIX echo" || { not_ok "UNIX echo"; show "$tmp/c7.log"; }
+	kill -INT "$srv"
+	stop_wait
+	[ "$status" = 0 ] && ok "SIGINT: exit 0" || not_ok "SIGINT: exit 0 (got $status)"
+	[ ! -e "$sock" ] && ok "UNIX socket unlinked on exit" ||
+	    not_ok "UNIX socket unlinked on exit"
+else
+	not_ok "server with --udp --unix starts"; show "$ulog"
+fi
+
+# 4. Usage errors name the bad value and exit 2.
+"$bin" echo-server -p 99999 2>"$tmp/u1.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "port too large: 99999" "$tmp/u1.log" &&
+    ok "bad port: exit 2, named" ||
+    { not_ok "bad port: exit 2, named (got $rc)"; show "$tmp/u1.log"; }
+"$bin" echo-client -a localhost 2>"$tmp/u2.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "address localhost" "$tmp/u2.log" &&
+    ok "host name refused: exit 2" ||
+    { not_ok "host name refused: exit 2 (got $rc)"; show "$tmp/u2.log"; }
+
+[ "$failures" -eq 0 ]

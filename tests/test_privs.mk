@@ -1,0 +1,1 @@
+test_privs_OBJS = src/privs.o

@@ -1,0 +1,1 @@
+test_procnet_OBJS = src/procnet.o src/util.o

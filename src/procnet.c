@@ -42,6 +42,14 @@ struct procnet {
 	char		*root;
 	char		*buf;
 	size_t		 bufsz;
+	/*
+	 * A UNIX row is held back until the next line shows it was whole:
+	 * a path with a newline splits the kernel's line, and the tail
+	 * (not a valid line) means the held row's path was cut.
+	 */
+	struct sock_row	 held;
+	char		 held_path[PROCNET_PATHMAX];
+	int		 holding;
 };
 
 /* Value of a hex digit plus one; 0 marks a byte that is not one. */
@@ -309,9 +317,12 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
  *	    with '@' for its leading NUL, and any later NUL reads '@' too.
  *	    Absent (no space) for an unbound socket.
  *
- * XXX A path containing a newline splits the kernel's line in two: the
- * head parses with a cut path, and the tail, usually not a valid line,
- * is skipped as malformed.  Only sock_diag gives such names whole.
+ * A path containing a newline splits the kernel's line in two: the head
+ * parses with a cut path and the tail does not parse.  procnet_collect
+ * therefore holds each UNIX row until the next line parses, and skips
+ * and counts a row followed by a malformed line.  XXX A tail crafted to
+ * parse as a line of its own cannot be told apart; only sock_diag gives
+ * such names whole.
  */
 int
 procnet_parse_unix(const char *line, struct sock_row *row, char *pathbuf,
@@ -441,10 +452,20 @@ procnet_close(struct procnet *p)
 	free(p);
 }
 
+/* Hands on the held UNIX row, if any.  -1 stops the dump. */
+static int
+procnet_release(struct procnet *p, row_cb cb, void *arg)
+{
+	if (!p->holding)
+		return 0;
+	p->holding = 0;
+	return cb(&p->held, arg) == 0 ? 0 : -1;
+}
+
 /* One line, NUL-terminated: parse, filter, hand on.  -1 stops the dump. */
 static int
-procnet_line(const char *line, const struct dump_req *req, row_cb cb,
-    void *arg, struct source_stats *st)
+procnet_line(struct procnet *p, const char *line, const struct dump_req *req,
+    row_cb cb, void *arg, struct source_stats *st)
 {
 	struct sock_row row;
 	char path[PROCNET_PATHMAX];
@@ -456,12 +477,24 @@ procnet_line(const char *line, const struct dump_req *req, row_cb cb,
 		rc = procnet_parse_inet(line, req->family, req->proto, &row);
 	if (rc != 0) {
 		if (st != NULL)
-			st->malformed++;
+			st->malformed += 1 + (unsigned long)p->holding;
+		p->holding = 0;		/* its path was cut: skip it too */
 		return 0;
 	}
+	if (req->family == AF_UNIX && procnet_release(p, cb, arg) == -1)
+		return -1;
 	if (!procnet_want(req->states, row.state))
 		return 0;
-	return cb(&row, arg) == 0 ? 0 : -1;
+	/* Only a named row can have been cut by a newline in its name. */
+	if (req->family != AF_UNIX || row.path == NULL)
+		return cb(&row, arg) == 0 ? 0 : -1;
+	p->held = row;
+	if (row.path != NULL) {
+		memcpy(p->held_path, path, sizeof(path));
+		p->held.path = p->held_path;
+	}
+	p->holding = 1;
+	return 0;
 }
 
 int
@@ -511,7 +544,7 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 			*nl = '\0';
 			if (header || skipping)
 				header = skipping = 0;
-			else if (procnet_line(line, req, cb, arg, st) == -1) {
+			else if (procnet_line(p, line, req, cb, arg, st) == -1) {
 				rc = -1;
 				goto out;
 			}
@@ -529,9 +562,12 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 	}
 	if (rc == 0 && have > 0 && !header && !skipping) {
 		p->buf[have] = '\0';
-		rc = procnet_line(p->buf, req, cb, arg, st);
+		rc = procnet_line(p, p->buf, req, cb, arg, st);
 	}
+	if (rc == 0)
+		rc = procnet_release(p, cb, arg);
 out:
+	p->holding = 0;
 	save_errno = errno;
 	close(fd);
 	errno = save_errno;

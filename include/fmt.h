@@ -26,5 +26,7 @@ struct formatter {
 extern const struct formatter fmt_table;	/* the netstat face */
 extern const struct formatter fmt_json;		/* --json */
 extern const struct formatter fmt_summary;	/* -s, and -s --json */
+/* The lsof face (-i); its rows come through lsof_select_owners first. */
+extern const struct formatter fmt_lsof;
 
 #endif /* FMT_H */

@@ -67,6 +67,9 @@ static const struct option longopts[] = {
 const char cli_usage[] =
 "usage: sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
 "                [--source netlink|proc]\n"
+"       sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
+"                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
+"                [--count n] [--json] [--source netlink|proc|auto]\n"
 "       sockstat echo-server [-v] [-a address] [-p port] [--count n]\n"
 "                [--idle-timeout seconds] [--max-conns n] [--udp] [--unix path]\n"
 "       sockstat echo-client [-v] [-a address] [-c conns] [-p port] [-w seconds]\n"

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "fmt.h"
+#include "lsof.h"
 #include "names.h"
 #include "pipeline.h"
 #include "privs.h"
@@ -30,8 +31,14 @@ parse_command_line(struct options *o, int argc, char **argv)
 {
 	char err[CLI_ERRLEN];
 	const char *root;
+	enum cli_result rc;
 
-	switch (cli_parse(argc, argv, o, err, sizeof(err))) {
+	/* -i or -U anywhere: lsof's letters, else netstat's. */
+	if (cli_is_lsof(argc, argv))
+		rc = lsof_parse(argc, argv, o, err, sizeof(err));
+	else
+		rc = cli_parse(argc, argv, o, err, sizeof(err));
+	switch (rc) {
 	case CLI_RUN:
 		break;
 	case CLI_HELP:
@@ -131,6 +138,8 @@ pick_formatter(const struct options *o)
 {
 	if (o->face == FACE_SUMMARY)
 		return &fmt_summary;
+	if (o->face == FACE_LSOF)
+		return o->json ? &fmt_json : &fmt_lsof;
 	return o->json ? &fmt_json : &fmt_table;
 }
 
@@ -201,7 +210,7 @@ main(int argc, char *argv[])
 			owners = owners_build(&o, &ps);
 		if (o.program && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");
-		if (o.continuous && !o.json)
+		if (o.continuous && !o.json && o.face != FACE_LSOF)
 			print_timestamp(stdout);
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {
 			if (rep.failed[0] != '\0')
@@ -218,7 +227,23 @@ main(int argc, char *argv[])
 		owners = NULL;
 		if (!o.continuous)
 			break;
+		/* lsof's marker closes each -r pass. */
+		if (o.face == FACE_LSOF && !o.json) {
+			const char *m;
+			size_t mlen;
+
+			m = lsof_marker(o.lsof, &mlen);
+			fwrite(m, 1, mlen, stdout);
+			fflush(stdout);
+		}
 	}
 	pipeline_free(p);
+	/* As lsof: nothing listed is exit 1. */
+	if (o.face == FACE_LSOF) {
+		int matched = o.lsof->matched > 0;
+
+		lsof_sel_free(o.lsof);
+		return matched ? EXIT_OK : EXIT_FAIL;
+	}
 	return EXIT_OK;
 }

@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "filter.h"
+#include "lsof.h"
 #include "names.h"
 #include "pipeline.h"
 #include "procnet.h"
@@ -128,9 +129,13 @@ row_take(const struct sock_row *in, void *arg)
 {
 	struct pipeline *p = arg;
 	struct sock_row r;
+	int m = LSOF_SOCK_NO;
 
 	p->emitted++;
-	if (!filter_match(p->o, in))
+	if (p->o->lsof != NULL) {
+		if ((m = lsof_match_socket(p->o->lsof, in)) == LSOF_SOCK_NO)
+			return 0;
+	} else if (!filter_match(p->o, in))
 		return 0;
 	r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
@@ -140,6 +145,13 @@ row_take(const struct sock_row *in, void *arg)
 		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
 		if (r.nowners == 0)
 			p->rep->unowned++;
+	}
+	/* The lsof face lists only the owners its -p, -c, -u select. */
+	if (p->o->lsof != NULL) {
+		if (lsof_select_owners(p->o->lsof, m, &r) == -1)
+			return -1;
+		if (r.nowners == 0)
+			return 0;
 	}
 	p->rep->rows++;
 	if (p->f->row(p->fst, &r) == -1) {

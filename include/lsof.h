@@ -1,0 +1,145 @@
+/*
+ * lsof.h - the lsof face: lsof's letters on the command line (-i SPEC,
+ * -U, -a, -p, -c, -u, -s, -n, -P, -l, -t, -F, -r) and the selection they
+ * make.  Only sockets are ever listed: the face's "universe" is every
+ * TCP and UDP socket when -i appears and every UNIX socket with -U.
+ *
+ * Which (socket, owner) pairs are listed, exactly:
+ *   - a socket outside the universe, or dropped by -s, never is;
+ *   - an owner whose pid, user or command a ^ exclusion names never is,
+ *     with or without -a (as lsof: exclusions always apply);
+ *   - without -a (lsof's OR): the pair is listed when some -i SPEC or -U
+ *     names the socket, OR some -p, -c or -u inclusion names the owner;
+ *   - with -a (AND): a SPEC (or -U) must name the socket AND every kind
+ *     of inclusion given (-p, -c, -u; each a list ORed within) the owner.
+ * lsof_match_socket() decides the socket part, lsof_match_owner() the
+ * owner part and lsof_select_owners() combines them for one row.
+ */
+#ifndef LSOF_H
+#define LSOF_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "sockstat.h"
+
+#define LSOF_ADDRS_MAX	16	/* addresses one -i @host may name */
+
+/* lsof_match_socket() results. */
+#define LSOF_SOCK_NO	0	/* never listed */
+#define LSOF_SOCK_FACE	1	/* in the universe; no SPEC names it */
+#define LSOF_SOCK_SPEC	2	/* a -i SPEC or -U names it */
+
+/* lsof_match_owner() results. */
+#define LSOF_OWNER_NO	0	/* excluded (^), or -a and an inclusion misses */
+#define LSOF_OWNER_ANY	1	/* not excluded; no inclusion names it */
+#define LSOF_OWNER_SEL	2	/* an inclusion names it (-a: all kinds do) */
+
+/* A port item of a SPEC, per protocol ([0] TCP, [1] UDP); lo > hi: none. */
+struct lsof_port {
+	uint32_t	 lo[2];
+	uint32_t	 hi[2];
+};
+
+/* One -i SPEC: [46][protocol][@host][:port,...]; empty parts match all. */
+struct lsof_spec {
+	unsigned	 families;	/* FAM_*; 0: both */
+	unsigned	 protos;	/* 1 << PROTO_TCP, _UDP; 0: both */
+	size_t		 naddrs;	/* 0: any host */
+	uint8_t		 addr_family[LSOF_ADDRS_MAX];
+	union sock_addr	 addrs[LSOF_ADDRS_MAX];
+	size_t		 nports;	/* 0: any port */
+	struct lsof_port *ports;
+};
+
+/* A -p or -u item: an id, or one to exclude (^). */
+struct lsof_id {
+	long		 id;
+	int		 exclude;
+};
+
+/* A -c item: a command prefix, or one to exclude (^). */
+struct lsof_cmd {
+	const char	*prefix;	/* points into argv */
+	int		 exclude;
+};
+
+/* -F output: which fields, and the terminator. */
+#define LSOF_FIELDS	"pcuLfatdioPnT"	/* the fields sockstat can give */
+
+struct lsof_sel {
+	int		 inet;		/* -i given: TCP and UDP listed */
+	int		 unix_sockets;	/* -U given */
+	int		 and;		/* -a */
+	int		 terse;		/* -t */
+	int		 fields;	/* -F given */
+	int		 field_nul;	/* -F 0: NUL ends each field */
+	char		 field_set[sizeof(LSOF_FIELDS)]; /* chosen, in any order */
+	struct lsof_spec *specs;
+	size_t		 nspecs;
+	struct lsof_id	*pids;
+	size_t		 npids;
+	struct lsof_id	*uids;
+	size_t		 nuids;
+	struct lsof_cmd	*cmds;
+	size_t		 ncmds;
+	uint32_t	 states_in;	/* -s TCP:S: ST_BIT mask; 0: no inclusion */
+	uint32_t	 states_out;	/* -s TCP:^S */
+	unsigned long	 matched;	/* (socket, owner) pairs listed so far */
+	struct sock_owner *scratch;	/* lsof_select_owners' result */
+	size_t		 scratch_cap;
+};
+
+
+/*
+ * Parses lsof's letters into o (zeroed first; face FACE_LSOF, all,
+ * program and the dumps to ask for set) and o->lsof (allocated; free it
+ * with lsof_sel_free, also after CLI_USAGE).  Returns a cli_result; for
+ * CLI_USAGE err holds a one-line message naming the bad word or part.
+ * Host names in a SPEC are resolved here (getaddrinfo: may reach DNS).
+ */
+enum cli_result	 lsof_parse(int argc, char **argv, struct options *o,
+		    char *err, size_t errlen);
+
+/* Frees s and what it owns; NULL is a no-op. */
+void		 lsof_sel_free(struct lsof_sel *s);
+
+/*
+ * The socket part of the selection: universe, -s states, then the SPECs
+ * (family, protocol, host on either end, port on either end) and -U.
+ * Returns LSOF_SOCK_NO, LSOF_SOCK_FACE or LSOF_SOCK_SPEC.
+ */
+int		 lsof_match_socket(const struct lsof_sel *s,
+		    const struct sock_row *r);
+
+/*
+ * The owner part: ^ exclusions, then the -p, -c and -u inclusions as -a
+ * says.  Returns LSOF_OWNER_NO, LSOF_OWNER_ANY or LSOF_OWNER_SEL.
+ */
+int		 lsof_match_owner(const struct lsof_sel *s,
+		    const struct sock_owner *ow);
+
+/*
+ * Keeps the owners of r that are listed, given m = lsof_match_socket(s,
+ * r): r->owners then points into s (valid until the next call) and
+ * r->nowners counts them, 0 when none (do not list r); adds them to
+ * s->matched.  Returns 0, or -1 with errno ENOMEM.
+ */
+int		 lsof_select_owners(struct lsof_sel *s, int m,
+		    struct sock_row *r);
+
+/*
+ * The line main prints after each -r pass, newline included, and its
+ * length in *len (it may hold a NUL): lsof's "=======\n", with -F "m\n",
+ * with -F0 "m\0\n".  Write it with fwrite(3).
+ */
+const char	*lsof_marker(const struct lsof_sel *s, size_t *len);
+
+/* lsof's name of TCP state st ("LISTEN", "CLOSE_WAIT"), or NULL. */
+const char	*lsof_state_name(unsigned st);
+
+#endif /* LSOF_H */

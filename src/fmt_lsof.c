@@ -1,0 +1,613 @@
+/*
+ * fmt_lsof.c - the lsof face: lsof -i's table, -t's PIDs and -F's field
+ * output, one line per (process, descriptor) holding a socket.
+ *
+ * lsof sizes its columns to their content and sorts by PID then
+ * descriptor, so every row is kept until the end of the pass.  The
+ * table is byte for byte lsof 4.95's where sockstat has the same data:
+ * COMMAND cut to 9 bytes, FD as "%4d" plus mode and lock ("*345" past
+ * 9999), numeric users 8 wide, a UDP NAME ending in a space.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "fmt.h"
+#include "lsof.h"
+#include "names.h"
+#include "rowvec.h"
+#include "util.h"
+
+#define CMD_CUT		9	/* lsof's default COMMAND width limit */
+#define UID_CACHE_MAX	64	/* distinct users remembered per pass */
+#define NAME_MAX_LEN	(2 * ADDR_HOSTPORT_MAX + 64)
+
+/* A resolved host, so each address costs one lookup per pass. */
+struct host_name {
+	uint8_t		 family;
+	union sock_addr	 addr;
+	char		*text;
+};
+#define HOST_CACHE_MAX	64
+
+struct uid_name {
+	uid_t		 uid;
+	char		*name;		/* escaped; NULL: no passwd entry */
+};
+
+/* One output line: a socket and one of the descriptors holding it. */
+struct line {
+	const struct sock_row	*r;
+	const struct sock_owner	*ow;
+};
+
+struct lsof_fmt {
+	FILE			*out;
+	const struct options	*o;
+	const struct lsof_sel	*s;
+	struct rowvec		*rows;
+	struct line		*lines;
+	size_t			 nlines;
+	struct uid_name		 users[UID_CACHE_MAX];
+	size_t			 nusers;
+	char			 spill[UTIL_ESCAPE_MAX(256)];
+	struct host_name	 hosts[HOST_CACHE_MAX];
+	size_t			 nhosts;
+	char			*esc;		/* util_escape() output */
+	size_t			 esclen;
+};
+
+/* The columns of one line as text. */
+struct cols {
+	char	 cmd[UTIL_ESCAPE_MAX(CMD_CUT)];
+	char	 pid[24];
+	char	 user[UTIL_ESCAPE_MAX(256)];
+	char	 fd[16];
+	char	 type[8];
+	char	 device[32];
+	char	 node[24];
+	char	 name[NAME_MAX_LEN];
+};
+
+static void *
+lsof_begin(FILE *out, const struct options *o)
+{
+	struct lsof_fmt *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->out = out;
+	f->o = o;
+	f->s = o->lsof;
+	if ((f->rows = rowvec_new()) == NULL) {
+		free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static int
+lsof_row(void *st, const struct sock_row *r)
+{
+	struct lsof_fmt *f = st;
+
+	/* lsof lists open files: a socket nobody holds has no line. */
+	if (r->nowners == 0)
+		return 0;
+	return rowvec_push(f->rows, r);
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+
+	if (x->ow->pid != y->ow->pid)
+		return x->ow->pid < y->ow->pid ? -1 : 1;
+	if (x->ow->fd != y->ow->fd)
+		return x->ow->fd < y->ow->fd ? -1 : 1;
+	return (x->r->inode > y->r->inode) - (x->r->inode < y->r->inode);
+}
+
+/* Escapes len bytes of src into f->esc; returns it, or NULL (ENOMEM). */
+static const char *
+escape(struct lsof_fmt *f, const char *src, size_t len)
+{
+	size_t need = UTIL_ESCAPE_MAX(len);
+	char *p;
+
+	if (need > f->esclen) {
+		if ((p = realloc(f->esc, need)) == NULL)
+			return NULL;
+		f->esc = p;
+		f->esclen = need;
+	}
+	util_escape(f->esc, f->esclen, src, len);
+	return f->esc;
+}
+
+/* The escaped login name of uid, or NULL when it has none (or ENOMEM). */
+static const char *
+user_name(struct lsof_fmt *f, uid_t uid)
+{
+	struct passwd *pw;
+	char buf[UTIL_ESCAPE_MAX(256)];
+	size_t i;
+
+	for (i = 0; i < f->nusers; i++)
+		if (f->users[i].uid == uid)
+			return f->users[i].name;
+	pw = getpwuid(uid);
+	if (pw == NULL || pw->pw_name == NULL)
+		buf[0] = '\0';
+	else
+		util_escape(buf, sizeof(buf), pw->pw_name,
+		    strnlen(pw->pw_name, 256));
+	if (f->nusers == UID_CACHE_MAX) {	/* no room: not cached */
+		memcpy(f->spill, buf, sizeof(f->spill));
+		return f->spill[0] == '\0' ? NULL : f->spill;
+	}
+	f->users[f->nusers].uid = uid;
+	f->users[f->nusers].name = buf[0] == '\0' ? NULL : strdup(buf);
+	return f->users[f->nusers++].name;
+}
+
+static int
+is_wildcard(int family, const union sock_addr *a)
+{
+	if (family == AF_INET)
+		return a->v4.s_addr == htonl(INADDR_ANY);
+	return IN6_IS_ADDR_UNSPECIFIED(&a->v6);
+}
+
+/*
+ * addr_host, remembered: without -n every line names its hosts, and a
+ * resolver that answers slowly must not be asked again for each line.
+ */
+static int
+host_text(struct lsof_fmt *f, char *buf, size_t len, int family,
+    const union sock_addr *a, unsigned flags)
+{
+	struct host_name *hn;
+	size_t i, alen = family == AF_INET ? sizeof(a->v4) : sizeof(a->v6);
+	int n;
+
+	if (!(flags & ADDR_RESOLVE))
+		return addr_host(buf, len, family, a, flags);
+	for (i = 0; i < f->nhosts; i++) {
+		hn = &f->hosts[i];
+		if (hn->family == family && memcmp(&hn->addr, a, alen) == 0) {
+			n = (int)strlen(hn->text);
+			if ((size_t)n >= len) {
+				errno = ENOSPC;
+				return -1;
+			}
+			memcpy(buf, hn->text, (size_t)n + 1);
+			return n;
+		}
+	}
+	if ((n = addr_host(buf, len, family, a, flags)) == -1)
+		return -1;
+	if (f->nhosts < HOST_CACHE_MAX &&
+	    (f->hosts[f->nhosts].text = strdup(buf)) != NULL) {
+		hn = &f->hosts[f->nhosts++];
+		hn->family = (uint8_t)family;
+		memset(&hn->addr, 0, sizeof(hn->addr));
+		memcpy(&hn->addr, a, alen);
+	}
+	return n;
+}
+
+/* "host:port" in lsof's notation: "*:22", "[::1]:22", "localhost:ssh". */
+static int
+endpoint(struct lsof_fmt *f, char *buf, size_t len, const struct sock_row *r,
+    int remote)
+{
+	const struct options *o = f->o;
+	const union sock_addr *a = remote ? &r->raddr : &r->laddr;
+	unsigned flags = ADDR_BRACKET;
+	int h, p;
+
+	if (!o->numeric_hosts)
+		flags |= ADDR_RESOLVE;
+	if (is_wildcard(r->family, a)) {
+		if (len < 3)
+			return -1;
+		memcpy(buf, "*", 2);
+		h = 1;
+	} else if ((h = host_text(f, buf, len, r->family, a, flags)) == -1)
+		return -1;
+	if ((size_t)h + 2 >= len) {
+		errno = ENOSPC;
+		return -1;
+	}
+	buf[h] = ':';
+	p = addr_port(buf + h + 1, len - h - 1, r->proto,
+	    remote ? r->rport : r->lport, o->numeric_ports);
+	return p == -1 ? -1 : h + 1 + p;
+}
+
+/*
+ * lsof names a UNIX socket's state from the socket's SS_* state and its
+ * listening flag; the kernel's sk_state says the same with other names.
+ */
+static const char *
+unix_state(unsigned st)
+{
+	switch (st) {
+	case ST_LISTEN:
+		return "LISTEN";
+	case ST_ESTABLISHED:
+		return "CONNECTED";
+	case ST_SYN_SENT:
+		return "CONNECTING";
+	default:
+		return "UNCONNECTED";
+	}
+}
+
+/*
+ * NAME without the state: "local->remote" (the remote end only when
+ * connected), or a UNIX socket's "path type=STREAM".
+ */
+static int
+name_text(struct lsof_fmt *f, const struct sock_row *r, char *buf,
+    size_t len)
+{
+	const char *t, *e;
+	size_t n;
+	int k;
+
+	if (r->family == AF_UNIX) {
+		n = 0;
+		buf[0] = '\0';
+		if (r->path_len > 0) {
+			/* An abstract name starts with NUL: lsof's "@name". */
+			if (r->path[0] == '\0')
+				e = escape(f, r->path + 1, r->path_len - 1);
+			else
+				e = escape(f, r->path, r->path_len);
+			if (e == NULL)
+				return -1;
+			n = (size_t)snprintf(buf, len, "%s%s ",
+			    r->path[0] == '\0' ? "@" : "", e);
+		}
+		t = names_type(r->type);
+		if (n < len)
+			snprintf(buf + n, len - n, "type=%s",
+			    t != NULL ? t : "UNKNOWN");
+		return 0;
+	}
+	if ((k = endpoint(f, buf, len, r, 0)) == -1)
+		return -1;
+	if (r->rport != 0 || !is_wildcard(r->family, &r->raddr)) {
+		if ((size_t)k + 3 >= len)
+			return -1;
+		memcpy(buf + k, "->", 2);
+		if (endpoint(f, buf + k + 2, len - k - 2, r, 1) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static const char *
+tcp_state(unsigned st, char *buf, size_t len)
+{
+	const char *s = lsof_state_name(st);
+
+	if (s != NULL)
+		return s;
+	snprintf(buf, len, "UNKNOWN_%u", st);
+	return buf;
+}
+
+/* lsof's DEVICE: the inode for Internet sockets, see the man page. */
+static void
+device_text(const struct sock_row *r, char *buf, size_t len)
+{
+	/*
+	 * For UNIX sockets lsof shows the kernel address /proc/net/unix
+	 * prints (hashed since Linux 4.15, so an identity, not an address).
+	 * sock_diag has no address; its cookie is the kernel's identity of
+	 * the socket, printed the same way.  From /proc, the inode.
+	 */
+	if (r->family == AF_UNIX && (r->has & ROW_HAS_COOKIE))
+		snprintf(buf, len, "0x%016" PRIx64, r->cookie);
+	else
+		snprintf(buf, len, "%" PRIu64, r->inode);
+}
+
+/* The text of every column of line l. */
+static int
+cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c)
+{
+	const struct sock_row *r = l->r;
+	const struct sock_owner *ow = l->ow;
+	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
+	char sbuf[32];
+	size_t n;
+
+	util_escape(c->cmd, sizeof(c->cmd), cmd, strnlen(cmd, CMD_CUT));
+	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
+	if (!f->o->numeric_users)
+		u = user_name(f, ow->uid);
+	if (u != NULL)
+		snprintf(c->user, sizeof(c->user), "%s", u);
+	else
+		snprintf(c->user, sizeof(c->user), "%8u", (unsigned)ow->uid);
+	if (ow->fd > 9999)	/* lsof keeps four columns: "*345" */
+		snprintf(c->fd, sizeof(c->fd), "*%03d%c ", ow->fd % 1000,
+		    ow->mode);
+	else
+		snprintf(c->fd, sizeof(c->fd), "%4d%c ", ow->fd, ow->mode);
+	snprintf(c->type, sizeof(c->type), "%s", r->family == AF_UNIX ?
+	    "unix" : r->family == AF_INET ? "IPv4" : "IPv6");
+	device_text(r, c->device, sizeof(c->device));
+	if (r->family == AF_UNIX)
+		snprintf(c->node, sizeof(c->node), "%" PRIu64, r->inode);
+	else
+		snprintf(c->node, sizeof(c->node), "%s",
+		    r->proto == PROTO_TCP ? "TCP" : "UDP");
+	if (name_text(f, r, c->name, sizeof(c->name)) == -1)
+		return -1;
+	n = strlen(c->name);
+	if (r->family == AF_UNIX)
+		snprintf(c->name + n, sizeof(c->name) - n, " (%s)",
+		    unix_state(r->state));
+	else if (r->proto == PROTO_TCP)
+		snprintf(c->name + n, sizeof(c->name) - n, " (%s)",
+		    tcp_state(r->state, sbuf, sizeof(sbuf)));
+	else	/* lsof prints UDP's empty state after a space */
+		snprintf(c->name + n, sizeof(c->name) - n, " ");
+	return 0;
+}
+
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+
+static int
+print_table(struct lsof_fmt *f)
+{
+	struct cols *c;
+	size_t i, wcmd = 7, wpid = 3, wuser = 4, wtype = 4, wdev = 6,
+	    wnode = 4;
+
+	if (f->nlines == 0)
+		return 0;
+	/* Two passes over the text: widths first, as lsof does. */
+	if ((c = calloc(f->nlines, sizeof(*c))) == NULL)
+		return -1;
+	for (i = 0; i < f->nlines; i++) {
+		if (cols_fill(f, &f->lines[i], &c[i]) == -1) {
+			free(c);
+			return -1;
+		}
+		wcmd = MAX(wcmd, strlen(c[i].cmd));
+		wpid = MAX(wpid, strlen(c[i].pid));
+		wuser = MAX(wuser, strlen(c[i].user));
+		wtype = MAX(wtype, strlen(c[i].type));
+		wdev = MAX(wdev, strlen(c[i].device));
+		wnode = MAX(wnode, strlen(c[i].node));
+	}
+	fprintf(f->out, "%-*s %*s %*s   FD   %*s %*s SIZE/OFF %*s NAME\n",
+	    (int)wcmd, "COMMAND", (int)wpid, "PID", (int)wuser, "USER",
+	    (int)wtype, "TYPE", (int)wdev, "DEVICE", (int)wnode, "NODE");
+	for (i = 0; i < f->nlines; i++)
+		fprintf(f->out, "%-*s %*s %*s %s %*s %*s      0t0 %*s %s\n",
+		    (int)wcmd, c[i].cmd, (int)wpid, c[i].pid, (int)wuser,
+		    c[i].user, c[i].fd, (int)wtype, c[i].type, (int)wdev,
+		    c[i].device, (int)wnode, c[i].node, c[i].name);
+	free(c);
+	return 0;
+}
+
+/*
+ * -t: each PID once, ascending, nothing else: the lines are sorted by
+ * PID, so a PID repeats only on consecutive lines.
+ */
+static int
+print_terse(struct lsof_fmt *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nlines; i++)
+		if (i == 0 || f->lines[i].ow->pid != f->lines[i - 1].ow->pid)
+			fprintf(f->out, "%d\n", (int)f->lines[i].ow->pid);
+	return 0;
+}
+
+/* One -F field: its letter, its text, its terminator. */
+static void
+field(struct lsof_fmt *f, char letter, const char *text)
+{
+	fprintf(f->out, "%c%s", letter, text);
+	if (f->s->field_nul)
+		putc('\0', f->out);
+	else
+		putc('\n', f->out);
+}
+
+static int
+want(const struct lsof_fmt *f, char letter)
+{
+	return strchr(f->s->field_set, letter) != NULL;
+}
+
+/* Ends a set: with -F0 lsof closes each with a newline after the NULs. */
+static void
+set_end(struct lsof_fmt *f)
+{
+	if (f->s->field_nul)
+		putc('\n', f->out);
+}
+
+/*
+ * lsof's field output: a process set (p c u L) when the PID changes,
+ * then a file set per descriptor (f a t d o i P n T), in lsof's order.
+ */
+static int
+print_fields(struct lsof_fmt *f)
+{
+	const struct line *l;
+	const struct sock_row *r;
+	const char *e, *u;
+	char buf[NAME_MAX_LEN], sbuf[32];
+	size_t i;
+
+	for (i = 0; i < f->nlines; i++) {
+		l = &f->lines[i];
+		r = l->r;
+		if (i == 0 || l->ow->pid != f->lines[i - 1].ow->pid) {
+			snprintf(buf, sizeof(buf), "%d", (int)l->ow->pid);
+			field(f, 'p', buf);
+			if (want(f, 'c')) {
+				e = l->ow->command != NULL ? l->ow->command : "";
+				if ((e = escape(f, e, strlen(e))) == NULL)
+					return -1;
+				field(f, 'c', e);
+			}
+			snprintf(buf, sizeof(buf), "%u", (unsigned)l->ow->uid);
+			if (want(f, 'u'))
+				field(f, 'u', buf);
+			if (want(f, 'L')) {
+				u = user_name(f, l->ow->uid);
+				field(f, 'L', u != NULL ? u : buf);
+			}
+			set_end(f);
+		}
+		if (want(f, 'f')) {
+			/* lsof's FD text, "*345" past 9999, here too. */
+			if (l->ow->fd > 9999)
+				snprintf(buf, sizeof(buf), "*%03d",
+				    l->ow->fd % 1000);
+			else
+				snprintf(buf, sizeof(buf), "%d", l->ow->fd);
+			field(f, 'f', buf);
+		}
+		if (want(f, 'a')) {
+			snprintf(buf, sizeof(buf), "%c", l->ow->mode);
+			field(f, 'a', buf);
+		}
+		if (want(f, 't'))
+			field(f, 't', r->family == AF_UNIX ? "unix" :
+			    r->family == AF_INET ? "IPv4" : "IPv6");
+		if (want(f, 'd')) {
+			device_text(r, buf, sizeof(buf));
+			field(f, 'd', buf);
+		}
+		if (want(f, 'o'))
+			field(f, 'o', "0t0");
+		if (want(f, 'i') && r->family == AF_UNIX) {
+			snprintf(buf, sizeof(buf), "%" PRIu64, r->inode);
+			field(f, 'i', buf);
+		}
+		if (want(f, 'P') && r->family != AF_UNIX)
+			field(f, 'P', r->proto == PROTO_TCP ? "TCP" : "UDP");
+		if (want(f, 'n')) {
+			if (name_text(f, r, buf, sizeof(buf)) == -1)
+				return -1;
+			field(f, 'n', buf);
+		}
+		if (want(f, 'T')) {
+			if (r->family == AF_UNIX) {
+				snprintf(buf, sizeof(buf), "ST=%s",
+				    unix_state(r->state));
+				field(f, 'T', buf);
+			} else {
+				if (r->proto == PROTO_TCP) {
+					snprintf(buf, sizeof(buf), "ST=%s",
+					    tcp_state(r->state, sbuf,
+					    sizeof(sbuf)));
+					field(f, 'T', buf);
+				}
+				if (r->has & ROW_HAS_QUEUES) {
+					snprintf(buf, sizeof(buf), "QR=%u",
+					    r->rqueue);
+					field(f, 'T', buf);
+					snprintf(buf, sizeof(buf), "QS=%u",
+					    r->wqueue);
+					field(f, 'T', buf);
+				}
+			}
+		}
+		set_end(f);
+	}
+	return 0;
+}
+
+static void
+fmt_free(struct lsof_fmt *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->nusers; i++)
+		free(f->users[i].name);
+	for (i = 0; i < f->nhosts; i++)
+		free(f->hosts[i].text);
+	rowvec_free(f->rows);
+	free(f->lines);
+	free(f->esc);
+	free(f);
+}
+
+/*
+ * Builds one line per (row, owner), sorts them as lsof does and writes
+ * the chosen form.  A write error shows in ferror after the flush; its
+ * errno (EPIPE for a reader gone) is what main reports.
+ */
+static int
+lsof_end(void *st)
+{
+	struct lsof_fmt *f = st;
+	const struct sock_row *r;
+	size_t i, j, n = 0, len = rowvec_len(f->rows);
+	int rc = 0, save_errno;
+
+	for (i = 0; i < len; i++)
+		n += rowvec_get(f->rows, i)->nowners;
+	if (n > 0 && (f->lines = calloc(n, sizeof(*f->lines))) == NULL) {
+		save_errno = errno;
+		fmt_free(f);
+		errno = save_errno;
+		return -1;
+	}
+	/* The vector is complete: row pointers no longer move. */
+	for (i = 0; i < len; i++) {
+		r = rowvec_get(f->rows, i);
+		for (j = 0; j < r->nowners; j++) {
+			f->lines[f->nlines].r = r;
+			f->lines[f->nlines++].ow = &r->owners[j];
+		}
+	}
+	if (f->nlines > 1)
+		qsort(f->lines, f->nlines, sizeof(*f->lines), line_cmp);
+	if (f->s != NULL && f->s->terse)
+		rc = print_terse(f);
+	else if (f->s != NULL && f->s->fields)
+		rc = print_fields(f);
+	else
+		rc = print_table(f);
+	if (fflush(f->out) == EOF || ferror(f->out)) {
+		if (errno == 0)
+			errno = EIO;
+		rc = -1;
+	}
+	save_errno = errno;
+	fmt_free(f);
+	errno = save_errno;
+	return rc;
+}
+
+const struct formatter fmt_lsof = {
+	"lsof",
+	lsof_begin,
+	lsof_row,
+	lsof_end,
+};

@@ -1,0 +1,883 @@
+/*
+ * lsof.c - the lsof face's command line and selection.
+ *
+ * lsof's letters do not fit getopt: -i, -r and -F take a value that may
+ * stand in the next word or be absent ("-i -n" is a bare -i, "-i TCP:22"
+ * is a SPEC), so argv is walked by hand.  Nothing here prints or exits.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lsof.h"
+#include "names.h"
+#include "util.h"
+
+#define PORT_MAX	65535
+#define REPEAT_DEFAULT	15	/* seconds, lsof's -r default */
+
+/* Writes a one-line message into err; returns CLI_USAGE. */
+static enum cli_result __attribute__((format(printf, 3, 4)))
+fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return CLI_USAGE;
+}
+
+/*
+ * Grows *arr (of *n elements of size sz) by one zeroed element and
+ * returns it, or NULL (ENOMEM; *arr and *n unchanged).  Lists here are
+ * a few items long, so one realloc per item is cheaper than a capacity.
+ */
+static void *
+grow(void *arrp, size_t *n, size_t sz)
+{
+	void **arr = arrp;
+	char *p;
+
+	if ((p = realloc(*arr, (*n + 1) * sz)) == NULL)
+		return NULL;
+	*arr = p;
+	memset(p + *n * sz, 0, sz);
+	return p + (*n)++ * sz;
+}
+
+/*
+ * The ports of a SPEC: "22", "1-1024", "ssh", comma-separated.  A name
+ * is looked up per protocol, since lsof's ":domain" means TCP 53 and
+ * UDP 53 and a name may exist for one protocol only.
+ */
+static enum cli_result
+parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
+    char *err, size_t errlen)
+{
+	struct lsof_port *pt;
+	struct servent *se;
+	const char *errstr, *dash;
+	char item[64], num[64];
+	long long lo, hi;
+	size_t n;
+	int i, found;
+
+	while (1) {
+		n = strcspn(list, ",");
+		if (n == 0)
+			return fail(err, errlen, "-i %s: empty port in \"%s\"",
+			    spec, list);
+		if (n >= sizeof(item))
+			return fail(err, errlen, "-i %s: port \"%.*s\" too "
+			    "long", spec, (int)n, list);
+		memcpy(item, list, n);
+		item[n] = '\0';
+		if ((pt = grow(&sp->ports, &sp->nports, sizeof(*pt))) == NULL)
+			return fail(err, errlen, "%s", strerror(errno));
+		/*
+		 * A leading digit means a number or a range: service names
+		 * may hold '-' ("ftp-data" is not a range) and none in
+		 * Debian's /etc/services starts with a digit.
+		 */
+		if (isdigit((unsigned char)item[0])) {
+			dash = strchr(item, '-');
+			if (dash != NULL) {
+				if ((size_t)(dash - item) >= sizeof(num))
+					return fail(err, errlen, "-i %s: bad "
+					    "port range \"%s\"", spec, item);
+				memcpy(num, item, (size_t)(dash - item));
+				num[dash - item] = '\0';
+			} else
+				snprintf(num, sizeof(num), "%s", item);
+			lo = util_strtonum(num, 0, PORT_MAX, &errstr);
+			if (errstr != NULL)
+				return fail(err, errlen, "-i %s: port \"%s\" "
+				    "%s (0 to 65535)", spec, num, errstr);
+			hi = lo;
+			if (dash != NULL) {
+				hi = util_strtonum(dash + 1, 0, PORT_MAX,
+				    &errstr);
+				if (errstr != NULL)
+					return fail(err, errlen, "-i %s: port "
+					    "\"%s\" %s (0 to 65535)", spec,
+					    dash + 1, errstr);
+				if (hi < lo)
+					return fail(err, errlen, "-i %s: port "
+					    "range \"%s\" runs backwards",
+					    spec, item);
+			}
+			for (i = 0; i < 2; i++) {
+				pt->lo[i] = (uint32_t)lo;
+				pt->hi[i] = (uint32_t)hi;
+			}
+		} else {
+			found = 0;
+			for (i = 0; i < 2; i++) {
+				se = getservbyname(item, i == 0 ? "tcp" : "udp");
+				pt->lo[i] = 1;
+				pt->hi[i] = 0;	/* none for this protocol */
+				if (se != NULL) {
+					pt->lo[i] = pt->hi[i] =
+					    ntohs((uint16_t)se->s_port);
+					found = 1;
+				}
+			}
+			if (!found)
+				return fail(err, errlen, "-i %s: unknown "
+				    "service \"%s\"", spec, item);
+		}
+		if (list[n] == '\0')
+			return CLI_RUN;
+		list += n + 1;
+	}
+}
+
+/*
+ * The host of a SPEC: a literal (IPv6 in brackets), else a name looked
+ * up as lsof does, every address it has (of the SPEC's family, if any).
+ */
+static enum cli_result
+parse_host(const char *spec, const char *host, struct lsof_spec *sp,
+    char *err, size_t errlen)
+{
+	struct addrinfo hints, *res, *ai;
+	int rc;
+
+	if (host[0] == '\0')
+		return fail(err, errlen, "-i %s: empty host after @", spec);
+	if (inet_pton(AF_INET, host, &sp->addrs[0].v4) == 1)
+		sp->addr_family[0] = AF_INET;
+	else if (inet_pton(AF_INET6, host, &sp->addrs[0].v6) == 1)
+		return fail(err, errlen, "-i %s: IPv6 address \"%s\" needs "
+		    "brackets: @[%s]", spec, host, host);
+	else {
+		memset(&hints, 0, sizeof(hints));
+		hints.ai_family = sp->families == FAM_INET4 ? AF_INET :
+		    sp->families == FAM_INET6 ? AF_INET6 : AF_UNSPEC;
+		hints.ai_socktype = SOCK_STREAM;
+		if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0)
+			return fail(err, errlen, "-i %s: host \"%s\": %s",
+			    spec, host, gai_strerror(rc));
+		for (ai = res; ai != NULL && sp->naddrs < LSOF_ADDRS_MAX;
+		    ai = ai->ai_next) {
+			if (ai->ai_family == AF_INET)
+				sp->addrs[sp->naddrs].v4 =
+				    ((struct sockaddr_in *)ai->ai_addr)->sin_addr;
+			else if (ai->ai_family == AF_INET6)
+				sp->addrs[sp->naddrs].v6 =
+				    ((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
+			else
+				continue;
+			sp->addr_family[sp->naddrs++] = (uint8_t)ai->ai_family;
+		}
+		freeaddrinfo(res);
+		if (sp->naddrs == 0)
+			return fail(err, errlen, "-i %s: host \"%s\" has no "
+			    "address", spec, host);
+		return CLI_RUN;
+	}
+	sp->naddrs = 1;
+	if (sp->families == FAM_INET6)
+		return fail(err, errlen, "-i %s: IPv4 address \"%s\" in an "
+		    "IPv6 (6) SPEC", spec, host);
+	return CLI_RUN;
+}
+
+/* "[v6]" at s: the address into sp, *end past ']'. */
+static enum cli_result
+parse_host6(const char *spec, const char *s, const char **end,
+    struct lsof_spec *sp, char *err, size_t errlen)
+{
+	const char *close = strchr(s, ']');
+	char buf[INET6_ADDRSTRLEN + 16];
+	size_t n;
+
+	if (close == NULL)
+		return fail(err, errlen, "-i %s: no ']' after \"%s\"", spec, s);
+	n = (size_t)(close - s - 1);
+	if (n >= sizeof(buf) || (memcpy(buf, s + 1, n), buf[n] = '\0',
+	    inet_pton(AF_INET6, buf, &sp->addrs[0].v6) != 1))
+		return fail(err, errlen, "-i %s: bad IPv6 address \"%.*s\"",
+		    spec, (int)(close - s + 1), s);
+	if (sp->families == FAM_INET4)
+		return fail(err, errlen, "-i %s: IPv6 address \"%s\" in an "
+		    "IPv4 (4) SPEC", spec, buf);
+	sp->addr_family[0] = AF_INET6;
+	sp->naddrs = 1;
+	*end = close + 1;
+	return CLI_RUN;
+}
+
+/*
+ * One SPEC: [46][protocol][@host|@[v6]][:port[,port|-port]...].  An
+ * empty text is a bare -i.  Messages name the part that is wrong.
+ */
+static enum cli_result
+parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
+{
+	const char *s = text, *p = NULL;
+	char host[NI_MAXHOST];
+	size_t n;
+	enum cli_result rc;
+
+	if (*s == '4' || *s == '6')
+		sp->families = *s++ == '4' ? FAM_INET4 : FAM_INET6;
+	n = strcspn(s, "@:");
+	if (n > 0) {
+		if (n == 3 && strncasecmp(s, "tcp", 3) == 0)
+			sp->protos = 1U << PROTO_TCP;
+		else if (n == 3 && strncasecmp(s, "udp", 3) == 0)
+			sp->protos = 1U << PROTO_UDP;
+		else
+			return fail(err, errlen, "-i %s: protocol \"%.*s\": "
+			    "expected 4, 6, TCP or UDP", text, (int)n, s);
+		s += n;
+	}
+	if (*s == '@') {
+		s++;
+		if (*s == '[') {
+			if ((rc = parse_host6(text, s, &p, sp, err, errlen)) !=
+			    CLI_RUN)
+				return rc;
+			s = p;
+		} else {
+			n = strcspn(s, ":");
+			/* "@::1:22" cannot be split: lsof wants brackets too. */
+			if (s[n] != '\0' && strchr(s + n + 1, ':') != NULL &&
+			    memchr(s, '.', n) == NULL)
+				return fail(err, errlen, "-i %s: IPv6 address "
+				    "needs brackets: @[address]", text);
+			if (n >= sizeof(host))
+				return fail(err, errlen, "-i %s: host too long",
+				    text);
+			memcpy(host, s, n);
+			host[n] = '\0';
+			if ((rc = parse_host(text, host, sp, err, errlen)) !=
+			    CLI_RUN)
+				return rc;
+			s += n;
+		}
+	}
+	if (*s == ':')
+		return parse_ports(text, s + 1, sp, err, errlen);
+	if (*s != '\0')
+		return fail(err, errlen, "-i %s: unexpected \"%s\"", text, s);
+	return CLI_RUN;
+}
+
+/*
+ * Whether the word after a bare "-i" is its SPEC.  The face takes no
+ * operands (lsof's file names), so any word but an option is one: a
+ * typo then gets the SPEC's message, not "unexpected argument".
+ */
+static int
+looks_like_spec(const char *w)
+{
+	return w[0] != '-';
+}
+
+/* lsof's TCP state names: the kernel's, as names.h spells them. */
+const char *
+lsof_state_name(unsigned st)
+{
+	if (st == ST_UNKNOWN || st > ST_CLOSING)
+		return NULL;
+	return names_state(st);
+}
+
+/*
+ * -s PROTO:STATE[,STATE]: lsof's form.  Only TCP has state names on
+ * Linux (lsof says "no UDP state names available"), and names are
+ * matched in any case, as lsof does.
+ */
+static enum cli_result
+parse_states(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
+{
+	const char *colon = strchr(arg, ':'), *w;
+	const char *name;
+	size_t n;
+	unsigned st;
+	int excl;
+
+	if (colon == NULL)
+		return fail(err, errlen, "-s %s: expected PROTO:STATE[,STATE]",
+		    arg);
+	if (colon - arg == 3 && strncasecmp(arg, "udp", 3) == 0)
+		return fail(err, errlen, "-s %s: UDP sockets have no state "
+		    "names", arg);
+	if (colon - arg != 3 || strncasecmp(arg, "tcp", 3) != 0)
+		return fail(err, errlen, "-s %s: unknown protocol \"%.*s\" "
+		    "(TCP)", arg, (int)(colon - arg), arg);
+	for (w = colon + 1;; w += n + 1) {
+		n = strcspn(w, ",");
+		excl = w[0] == '^';
+		for (st = ST_ESTABLISHED; st <= ST_CLOSING; st++) {
+			name = lsof_state_name(st);
+			if (strlen(name) == n - excl &&
+			    strncasecmp(w + excl, name, n - excl) == 0)
+				break;
+		}
+		if (st > ST_CLOSING)
+			return fail(err, errlen, "-s %s: unknown TCP state "
+			    "\"%.*s\"", arg, (int)n, w);
+		if (excl)
+			s->states_out |= ST_BIT(st);
+		else
+			s->states_in |= ST_BIT(st);
+		if (w[n] == '\0')
+			return CLI_RUN;
+	}
+}
+
+/*
+ * -p, -u: comma list of ids (users by name or uid), ^ to exclude.  A
+ * user name is looked up here, once, rather than per owner at match
+ * time; an unknown name is a usage error, as a typo should be.
+ */
+static enum cli_result
+parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
+    char *err, size_t errlen)
+{
+	const char *w, *errstr, *opt = users ? "-u" : "-p";
+	struct lsof_id *id;
+	struct passwd *pw;
+	char item[256];
+	size_t n;
+
+	for (w = arg;; w += n + 1) {
+		n = strcspn(w, ",");
+		if (n == 0 || n >= sizeof(item))
+			return fail(err, errlen, "%s %s: bad list", opt, arg);
+		if ((id = grow(arr, narr, sizeof(*id))) == NULL)
+			return fail(err, errlen, "%s", strerror(errno));
+		id->exclude = w[0] == '^';
+		memcpy(item, w + id->exclude, n - id->exclude);
+		item[n - id->exclude] = '\0';
+		id->id = (long)util_strtonum(item, 0, users ? UINT32_MAX - 1 :
+		    INT_MAX, &errstr);
+		if (errstr != NULL && users && !isdigit((unsigned char)item[0])) {
+			if ((pw = getpwnam(item)) == NULL)
+				return fail(err, errlen, "-u %s: unknown user "
+				    "\"%s\"", arg, item);
+			id->id = (long)pw->pw_uid;
+		} else if (errstr != NULL)
+			return fail(err, errlen, "%s %s: %s \"%s\" %s", opt,
+			    arg, users ? "uid" : "PID", item, errstr);
+		if (w[n] == '\0')
+			return CLI_RUN;
+	}
+}
+
+/*
+ * -F FIELDS: the letters sockstat can give (LSOF_FIELDS) and 0.  A
+ * letter lsof knows but sockstat has no data for (g, R, G, ...) is
+ * refused rather than silently left out of a script's input.
+ */
+static enum cli_result
+parse_fields(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
+{
+	size_t n = 0;
+
+	s->fields = 1;
+	if (*arg == '\0')	/* lsof's bare -F: every field it can give */
+		arg = LSOF_FIELDS;
+	for (; *arg != '\0'; arg++) {
+		if (*arg == '0') {
+			s->field_nul = 1;
+			continue;
+		}
+		if (strchr(LSOF_FIELDS, *arg) == NULL)
+			return fail(err, errlen, "-F: field '%c' is not "
+			    "available (%s 0)", *arg, LSOF_FIELDS);
+		if (strchr(s->field_set, *arg) == NULL &&
+		    n + 1 < sizeof(s->field_set))
+			s->field_set[n++] = *arg;
+	}
+	if (strchr(s->field_set, 'p') == NULL && n + 1 < sizeof(s->field_set))
+		s->field_set[n++] = 'p';	/* as lsof: always there */
+	s->field_set[n] = '\0';
+	return CLI_RUN;
+}
+
+static int
+parse_source(struct options *o, const char *arg)
+{
+	if (strcmp(arg, "netlink") == 0)
+		o->source = SOURCE_NETLINK;
+	else if (strcmp(arg, "proc") == 0)
+		o->source = SOURCE_PROC;
+	else if (strcmp(arg, "auto") == 0)
+		o->source = SOURCE_AUTO;
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * The dumps to ask for: the SPECs' families and protocols, unless an
+ * owner inclusion can list any socket of the universe (OR, no -a).
+ */
+static void
+set_dumps(struct options *o, const struct lsof_sel *s)
+{
+	unsigned protos = 0, fams = 0;
+	size_t i;
+	int incl = 0, owners_or;
+
+	/* Exclusions (^) only ever drop owners: they widen nothing. */
+	for (i = 0; i < s->npids; i++)
+		incl |= !s->pids[i].exclude;
+	for (i = 0; i < s->nuids; i++)
+		incl |= !s->uids[i].exclude;
+	for (i = 0; i < s->ncmds; i++)
+		incl |= !s->cmds[i].exclude;
+	owners_or = !s->and && incl;
+
+	for (i = 0; i < s->nspecs; i++) {
+		protos |= s->specs[i].protos ? s->specs[i].protos :
+		    (1U << PROTO_TCP | 1U << PROTO_UDP);
+		fams |= s->specs[i].families ? s->specs[i].families :
+		    (FAM_INET4 | FAM_INET6);
+	}
+	if (s->inet && owners_or) {
+		protos = 1U << PROTO_TCP | 1U << PROTO_UDP;
+		fams = FAM_INET4 | FAM_INET6;
+	}
+	if (s->unix_sockets)
+		protos |= 1U << PROTO_UNIX;
+	o->protos = protos;
+	o->families = fams ? fams : FAM_INET4 | FAM_INET6;
+}
+
+/* The value of a letter that needs one: the rest of the word or the next. */
+static const char *
+value_of(const char *rest, int argc, char **argv, int *i)
+{
+	if (*rest != '\0')
+		return rest;
+	if (*i + 1 < argc)
+		return argv[++*i];
+	return NULL;
+}
+
+/* Long options: --json, --source X, --count N, --help, --version. */
+static enum cli_result
+parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
+    char *err, size_t errlen)
+{
+	const char *val = NULL, *eq = strchr(w, '='), *errstr;
+	size_t n = eq != NULL ? (size_t)(eq - w) : strlen(w);
+
+#define IS(name)	(n == strlen(name) && strncmp(w, name, n) == 0)
+	if (IS("--help"))
+		return CLI_HELP;
+	if (IS("--version"))
+		return CLI_VERSION;
+	if (IS("--json")) {
+		o->json = 1;
+		return CLI_RUN;
+	}
+	if (!IS("--source") && !IS("--count"))
+		return fail(err, errlen, "unknown option %.*s", (int)n, w);
+	if (eq != NULL)
+		val = eq + 1;
+	else if (*i + 1 < argc)
+		val = argv[++*i];
+	if (val == NULL)
+		return fail(err, errlen, "option %s needs a value", w);
+	if (IS("--source")) {
+		if (parse_source(o, val) == -1)
+			return fail(err, errlen, "--source %s: expected "
+			    "netlink, proc or auto", val);
+		return CLI_RUN;
+	}
+	o->count = (unsigned long)util_strtonum(val, 1, 1000000000, &errstr);
+	if (errstr != NULL)
+		return fail(err, errlen, "--count %s: %s (1 to 1000000000)",
+		    val, errstr);
+	return CLI_RUN;
+#undef IS
+}
+
+/* One word of single-letter flags, "-ni", "-iTCP:22", "-p 12". */
+static enum cli_result
+parse_letters(const char *w, int argc, char **argv, int *i,
+    struct options *o, struct lsof_sel *s, char *err, size_t errlen)
+{
+	const char *val, *errstr;
+	struct lsof_spec *sp;
+	struct lsof_cmd *c;
+	long long secs;
+	enum cli_result rc;
+
+	for (w++; *w != '\0'; w++) {
+		switch (*w) {
+		case 'P':
+			o->numeric_ports = 1;
+			break;
+		case 'U':
+			s->unix_sockets = 1;
+			break;
+		case 'V':
+		case 'v':
+			return CLI_VERSION;
+		case 'a':
+			s->and = 1;
+			break;
+		case 'h':
+			return CLI_HELP;
+		case 'i':
+			/* The SPEC is the rest of the word, or the next one. */
+			val = w + 1;
+			if (*val == '\0' && *i + 1 < argc &&
+			    looks_like_spec(argv[*i + 1]))
+				val = argv[++*i];
+			s->inet = 1;
+			if ((sp = grow(&s->specs, &s->nspecs, sizeof(*sp))) ==
+			    NULL)
+				return fail(err, errlen, "%s", strerror(errno));
+			if ((rc = parse_spec(val, sp, err, errlen)) != CLI_RUN)
+				return rc;
+			return CLI_RUN;		/* the SPEC ends the word */
+		case 'l':
+			o->numeric_users = 1;
+			break;
+		case 'n':
+			o->numeric_hosts = 1;
+			break;
+		case 't':
+			s->terse = 1;
+			break;
+		case 'F':
+			/* Optional, as in lsof: "-F", "-Fpcn", "-F pcn". */
+			val = w + 1;
+			if (*val == '\0' && *i + 1 < argc &&
+			    argv[*i + 1][0] != '-')
+				val = argv[++*i];
+			return parse_fields(s, val, err, errlen);
+		case 'r':
+			/* Optional seconds: "-r", "-r5", "-r 5". */
+			val = w + 1;
+			if (*val == '\0' && *i + 1 < argc &&
+			    isdigit((unsigned char)argv[*i + 1][0]))
+				val = argv[++*i];
+			secs = REPEAT_DEFAULT;
+			if (*val != '\0') {
+				secs = util_strtonum(val, 1, 86400, &errstr);
+				if (errstr != NULL)
+					return fail(err, errlen, "-r %s: %s (1 "
+					    "to 86400 seconds)", val, errstr);
+			}
+			o->continuous = 1;
+			o->interval_ms = 1000 * (unsigned)secs;
+			return CLI_RUN;
+		case 'c':
+		case 'p':
+		case 's':
+		case 'u':
+			if ((val = value_of(w + 1, argc, argv, i)) == NULL)
+				return fail(err, errlen, "option -%c needs a "
+				    "value", *w);
+			if (*w == 'p')
+				return parse_ids(val, 0, &s->pids, &s->npids,
+				    err, errlen);
+			if (*w == 'u')
+				return parse_ids(val, 1, &s->uids, &s->nuids,
+				    err, errlen);
+			if (*w == 's')
+				return parse_states(s, val, err, errlen);
+			if ((c = grow(&s->cmds, &s->ncmds, sizeof(*c))) == NULL)
+				return fail(err, errlen, "%s", strerror(errno));
+			c->exclude = val[0] == '^';
+			c->prefix = val + c->exclude;
+			if (c->prefix[0] == '/')
+				return fail(err, errlen, "-c %s: regular "
+				    "expressions are not supported", val);
+			if (c->prefix[0] == '\0')
+				return fail(err, errlen, "-c: empty command");
+			return CLI_RUN;
+		default:
+			return fail(err, errlen, "unknown option -%c", *w);
+		}
+	}
+	return CLI_RUN;
+}
+
+/*
+ * Words are read in order; a letter that takes a value ends its word.
+ * Conflicts are checked once every word is read, as in cli.c.
+ */
+enum cli_result
+lsof_parse(int argc, char **argv, struct options *o, char *err,
+    size_t errlen)
+{
+	struct lsof_sel *s;
+	enum cli_result rc;
+	const char *w;
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	o->proc_root = "/proc";
+	o->port = -1;
+	o->face = FACE_LSOF;
+	o->all = 1;
+	o->program = 1;		/* lsof lists open files: owners always */
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return fail(err, errlen, "%s", strerror(errno));
+	o->lsof = s;
+	for (i = 1; i < argc; i++) {
+		w = argv[i];
+		if (strcmp(w, "--") == 0) {
+			if (i + 1 < argc)
+				return fail(err, errlen, "unexpected argument: "
+				    "%s (sockstat lists sockets, not files)",
+				    argv[i + 1]);
+			break;
+		}
+		if (w[0] == '-' && w[1] == '-')
+			rc = parse_long(w, argc, argv, &i, o, err, errlen);
+		else if (w[0] == '-' && w[1] != '\0')
+			rc = parse_letters(w, argc, argv, &i, o, s, err, errlen);
+		else
+			rc = fail(err, errlen, "unexpected argument: %s", w);
+		if (rc != CLI_RUN)
+			return rc;
+	}
+	if (!s->inet && !s->unix_sockets)
+		return fail(err, errlen, "the lsof face needs -i or -U");
+	if (s->terse && s->fields)
+		return fail(err, errlen, "cannot use -t and -F together");
+	if ((s->terse || s->fields) && o->json)
+		return fail(err, errlen, "cannot use --json with -t or -F");
+	if (o->count > 0 && !o->continuous)
+		return fail(err, errlen, "--count needs -r");
+	set_dumps(o, s);
+	return CLI_RUN;
+}
+
+void
+lsof_sel_free(struct lsof_sel *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < s->nspecs; i++)
+		free(s->specs[i].ports);
+	free(s->specs);
+	free(s->pids);
+	free(s->uids);
+	free(s->cmds);
+	free(s->scratch);
+	free(s);
+}
+
+/* Whether a of family af is one of the SPEC's hosts (v4 also as ::ffff:). */
+static int
+host_match(const struct lsof_spec *sp, int af, const union sock_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < sp->naddrs; i++) {
+		if (sp->addr_family[i] == af && (af == AF_INET ?
+		    a->v4.s_addr == sp->addrs[i].v4.s_addr :
+		    memcmp(&a->v6, &sp->addrs[i].v6, sizeof(a->v6)) == 0))
+			return 1;
+		if (sp->addr_family[i] == AF_INET && af == AF_INET6 &&
+		    IN6_IS_ADDR_V4MAPPED(&a->v6) &&
+		    memcmp(&a->v6.s6_addr[12], &sp->addrs[i].v4, 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+port_match(const struct lsof_spec *sp, int udp, unsigned port)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nports; i++)
+		if (port >= sp->ports[i].lo[udp] && port <= sp->ports[i].hi[udp])
+			return 1;
+	return 0;
+}
+
+static int
+spec_match(const struct lsof_spec *sp, const struct sock_row *r)
+{
+	int udp = r->proto == PROTO_UDP;
+
+	if (sp->families != 0 &&
+	    !(sp->families & (r->family == AF_INET ? FAM_INET4 : FAM_INET6)))
+		return 0;
+	if (sp->protos != 0 && !(sp->protos & (1U << r->proto)))
+		return 0;
+	/* lsof: a host or a port matches on either end of the socket. */
+	if (sp->naddrs > 0 && !host_match(sp, r->family, &r->laddr) &&
+	    !host_match(sp, r->family, &r->raddr))
+		return 0;
+	if (sp->nports > 0 && !port_match(sp, udp, r->lport) &&
+	    !port_match(sp, udp, r->rport))
+		return 0;
+	return 1;
+}
+
+int
+lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
+{
+	size_t i;
+
+	if (r->family == AF_UNIX)
+		return s->unix_sockets ? LSOF_SOCK_SPEC : LSOF_SOCK_NO;
+	if (!s->inet || (r->family != AF_INET && r->family != AF_INET6) ||
+	    (r->proto != PROTO_TCP && r->proto != PROTO_UDP))
+		return LSOF_SOCK_NO;
+	/*
+	 * -s: an inclusion lists only TCP sockets in those states (UDP has
+	 * no state names, so none of it), an exclusion drops TCP ones.
+	 */
+	if (r->proto == PROTO_TCP && (s->states_out & ST_BIT(r->state)))
+		return LSOF_SOCK_NO;
+	if (s->states_in != 0 && (r->proto != PROTO_TCP ||
+	    !(s->states_in & ST_BIT(r->state))))
+		return LSOF_SOCK_NO;
+	for (i = 0; i < s->nspecs; i++)
+		if (spec_match(&s->specs[i], r))
+			return LSOF_SOCK_SPEC;
+	return LSOF_SOCK_FACE;
+}
+
+/*
+ * One kind of inclusion (-p, -u or -c): -1 when it has no inclusion
+ * item, else whether one names the owner.  *excluded is set when an
+ * exclusion item does.
+ */
+static int
+ids_match(const struct lsof_id *ids, size_t n, long id, int *excluded)
+{
+	size_t i;
+	int has = 0, hit = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ids[i].exclude) {
+			if (ids[i].id == id)
+				*excluded = 1;
+		} else {
+			has = 1;
+			if (ids[i].id == id)
+				hit = 1;
+		}
+	}
+	return has ? hit : -1;
+}
+
+static int
+cmds_match(const struct lsof_cmd *cmds, size_t n, const char *command,
+    int *excluded)
+{
+	size_t i;
+	int has = 0, hit = 0, pre;
+
+	for (i = 0; i < n; i++) {
+		pre = command != NULL && strncmp(command, cmds[i].prefix,
+		    strlen(cmds[i].prefix)) == 0;
+		if (cmds[i].exclude) {
+			if (pre)
+				*excluded = 1;
+		} else {
+			has = 1;
+			hit |= pre;
+		}
+	}
+	return has ? hit : -1;
+}
+
+/*
+ * m[] holds, per kind (-p, -u, -c), -1 for "not given", else whether an
+ * inclusion names the owner.  -a needs every given kind to; lsof's OR
+ * needs any.  An exclusion wins over both.
+ */
+int
+lsof_match_owner(const struct lsof_sel *s, const struct sock_owner *ow)
+{
+	int excluded = 0, m[3], i, any = 0, all = 1, given = 0;
+
+	m[0] = ids_match(s->pids, s->npids, (long)ow->pid, &excluded);
+	m[1] = ids_match(s->uids, s->nuids, (long)ow->uid, &excluded);
+	m[2] = cmds_match(s->cmds, s->ncmds, ow->command, &excluded);
+	if (excluded)
+		return LSOF_OWNER_NO;
+	for (i = 0; i < 3; i++) {
+		if (m[i] == -1)
+			continue;
+		given = 1;
+		any |= m[i];
+		all &= m[i];
+	}
+	if (s->and)
+		return all ? LSOF_OWNER_SEL : LSOF_OWNER_NO;
+	return given && any ? LSOF_OWNER_SEL : LSOF_OWNER_ANY;
+}
+
+/*
+ * The rule of lsof.h in one place: an owner is listed when not excluded
+ * and either the socket is named by a SPEC (with -a, owners must also
+ * pass every inclusion, which lsof_match_owner already checked) or,
+ * without -a, an inclusion names the owner.  The copy lives in s so the
+ * pipeline can hand the row on without an allocation per socket.
+ */
+int
+lsof_select_owners(struct lsof_sel *s, int m, struct sock_row *r)
+{
+	struct sock_owner *n;
+	size_t i, k = 0;
+	int om;
+
+	if (m == LSOF_SOCK_NO || r->nowners == 0) {
+		r->nowners = 0;
+		return 0;
+	}
+	if (r->nowners > s->scratch_cap) {
+		if ((n = realloc(s->scratch, r->nowners * sizeof(*n))) == NULL)
+			return -1;
+		s->scratch = n;
+		s->scratch_cap = r->nowners;
+	}
+	for (i = 0; i < r->nowners; i++) {
+		om = lsof_match_owner(s, &r->owners[i]);
+		if (om == LSOF_OWNER_NO)
+			continue;
+		if (m == LSOF_SOCK_SPEC || (!s->and && om == LSOF_OWNER_SEL))
+			s->scratch[k++] = r->owners[i];
+	}
+	r->owners = k > 0 ? s->scratch : NULL;
+	r->nowners = k;
+	s->matched += k;
+	return 0;
+}
+
+const char *
+lsof_marker(const struct lsof_sel *s, size_t *len)
+{
+	static const char nul_marker[] = "m\0\n";
+
+	if (s->fields && s->field_nul) {
+		*len = sizeof(nul_marker) - 1;
+		return nul_marker;
+	}
+	*len = s->fields ? 2 : 8;
+	return s->fields ? "m\n" : "=======\n";
+}

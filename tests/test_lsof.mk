@@ -1,0 +1,1 @@
+test_lsof_OBJS = src/lsof.o src/names.o src/util.o

@@ -108,7 +108,10 @@ refcnt_load(struct pipeline *p)
 		return -1;
 	if (procnet_collect(p->procnet, &req, refcnt_add, p, &st) == -1)
 		return -1;
-	qsort(p->refcnts, p->nrefcnts, sizeof(*p->refcnts), refcnt_cmp);
+	/* qsort and bsearch want a real array, even of no elements. */
+	if (p->nrefcnts > 0)
+		qsort(p->refcnts, p->nrefcnts, sizeof(*p->refcnts),
+		    refcnt_cmp);
 	return 0;
 }
 

@@ -115,20 +115,26 @@ report_owners(const struct procmap_stats *ps, const struct privs *pv,
 	 * listed, so nothing counts as denied: say so from the mount option.
 	 */
 	int hidden = ps->hidepid > PROCMAP_HIDEPID_OFF && !pv->is_root;
+	char why[192];
 
 	if (rep->unowned == 0 || (ps->procs_denied == 0 && !hidden))
 		return;
+	if (pv->can_read_fds)
+		snprintf(why, sizeof(why), "denied even with cap_dac_read_search "
+		    "and cap_sys_ptrace: another user namespace?");
+	else
+		snprintf(why, sizeof(why), "permission denied, missing %s",
+		    pv->missing);
 	if (ps->procs_denied > 0)
 		warnx("owners of %lu socket%s not shown: %lu process%s could "
 		    "not be read (%s)", rep->unowned,
 		    rep->unowned == 1 ? "" : "s", ps->procs_denied,
-		    ps->procs_denied == 1 ? "" : "es",
-		    pv->missing[0] != '\0' ? pv->missing : "permission denied");
+		    ps->procs_denied == 1 ? "" : "es", why);
 	else
 		warnx("owners of %lu socket%s not shown: /proc is mounted "
 		    "with hidepid, other users' processes are hidden",
 		    rep->unowned, rep->unowned == 1 ? "" : "s");
-	if (!pv->is_root)
+	if (!pv->can_read_fds)
 		warnx("to see them run as root, or give the binary: setcap "
 		    "cap_dac_read_search,cap_sys_ptrace+p sockstat");
 }

@@ -5,7 +5,8 @@ Writes a JSON description (ports, inodes, paths, pid) to --out once every
 socket is in its state, then holds them until SIGTERM or --seconds pass.
 Loopback only.  Kinds: tcp4 tcp6 udp4 udp6 unix raw raw6 (raw needs
 root), unixesc (UNIX names holding an ESC byte and a newline) and
-listen:PORT (a TCP listener on 127.0.0.1:PORT).  --host6 puts the IPv6
+listen:PORT (a TCP listener on 127.0.0.1:PORT), pairs:N (N UNIX
+socketpairs).  --host6 puts the IPv6
 kinds on another local address (one the caller added, as root).
 """
 import argparse
@@ -128,6 +129,17 @@ def listen_on(port, out, keep):
     out["listen:%d" % port] = {"port": port, "inode": ino(s)}
 
 
+def pairs(n, out, keep):
+    """n UNIX socketpairs: enough rows to fill a pipe (-anp output)."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 2 * n + 64:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 2 * n + 64), hard))
+    for _ in range(n):
+        keep.extend(socket.socketpair())
+    out["pairs"] = {"count": n}
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -158,6 +170,8 @@ def main():
             unixesc(a.dir, out, keep)
         elif k.startswith("listen:"):
             listen_on(int(k[7:]), out, keep)
+        elif k.startswith("pairs:"):
+            pairs(int(k[6:]), out, keep)
         else:
             sys.exit("unknown kind " + k)
     time.sleep(0.1)     # let FIN/ACK exchanges settle into their states

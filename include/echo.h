@@ -125,7 +125,7 @@ void	 echo_server_close(struct echo_server *s);
  */
 int	 echo_client_run(const struct echo_client_config *c);
 
-/* Shared by echo.c and echo_client.c; not for other modules. */
+/* Shared by echo.c, echo_conn.c and echo_client.c; not for other modules. */
 #define ECHO_ADDRSTRLEN		512	/* an escaped UNIX path fits */
 #define ECHO_PREVIEW		64	/* data bytes shown in one log line */
 

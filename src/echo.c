@@ -1,9 +1,8 @@
 /*
  * echo.c - the echo server: one thread, one epoll set, non-blocking
- * sockets.  Each stream connection owns a fixed buffer; while it is
- * full the server stops reading from that peer (EPOLLIN off), so a peer
- * that does not read its echo slows only itself, and the kernel's
- * receive window pushes back on its sender.
+ * sockets.  Here are its setup and teardown, the event loop, the UDP
+ * echo, signals and timers; the stream connections, with their
+ * buffers and backpressure, are in echo_conn.c.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
@@ -25,67 +24,12 @@
 #include <unistd.h>
 
 #include "echo.h"
+#include "echo_impl.h"
 #include "privs.h"
 #include "util.h"
 
-/* What an epoll event points at; the first member of each owner. */
-enum item_kind {
-	IT_TCP_LISTEN,
-	IT_UNIX_LISTEN,
-	IT_UDP,
-	IT_SIGNAL,
-	IT_CONN
-};
-
-struct item {
-	enum item_kind	 kind;
-	int		 fd;
-};
-
-struct conn {
-	struct item	 it;		/* first: epoll data points here */
-	struct conn	*prev, *next;	/* by last activity, oldest first */
-	unsigned long	 id;
-	int		 is_unix;
-	uint32_t	 events;	/* what epoll now watches */
-	int		 eof;		/* the peer sent FIN */
-	int		 closing;	/* close first once drained */
-	int64_t		 last;		/* monotonic ms of last progress */
-	uint64_t	 echoed;
-	size_t		 off, len;	/* pending echo: buf[off, off+len) */
-	char		 peer[ECHO_ADDRSTRLEN];
-	unsigned char	 buf[ECHO_BUFSZ];
-};
-
-struct echo_server {
-	struct echo_config cfg;
-	int		 epfd;
-	struct item	 tcp, unx, udp, sig;
-	uint16_t	 port;
-	char		*unix_path;	/* ours to unlink, NULL if none */
-	char		 unix_name[ECHO_ADDRSTRLEN];	/* escaped */
-	dev_t		 unix_dev;
-	ino_t		 unix_ino;
-	sigset_t	 oldmask;
-	int		 masked;
-	struct conn	*head, *tail;
-	unsigned long	 nconns;	/* open now */
-	unsigned long	 accepted;
-	unsigned long	 closed;
-	int		 accepting;	/* listeners in the epoll set */
-	int64_t		 accept_pause;	/* resume accepting then, or 0 */
-	int64_t		 idle_since;	/* when the last connection closed */
-	int		 done;
-	/* UDP: one datagram waits here while the socket cannot send. */
-	int		 upending;
-	size_t		 ulen;
-	struct sockaddr_storage upeer;
-	socklen_t	 upeerlen;
-	unsigned char	*ubuf;
-};
-
-static int64_t
-now_ms(void)
+int64_t
+echo_now_ms(void)
 {
 	struct timespec ts;
 
@@ -119,9 +63,6 @@ echo_preview(char *dst, size_t dstlen, const void *data, size_t len)
 		strcpy(dst + (need < dstlen - 4 ? need : dstlen - 4), "...");
 	return dst;
 }
-
-#define SLOG(s, lvl, ...) \
-	echo_logf((s)->cfg.log, (s)->cfg.log_arg, (lvl), __VA_ARGS__)
 
 void
 echo_config_init(struct echo_config *c)
@@ -263,8 +204,8 @@ fail:
 	return -1;
 }
 
-static int
-ep_add(struct echo_server *s, struct item *it, uint32_t events)
+int
+echo_ep_add(struct echo_server *s, struct item *it, uint32_t events)
 {
 	struct epoll_event ev;
 
@@ -274,8 +215,8 @@ ep_add(struct echo_server *s, struct item *it, uint32_t events)
 	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, it->fd, &ev);
 }
 
-static int
-ep_mod(struct echo_server *s, struct item *it, uint32_t events)
+int
+echo_ep_mod(struct echo_server *s, struct item *it, uint32_t events)
 {
 	struct epoll_event ev;
 
@@ -286,8 +227,8 @@ ep_mod(struct echo_server *s, struct item *it, uint32_t events)
 }
 
 /* Adds or removes the stream listeners from the epoll set. */
-static void
-set_accepting(struct echo_server *s, int on)
+void
+echo_set_accepting(struct echo_server *s, int on)
 {
 	struct item *ls[2] = { &s->tcp, &s->unx };
 	int i;
@@ -298,7 +239,7 @@ set_accepting(struct echo_server *s, int on)
 		if (ls[i]->fd == -1)
 			continue;
 		/* Only EPOLLIN is asked for: 0 leaves it in, but mute. */
-		ep_mod(s, ls[i], on ? EPOLLIN : 0);
+		echo_ep_mod(s, ls[i], on ? EPOLLIN : 0);
 	}
 	s->accepting = on;
 }
@@ -337,7 +278,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		goto fail;
 	s->masked = 1;
 	if ((s->sig.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) ==
-	    -1 || ep_add(s, &s->sig, EPOLLIN) == -1)
+	    -1 || echo_ep_add(s, &s->sig, EPOLLIN) == -1)
 		goto fail;
 
 	snprintf(err, errlen, "listen on %s %u", c->address, c->port);
@@ -348,7 +289,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 	s->port = ntohs(ss.ss_family == AF_INET ?
 	    ((struct sockaddr_in *)&ss)->sin_port :
 	    ((struct sockaddr_in6 *)&ss)->sin6_port);
-	if (ep_add(s, &s->tcp, EPOLLIN) == -1)
+	if (echo_ep_add(s, &s->tcp, EPOLLIN) == -1)
 		goto fail;
 
 	if (c->udp) {
@@ -357,7 +298,8 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		if ((s->ubuf = malloc(ECHO_BUFSZ)) == NULL)
 			goto fail;
 		if ((s->udp.fd = echo_listen(c->address, s->port,
-		    SOCK_DGRAM)) == -1 || ep_add(s, &s->udp, EPOLLIN) == -1)
+		    SOCK_DGRAM)) == -1 ||
+		    echo_ep_add(s, &s->udp, EPOLLIN) == -1)
 			goto fail;
 	}
 	if (c->unix_path != NULL) {
@@ -369,7 +311,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		s->unix_dev = st.st_dev;
 		s->unix_ino = st.st_ino;
 		if ((s->unix_path = strdup(c->unix_path)) == NULL ||
-		    ep_add(s, &s->unx, EPOLLIN) == -1)
+		    echo_ep_add(s, &s->unx, EPOLLIN) == -1)
 			goto fail;
 	}
 	s->accepting = 1;
@@ -386,7 +328,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		    s->port);
 	if (s->unx.fd != -1)
 		SLOG(s, ECHO_LOG_INFO, "Listening on %s (UNIX)", s->unix_name);
-	s->idle_since = now_ms();
+	s->idle_since = echo_now_ms();
 	if (errlen > 0)
 		err[0] = '\0';
 	return s;
@@ -401,298 +343,6 @@ uint16_t
 echo_server_port(const struct echo_server *s)
 {
 	return s->port;
-}
-
-/* Moves c to the tail of the activity list: it is the newest now. */
-static void
-conn_touch(struct echo_server *s, struct conn *c)
-{
-	c->last = now_ms();
-	if (s->tail == c)
-		return;
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else if (s->head == c)
-		s->head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	c->prev = s->tail;
-	c->next = NULL;
-	if (s->tail != NULL)
-		s->tail->next = c;
-	s->tail = c;
-	if (s->head == NULL)
-		s->head = c;
-}
-
-/* Closes c; why is NULL for an orderly close, else a reason to log. */
-static void
-conn_close(struct echo_server *s, struct conn *c, const char *why)
-{
-	if (why != NULL)
-		SLOG(s, ECHO_LOG_INFO, "Closing connection %lu to %s (%s, "
-		    "echoed %llu bytes)", c->id, c->peer, why,
-		    (unsigned long long)c->echoed);
-	else
-		SLOG(s, ECHO_LOG_INFO, "Closing connection %lu to %s (echoed "
-		    "%llu bytes)", c->id, c->peer,
-		    (unsigned long long)c->echoed);
-	/* close() also takes it out of the epoll set. */
-	close(c->it.fd);
-	if (c->prev != NULL)
-		c->prev->next = c->next;
-	else
-		s->head = c->next;
-	if (c->next != NULL)
-		c->next->prev = c->prev;
-	else
-		s->tail = c->prev;
-	free(c);
-	s->nconns--;
-	s->closed++;
-	if (s->nconns == 0)
-		s->idle_since = now_ms();
-	if (s->cfg.count != 0 && s->closed >= s->cfg.count) {
-		SLOG(s, ECHO_LOG_INFO, "Served %lu connection%s, exiting",
-		    s->closed, s->closed == 1 ? "" : "s");
-		s->done = 1;
-	} else if (s->cfg.max_conns == 0 || s->nconns < s->cfg.max_conns)
-		set_accepting(s, 1);
-}
-
-/* Closes the stream listeners for good: --count has been reached. */
-static void
-stop_listening(struct echo_server *s)
-{
-	if (s->tcp.fd != -1) {
-		close(s->tcp.fd);
-		s->tcp.fd = -1;
-	}
-	if (s->unx.fd != -1) {
-		close(s->unx.fd);
-		s->unx.fd = -1;
-	}
-	s->accepting = 0;
-}
-
-static void
-do_accept(struct echo_server *s, struct item *l)
-{
-	struct sockaddr_storage ss;
-	socklen_t len;
-	struct ucred cred;
-	socklen_t clen;
-	struct conn *c;
-	int fd;
-
-	/* --count may have closed it earlier in this batch of events. */
-	if (l->fd == -1)
-		return;
-	while (s->accepting) {
-		len = sizeof(ss);
-		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
-		    SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd == -1) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			if (errno == EINTR || errno == ECONNABORTED ||
-			    errno == EPERM || errno == EPROTO)
-				continue;
-			/*
-			 * Out of descriptors or memory: the pending client
-			 * stays in the backlog, and accepting again at once
-			 * would spin.  Pause for a second.
-			 */
-			SLOG(s, ECHO_LOG_WARNING, "accept: %s; pausing",
-			    strerror(errno));
-			set_accepting(s, 0);
-			s->accept_pause = now_ms() + 1000;
-			return;
-		}
-		if ((c = calloc(1, sizeof(*c))) == NULL) {
-			SLOG(s, ECHO_LOG_WARNING, "no memory for a connection");
-			close(fd);
-			continue;
-		}
-		c->it.kind = IT_CONN;
-		c->it.fd = fd;
-		c->id = ++s->accepted;
-		c->is_unix = l->kind == IT_UNIX_LISTEN;
-		if (c->is_unix) {
-			/* Unnamed peers: their PID says more than "". */
-			clen = sizeof(cred);
-			if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred,
-			    &clen) == 0)
-				snprintf(c->peer, sizeof(c->peer), "pid %ld",
-				    (long)cred.pid);
-			else
-				snprintf(c->peer, sizeof(c->peer), "(unnamed)");
-		} else
-			echo_addr_format((struct sockaddr *)&ss, len, c->peer,
-			    sizeof(c->peer));
-		/* Urgent data (EPOLLPRI) is the client's "close first". */
-		c->events = EPOLLIN | EPOLLPRI;
-		if (ep_add(s, &c->it, c->events) == -1) {
-			SLOG(s, ECHO_LOG_WARNING, "epoll_ctl: %s",
-			    strerror(errno));
-			close(fd);
-			free(c);
-			continue;
-		}
-		s->nconns++;
-		conn_touch(s, c);
-		if (c->is_unix)
-			SLOG(s, ECHO_LOG_INFO, "Accepted connection %lu from "
-			    "%s on %s", c->id, c->peer, s->unix_name);
-		else
-			SLOG(s, ECHO_LOG_INFO, "Accepted connection %lu from "
-			    "%s", c->id, c->peer);
-		if (s->cfg.count != 0 && s->accepted >= s->cfg.count) {
-			stop_listening(s);
-			return;
-		}
-		if (s->cfg.max_conns != 0 && s->nconns >= s->cfg.max_conns) {
-			SLOG(s, ECHO_LOG_INFO, "%lu connections open: not "
-			    "accepting more for now", s->nconns);
-			set_accepting(s, 0);
-			return;
-		}
-	}
-}
-
-/* Reads into the free end of the buffer.  Returns -1 on a socket error. */
-static int
-conn_read(struct echo_server *s, struct conn *c)
-{
-	ssize_t n;
-	size_t room;
-
-	(void)s;
-	for (;;) {
-		if (c->len == 0)
-			c->off = 0;
-		else if (c->off + c->len == sizeof(c->buf) && c->off > 0) {
-			memmove(c->buf, c->buf + c->off, c->len);
-			c->off = 0;
-		}
-		room = sizeof(c->buf) - c->off - c->len;
-		if (room == 0)
-			return 0;
-		n = recv(c->it.fd, c->buf + c->off + c->len, room, 0);
-		if (n > 0) {
-			c->len += n;
-			continue;
-		}
-		if (n == 0) {
-			c->eof = 1;
-			return 0;
-		}
-		if (errno == EINTR)
-			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
-			return 0;
-		return -1;
-	}
-}
-
-/* Sends what is pending.  Returns -1 on a socket error. */
-static int
-conn_write(struct echo_server *s, struct conn *c)
-{
-	char pv[ECHO_PREVIEW * 4 + 8];
-	ssize_t n;
-
-	while (c->len > 0) {
-		n = send(c->it.fd, c->buf + c->off, c->len, MSG_NOSIGNAL);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return 0;
-			return -1;
-		}
-		if (s->cfg.verbose)
-			SLOG(s, ECHO_LOG_INFO, "Echoed %zd bytes to %s: \"%s\"",
-			    n, c->peer, echo_preview(pv, sizeof(pv),
-			    c->buf + c->off, n));
-		c->off += n;
-		c->len -= n;
-		c->echoed += n;
-	}
-	c->off = 0;
-	return 0;
-}
-
-/*
- * The client sent one byte of urgent data: it asks the server to close
- * first (ECHO_CLOSE_SERVER).  The byte must be read, and the normal
- * stream read past it, or close() would find unread data and send a
- * reset instead of a FIN.
- */
-static void
-conn_urgent(struct echo_server *s, struct conn *c)
-{
-	char b;
-
-	if (recv(c->it.fd, &b, 1, MSG_OOB) == 1 && !c->closing) {
-		SLOG(s, ECHO_LOG_INFO, "Connection %lu to %s asks the server "
-		    "to close first", c->id, c->peer);
-		c->closing = 1;
-	}
-}
-
-static void
-conn_event(struct echo_server *s, struct conn *c, uint32_t ev)
-{
-	uint64_t before = c->echoed;
-	size_t pending = c->len;
-	uint32_t want;
-	int err;
-	socklen_t elen = sizeof(err);
-
-	if (ev & EPOLLPRI)
-		conn_urgent(s, c);
-	if (ev & EPOLLERR) {
-		if (getsockopt(c->it.fd, SOL_SOCKET, SO_ERROR, &err,
-		    &elen) == -1 || err == 0)
-			err = EIO;
-		conn_close(s, c, strerror(err));
-		return;
-	}
-	if (!c->eof && (ev & (EPOLLIN | EPOLLHUP | EPOLLPRI)) &&
-	    conn_read(s, c) == -1) {
-		conn_close(s, c, strerror(errno));
-		return;
-	}
-	if (c->len > 0 && conn_write(s, c) == -1) {
-		conn_close(s, c, strerror(errno));
-		return;
-	}
-	if ((c->eof || c->closing) && c->len == 0) {
-		/*
-		 * After the peer's FIN this close is the passive one; after
-		 * urgent data it is the active one, and this side goes to
-		 * TIME_WAIT.
-		 */
-		conn_close(s, c, c->eof ? NULL : "server closes first");
-		return;
-	}
-	want = EPOLLPRI;
-	if (!c->eof && c->off + c->len < sizeof(c->buf))
-		want |= EPOLLIN;
-	else if (!c->eof && c->off > 0)
-		want |= EPOLLIN;	/* room once compacted */
-	if (c->len > 0)
-		want |= EPOLLOUT;
-	if (want != c->events) {
-		if (ep_mod(s, &c->it, want) == -1) {
-			conn_close(s, c, strerror(errno));
-			return;
-		}
-		c->events = want;
-	}
-	if (c->echoed != before || c->len != pending)
-		conn_touch(s, c);
 }
 
 static void
@@ -718,13 +368,13 @@ udp_event(struct echo_server *s, uint32_t ev)
 			s->ulen = n;
 			s->upending = 1;
 			if (s->nconns == 0)
-				s->idle_since = now_ms();
+				s->idle_since = echo_now_ms();
 		}
 		n = sendto(s->udp.fd, s->ubuf, s->ulen, MSG_NOSIGNAL,
 		    (struct sockaddr *)&s->upeer, s->upeerlen);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* Hold this datagram and read no more until sent. */
-			ep_mod(s, &s->udp, EPOLLOUT);
+			echo_ep_mod(s, &s->udp, EPOLLOUT);
 			return;
 		}
 		if (n == -1 && errno == EINTR)
@@ -742,7 +392,7 @@ udp_event(struct echo_server *s, uint32_t ev)
 		}
 		s->upending = 0;
 	}
-	ep_mod(s, &s->udp, EPOLLIN);
+	echo_ep_mod(s, &s->udp, EPOLLIN);
 }
 
 static void
@@ -781,18 +431,18 @@ next_timeout(struct echo_server *s, int64_t now)
 static void
 run_timers(struct echo_server *s)
 {
-	int64_t now = now_ms(), idle = (int64_t)s->cfg.idle_timeout * 1000;
+	int64_t now = echo_now_ms(), idle = (int64_t)s->cfg.idle_timeout * 1000;
 
 	if (s->accept_pause != 0 && now >= s->accept_pause) {
 		s->accept_pause = 0;
 		if (s->cfg.max_conns == 0 || s->nconns < s->cfg.max_conns)
-			set_accepting(s, 1);
+			echo_set_accepting(s, 1);
 	}
 	if (idle == 0)
 		return;
 	/* The list is oldest first: stop at the first one still fresh. */
 	while (!s->done && s->head != NULL && now - s->head->last >= idle)
-		conn_close(s, s->head, "idle timeout");
+		echo_conn_close(s, s->head, "idle timeout");
 	if (!s->done && s->nconns == 0 && now - s->idle_since >= idle) {
 		SLOG(s, ECHO_LOG_INFO, "No connection for %u s, exiting",
 		    s->cfg.idle_timeout);
@@ -808,7 +458,8 @@ echo_server_run(struct echo_server *s)
 	int i, n;
 
 	while (!s->done) {
-		n = epoll_wait(s->epfd, evs, 64, next_timeout(s, now_ms()));
+		n = epoll_wait(s->epfd, evs, 64,
+		    next_timeout(s, echo_now_ms()));
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;
@@ -819,7 +470,7 @@ echo_server_run(struct echo_server *s)
 			switch (it->kind) {
 			case IT_TCP_LISTEN:
 			case IT_UNIX_LISTEN:
-				do_accept(s, it);
+				echo_conn_accept(s, it);
 				break;
 			case IT_UDP:
 				udp_event(s, evs[i].events);
@@ -828,7 +479,7 @@ echo_server_run(struct echo_server *s)
 				signal_event(s);
 				break;
 			case IT_CONN:
-				conn_event(s, (struct conn *)it,
+				echo_conn_event(s, (struct conn *)it,
 				    evs[i].events);
 				break;
 			}

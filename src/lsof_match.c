@@ -1,0 +1,197 @@
+/*
+ * lsof_match.c - the lsof face's selection: which (socket, owner) pairs
+ * a parsed struct lsof_sel lists, by the rule written down in lsof.h.
+ * The command line that fills the selection is parsed in lsof.c.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lsof.h"
+
+/* Whether a of family af is one of the SPEC's hosts (v4 also as ::ffff:). */
+static int
+host_match(const struct lsof_spec *sp, int af, const union sock_addr *a)
+{
+	size_t i;
+
+	for (i = 0; i < sp->naddrs; i++) {
+		if (sp->addr_family[i] == af && (af == AF_INET ?
+		    a->v4.s_addr == sp->addrs[i].v4.s_addr :
+		    memcmp(&a->v6, &sp->addrs[i].v6, sizeof(a->v6)) == 0))
+			return 1;
+		if (sp->addr_family[i] == AF_INET && af == AF_INET6 &&
+		    IN6_IS_ADDR_V4MAPPED(&a->v6) &&
+		    memcmp(&a->v6.s6_addr[12], &sp->addrs[i].v4, 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+port_match(const struct lsof_spec *sp, int udp, unsigned port)
+{
+	size_t i;
+
+	for (i = 0; i < sp->nports; i++)
+		if (port >= sp->ports[i].lo[udp] && port <= sp->ports[i].hi[udp])
+			return 1;
+	return 0;
+}
+
+static int
+spec_match(const struct lsof_spec *sp, const struct sock_row *r)
+{
+	int udp = r->proto == PROTO_UDP;
+
+	if (sp->families != 0 &&
+	    !(sp->families & (r->family == AF_INET ? FAM_INET4 : FAM_INET6)))
+		return 0;
+	if (sp->protos != 0 && !(sp->protos & (1U << r->proto)))
+		return 0;
+	/* lsof: a host or a port matches on either end of the socket. */
+	if (sp->naddrs > 0 && !host_match(sp, r->family, &r->laddr) &&
+	    !host_match(sp, r->family, &r->raddr))
+		return 0;
+	if (sp->nports > 0 && !port_match(sp, udp, r->lport) &&
+	    !port_match(sp, udp, r->rport))
+		return 0;
+	return 1;
+}
+
+int
+lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
+{
+	size_t i;
+
+	if (r->family == AF_UNIX)
+		return s->unix_sockets ? LSOF_SOCK_SPEC : LSOF_SOCK_NO;
+	if (!s->inet || (r->family != AF_INET && r->family != AF_INET6) ||
+	    (r->proto != PROTO_TCP && r->proto != PROTO_UDP))
+		return LSOF_SOCK_NO;
+	/*
+	 * -s: an inclusion lists only TCP sockets in those states (UDP has
+	 * no state names, so none of it), an exclusion drops TCP ones.
+	 */
+	if (r->proto == PROTO_TCP && (s->states_out & ST_BIT(r->state)))
+		return LSOF_SOCK_NO;
+	if (s->states_in != 0 && (r->proto != PROTO_TCP ||
+	    !(s->states_in & ST_BIT(r->state))))
+		return LSOF_SOCK_NO;
+	for (i = 0; i < s->nspecs; i++)
+		if (spec_match(&s->specs[i], r))
+			return LSOF_SOCK_SPEC;
+	return LSOF_SOCK_FACE;
+}
+
+/*
+ * One kind of inclusion (-p, -u or -c): -1 when it has no inclusion
+ * item, else whether one names the owner.  *excluded is set when an
+ * exclusion item does.
+ */
+static int
+ids_match(const struct lsof_id *ids, size_t n, long id, int *excluded)
+{
+	size_t i;
+	int has = 0, hit = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ids[i].exclude) {
+			if (ids[i].id == id)
+				*excluded = 1;
+		} else {
+			has = 1;
+			if (ids[i].id == id)
+				hit = 1;
+		}
+	}
+	return has ? hit : -1;
+}
+
+static int
+cmds_match(const struct lsof_cmd *cmds, size_t n, const char *command,
+    int *excluded)
+{
+	size_t i;
+	int has = 0, hit = 0, pre;
+
+	for (i = 0; i < n; i++) {
+		pre = command != NULL && strncmp(command, cmds[i].prefix,
+		    strlen(cmds[i].prefix)) == 0;
+		if (cmds[i].exclude) {
+			if (pre)
+				*excluded = 1;
+		} else {
+			has = 1;
+			hit |= pre;
+		}
+	}
+	return has ? hit : -1;
+}
+
+/*
+ * m[] holds, per kind (-p, -u, -c), -1 for "not given", else whether an
+ * inclusion names the owner.  -a needs every given kind to; lsof's OR
+ * needs any.  An exclusion wins over both.
+ */
+int
+lsof_match_owner(const struct lsof_sel *s, const struct sock_owner *ow)
+{
+	int excluded = 0, m[3], i, any = 0, all = 1, given = 0;
+
+	m[0] = ids_match(s->pids, s->npids, (long)ow->pid, &excluded);
+	m[1] = ids_match(s->uids, s->nuids, (long)ow->uid, &excluded);
+	m[2] = cmds_match(s->cmds, s->ncmds, ow->command, &excluded);
+	if (excluded)
+		return LSOF_OWNER_NO;
+	for (i = 0; i < 3; i++) {
+		if (m[i] == -1)
+			continue;
+		given = 1;
+		any |= m[i];
+		all &= m[i];
+	}
+	if (s->and)
+		return all ? LSOF_OWNER_SEL : LSOF_OWNER_NO;
+	return given && any ? LSOF_OWNER_SEL : LSOF_OWNER_ANY;
+}
+
+/*
+ * The rule of lsof.h in one place: an owner is listed when not excluded
+ * and either the socket is named by a SPEC (with -a, owners must also
+ * pass every inclusion, which lsof_match_owner already checked) or,
+ * without -a, an inclusion names the owner.  The copy lives in s so the
+ * pipeline can hand the row on without an allocation per socket.
+ */
+int
+lsof_select_owners(struct lsof_sel *s, int m, struct sock_row *r)
+{
+	struct sock_owner *n;
+	size_t i, k = 0;
+	int om;
+
+	if (m == LSOF_SOCK_NO || r->nowners == 0) {
+		r->nowners = 0;
+		return 0;
+	}
+	if (r->nowners > s->scratch_cap) {
+		if ((n = realloc(s->scratch, r->nowners * sizeof(*n))) == NULL)
+			return -1;
+		s->scratch = n;
+		s->scratch_cap = r->nowners;
+	}
+	for (i = 0; i < r->nowners; i++) {
+		om = lsof_match_owner(s, &r->owners[i]);
+		if (om == LSOF_OWNER_NO)
+			continue;
+		if (m == LSOF_SOCK_SPEC || (!s->and && om == LSOF_OWNER_SEL))
+			s->scratch[k++] = r->owners[i];
+	}
+	r->owners = k > 0 ? s->scratch : NULL;
+	r->nowners = k;
+	s->matched += k;
+	return 0;
+}

@@ -452,6 +452,22 @@ procnet_close(struct procnet *p)
 	free(p);
 }
 
+/*
+ * Whether line parses as a row of req's file.  The first line is taken
+ * for the column titles only when it does not: a file whose lines come in
+ * another order loses no row.
+ */
+static int
+procnet_parses(const char *line, const struct dump_req *req)
+{
+	struct sock_row row;
+	char path[PROCNET_PATHMAX];
+
+	if (req->family == AF_UNIX)
+		return procnet_parse_unix(line, &row, path, sizeof(path)) == 0;
+	return procnet_parse_inet(line, req->family, req->proto, &row) == 0;
+}
+
 /* Hands on the held UNIX row, if any.  -1 stops the dump. */
 static int
 procnet_release(struct procnet *p, row_cb cb, void *arg)
@@ -495,6 +511,19 @@ procnet_line(struct procnet *p, const char *line, const struct dump_req *req,
 	}
 	p->holding = 1;
 	return 0;
+}
+
+/* A whole line: the titles if it is the first and not a row, else a row. */
+static int
+procnet_take(struct procnet *p, const char *line, int *header,
+    const struct dump_req *req, row_cb cb, void *arg, struct source_stats *st)
+{
+	int first = *header;
+
+	*header = 0;
+	if (first && !procnet_parses(line, req))
+		return 0;
+	return procnet_line(p, line, req, cb, arg, st);
 }
 
 int
@@ -542,9 +571,10 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		while ((nl = memchr(line, '\n', (size_t)(end - line))) !=
 		    NULL) {
 			*nl = '\0';
-			if (header || skipping)
-				header = skipping = 0;
-			else if (procnet_line(p, line, req, cb, arg, st) == -1) {
+			if (skipping)
+				skipping = 0;
+			else if (procnet_take(p, line, &header, req, cb, arg,
+			    st) == -1) {
 				rc = -1;
 				goto out;
 			}
@@ -560,9 +590,9 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 			have = 0;
 		}
 	}
-	if (rc == 0 && have > 0 && !header && !skipping) {
+	if (rc == 0 && have > 0 && !skipping) {
 		p->buf[have] = '\0';
-		rc = procnet_line(p, p->buf, req, cb, arg, st);
+		rc = procnet_take(p, p->buf, &header, req, cb, arg, st);
 	}
 	if (rc == 0)
 		rc = procnet_release(p, cb, arg);

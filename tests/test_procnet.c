@@ -1111,6 +1111,45 @@ test_procnet_collect_real_unix(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/*
+ * The first line is the column titles only when it is not a row: a file
+ * in another order loses no row, and its misplaced titles are counted.
+ */
+static void
+test_procnet_collect_first_line(void **state)
+{
+	static const char text[] =
+	    "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 "
+	    "00:00000000 00000000     0        0 4242 1 0 100 0 0 10 0\n"
+	    "  sl  local_address rem_address   st tx_queue rx_queue tr "
+	    "tm->when retrnsmt   uid  timeout inode\n"
+	    "   1: 0100007F:1F91 00000000:0000 0A 00000000:00000000 "
+	    "00:00000000 00000000     0        0 4243 1 0 100 0 0 10 0";
+	char root[] = "/tmp/test_procnet.XXXXXX", path[64];
+	struct got g;
+	struct source_stats st;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/net", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/net/tcp", root);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(collect_fixture(root, AF_INET, PROTO_TCP, ST_ALL,
+	    &g, &st), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.rows[0].inode, 4242);
+	assert_int_equal(g.rows[1].inode, 4243);	/* no final newline */
+	assert_int_equal(st.malformed, 1);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/net", root);
+	rmdir(path);
+	rmdir(root);
+}
+
 int
 main(void)
 {
@@ -1136,6 +1175,7 @@ main(void)
 		cmocka_unit_test(test_procnet_collect_udp_raw),
 		cmocka_unit_test(test_procnet_collect_unix),
 		cmocka_unit_test(test_procnet_collect_missing),
+		cmocka_unit_test(test_procnet_collect_first_line),
 		cmocka_unit_test(test_procnet_collect_bad_req),
 		cmocka_unit_test(test_procnet_collect_cb_stop),
 		cmocka_unit_test(test_procnet_collect_many),

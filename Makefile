@@ -35,7 +35,9 @@ TEST_SRCS = $(wildcard tests/test_*.c)
 TESTS	= $(TEST_SRCS:.c=)
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 -include $(wildcard tests/test_*.mk)
-# Further targets (bench, fuzz) live in mk/*.mk.
+# Further targets (bench, fuzz, load) live in mk/*.mk; each may add a
+# short smoke run of itself to CHECK_EXTRA, which "make check" runs last.
+CHECK_EXTRA =
 -include $(wildcard mk/*.mk)
 
 all: $(PROG)
@@ -64,7 +66,7 @@ demo: deps
 # page lint, then the integration tests against the real binary.
 check: deps-check
 	@$(MAKE) --no-print-directory $(PROG) $(TESTS)
-	@$(MAKE) --no-print-directory unit lint integration
+	@$(MAKE) --no-print-directory unit lint integration $(CHECK_EXTRA)
 
 unit: $(TESTS)
 	@for t in $(TESTS); do \

@@ -17,6 +17,13 @@
 #define ECHO_DEFAULT_ADDR	"127.0.0.1"
 #define ECHO_DEFAULT_PORT	65432
 #define ECHO_BUFSZ		65536	/* per-connection echo buffer */
+/*
+ * Kernel buffers of each stream connection, each way (the kernel
+ * doubles it).  Fixed, so that a peer that never reads its echo pins
+ * this much kernel memory, not what autotuning would grow to
+ * (tcp_wmem and tcp_rmem maxima: megabytes per connection).
+ */
+#define ECHO_SOCKBUF		(256 * 1024)
 
 /* Log levels, named as the tutorials' Python logger names them. */
 #define ECHO_LOG_INFO		0

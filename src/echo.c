@@ -144,7 +144,7 @@ echo_listen(const char *host, uint16_t port, int type)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int fd, on = 1, save_errno;
+	int fd, on = 1, sz = ECHO_SOCKBUF, save_errno;
 
 	if ((errno = echo_addr_parse(host, port, &ss, &len)) != 0)
 		return -1;
@@ -157,6 +157,16 @@ echo_listen(const char *host, uint16_t port, int type)
 	 */
 	if (type == SOCK_STREAM &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) == -1)
+		goto fail;
+	/*
+	 * Set on the listener, the sizes pass to every accepted socket and
+	 * the window it offers from the SYN on.  Without them a client that
+	 * sends and never reads pins megabytes of kernel memory here,
+	 * whatever the 64 KiB echo buffer bounds.
+	 */
+	if (type == SOCK_STREAM &&
+	    (setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz)) == -1 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz)) == -1))
 		goto fail;
 	if (bind(fd, (struct sockaddr *)&ss, len) == -1)
 		goto fail;

@@ -1,0 +1,38 @@
+# Load tests of "sockstat echo-server" on loopback (tests/load/run.sh):
+# connections held at once, a bulk echo checked byte for byte, slow and
+# never-reading clients, RST storms, the server's RSS, SIGTERM with
+# connections open.  Figures go to stdout; a failed check fails the target.
+#
+#   make load			10000 connections, 1 GiB (about a minute)
+#   make load LOAD_CONNS=5000 LOAD_BYTES=256M
+#   make load-smoke		500 connections, 16 MiB, a few seconds
+#
+# tests/load/bin holds the load generator; it is build output.
+
+# This file is read before the Makefile's first rule: keep `all' the
+# default goal by restoring it after the rules below.
+load_saved_goal := $(.DEFAULT_GOAL)
+
+LOAD_BIN	= tests/load/bin/echo-load
+
+# libc only, never the project's code: a client sharing the server's
+# code could share its bugs.
+$(LOAD_BIN): tests/load/echo-load.c
+	@mkdir -p tests/load/bin
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ tests/load/echo-load.c
+
+load: $(PROG) $(LOAD_BIN)
+	@sh tests/load/run.sh ./$(PROG)
+
+load-smoke: $(PROG) $(LOAD_BIN)
+	@sh tests/load/run.sh --smoke ./$(PROG)
+
+load-clean:
+	rm -rf tests/load/bin
+
+.PHONY: load load-smoke load-clean
+
+.DEFAULT_GOAL := $(load_saved_goal)
+
+CHECK_EXTRA += load-smoke

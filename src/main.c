@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "demo.h"
 #include "fmt.h"
 #include "lsof.h"
 #include "names.h"
@@ -21,6 +22,7 @@
 #include "privs.h"
 #include "procmap.h"
 #include "sockstat.h"
+#include "watch.h"
 
 /*
  * Parses the command line, or prints what --help and --version ask for,
@@ -60,9 +62,6 @@ parse_command_line(struct options *o, int argc, char **argv)
 	root = secure_getenv("SOCKSTAT_PROC_ROOT");
 	if (root != NULL && root[0] != '\0')
 		o->proc_root = root;
-	/* XXX the event stream lands with src/watch.c. */
-	if (o->watch)
-		errx(EXIT_FAIL, "-E is not built yet");
 }
 
 /* Timestamp line heading each pass of -c. */
@@ -173,6 +172,7 @@ static const struct subcommand {
 	const char	*name;
 	int		 (*run)(int, char **);
 } subcommands[] = {
+	{ "demo",		cmd_demo },
 	{ "echo-client",	cmd_echo_client },
 	{ "echo-server",	cmd_echo_server },
 };
@@ -199,6 +199,13 @@ main(int argc, char *argv[])
 		if (strcmp(argv[1], subcommands[i].name) == 0)
 			return subcommands[i].run(argc - 1, argv + 1);
 	parse_command_line(&o, argc, argv);
+	/*
+	 * -E sorts its privileges out itself, before privs_init(): the
+	 * destroy groups are joined with what the process has, then the
+	 * tracepoint is opened under PRIVS_TRACE alone.
+	 */
+	if (o.watch)
+		return cmd_watch(&o);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
 	/* Only -c -p needs a capability after the first pass. */

@@ -1,0 +1,502 @@
+/*
+ * cmd_demo.c - sockstat demo: TCP's life cycle on loopback, watched.
+ *
+ * The parent opens the watch first (so that nothing is missed), then
+ * forks the echo server on 127.0.0.1 port 0, learns its port through a
+ * pipe, forks a client that makes three connections one after the
+ * other (the first two closed by the client, the last by the server,
+ * so that TIME_WAIT shows up on each side), gathers the events of that
+ * port until both children are done, and prints them as a timeline.
+ * Every wait is bounded and both children are reaped before it returns.
+ */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "diag.h"
+#include "echo.h"
+#include "fmt.h"
+#include "fmt_event.h"
+#include "names.h"
+#include "privs.h"
+#include "procmap.h"
+#include "sockstat.h"
+#include "watch.h"
+
+#define DEMO_CONNS		3
+#define DEMO_LIMIT_MS		15000	/* the whole run, at most */
+#define DEMO_SETTLE_MS		300	/* events still in flight at the end */
+#define DEMO_POLL_MS		10	/* snapshot interval without trace */
+
+static const char demo_usage[] =
+    "usage: sockstat demo [--method trace | poll | auto]\n";
+
+/* What each state means, for the learner reading the timeline. */
+static const char *const meaning[ST_MAX] = {
+	[ST_LISTEN] = "a server socket, waiting for connections",
+	[ST_SYN_SENT] = "connect() sent a SYN, waits for SYN+ACK",
+	[ST_SYN_RECV] = "got a SYN, answered SYN+ACK, waits for the ACK",
+	[ST_ESTABLISHED] = "handshake done: data flows both ways",
+	[ST_FIN_WAIT1] = "this side closed first: sent FIN, waits for "
+	    "its ACK",
+	[ST_FIN_WAIT2] = "its FIN was acknowledged; waits for the peer's "
+	    "FIN",
+	[ST_CLOSE_WAIT] = "the peer closed; waits for this side's close()",
+	[ST_LAST_ACK] = "closed second: sent FIN, waits for the last ACK",
+	[ST_TIME_WAIT] = "closed first: lingers 60 s so that late packets "
+	    "die out",
+	[ST_CLOSING] = "both sides sent FIN at once",
+	[ST_CLOSE] = "gone",
+};
+
+/* The states a learner should see, in the order a connection meets them. */
+static const int tour[] = { ST_LISTEN, ST_SYN_SENT, ST_SYN_RECV,
+    ST_ESTABLISHED, ST_FIN_WAIT1, ST_FIN_WAIT2, ST_CLOSE_WAIT, ST_LAST_ACK,
+    ST_TIME_WAIT };
+#define NTOUR	(sizeof(tour) / sizeof(tour[0]))
+
+struct demo {
+	int			 port;		/* 0 until the server said */
+	struct watch_event	*evs;
+	size_t			 nevs, cap;
+	uint16_t		 cports[DEMO_CONNS * 2];	/* conn by client port */
+	size_t			 nconns;
+};
+
+static int
+collect(const struct watch_event *ev, void *arg)
+{
+	struct demo *d = arg;
+	struct watch_event *n;
+	size_t cap;
+
+	if (d->port == 0 || (ev->lport != d->port && ev->rport != d->port))
+		return 0;
+	if (d->nevs == d->cap) {
+		cap = d->cap ? d->cap * 2 : 64;
+		if ((n = realloc(d->evs, cap * sizeof(*n))) == NULL)
+			return -1;
+		d->evs = n;
+		d->cap = cap;
+	}
+	d->evs[d->nevs++] = *ev;
+	return 0;
+}
+
+static void
+log_none(void *arg, int level, const char *msg)
+{
+	(void)arg;
+	(void)level;
+	(void)msg;
+}
+
+/* The server child: binds, tells the port, echoes until SIGTERM. */
+static void
+run_server(int wfd)
+{
+	struct echo_config c;
+	struct echo_server *s;
+	char errbuf[ECHO_ADDRSTRLEN + 64];
+	uint16_t port = 0;
+	int rc;
+
+	prctl(PR_SET_NAME, "echo-server", 0, 0, 0);
+	/* Should the demo be interrupted, the server goes with it. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	echo_config_init(&c);
+	c.port = 0;
+	c.idle_timeout = DEMO_LIMIT_MS / 1000;	/* never outlives the demo */
+	c.log = log_none;
+	if ((s = echo_server_open(&c, errbuf, sizeof(errbuf))) != NULL)
+		port = echo_server_port(s);
+	(void)!write(wfd, &port, sizeof(port));
+	close(wfd);
+	if (s == NULL)
+		_exit(EXIT_FAIL);
+	rc = echo_server_run(s);
+	echo_server_close(s);
+	_exit(rc == 0 ? EXIT_OK : EXIT_FAIL);
+}
+
+/* The client child: three connections, one after the other. */
+static void
+run_clients(uint16_t port, int hold)
+{
+	static const char *const msgs[] = { "hello", "how are you?" };
+	struct echo_client_config c;
+	struct timespec pause = { 0, 150 * 1000000L };
+	int i, rc = EXIT_OK;
+
+	prctl(PR_SET_NAME, "echo-client", 0, 0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	(void)privs_drop_all();
+	for (i = 0; i < DEMO_CONNS; i++) {
+		echo_client_config_init(&c);
+		c.port = port;
+		c.conns = 1;
+		c.messages = msgs;
+		c.nmessages = 2;
+		c.hold = hold;
+		c.timeout = 5;
+		c.close_by = i == DEMO_CONNS - 1 ? ECHO_CLOSE_SERVER :
+		    ECHO_CLOSE_CLIENT;
+		c.log = log_none;
+		if (echo_client_run(&c) == -1)
+			rc = EXIT_FAIL;
+		nanosleep(&pause, NULL);
+	}
+	_exit(rc);
+}
+
+/* Reads the server's port, waiting at most 5 s.  0 on failure. */
+static uint16_t
+read_port(int rfd)
+{
+	struct pollfd pfd = { rfd, POLLIN, 0 };
+	uint16_t port = 0;
+
+	if (poll(&pfd, 1, 5000) == 1 &&
+	    read(rfd, &port, sizeof(port)) != (ssize_t)sizeof(port))
+		port = 0;
+	return port;
+}
+
+/* "server", "conn N" or "client" for the side of the event. */
+static void
+side_of(struct demo *d, const struct watch_event *ev, char *side,
+    size_t slen, char *who, size_t wlen)
+{
+	uint16_t cport;
+	size_t i;
+
+	if (ev->lport == d->port && ev->rport == 0) {
+		snprintf(side, slen, "server");
+		snprintf(who, wlen, "listener");
+		return;
+	}
+	if (ev->lport == d->port) {
+		snprintf(side, slen, "server");
+		cport = ev->rport;
+	} else {
+		snprintf(side, slen, "client");
+		cport = ev->lport;
+	}
+	for (i = 0; i < d->nconns; i++)
+		if (d->cports[i] == cport)
+			break;
+	if (i == d->nconns && d->nconns < sizeof(d->cports) /
+	    sizeof(d->cports[0]))
+		d->cports[d->nconns++] = cport;
+	snprintf(who, wlen, "conn %zu :%u", i + 1, (unsigned)cport);
+}
+
+static void
+print_timeline(struct demo *d, uint64_t t0, int *seen)
+{
+	const struct watch_event *ev;
+	char side[16], who[32], o[32], n[32], owner[128], trans[80];
+	int explained[ST_MAX] = { 0 };
+	size_t i;
+	uint64_t dt;
+
+	printf("\n  time     side    socket           transition"
+	    "                  owner\n");
+	for (i = 0; i < d->nevs; i++) {
+		ev = &d->evs[i];
+		side_of(d, ev, side, sizeof(side), who, sizeof(who));
+		if (ev->oldstate == ST_UNKNOWN)
+			snprintf(o, sizeof(o), "-");
+		else
+			names_state_fmt(ev->oldstate, o, sizeof(o));
+		names_state_fmt(ev->newstate, n, sizeof(n));
+		snprintf(trans, sizeof(trans), "%s -> %s", o, n);
+		fmt_event_owner(owner, sizeof(owner), ev);
+		dt = ev->time_ms > t0 ? ev->time_ms - t0 : 0;
+		printf("  +%u.%03us  %-6s  %-15s  %-26s  %s\n",
+		    (unsigned)(dt / 1000), (unsigned)(dt % 1000), side, who,
+		    trans, owner);
+		if (ev->newstate < ST_MAX) {
+			seen[ev->newstate] = 1;
+			if (!explained[ev->newstate] &&
+			    meaning[ev->newstate] != NULL) {
+				printf("%41s%s: %s\n", "", n,
+				    meaning[ev->newstate]);
+				explained[ev->newstate] = 1;
+			}
+		}
+	}
+}
+
+/* One dump row: kept when it has the demo's port, with its owners. */
+struct snap {
+	void			*st;
+	const struct procmap	*m;
+	int			 port;
+};
+
+static int
+snap_row(const struct sock_row *in, void *arg)
+{
+	struct snap *s = arg;
+	struct sock_row r;
+
+	if (in->lport != s->port && in->rport != s->port)
+		return 0;
+	r = *in;
+	if (r.inode != 0)
+		r.owners = procmap_lookup(s->m, r.inode, &r.nowners);
+	return fmt_table.row(s->st, &r);
+}
+
+/* The table of the port now, as sockstat -anp shows it. */
+static int
+print_snapshot(const struct options *o)
+{
+	struct dump_req req = { AF_INET, PROTO_TCP, ST_ALL };
+	struct snap s;
+	struct diag *dg;
+	struct procmap *m;
+	int rc, save_errno;
+
+	if ((dg = diag_open()) == NULL)
+		return -1;
+	/* Without the owners the table is still worth showing. */
+	m = procmap_build(o->proc_root, NULL);
+	s.m = m;
+	s.port = o->port;
+	if ((s.st = fmt_table.begin(stdout, o)) == NULL) {
+		rc = -1;
+		goto out;
+	}
+	rc = diag_collect(dg, &req, snap_row, &s, NULL);
+	if (fmt_table.end(s.st) == -1)
+		rc = -1;
+out:
+	save_errno = errno;
+	procmap_free(m);
+	diag_close(dg);
+	errno = save_errno;
+	return rc;
+}
+
+/*
+ * Runs the watch until both children are done, plus a moment for the
+ * last events, or DEMO_LIMIT_MS.
+ */
+static int
+gather(struct watch *w, struct demo *d, pid_t server, pid_t client)
+{
+	uint64_t start = watch_mono_ms(), done = 0, now;
+	int status, client_done = 0;
+
+	(void)server;
+	for (;;) {
+		if (watch_step(w, 20, collect, d) == -1)
+			return -1;
+		now = watch_mono_ms();
+		if (!client_done && waitpid(client, &status, WNOHANG) ==
+		    client) {
+			client_done = 1;
+			done = now;
+		}
+		if (client_done && now - done >= DEMO_SETTLE_MS)
+			return watch_flush(w, collect, d) == -1 ? -1 : 0;
+		if (now - start >= DEMO_LIMIT_MS) {
+			kill(client, SIGTERM);
+			waitpid(client, &status, 0);
+			errno = ETIMEDOUT;
+			return -1;
+		}
+	}
+}
+
+int
+cmd_demo(int argc, char **argv)
+{
+	enum watch_method method = WATCH_AUTO;
+	struct options o;
+	struct privs pv;
+	struct watch *w;
+	struct demo d;
+	pid_t server, client;
+	uint64_t t0;
+	static const struct option longopts[] = {
+		{ "help",	no_argument,		NULL, 'h' },
+		{ "method",	required_argument,	NULL, 'm' },
+		{ NULL,		0,			NULL, 0 }
+	};
+	int pfd[2], seen[ST_MAX] = { 0 }, trace_errno = 0, status, i, ch;
+	int rc = EXIT_OK, missed = 0, hold;
+
+	optind = 0;	/* glibc: start afresh */
+	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			fputs(demo_usage, stdout);
+			return EXIT_OK;
+		case 'm':
+			if (strcmp(optarg, "trace") == 0)
+				method = WATCH_TRACE;
+			else if (strcmp(optarg, "poll") == 0)
+				method = WATCH_POLL;
+			else if (strcmp(optarg, "auto") == 0)
+				method = WATCH_AUTO;
+			else {
+				warnx("--method %s: expected trace, poll or "
+				    "auto", optarg);
+				fputs(demo_usage, stderr);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			fputs(demo_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		warnx("demo: unexpected argument %s", argv[optind]);
+		fputs(demo_usage, stderr);
+		return EXIT_USAGE;
+	}
+	memset(&o, 0, sizeof(o));
+	o.protos = 1U << PROTO_TCP;
+	o.families = FAM_INET4;
+	o.all = 1;
+	o.numeric_hosts = o.numeric_ports = o.numeric_users = 1;
+	o.program = 1;
+	o.watch = 1;
+	o.port = -1;
+	o.method = method;
+	o.interval_ms = DEMO_POLL_MS;
+	o.proc_root = "/proc";
+
+	if ((w = watch_open(&o)) == NULL) {
+		warn("opening sock_diag");
+		return EXIT_FAIL;
+	}
+	if (privs_init(&pv) == -1) {
+		warn("reading capabilities");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (method != WATCH_POLL) {
+		if (privs_raise(PRIVS_TRACE) == -1 ||
+		    watch_start_trace(w) == -1)
+			trace_errno = errno;
+		(void)privs_lower();
+	}
+	if (privs_drop_all() == -1 || (method == WATCH_TRACE &&
+	    watch_method(w) != WATCH_TRACE)) {
+		warn(method == WATCH_TRACE ? "opening the tracepoint" :
+		    "dropping capabilities");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	memset(&d, 0, sizeof(d));
+	/* The baseline, before the server exists, so its LISTEN is new. */
+	if (watch_begin(w) == -1) {
+		warn("watching");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+
+	printf("sockstat demo: an echo server and %d clients on 127.0.0.1, "
+	    "watched\n", DEMO_CONNS);
+	if (watch_method(w) == WATCH_TRACE)
+		printf("through the kernel tracepoint "
+		    "sock:inet_sock_set_state: every TCP transition shows.\n");
+	else
+		printf("by sock_diag snapshots every %u ms%s: states shorter "
+		    "than that are missed.\n", o.interval_ms,
+		    trace_errno != 0 ? " (no tracepoint: run as root or "
+		    "with CAP_PERFMON to see them all)" : "");
+	printf("Connections 1 and 2 are closed by the client, connection 3 "
+	    "by the server:\nwhichever side closes first ends in "
+	    "TIME_WAIT.\n");
+	fflush(stdout);
+
+	t0 = watch_now_ms();
+	if (pipe2(pfd, O_CLOEXEC) == -1 || (server = fork()) == -1) {
+		warn("starting the echo server");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (server == 0) {
+		/* The child needs none of the watch: valgrind sees it freed. */
+		watch_close(w);
+		free(d.evs);
+		close(pfd[0]);
+		run_server(pfd[1]);
+	}
+	close(pfd[1]);
+	d.port = read_port(pfd[0]);
+	close(pfd[0]);
+	if (d.port == 0) {
+		warnx("the echo server did not start");
+		kill(server, SIGTERM);
+		waitpid(server, &status, 0);
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	watch_set_port(w, d.port);
+	fflush(stdout);
+	hold = watch_method(w) == WATCH_TRACE ? 0 : 1;
+	if ((client = fork()) == -1) {
+		warn("starting the echo client");
+		kill(server, SIGTERM);
+		waitpid(server, &status, 0);
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (client == 0) {
+		watch_close(w);
+		free(d.evs);
+		run_clients(d.port, hold);
+	}
+	if (gather(w, &d, server, client) == -1) {
+		warn("watching");
+		rc = EXIT_FAIL;
+	}
+
+	printf("The echo server listens on 127.0.0.1:%d.\n", d.port);
+	print_timeline(&d, t0, seen);
+	for (i = 0; i < (int)NTOUR; i++)
+		if (!seen[tour[i]])
+			missed++;
+	if (missed > 0) {
+		printf("\nNot seen:");
+		for (i = 0; i < (int)NTOUR; i++)
+			if (!seen[tour[i]])
+				printf(" %s", names_state(tour[i]));
+		printf(" (shorter than a snapshot).\n");
+	}
+
+	printf("\nNow, the rows of sockstat -anp for port %d (the "
+	    "TIME_WAIT sockets\nbelong to no process: the kernel keeps them "
+	    "alone):\n\n", d.port);
+	fflush(stdout);
+	o.port = d.port;
+	if (print_snapshot(&o) == -1) {
+		warn("listing the port");
+		rc = EXIT_FAIL;
+	}
+	kill(server, SIGTERM);
+	waitpid(server, &status, 0);
+	free(d.evs);
+	watch_close(w);
+	return rc;
+}

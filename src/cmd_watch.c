@@ -1,0 +1,227 @@
+/*
+ * cmd_watch.c - sockstat -E, the event stream: picks the method, drops
+ * privileges, says once on stderr what the method can miss, then prints
+ * one line (or one JSON object) per event until --count, --duration or
+ * a signal ends it.
+ */
+#include <err.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fmt_event.h"
+#include "jsonw.h"
+#include "privs.h"
+#include "sockstat.h"
+#include "watch.h"
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct printer {
+	const struct options *o;
+	FILE		*out;
+	struct jsonw	*j;
+	unsigned long	 printed;
+};
+
+static int
+print_event(const struct watch_event *ev, void *arg)
+{
+	struct printer *p = arg;
+	char line[FMT_EVENT_MAX];
+
+	if (p->j != NULL) {
+		if (fmt_event_json(p->out, p->j, ev) == -1)
+			return -1;
+	} else {
+		if (fmt_event_text(line, sizeof(line), ev, p->o) == -1)
+			return -1;
+		if (fprintf(p->out, "%s\n", line) < 0)
+			return -1;
+	}
+	p->printed++;
+	return p->o->count > 0 && p->printed >= p->o->count;
+}
+
+/* The one notice: the method in use and what it cannot see. */
+static void
+notice(const struct watch *w, const struct options *o, int trace_errno)
+{
+	struct watch_stats st;
+
+	watch_stats(w, &st);
+	if (watch_method(w) == WATCH_TRACE) {
+		warnx("watching through the sock:inet_sock_set_state "
+		    "tracepoint: every TCP transition; TIME_WAIT expiry and "
+		    "UDP/RAW sockets by sock_diag snapshots every %u ms",
+		    o->interval_ms);
+		return;
+	}
+	if (trace_errno != 0)
+		warnx("tracepoint unavailable (%s%s): using sock_diag "
+		    "snapshots", strerror(trace_errno),
+		    trace_errno == EACCES || trace_errno == EPERM ?
+		    "; it needs CAP_PERFMON or CAP_SYS_ADMIN" : "");
+	if (st.destroy_errno == 0)
+		warnx("watching by sock_diag snapshots every %u ms: states "
+		    "shorter than that (SYN_SENT, SYN_RECV, FIN_WAIT1, "
+		    "LAST_ACK, CLOSING) can be missed; closes are heard at "
+		    "once through the destroy groups", o->interval_ms);
+	else
+		warnx("watching by sock_diag snapshots every %u ms: states "
+		    "shorter than that (SYN_SENT, SYN_RECV, FIN_WAIT1, "
+		    "LAST_ACK, CLOSING) can be missed, and so can sockets "
+		    "opened and closed between two snapshots (destroy groups: "
+		    "%s)", o->interval_ms, strerror(st.destroy_errno));
+}
+
+/* Says once which selected protocols sock_diag could not dump. */
+static int
+tell_unavailable(const struct watch *w, const struct options *o)
+{
+	static const char *const names[] = { "TCP", "UDP", "RAW" };
+	struct watch_stats st;
+	unsigned p;
+
+	watch_stats(w, &st);
+	if (st.snapshots == 0)
+		return 0;
+	for (p = PROTO_UDP; p <= PROTO_RAW; p++)
+		if ((st.unavailable & o->protos) & (1U << p))
+			warnx("%s sockets are not watched: sock_diag cannot "
+			    "dump them here (is its module loaded?)", names[p]);
+	return 1;
+}
+
+/*
+ * The caller has not touched privileges yet (it calls this before
+ * privs_init): the destroy groups are joined with what the process has,
+ * then only the tracing capabilities are raised, around the tracepoint
+ * alone, and everything is dropped before the first line is written.
+ */
+int
+cmd_watch(const struct options *o)
+{
+	struct printer p;
+	struct privs pv;
+	struct watch *w;
+	struct sigaction sa;
+	uint64_t deadline = 0, now;
+	int rc = 0, wait, trace_errno = 0, status = EXIT_OK, told = 0;
+
+	if (!(o->protos & (1U << PROTO_TCP | 1U << PROTO_UDP |
+	    1U << PROTO_RAW))) {
+		warnx("-E watches TCP, UDP and RAW sockets, not UNIX ones");
+		return EXIT_USAGE;
+	}
+	if ((w = watch_open(o)) == NULL) {
+		warn("opening sock_diag");
+		return EXIT_FAIL;
+	}
+	if (privs_init(&pv) == -1) {
+		warn("reading capabilities");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (o->method != WATCH_POLL) {
+		if (privs_raise(PRIVS_TRACE) == -1)
+			trace_errno = errno;
+		else if (watch_start_trace(w) == -1)
+			trace_errno = errno;
+		(void)privs_lower();
+	}
+	if (privs_drop_all() == -1) {
+		warn("dropping capabilities");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (o->method == WATCH_TRACE && watch_method(w) != WATCH_TRACE) {
+		errno = trace_errno;
+		warn("--method=trace: cannot open the sock:inet_sock_set_state "
+		    "tracepoint%s", trace_errno == EACCES ||
+		    trace_errno == EPERM ? " (needs CAP_PERFMON or "
+		    "CAP_SYS_ADMIN)" : "");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	/* The baseline before the notice: what exists then is no event. */
+	if (watch_begin(w) == -1) {
+		warn("reading sock_diag");
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	notice(w, o, o->method == WATCH_AUTO ? trace_errno : 0);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* No SA_RESTART: the signal must cut the wait short. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.out = stdout;
+	if (o->json && (p.j = jsonw_new(stdout, 0)) == NULL) {
+		warn(NULL);
+		watch_close(w);
+		return EXIT_FAIL;
+	}
+	if (!o->json)
+		fmt_event_header(stdout);
+	if (o->duration_ms > 0)
+		deadline = watch_mono_ms() + o->duration_ms;
+	while (!stop_requested) {
+		wait = 1000;
+		if (deadline != 0) {
+			now = watch_mono_ms();
+			if (now >= deadline)
+				break;
+			if (deadline - now < (uint64_t)wait)
+				wait = (int)(deadline - now);
+		}
+		rc = watch_step(w, wait, print_event, &p);
+		if (fflush(stdout) == EOF && rc != -1)
+			rc = -1;
+		if (!told)
+			told = tell_unavailable(w, o);
+		if (rc == 1)
+			break;
+		if (rc == -1) {
+			/* A reader that went away (| head) is no error to report. */
+			if (errno != EPIPE)
+				warn("watching");
+			status = EXIT_FAIL;
+			break;
+		}
+	}
+	/* The last few ms of tracepoint events, unless --count is met. */
+	if (status == EXIT_OK && rc != 1 && (rc = watch_flush(w, print_event,
+	    &p)) == -1) {
+		if (errno != EPIPE)
+			warn("writing output");
+		status = EXIT_FAIL;
+	}
+	if (status == EXIT_OK && fflush(stdout) == EOF)
+		status = EXIT_FAIL;
+	if (status == EXIT_OK) {
+		struct watch_stats st;
+
+		watch_stats(w, &st);
+		if (st.lost > 0)
+			warnx("the kernel dropped %lu tracepoint record%s: "
+			    "events were missed", st.lost,
+			    st.lost == 1 ? "" : "s");
+	}
+	jsonw_free(p.j);
+	watch_close(w);
+	return status;
+}

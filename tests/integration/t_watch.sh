@@ -1,0 +1,186 @@
+#!/bin/sh
+# sockstat -E: with the echo server and a client, the stream holds each
+# side's transitions in order, by each method forced in turn (the
+# tracepoint only where it can be opened: as root); --json gives one
+# object per line; --count and --duration end runs by themselves;
+# --method=trace without the privilege fails clearly.
+. "$SOCKSTAT_TESTS/lib.sh"
+
+# start_server: the echo server on 127.0.0.1, ephemeral port, in PORT.
+start_server() {
+	"$SOCKSTAT" echo-server -a 127.0.0.1 -p 0 --idle-timeout 20 \
+	    2>"$TMP/srv.log" &
+	PIDS="$PIDS $!"
+	i=0
+	while ! grep -q 'Listening on' "$TMP/srv.log" 2>/dev/null &&
+	    [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	PORT=$(sed -n 's/.*Listening on [^ ]* \([0-9][0-9]*\)$/\1/p' \
+	    "$TMP/srv.log" | head -1)
+	[ -n "$PORT" ]
+}
+
+# wait_notice FILE: waits at most 5 s for the method notice on stderr.
+wait_notice() {
+	i=0
+	while ! grep -q 'watching' "$1" 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	grep -q 'watching' "$1"
+}
+
+# in_order FILE SIDE STATE...: the new states of SIDE (server: local port
+# is PORT; client: remote port is PORT) include STATE... in this order.
+in_order() {
+	f=$1 side=$2; shift 2
+	python3 - "$f" "$side" "$PORT" "$@" <<'EOF'
+import sys
+f, side, port, want = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+got = []
+for l in open(f):
+    w = l.split()
+    if len(w) < 8 or w[6] != "->" or w[1] not in ("new", "state", "closed"):
+        continue
+    lport, rport = w[3].rsplit(":", 1)[1], w[4].rsplit(":", 1)[1]
+    if rport == "*":
+        continue                    # the listener
+    if (side == "server") != (lport == port):
+        continue
+    got.append(w[7])
+i = 0
+for s in got:
+    if i < len(want) and s == want[i]:
+        i += 1
+if i != len(want):
+    sys.exit("%s side: want %s in order, got %s" % (side, want, got))
+EOF
+}
+
+start_server || { not_ok "echo server started"; exit 1; }
+
+trace_ok=1
+"$SOCKSTAT" -E --method=trace --duration 1 >/dev/null 2>"$TMP/probe.err" ||
+    trace_ok=0
+if [ "$(id -u)" -eq 0 ] && [ $trace_ok -eq 0 ]; then
+	echo "# the tracepoint cannot be opened here: $(cat "$TMP/probe.err")"
+fi
+methods=poll
+[ $trace_ok -eq 1 ] && methods="trace poll"
+
+for m in $methods; do
+	out=$TMP/$m.out err=$TMP/$m.err
+	"$SOCKSTAT" -E -n --method=$m --port "$PORT" --duration 5 \
+	    >"$out" 2>"$err" &
+	wpid=$!
+	PIDS="$PIDS $wpid"
+	wait_notice "$err"
+	# Held 1 s: long enough for snapshots to see ESTABLISHED.
+	"$SOCKSTAT" echo-client -a 127.0.0.1 -p "$PORT" -c 1 --hold 1 \
+	    2>"$TMP/cli.log" || not_ok "$m: echo client"
+	sleep 0.5
+	t0=$(date +%s)
+	wait $wpid
+	rc=$?
+	t1=$(date +%s)
+	check "$m: -E --duration 5 exits 0 by itself" [ $rc -eq 0 ]
+	check "$m: --duration ends it on time" [ $((t1 - t0)) -le 5 ]
+	check "$m: the notice names the method" \
+	    grep -q "$([ $m = trace ] && echo tracepoint || echo snapshots)" \
+	    "$err"
+	if [ $m = trace ]; then
+		check "trace: client side SYN_SENT..TIME_WAIT in order" \
+		    in_order "$out" client SYN_SENT ESTABLISHED FIN_WAIT1 \
+		    FIN_WAIT2 TIME_WAIT
+		check "trace: server side SYN_RECV..CLOSE in order" \
+		    in_order "$out" server SYN_RECV ESTABLISHED CLOSE_WAIT \
+		    LAST_ACK CLOSE
+		check "trace: the client's connect names its owner" \
+		    grep -q "SYN_SENT .*[0-9]/sockstat" "$out"
+	else
+		check "poll: client side ESTABLISHED, TIME_WAIT in order" \
+		    in_order "$out" client ESTABLISHED TIME_WAIT
+		check "poll: server side ESTABLISHED, CLOSE in order" \
+		    in_order "$out" server ESTABLISHED CLOSE
+	fi
+	check "$m: only the port asked for" python3 -c '
+import sys
+port = sys.argv[2]
+for l in list(open(sys.argv[1]))[1:]:
+    w = l.split()
+    assert port in (w[3].rsplit(":", 1)[1], w[4].rsplit(":", 1)[1]), l
+' "$out" "$PORT"
+	sed 's/^/# /' "$out" | head -30
+done
+
+# --json with --count: one object per line, and the run ends after N.
+for m in $methods; do
+	"$SOCKSTAT" -E --json --method=$m --port "$PORT" --count 3 \
+	    --duration 20 >"$TMP/j.out" 2>"$TMP/j.err" &
+	wpid=$!
+	PIDS="$PIDS $wpid"
+	wait_notice "$TMP/j.err"
+	"$SOCKSTAT" echo-client -a 127.0.0.1 -p "$PORT" -c 2 --hold 1 \
+	    2>/dev/null
+	i=0
+	while kill -0 $wpid 2>/dev/null && [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	if kill -0 $wpid 2>/dev/null; then
+		not_ok "$m: --count 3 ends the run by itself"
+		kill $wpid
+	else
+		ok "$m: --count 3 ends the run by itself"
+	fi
+	wait $wpid 2>/dev/null
+	check "$m: --json: 3 lines, each one object with typed fields" \
+	    python3 - "$TMP/j.out" "$m" "$PORT" <<'EOF'
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 3, lines
+states = ("ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+          "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING")
+for l in lines:
+    o = json.loads(l)
+    assert set(o) == {"time_ms", "time", "event", "method", "proto", "family",
+                      "local", "remote", "old_state", "state", "cookie",
+                      "inode", "pid", "command"}, o
+    assert type(o["time_ms"]) is int and o["time"].endswith("Z")
+    assert o["event"] in ("new", "state", "closed")
+    assert o["method"] == sys.argv[2]
+    assert o["proto"] == "tcp" and o["family"] == "inet"
+    assert int(sys.argv[3]) in (o["local"]["port"], o["remote"]["port"])
+    assert o["state"] in states
+    assert o["old_state"] is None or o["old_state"] in states
+    assert o["pid"] is None or type(o["pid"]) is int
+    assert o["command"] is None or type(o["command"]) is str
+EOF
+done
+
+# A bounded run with nothing to report still ends, exit 0.
+t0=$(date +%s)
+"$SOCKSTAT" -E --port 1 --duration 1 >"$TMP/idle.out" 2>/dev/null
+rc=$?
+t1=$(date +%s)
+check "-E --duration 1 with no events exits 0 within 2 s" \
+    [ $rc -eq 0 -a $((t1 - t0)) -le 2 ]
+check "-E prints its header line" grep -q '^Time  *Event  *Proto' \
+    "$TMP/idle.out"
+
+# Without the privilege the tracepoint is refused with a clear message.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$SOCKSTAT" -E --method=trace --duration 1 >/dev/null \
+	    2>"$TMP/np.err"
+	rc=$?
+	check "--method=trace unprivileged: exit 1" [ $rc -eq 1 ]
+	check "--method=trace unprivileged: says what it needs" \
+	    grep -q 'CAP_PERFMON' "$TMP/np.err"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+	    "$SOCKSTAT" -E --duration 1 >/dev/null 2>"$TMP/np2.err"
+	check "-E unprivileged falls back to snapshots" \
+	    grep -q 'snapshots' "$TMP/np2.err"
+fi
+check "-x alone is refused by -E" sh -c \
+    "! '$SOCKSTAT' -E -x --duration 1 >/dev/null 2>&1"
+finish

@@ -1,0 +1,1 @@
+test_trace_OBJS = src/trace.o src/util.o

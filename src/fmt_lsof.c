@@ -325,9 +325,12 @@ device_text(const struct sock_row *r, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, r->inode);
 }
 
-/* The text of every column of line l. */
+/*
+ * The text of every column of line l; the NAME column only when name is
+ * set, since it is last and never sets a width.
+ */
 static int
-cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c)
+cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 {
 	const struct sock_row *r = l->r;
 	const struct sock_owner *ow = l->ow;
@@ -356,6 +359,8 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c)
 	else
 		snprintf(c->node, sizeof(c->node), "%s",
 		    r->proto == PROTO_TCP ? "TCP" : "UDP");
+	if (!name)
+		return 0;
 	if (name_text(f, r, c->name, sizeof(c->name)) == -1)
 		return -1;
 	n = strlen(c->name);
@@ -381,31 +386,39 @@ print_table(struct lsof_fmt *f)
 
 	if (f->nlines == 0)
 		return 0;
-	/* Two passes over the text: widths first, as lsof does. */
-	if ((c = calloc(f->nlines, sizeof(*c))) == NULL)
+	/*
+	 * Widths first, as lsof does: one pass to measure, one to print,
+	 * through a single line of text, so that memory does not grow with
+	 * the lines (a few KiB of text each).
+	 */
+	if ((c = malloc(sizeof(*c))) == NULL)
 		return -1;
 	for (i = 0; i < f->nlines; i++) {
-		if (cols_fill(f, &f->lines[i], &c[i]) == -1) {
-			free(c);
-			return -1;
-		}
-		wcmd = MAX(wcmd, strlen(c[i].cmd));
-		wpid = MAX(wpid, strlen(c[i].pid));
-		wuser = MAX(wuser, strlen(c[i].user));
-		wtype = MAX(wtype, strlen(c[i].type));
-		wdev = MAX(wdev, strlen(c[i].device));
-		wnode = MAX(wnode, strlen(c[i].node));
+		if (cols_fill(f, &f->lines[i], c, 0) == -1)
+			goto fail;
+		wcmd = MAX(wcmd, strlen(c->cmd));
+		wpid = MAX(wpid, strlen(c->pid));
+		wuser = MAX(wuser, strlen(c->user));
+		wtype = MAX(wtype, strlen(c->type));
+		wdev = MAX(wdev, strlen(c->device));
+		wnode = MAX(wnode, strlen(c->node));
 	}
 	fprintf(f->out, "%-*s %*s %*s   FD   %*s %*s SIZE/OFF %*s NAME\n",
 	    (int)wcmd, "COMMAND", (int)wpid, "PID", (int)wuser, "USER",
 	    (int)wtype, "TYPE", (int)wdev, "DEVICE", (int)wnode, "NODE");
-	for (i = 0; i < f->nlines; i++)
+	for (i = 0; i < f->nlines; i++) {
+		if (cols_fill(f, &f->lines[i], c, 1) == -1)
+			goto fail;
 		fprintf(f->out, "%-*s %*s %*s %s %*s %*s      0t0 %*s %s\n",
-		    (int)wcmd, c[i].cmd, (int)wpid, c[i].pid, (int)wuser,
-		    c[i].user, c[i].fd, (int)wtype, c[i].type, (int)wdev,
-		    c[i].device, (int)wnode, c[i].node, c[i].name);
+		    (int)wcmd, c->cmd, (int)wpid, c->pid, (int)wuser,
+		    c->user, c->fd, (int)wtype, c->type, (int)wdev,
+		    c->device, (int)wnode, c->node, c->name);
+	}
 	free(c);
 	return 0;
+fail:
+	free(c);
+	return -1;
 }
 
 /*

@@ -34,15 +34,20 @@ struct jsonw;
  */
 struct jsonw	*jsonw_new(FILE *out, int flags);
 
-/* Frees the writer, not its FILE, and writes nothing.  NULL is a no-op. */
+/*
+ * Writes out what the writer still holds, then frees it, not its FILE.
+ * NULL is a no-op.
+ */
 void		 jsonw_free(struct jsonw *);
 
 /*
- * Returns 0 if every write so far succeeded and the calls were well
- * formed, else -1 with errno set: the write's errno (EIO if unknown), or
- * EINVAL for misuse, E2BIG past JSONW_MAX_DEPTH.  Does not flush.
+ * Hands what the writer holds (it gathers tokens in a buffer of its own)
+ * to the FILE, then returns 0 if every write so far succeeded and the
+ * calls were well formed, else -1 with errno set: the write's errno (EIO
+ * if unknown), or EINVAL for misuse, E2BIG past JSONW_MAX_DEPTH.  Call it
+ * before writing to the FILE directly.  Does not fflush the FILE.
  */
-int		 jsonw_status(const struct jsonw *);
+int		 jsonw_status(struct jsonw *);
 
 /*
  * Open and close containers.  A writer takes one top-level value after

@@ -15,8 +15,17 @@
 
 #include "jsonw.h"
 
+#define JSONW_BUFSZ	8192
+
+/*
+ * Tokens gather in buf and reach the FILE in one fwrite when it fills or
+ * at jsonw_status(): a row is some sixty tokens, and a stdio call with
+ * its locking and error check for each costs more than the formatting.
+ */
 struct jsonw {
 	FILE		*out;
+	size_t		 len;		/* bytes waiting in buf */
+	char		 buf[JSONW_BUFSZ];
 	int		 flags;
 	int		 err;		/* first error's errno; 0: fine */
 	int		 keyed;		/* a key awaits its value */
@@ -41,15 +50,34 @@ jsonw_new(FILE *out, int flags)
 	return j;
 }
 
+static void fail(struct jsonw *, int);
+
+/* Writes what buf holds; the first error sticks. */
+static void
+flush(struct jsonw *j)
+{
+	if (j->len > 0 && j->err == 0) {
+		/* stdio does not always set errno (a full fmemopen buffer). */
+		errno = 0;
+		if (fwrite(j->buf, 1, j->len, j->out) != j->len ||
+		    ferror(j->out))
+			fail(j, errno != 0 ? errno : EIO);
+	}
+	j->len = 0;
+}
+
 void
 jsonw_free(struct jsonw *j)
 {
+	if (j != NULL)
+		flush(j);
 	free(j);
 }
 
 int
-jsonw_status(const struct jsonw *j)
+jsonw_status(struct jsonw *j)
 {
+	flush(j);
 	if (j->err != 0) {
 		errno = j->err;
 		return -1;
@@ -57,11 +85,18 @@ jsonw_status(const struct jsonw *j)
 	return 0;
 }
 
+/*
+ * Records the first error.  A misuse (EINVAL, E2BIG) stops the writer
+ * after what came before it, so that goes out first.
+ */
 static void
 fail(struct jsonw *j, int e)
 {
-	if (j->err == 0)
-		j->err = e;
+	if (j->err != 0)
+		return;
+	if (e == EINVAL || e == E2BIG)
+		flush(j);
+	j->err = e;
 }
 
 static void
@@ -69,10 +104,16 @@ emit(struct jsonw *j, const char *s, size_t n)
 {
 	if (j->err != 0 || n == 0)
 		return;
-	/* stdio does not always set errno (a full fmemopen buffer). */
-	errno = 0;
-	if (fwrite(s, 1, n, j->out) != n || ferror(j->out))
-		fail(j, errno != 0 ? errno : EIO);
+	if (j->len + n > sizeof(j->buf))
+		flush(j);
+	if (n > sizeof(j->buf)) {
+		errno = 0;
+		if (fwrite(s, 1, n, j->out) != n || ferror(j->out))
+			fail(j, errno != 0 ? errno : EIO);
+		return;
+	}
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
 }
 
 static void

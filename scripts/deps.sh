@@ -12,7 +12,7 @@ set -eu
 
 want=${1:-build}
 build_pkgs="pkg-config libmnl-dev libcap-dev"
-check_pkgs="libcmocka-dev mandoc iproute2 net-tools lsof python3 valgrind clang util-linux libcap2-bin"
+check_pkgs="libcmocka-dev mandoc iproute2 net-tools lsof python3 valgrind clang libclang-rt-14-dev util-linux libcap2-bin"
 
 pkgs=$build_pkgs
 [ "$want" = check ] && pkgs="$build_pkgs $check_pkgs"

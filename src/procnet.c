@@ -583,9 +583,14 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		have = (size_t)(end - line);
 		memmove(p->buf, line, have);
 		if (have == p->bufsz - 1) {
-			/* No newline in a full buffer: drop up to the next. */
+			/*
+			 * No newline in a full buffer: drop up to the next.
+			 * Dropped first, the line still was the titles, or
+			 * the next would be taken for them unseen.
+			 */
 			if (!skipping && !header && st != NULL)
 				st->malformed++;
+			header = 0;
 			skipping = 1;
 			have = 0;
 		}

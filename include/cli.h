@@ -30,6 +30,9 @@ extern const char cli_usage[];
 enum cli_result	 cli_parse(int argc, char **argv, struct options *o,
 		    char *err, size_t errlen);
 
+/* Sets o->source from "netlink", "proc" or "auto"; -1 for anything else. */
+int		 cli_parse_source(struct options *o, const char *arg);
+
 /* Nonzero when argv asks for the lsof face (-i or -U anywhere). */
 int		 cli_is_lsof(int argc, char **argv);
 

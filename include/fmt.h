@@ -21,6 +21,16 @@ struct formatter {
 	 * error).  Returns 0, or -1 with errno set (a write error).
 	 */
 	int		 (*end)(void *st);
+	/*
+	 * Optional (NULL in most formatters), for one that prints rows as
+	 * they arrive but sizes some columns first.  measure_families tells,
+	 * after begin, which families (FAM_*) the caller must show it first:
+	 * 0 for none.  The caller then hands each selected row of those
+	 * families' Internet dumps to measure(), which keeps nothing of it,
+	 * before the first row().  Both return as row() does.
+	 */
+	unsigned	 (*measure_families)(void *st);
+	int		 (*measure)(void *st, const struct sock_row *r);
 };
 
 extern const struct formatter fmt_table;	/* the netstat face */

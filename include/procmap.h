@@ -5,6 +5,8 @@
 #ifndef PROCMAP_H
 #define PROCMAP_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +61,35 @@ struct procmap	*procmap_build(const char *proc_root,
  */
 const struct sock_owner *procmap_lookup(const struct procmap *m,
 		    uint64_t inode, size_t *n);
+
+/*
+ * Calls cb(inode, owners, n, arg) once for every socket of m, owners as
+ * procmap_lookup() returns them, in no particular order; stops at the
+ * first cb that returns non-zero and returns that.  Returns 0 when every
+ * socket was visited (also for a NULL m).
+ */
+int		 procmap_foreach(const struct procmap *m,
+		    int (*cb)(uint64_t inode, const struct sock_owner *owners,
+		    size_t n, void *arg), void *arg);
+
+/*
+ * netstat's PID/Program name text for the n owners of one socket:
+ * "pid/command,pid/command", each pid once, commands through
+ * util_escape(); "-" when n is 0.  Writes it NUL-ended into *buf, grown
+ * with realloc(3) to *cap bytes as needed (NULL and 0 to start).
+ * Returns its length, or -1 with errno ENOMEM (*buf stays valid).
+ */
+ssize_t		 procmap_owners_text(const struct sock_owner *owners,
+		    size_t n, char **buf, size_t *cap);
+
+/*
+ * Terminal columns of the widest procmap_owners_text() over every socket
+ * of m (0 for a NULL or empty m): a table sizes its PID/Program name
+ * column with it before any row arrives.  A column is a byte of the text
+ * but a UTF-8 continuation byte.  Returns 0, or -1 with errno ENOMEM.
+ */
+int		 procmap_owners_widest(const struct procmap *m,
+		    size_t *width);
 
 /* Frees m and every owner it returned; NULL is a no-op. */
 void		 procmap_free(struct procmap *m);

@@ -5,6 +5,7 @@
 #define UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Parses a decimal integer in [min, max] like OpenBSD strtonum(3):
@@ -26,5 +27,12 @@ long long	 util_strtonum(const char *s, long long min, long long max,
 size_t		 util_escape(char *dst, size_t dstlen, const char *src,
 		    size_t len);
 #define UTIL_ESCAPE_MAX(len)	((len) * 4 + 1)
+
+/*
+ * Length of the valid UTF-8 sequence at s (at most n bytes), its code
+ * point in *cp (if cp is not NULL); 0 for an invalid one: overlong forms,
+ * surrogates and code points past U+10FFFF are invalid.
+ */
+size_t		 util_utf8(const unsigned char *s, size_t n, uint32_t *cp);
 
 #endif /* UTIL_H */

@@ -109,8 +109,8 @@ number(const char *arg, long long min, long long max, const char *what,
 	return v;
 }
 
-static int
-parse_source(struct options *o, const char *arg)
+int
+cli_parse_source(struct options *o, const char *arg)
 {
 	if (strcmp(arg, "netlink") == 0)
 		o->source = SOURCE_NETLINK;
@@ -292,7 +292,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			    errlen, &ok);
 			break;
 		case OPT_SOURCE:
-			if (parse_source(o, optarg) == -1)
+			if (cli_parse_source(o, optarg) == -1)
 				return fail(err, errlen, "--source %s: expected "
 				    "netlink, proc or auto", optarg);
 			break;

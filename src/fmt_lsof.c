@@ -623,4 +623,6 @@ const struct formatter fmt_lsof = {
 	lsof_begin,
 	lsof_row,
 	lsof_end,
+	NULL,		/* no measure pass */
+	NULL,
 };

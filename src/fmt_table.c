@@ -1,9 +1,22 @@
 /*
  * fmt_table.c - the netstat face: netstat -an, -e, -o and -p columns,
  * byte for byte where netstat's columns hold the text.  Where netstat
- * would cut (long IPv6 addresses, program lists) or push a row out of
- * line (big queues, inodes), the column grows for every row and for the
- * header instead, so the table needs every row before its first line.
+ * would cut (long IPv6 addresses, program lists) the column grows for
+ * every row and for the header instead, so the widths must be known
+ * before the first line.
+ *
+ * Two ways to know them.  With numeric ports and no DNS (-n, the common
+ * and the big case) an IPv4 address never passes netstat's 23 columns:
+ * only IPv6 rows can widen the addresses, and the caller shows those
+ * first through measure(); the program column comes sized from the
+ * owner map (options.prog_width).  Rows are then printed as they arrive,
+ * and the pass holds one output buffer, not the rows.  Otherwise (port
+ * names, host names) any row may widen, and every row is kept until
+ * end() to size the columns over all of them.
+ *
+ * The streaming way has a race: a socket created between the measure
+ * dump and the printing dump, with an address wider than any measured,
+ * is printed whole but pushes the rest of its line out of the column.
  */
 #include <sys/socket.h>
 
@@ -17,12 +30,12 @@
 #include "addr.h"
 #include "fmt.h"
 #include "names.h"
+#include "procmap.h"
 #include "rowvec.h"
 #include "util.h"
 
 #define OUTBUF_SIZE	(256 * 1024)
 #define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
-#define OWNERS_SCAN	64	/* owners searched for a repeated pid */
 
 /*
  * netstat's column widths.  netstat cuts addresses and program names to
@@ -49,25 +62,6 @@ struct user {
 	char		*name;
 };
 
-/*
- * One pass.  buf is written out whenever full; werr keeps the errno of
- * the first failed write.  scratch holds escaped paths and program lists.
- * users is an open-addressing table of users_cap (a power of two) slots.
- */
-struct table {
-	FILE		*out;
-	struct options	 o;
-	struct rowvec	*rows;
-	char		*buf;
-	size_t		 len;
-	int		 werr;
-	char		*scratch;
-	size_t		 scratch_cap;
-	struct user	*users;
-	size_t		 users_cap;
-	size_t		 nusers;
-};
-
 /* Column widths of the Internet section. */
 struct inet_w {
 	size_t	 rq, sq, local, foreign, state, user, inode, prog;
@@ -76,6 +70,31 @@ struct inet_w {
 /* Column widths of the UNIX section. */
 struct unix_w {
 	size_t	 refcnt, type, state, inode, prog;
+};
+
+/*
+ * One pass.  buf is written out whenever full; werr keeps the errno of
+ * the first failed write.  scratch holds escaped paths and program lists.
+ * users is an open-addressing table of users_cap (a power of two) slots.
+ * rows is NULL when the pass streams; then iw and uw are the widths from
+ * begin() and measure(), and inet_head, unix_head say which section
+ * headers are out.
+ */
+struct table {
+	FILE		*out;
+	struct options	 o;
+	struct rowvec	*rows;
+	struct inet_w	 iw;
+	struct unix_w	 uw;
+	int		 inet_head, unix_head;
+	char		*buf;
+	size_t		 len;
+	int		 werr;
+	char		*scratch;
+	size_t		 scratch_cap;
+	struct user	*users;
+	size_t		 users_cap;
+	size_t		 nusers;
 };
 
 /* Output buffer: one fwrite per OUTBUF_SIZE bytes, no stdio per field. */
@@ -414,51 +433,15 @@ user_text(struct table *t, const struct sock_row *r, char *num)
 }
 
 /*
- * "pid/command,pid/command" for every process holding the socket, each
- * pid once, commands escaped; "-" when none is known.  Leaves the text in
- * t->scratch; returns its length, or -1 (ENOMEM).
+ * The PID/Program name text (procmap_owners_text, the spelling the
+ * column width was measured with) in t->scratch; returns its length, or
+ * -1 (ENOMEM).
  */
 static ssize_t
 prog_text(struct table *t, const struct sock_row *r)
 {
-	const struct sock_owner *ow;
-	const char *cmd;
-	char num[24], *p;
-	size_t i, j, n, len = 0, need;
-
-	if (r->nowners == 0) {
-		if (scratch_reserve(t, 2) == -1)
-			return -1;
-		memcpy(t->scratch, "-", 2);
-		return 1;
-	}
-	for (i = 0; i < r->nowners; i++) {
-		ow = &r->owners[i];
-		/*
-		 * A process with several descriptors is listed once.  The
-		 * owner map lists a process's descriptors together, so past
-		 * a few dozen owners (prefork servers) only the previous one
-		 * is compared, to stay linear.
-		 */
-		j = i > OWNERS_SCAN ? i - 1 : 0;
-		for (; j < i && r->owners[j].pid != ow->pid; j++)
-			;
-		if (j < i)
-			continue;
-		cmd = ow->command != NULL ? ow->command : "-";
-		need = len + 1 + 24 + UTIL_ESCAPE_MAX(strlen(cmd));
-		if (scratch_reserve(t, need) == -1)
-			return -1;
-		if (len > 0)
-			t->scratch[len++] = ',';
-		p = u64_text(num, (uint64_t)ow->pid, &n);
-		memcpy(t->scratch + len, p, n);
-		len += n;
-		t->scratch[len++] = '/';
-		len += util_escape(t->scratch + len, t->scratch_cap - len,
-		    cmd, strlen(cmd));
-	}
-	return (ssize_t)len;
+	return procmap_owners_text(r->owners, r->nowners, &t->scratch,
+	    &t->scratch_cap);
 }
 
 /*
@@ -520,32 +503,60 @@ title_suffix(const struct options *o)
 	return o->listening ? "(only servers)\n" : "(w/o servers)\n";
 }
 
-static int
-inet_widths(struct table *t, struct inet_w *w)
+/* netstat's widths; the program column at least prog wide. */
+static void
+inet_widths_init(struct inet_w *w, size_t prog)
 {
-	char buf[ADDR_HOSTPORT_MAX];
-	const struct sock_row *r;
-	size_t i, nrows = rowvec_len(t->rows);
-	ssize_t n;
-	int k;
-
 	w->rq = w->sq = W_QUEUE;
 	w->local = w->foreign = W_ADDR;
 	w->state = W_STATE;
 	w->user = W_USER;
 	w->inode = W_INODE;
-	w->prog = W_PROG;
+	w->prog = max_sz(W_PROG, prog);
+}
+
+static void
+unix_widths_init(struct unix_w *w, size_t prog)
+{
+	w->refcnt = W_REFCNT;
+	w->type = W_TYPE;
+	w->state = W_USTATE;
+	w->inode = W_UINODE;
+	w->prog = max_sz(W_PROG, prog);
+}
+
+/* Widens the address columns of w to hold r's. */
+static int
+inet_measure(struct table *t, const struct sock_row *r, struct inet_w *w)
+{
+	char buf[ADDR_HOSTPORT_MAX];
+	int k;
+
+	if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+		return -1;
+	w->local = max_sz(w->local, (size_t)k);
+	if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
+		return -1;
+	w->foreign = max_sz(w->foreign, (size_t)k);
+	return 0;
+}
+
+/* Sizes the Internet columns over every kept row. */
+static int
+inet_widths(struct table *t, struct inet_w *w)
+{
+	const struct sock_row *r;
+	size_t i, nrows = rowvec_len(t->rows);
+	ssize_t n;
+
+	inet_widths_init(w, 0);
 	for (i = 0; i < nrows; i++) {
 		r = rowvec_get(t->rows, i);
 		if (!is_inet(r))
 			continue;
-		if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+		if (inet_measure(t, r, w) == -1)
 			return -1;
-		w->local = max_sz(w->local, (size_t)k);
-		if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
-			return -1;
-		w->foreign = max_sz(w->foreign, (size_t)k);
-		if (t->o.program) {
+		if (t->o.program && t->o.timers) {
 			if ((n = prog_text(t, r)) == -1)
 				return -1;
 			w->prog = max_sz(w->prog,
@@ -555,90 +566,104 @@ inet_widths(struct table *t, struct inet_w *w)
 	return 0;
 }
 
-static int
-inet_print(struct table *t)
+static void
+inet_header(struct table *t, const struct inet_w *w)
 {
-	char buf[ADDR_HOSTPORT_MAX], num[24];
-	const struct sock_row *r;
-	const char *u, *proto;
-	struct inet_w w;
-	size_t i, nrows = rowvec_len(t->rows);
-	ssize_t n;
-	int k;
-
-	if (inet_widths(t, &w) == -1)
-		return -1;
 	ob_str(t, "Active Internet connections ");
 	ob_str(t, title_suffix(&t->o));
 	ob_left(t, "Proto", 5, W_PROTO);
 	ob_put(t, " ", 1);
-	ob_right(t, "Recv-Q", 6, w.rq);
+	ob_right(t, "Recv-Q", 6, w->rq);
 	ob_put(t, " ", 1);
-	ob_right(t, "Send-Q", 6, w.sq);
+	ob_right(t, "Send-Q", 6, w->sq);
 	ob_put(t, " ", 1);
-	ob_left(t, "Local Address", 13, w.local);
+	ob_left(t, "Local Address", 13, w->local);
 	ob_put(t, " ", 1);
-	ob_left(t, "Foreign Address", 15, w.foreign);
+	ob_left(t, "Foreign Address", 15, w->foreign);
 	ob_put(t, " ", 1);
-	ob_left(t, "State", 5, w.state);
+	ob_left(t, "State", 5, w->state);
 	if (t->o.extend) {
 		ob_put(t, " ", 1);
-		ob_left(t, "User", 4, w.user);
+		ob_left(t, "User", 4, w->user);
 		ob_put(t, " ", 1);
-		ob_left(t, "Inode", 5, w.inode);
+		ob_left(t, "Inode", 5, w->inode);
 	}
 	if (t->o.program) {
 		ob_put(t, " ", 1);
-		ob_left(t, "PID/Program name", 16, w.prog);
+		ob_left(t, "PID/Program name", 16, w->prog);
 	}
 	if (t->o.timers)
 		ob_str(t, " Timer");
 	ob_put(t, "\n", 1);
+}
 
+/* One Internet row; text wider than its column is written whole. */
+static int
+inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
+{
+	char buf[ADDR_HOSTPORT_MAX], num[24];
+	const char *u, *proto;
+	ssize_t n;
+	int k;
+
+	if ((proto = names_proto(r->proto, r->family)) == NULL)
+		proto = "?";
+	ob_left(t, proto, strlen(proto), W_PROTO);
+	ob_put(t, " ", 1);
+	ob_u64(t, r->rqueue, w->rq, 1);
+	ob_put(t, " ", 1);
+	ob_u64(t, r->wqueue, w->sq, 1);
+	ob_put(t, " ", 1);
+	if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+		return -1;
+	ob_left(t, buf, (size_t)k, w->local);
+	ob_put(t, " ", 1);
+	if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
+		return -1;
+	ob_left(t, buf, (size_t)k, w->foreign);
+	ob_put(t, " ", 1);
+	ob_left(t, buf, inet_state(r, buf, sizeof(buf)), w->state);
+	if (t->o.extend) {
+		if ((u = user_text(t, r, num)) == NULL)
+			return -1;
+		ob_put(t, " ", 1);
+		ob_text(t, u, strlen(u), w->user);
+		ob_put(t, " ", 1);
+		ob_u64(t, r->inode, w->inode, 0);
+	}
+	if (t->o.program) {
+		if ((n = prog_text(t, r)) == -1)
+			return -1;
+		ob_put(t, " ", 1);
+		ob_text(t, t->scratch, (size_t)n, w->prog);
+	}
+	if (t->o.timers) {
+		ob_put(t, " ", 1);
+		ob_put(t, buf, timer_text(r, buf, sizeof(buf)));
+	}
+	ob_put(t, "\n", 1);
+	return 0;
+}
+
+/* The whole Internet section from the kept rows. */
+static int
+inet_print(struct table *t)
+{
+	const struct sock_row *r;
+	size_t i, nrows = rowvec_len(t->rows);
+
+	if (inet_widths(t, &t->iw) == -1)
+		return -1;
+	inet_header(t, &t->iw);
 	for (i = 0; i < nrows; i++) {
 		r = rowvec_get(t->rows, i);
-		if (!is_inet(r))
-			continue;
-		if ((proto = names_proto(r->proto, r->family)) == NULL)
-			proto = "?";
-		ob_left(t, proto, strlen(proto), W_PROTO);
-		ob_put(t, " ", 1);
-		ob_u64(t, r->rqueue, w.rq, 1);
-		ob_put(t, " ", 1);
-		ob_u64(t, r->wqueue, w.sq, 1);
-		ob_put(t, " ", 1);
-		if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
+		if (is_inet(r) && inet_line(t, r, &t->iw) == -1)
 			return -1;
-		ob_left(t, buf, (size_t)k, w.local);
-		ob_put(t, " ", 1);
-		if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
-			return -1;
-		ob_left(t, buf, (size_t)k, w.foreign);
-		ob_put(t, " ", 1);
-		ob_left(t, buf, inet_state(r, buf, sizeof(buf)), w.state);
-		if (t->o.extend) {
-			if ((u = user_text(t, r, num)) == NULL)
-				return -1;
-			ob_put(t, " ", 1);
-			ob_text(t, u, strlen(u), w.user);
-			ob_put(t, " ", 1);
-			ob_u64(t, r->inode, w.inode, 0);
-		}
-		if (t->o.program) {
-			if ((n = prog_text(t, r)) == -1)
-				return -1;
-			ob_put(t, " ", 1);
-			ob_text(t, t->scratch, (size_t)n, w.prog);
-		}
-		if (t->o.timers) {
-			ob_put(t, " ", 1);
-			ob_put(t, buf, timer_text(r, buf, sizeof(buf)));
-		}
-		ob_put(t, "\n", 1);
 	}
 	return 0;
 }
 
+/* Sizes the UNIX columns over every kept row. */
 static int
 unix_widths(struct table *t, struct unix_w *w)
 {
@@ -646,11 +671,7 @@ unix_widths(struct table *t, struct unix_w *w)
 	size_t i, nrows = rowvec_len(t->rows);
 	ssize_t n;
 
-	w->refcnt = W_REFCNT;
-	w->type = W_TYPE;
-	w->state = W_USTATE;
-	w->inode = W_UINODE;
-	w->prog = W_PROG;
+	unix_widths_init(w, 0);
 	for (i = 0; i < nrows; i++) {
 		r = rowvec_get(t->rows, i);
 		if (r->proto != PROTO_UNIX)
@@ -665,65 +686,98 @@ unix_widths(struct table *t, struct unix_w *w)
 	return 0;
 }
 
+static void
+unix_header(struct table *t, const struct unix_w *w)
+{
+	ob_str(t, "Active UNIX domain sockets ");
+	ob_str(t, title_suffix(&t->o));
+	ob_str(t, "Proto ");
+	ob_left(t, "RefCnt", 6, w->refcnt);
+	ob_put(t, " ", 1);
+	ob_left(t, "Flags", 5, W_FLAGS);
+	ob_put(t, " ", 1);
+	ob_left(t, "Type", 4, w->type);
+	ob_put(t, " ", 1);
+	ob_left(t, "State", 5, w->state);
+	ob_put(t, " ", 1);
+	ob_left(t, "I-Node", 6, w->inode);
+	if (t->o.program) {
+		ob_put(t, " ", 1);
+		ob_left(t, "PID/Program name", 16, w->prog);
+	}
+	ob_str(t, " Path\n");
+}
+
+static int
+unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
+{
+	char buf[32];
+	ssize_t n;
+
+	ob_str(t, "unix  ");
+	ob_u64(t, r->refcnt, w->refcnt, 0);
+	ob_put(t, " ", 1);
+	if (r->state == ST_LISTEN)
+		ob_left(t, "[ ACC ]", 7, W_FLAGS);
+	else
+		ob_left(t, "[ ]", 3, W_FLAGS);
+	ob_put(t, " ", 1);
+	ob_left(t, buf, unix_type(r, buf, sizeof(buf)), w->type);
+	ob_put(t, " ", 1);
+	ob_left(t, buf, unix_state(r, buf, sizeof(buf)), w->state);
+	ob_put(t, " ", 1);
+	ob_u64(t, r->inode, w->inode, 0);
+	if (t->o.program) {
+		if ((n = prog_text(t, r)) == -1)
+			return -1;
+		ob_put(t, " ", 1);
+		ob_text(t, t->scratch, (size_t)n, w->prog);
+	}
+	ob_put(t, " ", 1);
+	if ((n = path_text(t, r)) == -1)
+		return -1;
+	ob_put(t, t->scratch, (size_t)n);
+	ob_put(t, "\n", 1);
+	return 0;
+}
+
+/* The whole UNIX section from the kept rows. */
 static int
 unix_print(struct table *t)
 {
 	const struct sock_row *r;
-	struct unix_w w;
-	char buf[32];
 	size_t i, nrows = rowvec_len(t->rows);
-	ssize_t n;
 
-	if (unix_widths(t, &w) == -1)
+	if (unix_widths(t, &t->uw) == -1)
 		return -1;
-	ob_str(t, "Active UNIX domain sockets ");
-	ob_str(t, title_suffix(&t->o));
-	ob_str(t, "Proto ");
-	ob_left(t, "RefCnt", 6, w.refcnt);
-	ob_put(t, " ", 1);
-	ob_left(t, "Flags", 5, W_FLAGS);
-	ob_put(t, " ", 1);
-	ob_left(t, "Type", 4, w.type);
-	ob_put(t, " ", 1);
-	ob_left(t, "State", 5, w.state);
-	ob_put(t, " ", 1);
-	ob_left(t, "I-Node", 6, w.inode);
-	if (t->o.program) {
-		ob_put(t, " ", 1);
-		ob_left(t, "PID/Program name", 16, w.prog);
-	}
-	ob_str(t, " Path\n");
-
+	unix_header(t, &t->uw);
 	for (i = 0; i < nrows; i++) {
 		r = rowvec_get(t->rows, i);
-		if (r->proto != PROTO_UNIX)
-			continue;
-		ob_str(t, "unix  ");
-		ob_u64(t, r->refcnt, w.refcnt, 0);
-		ob_put(t, " ", 1);
-		if (r->state == ST_LISTEN)
-			ob_left(t, "[ ACC ]", 7, W_FLAGS);
-		else
-			ob_left(t, "[ ]", 3, W_FLAGS);
-		ob_put(t, " ", 1);
-		ob_left(t, buf, unix_type(r, buf, sizeof(buf)), w.type);
-		ob_put(t, " ", 1);
-		ob_left(t, buf, unix_state(r, buf, sizeof(buf)), w.state);
-		ob_put(t, " ", 1);
-		ob_u64(t, r->inode, w.inode, 0);
-		if (t->o.program) {
-			if ((n = prog_text(t, r)) == -1)
-				return -1;
-			ob_put(t, " ", 1);
-			ob_text(t, t->scratch, (size_t)n, w.prog);
-		}
-		ob_put(t, " ", 1);
-		if ((n = path_text(t, r)) == -1)
+		if (r->proto == PROTO_UNIX && unix_line(t, r, &t->uw) == -1)
 			return -1;
-		ob_put(t, t->scratch, (size_t)n);
-		ob_put(t, "\n", 1);
 	}
 	return 0;
+}
+
+/*
+ * Streaming: each section header goes out before its first row, or at
+ * the end for an empty section; the Internet one always comes first.
+ */
+static void
+stream_inet_head(struct table *t)
+{
+	if (!t->inet_head && want_inet(&t->o))
+		inet_header(t, &t->iw);
+	t->inet_head = 1;
+}
+
+static void
+stream_unix_head(struct table *t)
+{
+	stream_inet_head(t);
+	if (!t->unix_head && want_unix(&t->o))
+		unix_header(t, &t->uw);
+	t->unix_head = 1;
 }
 
 static void
@@ -746,13 +800,27 @@ static void *
 table_begin(FILE *out, const struct options *o)
 {
 	struct table *t;
+	int stream;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->out = out;
 	t->o = *o;
+	/*
+	 * Only with numeric ports and hosts is an IPv4 address known to
+	 * fit netstat's column: then stream, else keep every row.
+	 */
+	stream = o->numeric_ports && !o->resolve;
+	/*
+	 * Last in its line (no -o), the program column need not widen: a
+	 * longer list runs on past it, as netstat's printf would, and every
+	 * other row keeps netstat's bytes.  Before Timer or Path it widens.
+	 */
+	inet_widths_init(&t->iw, o->program && o->timers && stream ?
+	    o->prog_width : 0);
+	unix_widths_init(&t->uw, o->program && stream ? o->prog_width : 0);
 	if ((t->buf = malloc(OUTBUF_SIZE)) == NULL ||
-	    (t->rows = rowvec_new()) == NULL) {
+	    (!stream && (t->rows = rowvec_new()) == NULL)) {
 		table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -760,13 +828,51 @@ table_begin(FILE *out, const struct options *o)
 	return t;
 }
 
-/* Rows arrive filtered and in section order; only keep them for now. */
+/* Streaming needs the IPv6 rows first; IPv4 ones always fit. */
+static unsigned
+table_measure_families(void *st)
+{
+	struct table *t = st;
+
+	return t->rows == NULL && want_inet(&t->o) ? FAM_INET6 : 0;
+}
+
+static int
+table_measure(void *st, const struct sock_row *r)
+{
+	struct table *t = st;
+
+	if (t->rows != NULL || !is_inet(r))
+		return 0;
+	return inet_measure(t, r, &t->iw);
+}
+
+/*
+ * Rows arrive filtered and in section order (Internet, then UNIX).
+ * Streaming prints each at once, else it is kept for end().
+ */
 static int
 table_row(void *st, const struct sock_row *r)
 {
 	struct table *t = st;
 
-	return rowvec_push(t->rows, r);
+	if (t->rows != NULL)
+		return rowvec_push(t->rows, r);
+	/* A reader gone (| head) stops the dump instead of feeding it. */
+	if (t->werr != 0) {
+		errno = t->werr;
+		return -1;
+	}
+	if (is_inet(r)) {
+		if (!want_inet(&t->o))
+			return 0;
+		stream_inet_head(t);
+		return inet_line(t, r, &t->iw);
+	}
+	if (r->proto != PROTO_UNIX || !want_unix(&t->o))
+		return 0;
+	stream_unix_head(t);
+	return unix_line(t, r, &t->uw);
 }
 
 static int
@@ -775,10 +881,15 @@ table_end(void *st)
 	struct table *t = st;
 	int rc = 0, save_errno;
 
-	if (want_inet(&t->o) && inet_print(t) == -1)
-		rc = -1;
-	if (rc == 0 && want_unix(&t->o) && unix_print(t) == -1)
-		rc = -1;
+	if (t->rows == NULL) {
+		stream_inet_head(t);
+		stream_unix_head(t);
+	} else {
+		if (want_inet(&t->o) && inet_print(t) == -1)
+			rc = -1;
+		if (rc == 0 && want_unix(&t->o) && unix_print(t) == -1)
+			rc = -1;
+	}
 	if (rc == -1)
 		save_errno = errno;
 	else {
@@ -801,4 +912,6 @@ const struct formatter fmt_table = {
 	.begin = table_begin,
 	.row = table_row,
 	.end = table_end,
+	.measure_families = table_measure_families,
+	.measure = table_measure,
 };

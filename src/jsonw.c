@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "jsonw.h"
+#include "util.h"
 
 #define JSONW_BUFSZ	8192
 
@@ -192,40 +193,6 @@ value_begin(struct jsonw *j)
 }
 
 /*
- * Length of the valid UTF-8 sequence at s (at most n bytes), or 0.
- * Overlong forms, surrogates and code points past U+10FFFF are invalid.
- */
-static size_t
-utf8_valid(const unsigned char *s, size_t n)
-{
-	uint32_t cp;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/*
  * Writes s as a quoted JSON string.  Runs of plain bytes go out in one
  * fwrite.  DEL and the C1 controls (U+0080..U+009F) are legal in JSON
  * but escaped anyway, so that a terminal showing the output is safe.
@@ -245,14 +212,12 @@ quote(struct jsonw *j, const char *str, size_t len)
 
 		n = 1;
 		if (c >= 0x80) {
-			if ((n = utf8_valid(s + i, len - i)) == 0) {
+			if ((n = util_utf8(s + i, len - i, &cp)) == 0) {
 				emit(j, str + run, i - run);
 				emits(j, "\\ufffd");
 				run = ++i;
 				continue;
 			}
-			if (n == 2)
-				cp = (c & 0x1f) << 6 | (s[i + 1] & 0x3f);
 		}
 		if (c == '"' || c == '\\' || cp < 0x20 || cp == 0x7f ||
 		    (cp >= 0x80 && cp <= 0x9f)) {

@@ -413,20 +413,6 @@ parse_fields(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 	return CLI_RUN;
 }
 
-static int
-parse_source(struct options *o, const char *arg)
-{
-	if (strcmp(arg, "netlink") == 0)
-		o->source = SOURCE_NETLINK;
-	else if (strcmp(arg, "proc") == 0)
-		o->source = SOURCE_PROC;
-	else if (strcmp(arg, "auto") == 0)
-		o->source = SOURCE_AUTO;
-	else
-		return -1;
-	return 0;
-}
-
 /*
  * The dumps to ask for: the SPECs' families and protocols, unless an
  * owner inclusion can list any socket of the universe (OR, no -a).
@@ -500,7 +486,7 @@ parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
 	if (val == NULL)
 		return fail(err, errlen, "option %s needs a value", w);
 	if (IS("--source")) {
-		if (parse_source(o, val) == -1)
+		if (cli_parse_source(o, val) == -1)
 			return fail(err, errlen, "--source %s: expected "
 			    "netlink, proc or auto", val);
 		return CLI_RUN;

@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -221,6 +222,17 @@ main(int argc, char *argv[])
 		memset(&ps, 0, sizeof(ps));
 		if (o.program)
 			owners = owners_build(&o, &ps);
+		/*
+		 * The netstat face prints rows as they come: it takes the
+		 * PID/Program name width from every socket of the map.
+		 */
+		if (owners != NULL && f == &fmt_table) {
+			size_t w;
+
+			if (procmap_owners_widest(owners, &w) == -1)
+				err(EXIT_FAIL, NULL);
+			o.prog_width = w > UINT_MAX ? UINT_MAX : (unsigned)w;
+		}
 		if (o.program && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");
 		if (o.continuous && !o.json && o.face != FACE_LSOF)

@@ -5,6 +5,12 @@
  * Each is asked of netlink first; when netlink cannot answer for that
  * protocol (DIAG_UNAVAILABLE) and nothing of the dump was emitted yet,
  * the same dump is read from /proc/net instead, unless --source forbids.
+ *
+ * A formatter that prints rows as they come but must size some columns
+ * first (the netstat face) asks for a measure pass: the dumps of the
+ * families it names are read once before the real pass and their
+ * selected rows shown to its measure hook only.  Sockets may come and go
+ * between the two reads; the formatter copes with a row it did not see.
  */
 #include <sys/socket.h>
 
@@ -164,8 +170,27 @@ row_take(const struct sock_row *in, void *arg)
 	return 0;
 }
 
+/* A row of the measure pass: selected as row_take does, then measured. */
 static int
-collect_netlink(struct pipeline *p, const struct dump_req *req)
+row_measure(const struct sock_row *in, void *arg)
+{
+	struct pipeline *p = arg;
+
+	p->emitted++;
+	if (p->o->lsof != NULL) {
+		if (lsof_match_socket(p->o->lsof, in) == LSOF_SOCK_NO)
+			return 0;
+	} else if (!filter_match(p->o, in))
+		return 0;
+	if (p->f->measure(p->fst, in) == -1) {
+		p->out_failed = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static int
+collect_netlink(struct pipeline *p, const struct dump_req *req, row_cb cb)
 {
 	if (p->diag == NULL && p->diag_errno == 0 &&
 	    (p->diag = diag_open()) == NULL)
@@ -174,27 +199,28 @@ collect_netlink(struct pipeline *p, const struct dump_req *req)
 		errno = p->diag_errno;
 		return -1;
 	}
-	return diag_collect(p->diag, req, row_take, p, &p->rep->stats);
+	return diag_collect(p->diag, req, cb, p, &p->rep->stats);
 }
 
 static int
-collect_proc(struct pipeline *p, const struct dump_req *req)
+collect_proc(struct pipeline *p, const struct dump_req *req, row_cb cb)
 {
 	if (p->procnet == NULL &&
 	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
 		return -1;
-	return procnet_collect(p->procnet, req, row_take, p, &p->rep->stats);
+	return procnet_collect(p->procnet, req, cb, p, &p->rep->stats);
 }
 
+/* One dump into cb, from netlink or, when it cannot, /proc/net. */
 static int
-collect(struct pipeline *p, const struct dump_req *req)
+collect(struct pipeline *p, const struct dump_req *req, row_cb cb)
 {
 	int save_errno;
 
 	p->emitted = 0;
 	if (p->o->source == SOURCE_PROC)
-		return collect_proc(p, req);
-	if (collect_netlink(p, req) == 0)
+		return collect_proc(p, req, cb);
+	if (collect_netlink(p, req, cb) == 0)
 		return 0;
 	save_errno = errno;
 	if (p->o->source == SOURCE_NETLINK || !DIAG_UNAVAILABLE(save_errno) ||
@@ -205,18 +231,77 @@ collect(struct pipeline *p, const struct dump_req *req)
 	if (p->rep->fallback == 0)
 		p->rep->fallback_errno = save_errno;
 	p->rep->fallback |= 1U << req->proto;
-	return collect_proc(p, req);
+	return collect_proc(p, req, cb);
+}
+
+/*
+ * Runs every selected dump (netstat's order) into cb; with fams only
+ * the Internet dumps of those families.  Returns 0, or -1 with errno
+ * set and rep->failed naming the dump unless the formatter failed.
+ */
+static int
+run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
+{
+	static const int families[] = { AF_INET, AF_INET6 };
+	const struct options *o = p->o;
+	struct dump_req req;
+	unsigned proto, fam;
+	size_t i;
+
+	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
+		if (!(o->protos & (1U << proto)))
+			continue;
+		if (proto == PROTO_UNIX && fams != 0)
+			break;
+		for (i = 0; i < 2; i++) {
+			if (proto == PROTO_UNIX && i > 0)
+				break;
+			fam = i == 0 ? FAM_INET4 : FAM_INET6;
+			if (proto != PROTO_UNIX && (!(o->families & fam) ||
+			    (fams != 0 && !(fams & fam))))
+				continue;
+			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
+			req.proto = proto;
+			req.states = filter_states(o, proto);
+			if (collect(p, &req, cb) == -1) {
+				/* An empty rep->failed means the output failed. */
+				if (!p->out_failed)
+					snprintf(p->rep->failed,
+					    sizeof(p->rep->failed), "%s",
+					    names_proto(proto, req.family));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The measure pass.  Its statistics and fallbacks are those of the real
+ * pass that follows over the same dumps, so they are not counted twice;
+ * only a failure is reported.
+ */
+static int
+measure_pass(struct pipeline *p, unsigned fams)
+{
+	struct pipeline_report *rep = p->rep, scratch;
+	int rv;
+
+	memset(&scratch, 0, sizeof(scratch));
+	p->rep = &scratch;
+	rv = run_dumps(p, fams, row_measure);
+	p->rep = rep;
+	if (rv == -1)
+		memcpy(rep->failed, scratch.failed, sizeof(rep->failed));
+	return rv;
 }
 
 int
 pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
     const struct procmap *owners, struct pipeline_report *rep)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
 	const struct options *o = p->o;
-	struct dump_req req;
-	unsigned proto;
-	size_t i;
+	unsigned fams = 0;
 	int save_errno;
 
 	memset(rep, 0, sizeof(*rep));
@@ -232,29 +317,14 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 		return -1;
 	if ((p->fst = f->begin(out, o)) == NULL)
 		return -1;
-	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
-		if (!(o->protos & (1U << proto)))
-			continue;
-		for (i = 0; i < 2; i++) {
-			if (proto == PROTO_UNIX && i > 0)
-				break;
-			if (proto != PROTO_UNIX &&
-			    !(o->families & (i == 0 ? FAM_INET4 : FAM_INET6)))
-				continue;
-			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
-			req.proto = proto;
-			req.states = filter_states(o, proto);
-			if (collect(p, &req) == -1) {
-				save_errno = errno;
-				/* An empty rep->failed means the output failed. */
-				if (!p->out_failed)
-					snprintf(rep->failed, sizeof(rep->failed),
-					    "%s", names_proto(proto, req.family));
-				f->end(p->fst);
-				errno = save_errno;
-				return -1;
-			}
-		}
+	if (f->measure_families != NULL && f->measure != NULL)
+		fams = f->measure_families(p->fst) & (FAM_INET4 | FAM_INET6);
+	if ((fams != 0 && measure_pass(p, fams) == -1) ||
+	    run_dumps(p, 0, row_take) == -1) {
+		save_errno = errno;
+		f->end(p->fst);
+		errno = save_errno;
+		return -1;
 	}
 	return f->end(p->fst);
 }

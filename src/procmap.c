@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "procmap.h"
+#include "util.h"
 
 #define SOCK_PREFIX	"socket:["
 #define SOCK_PREFIX_LEN	(sizeof(SOCK_PREFIX) - 1)
@@ -35,6 +36,7 @@
 #define OWNERS_MIN	1024		/* first owner array; doubles */
 #define COMM_MAX	256		/* kernel comm is at most 64 bytes */
 #define CHUNK_SIZE	4096		/* comm strings per allocation */
+#define OWNERS_SCAN	64		/* owners searched for a repeated pid */
 
 /* A hash slot; inode 0 marks it empty (sockfs never hands out 0). */
 struct pm_slot {
@@ -595,6 +597,176 @@ procmap_lookup(const struct procmap *m, uint64_t inode, size_t *n)
 		return NULL;
 	*n = s->count;
 	return &m->owners[s->start];
+}
+
+int
+procmap_foreach(const struct procmap *m, int (*cb)(uint64_t,
+    const struct sock_owner *, size_t, void *), void *arg)
+{
+	const struct pm_slot *s;
+	size_t i;
+	int rv;
+
+	if (m == NULL)
+		return 0;
+	for (i = 0; i < m->nslots; i++) {
+		s = &m->slots[i];
+		if (s->inode != 0 &&
+		    (rv = cb(s->inode, &m->owners[s->start], s->count, arg)) != 0)
+			return rv;
+	}
+	return 0;
+}
+
+/* Makes *buf hold at least need bytes. */
+static int
+pm_reserve(char **buf, size_t *cap, size_t need)
+{
+	char *p;
+
+	if (need <= *cap)
+		return 0;
+	if (need < 256)
+		need = 256;
+	if ((p = realloc(*buf, need)) == NULL)
+		return -1;
+	*buf = p;
+	*cap = need;
+	return 0;
+}
+
+ssize_t
+procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
+    size_t *cap)
+{
+	const char *cmd;
+	char num[24], *p;
+	size_t i, j, len = 0, cmdlen;
+	uint64_t pid;
+
+	if (n == 0) {
+		if (pm_reserve(buf, cap, 2) == -1)
+			return -1;
+		memcpy(*buf, "-", 2);
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		/*
+		 * A process with several descriptors is listed once.  Its
+		 * descriptors sit together (owners are sorted by pid), so
+		 * past a few dozen owners (prefork servers) only the previous
+		 * one is compared, to stay linear.
+		 */
+		j = i > OWNERS_SCAN ? i - 1 : 0;
+		for (; j < i && ow[j].pid != ow[i].pid; j++)
+			;
+		if (j < i)
+			continue;
+		cmd = ow[i].command != NULL ? ow[i].command : "-";
+		cmdlen = strlen(cmd);
+		if (pm_reserve(buf, cap, len + 1 + sizeof(num) +
+		    UTIL_ESCAPE_MAX(cmdlen)) == -1)
+			return -1;
+		if (len > 0)
+			(*buf)[len++] = ',';
+		/* Digits backwards, as the uint64_t every face prints. */
+		p = num + sizeof(num);
+		pid = (uint64_t)ow[i].pid;
+		do
+			*--p = (char)('0' + pid % 10);
+		while ((pid /= 10) > 0);
+		memcpy(*buf + len, p, (size_t)(num + sizeof(num) - p));
+		len += (size_t)(num + sizeof(num) - p);
+		(*buf)[len++] = '/';
+		len += util_escape(*buf + len, *cap - len, cmd, cmdlen);
+	}
+	return (ssize_t)len;
+}
+
+#define WIDEST_CACHE	64	/* commands whose escaped width is kept */
+
+/*
+ * Widest text so far, the buffer it is built in, and the columns of
+ * recent escaped commands: a process's sockets share one command string.
+ */
+struct pm_widest {
+	char		*buf;
+	size_t		 cap;
+	size_t		 width;
+	struct {
+		const char	*cmd;
+		size_t		 cols;
+	} cache[WIDEST_CACHE];
+};
+
+/* util_escape leaves ASCII and whole UTF-8 sequences: one column each. */
+static size_t
+pm_cols(const char *s, size_t n)
+{
+	size_t i, cols = 0;
+
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xc0) != 0x80)
+			cols++;
+	return cols;
+}
+
+static int
+pm_widest_cb(uint64_t inode, const struct sock_owner *ow, size_t n,
+    void *arg)
+{
+	struct pm_widest *w = arg;
+	struct sock_owner one;
+	uint64_t pid;
+	ssize_t len;
+	size_t cols, slot;
+
+	(void)inode;
+	/*
+	 * A socket held by one process (almost all) reads "pid/command":
+	 * the pid's digits, '/', and the escaped command, whose width is
+	 * kept per command string.  Others go through the text itself.
+	 */
+	if (n == 1 && ow->command != NULL) {
+		slot = ((uintptr_t)ow->command >> 3) % WIDEST_CACHE;
+		if (w->cache[slot].cmd != ow->command) {
+			one = *ow;
+			one.pid = 0;		/* "0/": two columns */
+			if ((len = procmap_owners_text(&one, 1, &w->buf,
+			    &w->cap)) == -1)
+				return -1;
+			w->cache[slot].cmd = ow->command;
+			w->cache[slot].cols = pm_cols(w->buf, (size_t)len) - 2;
+		}
+		cols = 2 + w->cache[slot].cols;
+		for (pid = (uint64_t)ow->pid; pid >= 10; pid /= 10)
+			cols++;
+	} else {
+		if ((len = procmap_owners_text(ow, n, &w->buf,
+		    &w->cap)) == -1)
+			return -1;
+		cols = pm_cols(w->buf, (size_t)len);
+	}
+	if (cols > w->width)
+		w->width = cols;
+	return 0;
+}
+
+int
+procmap_owners_widest(const struct procmap *m, size_t *width)
+{
+	struct pm_widest w;
+	int rv;
+
+	memset(&w, 0, sizeof(w));
+	rv = procmap_foreach(m, pm_widest_cb, &w);
+	free(w.buf);
+	*width = w.width;
+	if (rv != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -35,18 +35,14 @@ util_strtonum(const char *s, long long min, long long max, const char **errstr)
 	return v;
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most n bytes) if it encodes
- * a printable character, else 0.  Overlong forms, surrogates, code points
- * past U+10FFFF and the C1 controls U+0080..U+009F are refused: a C1
- * control is as able to drive a terminal as ESC is.
- */
-static size_t
-utf8_printable(const unsigned char *s, size_t n)
+size_t
+util_utf8(const unsigned char *s, size_t n, uint32_t *cpp)
 {
 	uint32_t cp;
 	size_t len, i;
 
+	if (n == 0)
+		return 0;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
 		len = 2;
 		cp = s[0] & 0x1f;
@@ -66,10 +62,25 @@ utf8_printable(const unsigned char *s, size_t n)
 		cp = cp << 6 | (s[i] & 0x3f);
 	}
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	if (cpp != NULL)
+		*cpp = cp;
 	return len;
+}
+
+/*
+ * Length of the UTF-8 sequence at s if it encodes a printable character,
+ * else 0.  The C1 controls U+0080..U+009F are refused: one is as able to
+ * drive a terminal as ESC is.
+ */
+static size_t
+utf8_printable(const unsigned char *s, size_t n)
+{
+	uint32_t cp;
+	size_t len = util_utf8(s, n, &cp);
+
+	return len > 0 && !(cp >= 0x80 && cp <= 0x9f) ? len : 0;
 }
 
 /*

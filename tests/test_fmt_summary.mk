@@ -1,1 +1,1 @@
-test_fmt_summary_OBJS = src/fmt_summary.o src/ktotals.o src/jsonw.o src/names.o
+test_fmt_summary_OBJS = src/fmt_summary.o src/ktotals.o src/jsonw.o src/names.o src/util.o

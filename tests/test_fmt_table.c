@@ -39,6 +39,7 @@
 #include "addr.h"
 #include "filter.h"
 #include "fmt.h"
+#include "procmap.h"
 
 /* netstat -an, rows that fit (all but fd12:... and the two ESC names) */
 static const char want_an[] =
@@ -280,26 +281,71 @@ numeric(struct options *o)
 }
 
 /*
- * Runs the formatter over rows; returns the text (caller frees).  The
- * options are normalised first, as main does before any pass.
+ * Sets o->prog_width as main does from the owner map, here from the
+ * owners of rows.
+ */
+static void
+prog_width_of(struct options *o, const struct sock_row *rows, size_t n)
+{
+	char *buf = NULL;
+	size_t cap = 0, i, j;
+	ssize_t k;
+	unsigned cols;
+
+	o->prog_width = 0;
+	for (i = 0; i < n; i++) {
+		k = procmap_owners_text(rows[i].owners, rows[i].nowners, &buf,
+		    &cap);
+		assert_true(k >= 0);
+		for (j = 0, cols = 0; j < (size_t)k; j++)
+			if (((unsigned char)buf[j] & 0xc0) != 0x80)
+				cols++;
+		if (cols > o->prog_width)
+			o->prog_width = cols;
+	}
+	free(buf);
+}
+
+/*
+ * Runs the formatter over rows as the pipeline does: the measure pass
+ * over the families it asks for, then every row; returns the text
+ * (caller frees).  The options are normalised first, as main does
+ * before any pass.  rows[skip] is left out of the measure pass (a
+ * socket born between the two dumps); skip n measures every row.
  */
 static char *
-format(const struct options *given, const struct sock_row *rows, size_t n)
+format_race(const struct options *given, const struct sock_row *rows,
+    size_t n, size_t skip)
 {
 	struct options o = *given;
 	char *text = NULL;
 	size_t len = 0, i;
+	unsigned fams;
 	FILE *f;
 	void *st;
 
 	filter_normalize(&o);
 	assert_non_null(f = open_memstream(&text, &len));
 	assert_non_null(st = fmt_table.begin(f, &o));
+	fams = fmt_table.measure_families(st);
+	for (i = 0; i < n; i++)
+		if (i != skip && rows[i].family == AF_INET6 &&
+		    (fams & FAM_INET6))
+			assert_int_equal(fmt_table.measure(st, &rows[i]), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(fmt_table.row(st, &rows[i]), 0);
 	assert_int_equal(fmt_table.end(st), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
+}
+
+static char *
+format(const struct options *given, const struct sock_row *rows, size_t n)
+{
+	struct options o = *given;
+
+	prog_width_of(&o, rows, n);
+	return format_race(&o, rows, n, n);
 }
 
 static void
@@ -525,14 +571,27 @@ test_fmt_table_programs(void **state)
 	rows[3].owners = many;
 	rows[3].nowners = 2;
 	got = format(&o, rows, 4);
-	/* netstat would cut the last to 20 columns; the column grows. */
+	/*
+	 * netstat would cut a long list to 20 columns.  Last in its line,
+	 * the list runs on whole past the column, and every other row keeps
+	 * netstat's 20 columns and bytes.
+	 */
 	assert_string_equal(got,
 	    "Active Internet connections (servers and established)\n"
-	    "Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name                           \n"
-	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      1200/nginx,1201/nginx                      \n"
-	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      77/a\\x1b[2Jb                               \n"
-	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      -                                          \n"
+	    "Proto Recv-Q Send-Q Local Address           Foreign Address         State       PID/Program name    \n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      1200/nginx,1201/nginx\n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      77/a\\x1b[2Jb        \n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      -                   \n"
 	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         LISTEN      300001/worker-process,300002/worker-process\n");
+	free(got);
+
+	/* Before the Timer column (-o), the column grows instead. */
+	o.timers = 1;
+	got = format(&o, rows, 4);
+	assert_non_null(strstr(got,
+	    "PID/Program name                            Timer\n"));
+	assert_non_null(strstr(got,
+	    "LISTEN      -                                           off ("));
 	free(got);
 }
 
@@ -706,6 +765,172 @@ test_fmt_table_many_rows(void **state)
 	addr_cache_free();
 }
 
+/*
+ * A socket born between the measure dump and the printing dump, wider
+ * than every measured one: printed whole, the rest of its line pushed
+ * out of the column; every other row stays in line.
+ */
+static void
+test_fmt_table_stream_race(void **state)
+{
+#define FD12	"fd12:3456:789a:bcde:1234:5678:9abc:def0"
+	struct sock_row rows[3];
+	struct options o;
+	char *got;
+
+	(void)state;
+	numeric(&o);
+	o.protos = 1U << PROTO_TCP;
+	rows[0] = tcp6("::", 22, "::", 0, ST_LISTEN, 0);
+	rows[1] = tcp6(FD12, 443, "::", 0, ST_LISTEN, 0);
+	rows[2] = tcp6("::1", 8080, "::", 0, ST_LISTEN, 0);
+	got = format_race(&o, rows, 3, 1);
+	assert_string_equal(got,
+	    "Active Internet connections (servers and established)\n"
+	    "Proto Recv-Q Send-Q Local Address           Foreign Address         State      \n"
+	    "tcp6       0      0 :::22                   :::*                    LISTEN     \n"
+	    "tcp6       0      0 " FD12 ":443 :::*                    LISTEN     \n"
+	    "tcp6       0      0 ::1:8080                :::*                    LISTEN     \n");
+	free(got);
+#undef FD12
+}
+
+/*
+ * Streaming takes the program column's width from the whole owner map
+ * (prog_width), not from the rows shown; at most 20 it is netstat's 20.
+ */
+static void
+test_fmt_table_stream_prog_width(void **state)
+{
+	struct sock_row rows[2];
+	struct options o;
+	char *got;
+
+	(void)state;
+	numeric(&o);
+	o.program = 1;
+	o.protos = 1U << PROTO_TCP | 1U << PROTO_UNIX;
+	o.families = FAM_INET4;
+	rows[0] = timed(ST_LISTEN, 0, 0, 0);
+	rows[0].owners = &python3;
+	rows[0].nowners = 1;
+	rows[1] = fx_row(&fixture[NFIXTURE - 1]);
+	o.prog_width = 25;		/* a socket not shown has 25 columns */
+	got = format_race(&o, rows, 2, 2);
+	/* Last in the Internet line: netstat's 20 columns stay. */
+	assert_non_null(strstr(got,
+	    "State       PID/Program name    \n"));
+	assert_non_null(strstr(got,
+	    "LISTEN      19029/python3       \n"));
+	/* Before Path, and before Timer, it widens. */
+	assert_non_null(strstr(got,
+	    "I-Node   PID/Program name          Path\n"));
+	free(got);
+	o.timers = 1;
+	got = format_race(&o, rows, 2, 2);
+	assert_non_null(strstr(got,
+	    "State       PID/Program name          Timer\n"));
+	free(got);
+	o.timers = 0;
+
+	o.prog_width = 3;
+	got = format_race(&o, rows, 2, 2);
+	assert_non_null(strstr(got,
+	    "State       PID/Program name    \n"));
+	assert_non_null(strstr(got,
+	    "LISTEN      19029/python3       \n"));
+	free(got);
+}
+
+/* Streaming asks to measure IPv6 only; the other paths nothing. */
+static void
+test_fmt_table_measure_families(void **state)
+{
+	struct options o;
+	FILE *f;
+	void *st;
+
+	(void)state;
+	assert_non_null(f = fopen("/dev/null", "w"));
+	numeric(&o);
+	filter_normalize(&o);
+	assert_non_null(st = fmt_table.begin(f, &o));
+	assert_int_equal(fmt_table.measure_families(st), FAM_INET6);
+	assert_int_equal(fmt_table.end(st), 0);
+
+	o.protos = 1U << PROTO_UNIX;		/* -x: no Internet rows */
+	assert_non_null(st = fmt_table.begin(f, &o));
+	assert_int_equal(fmt_table.measure_families(st), 0);
+	assert_int_equal(fmt_table.end(st), 0);
+
+	numeric(&o);
+	o.numeric_ports = 0;			/* service names: keep rows */
+	filter_normalize(&o);
+	assert_non_null(st = fmt_table.begin(f, &o));
+	assert_int_equal(fmt_table.measure_families(st), 0);
+	assert_int_equal(fmt_table.end(st), 0);
+	fclose(f);
+}
+
+/*
+ * With service names any row may widen the address columns: every row
+ * is kept, and a wide one widens the columns with no measure pass.
+ */
+static void
+test_fmt_table_buffered_widens(void **state)
+{
+	struct sock_row rows[2];
+	struct options o;
+	char *got;
+
+	(void)state;
+	numeric(&o);
+	o.numeric_ports = 0;
+	o.protos = 1U << PROTO_TCP;
+	rows[0] = tcp6("::", 0, "::", 0, ST_LISTEN, 0);
+	rows[1] = tcp6("fd12:3456:789a:bcde:1234:5678:9abc:def0", 0, "::", 0,
+	    ST_LISTEN, 0);
+	got = format_race(&o, rows, 2, 1);
+	assert_string_equal(got,
+	    "Active Internet connections (servers and established)\n"
+	    "Proto Recv-Q Send-Q Local Address                             Foreign Address         State      \n"
+	    "tcp6       0      0 :::*                                      :::*                    LISTEN     \n"
+	    "tcp6       0      0 fd12:3456:789a:bcde:1234:5678:9abc:def0:* :::*                    LISTEN     \n");
+	free(got);
+	addr_cache_free();
+}
+
+/*
+ * Streaming writes as rows come: a failed write stops the dump at the
+ * next row instead of formatting the rest for nothing.
+ */
+static void
+test_fmt_table_stream_write_error(void **state)
+{
+	struct sock_row r = timed(ST_ESTABLISHED, 0, 0, 0);
+	struct options o;
+	size_t i;
+	FILE *f;
+	void *st;
+	int rc = 0;
+
+	(void)state;
+	if ((f = fopen("/dev/full", "w")) == NULL)
+		skip();
+	numeric(&o);
+	assert_non_null(st = fmt_table.begin(f, &o));
+	/* 100 bytes a row: the 256 KiB buffer fills within 3000 rows. */
+	for (i = 0; i < 10000 && rc == 0; i++)
+		rc = fmt_table.row(st, &r);
+	assert_int_equal(rc, -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_true(i < 4000);
+	errno = 0;
+	assert_int_equal(fmt_table.end(st), -1);
+	assert_int_equal(errno, ENOSPC);
+	fclose(f);
+}
+
 int
 main(void)
 {
@@ -723,6 +948,11 @@ main(void)
 		cmocka_unit_test(test_fmt_table_sections),
 		cmocka_unit_test(test_fmt_table_write_error),
 		cmocka_unit_test(test_fmt_table_many_rows),
+		cmocka_unit_test(test_fmt_table_stream_race),
+		cmocka_unit_test(test_fmt_table_stream_prog_width),
+		cmocka_unit_test(test_fmt_table_measure_families),
+		cmocka_unit_test(test_fmt_table_buffered_widens),
+		cmocka_unit_test(test_fmt_table_stream_write_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,1 +1,1 @@
-test_jsonw_OBJS = src/jsonw.o
+test_jsonw_OBJS = src/jsonw.o src/util.o

@@ -636,6 +636,181 @@ test_procmap_lookup_null(void **state)
 	procmap_free(NULL);
 }
 
+/* The PID/Program name text: each pid once, escaped, "-" for none. */
+static void
+test_procmap_owners_text_cases(void **state)
+{
+	const struct sock_owner ow[] = {
+		{ 100, 0, 3, 'u', "nginx" },
+		{ 100, 0, 7, 'u', "nginx" },	/* same process, another fd */
+		{ 2000000, 0, 4, 'u', "wor\033ker" },
+		{ 2000001, 0, 4, 'u', NULL },	/* comm unknown */
+	};
+	char *buf = NULL;
+	size_t cap = 0;
+
+	(void)state;
+	assert_int_equal(procmap_owners_text(NULL, 0, &buf, &cap), 1);
+	assert_string_equal(buf, "-");
+	assert_int_equal(procmap_owners_text(ow, 1, &buf, &cap), 9);
+	assert_string_equal(buf, "100/nginx");
+	assert_int_equal(procmap_owners_text(ow, 4, &buf, &cap), 38);
+	assert_string_equal(buf,
+	    "100/nginx,2000000/wor\\x1bker,2000001/-");
+	assert_true(cap > 38);
+	free(buf);
+}
+
+/* 300 processes on one socket: the text grows past any first buffer. */
+static void
+test_procmap_owners_text_long(void **state)
+{
+	struct sock_owner ow[300];
+	char *buf = NULL, want[16];
+	size_t cap = 0, i;
+	ssize_t n;
+
+	(void)state;
+	for (i = 0; i < 300; i++) {
+		ow[i].pid = (pid_t)(10000 + i);
+		ow[i].uid = 0;
+		ow[i].fd = 3;
+		ow[i].mode = 'u';
+		ow[i].command = "w";
+	}
+	n = procmap_owners_text(ow, 300, &buf, &cap);
+	/* "10000/w," is 8 bytes; the last has no comma. */
+	assert_int_equal(n, 300 * 8 - 1);
+	assert_int_equal(strlen(buf), (size_t)n);
+	assert_memory_equal(buf, "10000/w,10001/w,", 16);
+	snprintf(want, sizeof(want), ",%d/w", 10299);
+	assert_string_equal(buf + n - strlen(want), want);
+	free(buf);
+}
+
+struct visit {
+	size_t		 calls;
+	size_t		 owners;
+	uint64_t	 sum;
+	int		 stop_at;	/* return 7 on this call; 0: never */
+};
+
+static int
+visit_cb(uint64_t inode, const struct sock_owner *ow, size_t n, void *arg)
+{
+	struct visit *v = arg;
+
+	assert_non_null(ow);
+	assert_true(n > 0);
+	v->calls++;
+	v->owners += n;
+	v->sum += inode;
+	return (int)v->calls == v->stop_at ? 7 : 0;
+}
+
+/* foreach visits every socket once; widest measures the widest text. */
+static void
+test_procmap_foreach_widest(void **state)
+{
+	struct tree *t = *state;
+	struct visit v;
+	struct procmap *m;
+	size_t w = 99;
+
+	tree_proc(t, 100, "nginx");
+	tree_fd(t, 100, 3, "socket:[123]");
+	tree_fd(t, 100, 7, "socket:[123]");
+	tree_fd(t, 100, 4, "socket:[456]");
+	tree_proc(t, 2000000, "wor\033ker");
+	tree_fd(t, 2000000, 5, "socket:[123]");
+	tree_proc(t, 300, "\303\251t\303\251");	/* "été", 3 columns */
+	tree_fd(t, 300, 1, "socket:[789]");
+	assert_non_null(m = procmap_build(t->root, NULL));
+
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(procmap_foreach(m, visit_cb, &v), 0);
+	assert_int_equal(v.calls, 3);
+	assert_int_equal(v.owners, 5);
+	assert_int_equal(v.sum, 123 + 456 + 789);
+	memset(&v, 0, sizeof(v));
+	v.stop_at = 2;
+	assert_int_equal(procmap_foreach(m, visit_cb, &v), 7);
+	assert_int_equal(v.calls, 2);
+
+	/* "100/nginx,2000000/wor\x1bker" is the widest: 28 columns. */
+	assert_int_equal(procmap_owners_widest(m, &w), 0);
+	assert_int_equal(w, 28);
+	procmap_free(m);
+
+	assert_int_equal(procmap_foreach(NULL, visit_cb, &v), 0);
+	assert_int_equal(procmap_owners_widest(NULL, &w), 0);
+	assert_int_equal(w, 0);
+}
+
+/* UTF-8 commands count one column per character, not per byte. */
+static void
+test_procmap_owners_widest_utf8(void **state)
+{
+	struct tree *t = *state;
+	struct procmap *m;
+	size_t w = 0;
+
+	tree_proc(t, 300, "\303\251t\303\251");	/* "été": 5 bytes */
+	tree_fd(t, 300, 1, "socket:[789]");
+	tree_fd(t, 300, 2, "socket:[790]");
+	assert_non_null(m = procmap_build(t->root, NULL));
+	assert_int_equal(procmap_owners_widest(m, &w), 0);
+	assert_int_equal(w, 7);				/* "300/été" */
+	procmap_free(m);
+
+	/* The same command under a longer pid: the pid counts in full. */
+	tree_proc(t, 1234567, "\303\251t\303\251");
+	tree_fd(t, 1234567, 9, "socket:[800]");
+	assert_non_null(m = procmap_build(t->root, NULL));
+	assert_int_equal(procmap_owners_widest(m, &w), 0);
+	assert_int_equal(w, 11);			/* "1234567/été" */
+	procmap_free(m);
+}
+
+static int
+widest_cb(uint64_t inode, const struct sock_owner *ow, size_t n, void *arg)
+{
+	size_t *widest = arg, cols = 0, i;
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t len;
+
+	(void)inode;
+	assert_true((len = procmap_owners_text(ow, n, &buf, &cap)) > 0);
+	for (i = 0; i < (size_t)len; i++)
+		if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			cols++;
+	free(buf);
+	if (cols > *widest)
+		*widest = cols;
+	return 0;
+}
+
+/* On the real /proc, widest agrees with the text of every socket. */
+static void
+test_procmap_owners_widest_real(void **state)
+{
+	struct procmap *m;
+	size_t w = 0, want = 0;
+	int fd;
+
+	(void)state;
+	/* At least this one: "PID/test_procmap". */
+	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
+	assert_non_null(m = procmap_build("/proc", NULL));
+	close(fd);
+	assert_int_equal(procmap_foreach(m, widest_cb, &want), 0);
+	assert_int_equal(procmap_owners_widest(m, &w), 0);
+	assert_int_equal(w, want);
+	assert_true(w >= strlen("1/test_procmap"));
+	procmap_free(m);
+}
+
 int
 main(void)
 {
@@ -655,6 +830,13 @@ main(void)
 		cmocka_unit_test(test_procmap_build_real),
 		cmocka_unit_test(test_procmap_build_real_unprivileged),
 		cmocka_unit_test(test_procmap_lookup_null),
+		cmocka_unit_test(test_procmap_owners_text_cases),
+		cmocka_unit_test(test_procmap_owners_text_long),
+		cmocka_unit_test_setup_teardown(test_procmap_foreach_widest,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_owners_widest_utf8,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test(test_procmap_owners_widest_real),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

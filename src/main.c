@@ -23,6 +23,7 @@
 #include "privs.h"
 #include "procmap.h"
 #include "sockstat.h"
+#include "util.h"
 #include "watch.h"
 
 /*
@@ -32,7 +33,7 @@
 static void
 parse_command_line(struct options *o, int argc, char **argv)
 {
-	char err[CLI_ERRLEN];
+	char err[CLI_ERRLEN], safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
 	const char *root;
 	enum cli_result rc;
 
@@ -51,7 +52,9 @@ parse_command_line(struct options *o, int argc, char **argv)
 		printf("sockstat %s\n", SOCKSTAT_VERSION);
 		exit(EXIT_OK);
 	case CLI_USAGE:
-		warnx("%s", err);
+		/* The message quotes the user's words: keep it one safe line. */
+		util_escape(safe, sizeof(safe), err, strlen(err));
+		warnx("%s", safe);
 		fputs(cli_usage, stderr);
 		exit(EXIT_USAGE);
 	}

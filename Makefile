@@ -19,9 +19,9 @@ INSTALL	?= install
 WARN	= -Wall -Wextra -Werror
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmnl libcap 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs libmnl libcap 2>/dev/null || echo -lmnl -lcap)
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude -MMD -MP \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude -MMD -MP \
 	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-ALL_LDFLAGS = $(LDFLAGS)
+ALL_LDFLAGS = -pthread $(LDFLAGS)
 LIBS	= $(PKG_LIBS)
 
 SRCS	= $(wildcard src/*.c)

@@ -31,9 +31,11 @@ struct diag	*diag_open(void);
 /*
  * Dumps every socket of req (states applied in the kernel for TCP and
  * UNIX; UDP and RAW take every state) and calls cb for each.  Multipart
- * replies, NLMSG_ERROR, ENOBUFS and EINTR are handled; an NLM_F_DUMP_INTR
- * dump is not redone, since its rows already reached cb: it is finished
- * and st->inconsistent counted.  Returns 0, or -1 with errno set (see
+ * replies, NLMSG_ERROR, ENOBUFS and EINTR are handled.  A dump the kernel
+ * marks NLM_F_DUMP_INTR before its first row reached cb is redone (up to
+ * 3 times, counted in st->interrupted); after that, or once rows went
+ * out, it is finished and st->inconsistent counted.  Returns 0, or -1
+ * with errno set (see
  * DIAG_UNAVAILABLE; ENOBUFS: rows were lost).
  */
 int		 diag_collect(struct diag *d, const struct dump_req *req,

@@ -57,7 +57,8 @@ union diag_req_buf {
 static int	diag_connect(struct diag *);
 static int	diag_request(struct diag *, const struct dump_req *);
 static int	diag_walk(struct diag *, const struct dump_req *, int,
-		    row_cb, void *, struct source_stats *, int *);
+		    row_cb, void *, struct source_stats *, int *,
+		    unsigned long *, int);
 static int	diag_attrs(const struct nlmsghdr *, size_t,
 		    const struct nlattr **, unsigned int);
 static int	diag_parse_inet(const struct nlmsghdr *,
@@ -185,16 +186,22 @@ diag_request(struct diag *d, const struct dump_req *req)
 	return 0;
 }
 
-int
-diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
-    void *arg, struct source_stats *st)
+/* How many times a dump interrupted before its first row is redone. */
+#define DIAG_RETRIES	3
+
+/*
+ * One dump, start to end.  Returns 0, 1 when it should be redone (the
+ * kernel marked it interrupted before any row reached cb), or -1 with
+ * errno set.
+ */
+static int
+diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
+    struct source_stats *st, int may_redo)
 {
-	struct source_stats dummy;
+	unsigned long rows = 0;
 	ssize_t n;
 	int intr = 0, rc;
 
-	if (st == NULL)
-		st = &dummy;
 	/*
 	 * A dump we stopped reading still sits in the socket, and the
 	 * kernel refuses a new one (EBUSY) until it is drained: a fresh
@@ -226,20 +233,41 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
 		}
 		if (n > INT_MAX)
 			n = INT_MAX;
-		if ((rc = diag_walk(d, req, (int)n, cb, arg, st, &intr)) == -1)
+		rc = diag_walk(d, req, (int)n, cb, arg, st, &intr, &rows,
+		    may_redo);
+		if (rc == -1)
 			return -1;
+		if (intr && rows == 0 && may_redo)
+			return 1;	/* d->stale stays: a fresh socket */
 		if (rc == 1)
 			break;
 	}
 	d->stale = 0;
 	/*
-	 * The kernel saw the tables change under the dump.  Its rows
-	 * already reached cb, so it cannot be redone without showing them
-	 * twice; it is kept and counted instead.
+	 * The kernel saw the tables change under the dump after some of its
+	 * rows reached cb: redoing it would show them twice, so it is kept
+	 * and counted instead.
 	 */
 	if (intr)
 		st->inconsistent++;
 	return 0;
+}
+
+int
+diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st)
+{
+	struct source_stats dummy;
+	int rc, tries;
+
+	if (st == NULL)
+		st = &dummy;
+	for (tries = 0;; tries++) {
+		rc = diag_dump(d, req, cb, arg, st, tries < DIAG_RETRIES);
+		if (rc != 1)
+			return rc;
+		st->interrupted++;
+	}
 }
 
 /*
@@ -249,7 +277,8 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
  */
 static int
 diag_walk(struct diag *d, const struct dump_req *req, int n, row_cb cb,
-    void *arg, struct source_stats *st, int *intr)
+    void *arg, struct source_stats *st, int *intr, unsigned long *rows,
+    int may_redo)
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)d->buf;
 	const struct nlmsgerr *e;
@@ -261,8 +290,11 @@ diag_walk(struct diag *d, const struct dump_req *req, int n, row_cb cb,
 		if (!mnl_nlmsg_portid_ok(nlh, d->portid) ||
 		    !mnl_nlmsg_seq_ok(nlh, d->seq))
 			continue;
-		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR) {
 			*intr = 1;
+			if (*rows == 0 && may_redo)
+				return 0;	/* the caller redoes it */
+		}
 		switch (nlh->nlmsg_type) {
 		case SOCK_DIAG_BY_FAMILY:
 			if (diag_parse_msg(nlh, req, &row) == -1) {
@@ -271,6 +303,7 @@ diag_walk(struct diag *d, const struct dump_req *req, int n, row_cb cb,
 			}
 			if (cb(&row, arg) == -1)
 				return -1;
+			(*rows)++;
 			break;
 		case NLMSG_DONE:
 			/* A dump that failed midway says so here. */

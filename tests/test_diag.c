@@ -701,7 +701,10 @@ test_diag_collect_multipart(void **state)
 	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID);
 }
 
-/* An interrupted dump is finished once, and counted. */
+/*
+ * A dump interrupted before its first row is redone; one interrupted
+ * after rows went out is finished once, and counted.
+ */
 static void
 test_diag_collect_dump_intr(void **state)
 {
@@ -711,7 +714,36 @@ test_diag_collect_dump_intr(void **state)
 	struct step *s;
 
 	s = step_add(0);
+	step_unix(s, NLM_F_DUMP_INTR, SEQ_CUR, 1);	/* redone */
+	s = step_add(0);
+	step_unix(s, 0, SEQ_CUR, 1);
+	step_unix(s, 0, SEQ_CUR, 2);
+	step_done(s, 0, 0);
+	memset(&st, 0, sizeof(st));
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(diag_collect(d, &req_unix, tally_cb, &t, &st), 0);
+	assert_int_equal(t.rows, 2);
+	assert_int_equal(fake.next, 2);
+	assert_int_equal(st.interrupted, 1);
+	assert_int_equal(st.inconsistent, 0);
+	fake.nsteps = fake.next = 0;
+
+	/* Always interrupted: three redos, then kept and counted. */
+	for (int i = 0; i < 3; i++)
+		step_unix(step_add(0), NLM_F_DUMP_INTR, SEQ_CUR, 9);
+	s = step_add(0);
 	step_unix(s, NLM_F_DUMP_INTR, SEQ_CUR, 1);
+	step_done(s, NLM_F_DUMP_INTR, 0);
+	memset(&st, 0, sizeof(st));
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(diag_collect(d, &req_unix, tally_cb, &t, &st), 0);
+	assert_int_equal(t.rows, 1);
+	assert_int_equal(st.interrupted, 3);
+	assert_int_equal(st.inconsistent, 1);
+	fake.nsteps = fake.next = 0;
+
+	s = step_add(0);
+	step_unix(s, 0, SEQ_CUR, 1);
 	step_unix(s, NLM_F_DUMP_INTR, SEQ_CUR, 2);
 	step_done(s, NLM_F_DUMP_INTR, 0);
 	memset(&st, 0, sizeof(st));

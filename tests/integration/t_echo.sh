@@ -97,6 +97,16 @@ has "$slog" " - echo-server - Closing connection 3 to 127\.0\.0\.1:[0-9]+ \(echo
 has "$slog" ' - echo-server - Echoed 44 bytes to 127\.0\.0\.1:[0-9]+: "Message 1 from client\.Message 2' \
     "-v logs the bytes echoed"
 
+# 500 connections at once, each echoed and checked, while the server
+# still holds the rest open.
+if "$bin" echo-client -p "$port" -c 500 -w 20 2>"$tmp/c500.log"; then
+	ok "echo-client -c 500: 500 concurrent connections all echo"
+else
+	not_ok "echo-client -c 500"; show "$tmp/c500.log"
+fi
+has "$tmp/c500.log" " - INFO - echo-client - Done: 500 connections, all echoes match\$" \
+    "echo-client -c 500 reports every echo matched"
+
 if "$bin" echo-client -p "$port" "hello world" "" "x" 2>"$tmp/c2.log"; then
 	ok "messages from the arguments echo"
 else

@@ -27,7 +27,9 @@ struct formatter {
 	 * after begin, which families (FAM_*) the caller must show it first:
 	 * 0 for none.  The caller then hands each selected row of those
 	 * families' Internet dumps to measure(), which keeps nothing of it,
-	 * before the first row().  Both return as row() does.
+	 * before the first row().  The caller may keep those rows and give
+	 * them to row() in place of a second dump; if it dumps again, row()
+	 * may see rows measure() never did.  Both return as row() does.
 	 */
 	unsigned	 (*measure_families)(void *st);
 	int		 (*measure)(void *st, const struct sock_row *r);

@@ -5,6 +5,7 @@
 #ifndef PIPELINE_H
 #define PIPELINE_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "fmt.h"
@@ -34,6 +35,18 @@ struct pipeline	*pipeline_new(const struct options *o);
 int		 pipeline_pass(struct pipeline *p, const struct formatter *f,
 		    FILE *out, const struct procmap *owners,
 		    struct pipeline_report *rep);
+
+/*
+ * Rows of the measured (IPv6) dumps a pass keeps so as not to read them
+ * twice: 32768 rows take about 4.3 MiB.  Past it they are read again.
+ */
+#define PIPELINE_SPOOL_MAX	32768
+
+/*
+ * Sets how many measured rows a pass may keep (PIPELINE_SPOOL_MAX until
+ * then); 0 keeps none and reads every measured dump twice.
+ */
+void		 pipeline_set_spool_max(struct pipeline *p, size_t rows);
 
 /* Frees p; NULL is a no-op. */
 void		 pipeline_free(struct pipeline *p);

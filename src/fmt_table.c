@@ -14,8 +14,10 @@
  * names, host names) any row may widen, and every row is kept until
  * end() to size the columns over all of them.
  *
- * The streaming way has a race: a socket created between the measure
- * dump and the printing dump, with an address wider than any measured,
+ * The caller normally keeps the measured rows and hands those same rows
+ * to row(), so the widths hold for every line.  Only past the caller's
+ * cap (an IPv6-heavy host) does it dump them again, and then a socket
+ * created between the two dumps with an address wider than any measured
  * is printed whole but pushes the rest of its line out of the column.
  */
 #include <sys/socket.h>

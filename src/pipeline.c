@@ -8,9 +8,15 @@
  *
  * A formatter that prints rows as they come but must size some columns
  * first (the netstat face) asks for a measure pass: the dumps of the
- * families it names are read once before the real pass and their
- * selected rows shown to its measure hook only.  Sockets may come and go
- * between the two reads; the formatter copes with a row it did not see.
+ * families it names are read before the real pass and their selected
+ * rows shown to its measure hook.  Each read of an IPv6 dump walks the
+ * kernel's whole hash of that protocol, so the measure pass keeps the
+ * rows it selects (the spool) and the real pass prints those in the
+ * dump's place instead of reading it again: the rows printed are then
+ * the rows measured.  Past spool_max rows the spool is dropped, to bound
+ * memory where IPv6 sockets abound, and the real pass reads every
+ * measured dump again; sockets may then come and go between the two
+ * reads, and the formatter copes with a row it did not see.
  */
 #include <sys/socket.h>
 
@@ -25,6 +31,7 @@
 #include "names.h"
 #include "pipeline.h"
 #include "procnet.h"
+#include "rowvec.h"
 
 /* inode -> RefCount of UNIX sockets, sorted, for the netstat face. */
 struct refcnt {
@@ -32,11 +39,25 @@ struct refcnt {
 	uint32_t	 refcnt;
 };
 
+/*
+ * A dump the measure pass kept whole: its rows end at spool index end
+ * (they start where the previous kept dump's end), with the statistics
+ * and the fallback its read gave, for the real pass to report in turn.
+ */
+struct spooled {
+	int			 kept;
+	size_t			 end;
+	struct source_stats	 stats;
+	int			 fallback;	/* read from /proc/net */
+	int			 fallback_errno;
+};
+
 struct pipeline {
 	const struct options	*o;
 	struct diag		*diag;
 	int			 diag_errno;	/* diag_open failed */
 	struct procnet		*procnet;
+	size_t			 spool_max;	/* rows; 0: never keep */
 	/* per pass */
 	const struct formatter	*f;
 	void			*fst;
@@ -46,6 +67,9 @@ struct pipeline {
 	int			 out_failed;	/* the formatter failed */
 	struct refcnt		*refcnts;
 	size_t			 nrefcnts, caprefcnts;
+	/* NULL unless every measured dump so far was kept whole */
+	struct rowvec		*spool;
+	struct spooled		 spooled[PROTO_COUNT];	/* IPv6 dumps */
 };
 
 struct pipeline *
@@ -56,7 +80,23 @@ pipeline_new(const struct options *o)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->o = o;
+	p->spool_max = PIPELINE_SPOOL_MAX;
 	return p;
+}
+
+void
+pipeline_set_spool_max(struct pipeline *p, size_t rows)
+{
+	p->spool_max = rows;
+}
+
+/* Forgets the kept rows: the real pass will read their dumps again. */
+static void
+spool_drop(struct pipeline *p)
+{
+	rowvec_free(p->spool);
+	p->spool = NULL;
+	memset(p->spooled, 0, sizeof(p->spooled));
 }
 
 void
@@ -67,6 +107,7 @@ pipeline_free(struct pipeline *p)
 	diag_close(p->diag);
 	procnet_close(p->procnet);
 	free(p->refcnts);
+	rowvec_free(p->spool);
 	free(p);
 }
 
@@ -182,6 +223,10 @@ row_measure(const struct sock_row *in, void *arg)
 			return 0;
 	} else if (!filter_match(p->o, in))
 		return 0;
+	/* A full spool, or no memory for it, only costs the second read. */
+	if (p->spool != NULL && (rowvec_len(p->spool) >= p->spool_max ||
+	    rowvec_push(p->spool, in) == -1))
+		spool_drop(p);
 	if (p->f->measure(p->fst, in) == -1) {
 		p->out_failed = 1;
 		return -1;
@@ -235,9 +280,66 @@ collect(struct pipeline *p, const struct dump_req *req, row_cb cb)
 }
 
 /*
+ * After a measured dump: while the spool lives, notes where the dump's
+ * rows end and what its read reported, then clears that from the
+ * measure pass's scratch report so the next dump starts from nothing.
+ */
+static void
+spool_mark(struct pipeline *p, enum sock_proto proto)
+{
+	struct spooled *d = &p->spooled[proto];
+
+	if (p->spool != NULL) {
+		d->kept = 1;
+		d->end = rowvec_len(p->spool);
+		d->stats = p->rep->stats;
+		d->fallback = (p->rep->fallback & 1U << proto) != 0;
+		d->fallback_errno = p->rep->fallback_errno;
+	}
+	memset(&p->rep->stats, 0, sizeof(p->rep->stats));
+	p->rep->fallback = 0;
+	p->rep->fallback_errno = 0;
+}
+
+static void
+stats_add(struct source_stats *to, const struct source_stats *from)
+{
+	to->malformed += from->malformed;
+	to->interrupted += from->interrupted;
+	to->inconsistent += from->inconsistent;
+}
+
+/*
+ * A kept dump in place of reading it: its statistics and fallback are
+ * reported as collect() would have, then its rows go through row_take.
+ */
+static int
+spool_replay(struct pipeline *p, enum sock_proto proto)
+{
+	const struct spooled *d = &p->spooled[proto];
+	size_t i = 0;
+	unsigned q;
+
+	for (q = 0; q < proto; q++)
+		if (p->spooled[q].kept)
+			i = p->spooled[q].end;
+	stats_add(&p->rep->stats, &d->stats);
+	if (d->fallback) {
+		if (p->rep->fallback == 0)
+			p->rep->fallback_errno = d->fallback_errno;
+		p->rep->fallback |= 1U << proto;
+	}
+	for (; i < d->end; i++)
+		if (row_take(rowvec_get(p->spool, i), p) == -1)
+			return -1;
+	return 0;
+}
+
+/*
  * Runs every selected dump (netstat's order) into cb; with fams only
- * the Internet dumps of those families.  Returns 0, or -1 with errno
- * set and rep->failed naming the dump unless the formatter failed.
+ * the Internet dumps of those families.  A dump the spool holds is
+ * replayed, not read.  Returns 0, or -1 with errno set and rep->failed
+ * naming the dump unless the formatter failed.
  */
 static int
 run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
@@ -247,6 +349,7 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 	struct dump_req req;
 	unsigned proto, fam;
 	size_t i;
+	int rv;
 
 	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
 		if (!(o->protos & (1U << proto)))
@@ -263,7 +366,14 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
 			req.proto = proto;
 			req.states = filter_states(o, proto);
-			if (collect(p, &req, cb) == -1) {
+			if (cb == row_take && p->spool != NULL &&
+			    req.family == AF_INET6 && p->spooled[proto].kept)
+				rv = spool_replay(p, proto);
+			else
+				rv = collect(p, &req, cb);
+			if (rv == 0 && cb == row_measure)
+				spool_mark(p, proto);
+			if (rv == -1) {
 				/* An empty rep->failed means the output failed. */
 				if (!p->out_failed)
 					snprintf(p->rep->failed,
@@ -277,9 +387,10 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 }
 
 /*
- * The measure pass.  Its statistics and fallbacks are those of the real
- * pass that follows over the same dumps, so they are not counted twice;
- * only a failure is reported.
+ * The measure pass, keeping its rows unless spool_max is 0.  Its
+ * statistics and fallbacks go to a scratch report: the real pass
+ * reports them, from the spool or from its own read of the same dumps,
+ * so they are not counted twice.  Only a failure is reported here.
  */
 static int
 measure_pass(struct pipeline *p, unsigned fams)
@@ -287,6 +398,9 @@ measure_pass(struct pipeline *p, unsigned fams)
 	struct pipeline_report *rep = p->rep, scratch;
 	int rv;
 
+	spool_drop(p);
+	if (p->spool_max > 0)
+		p->spool = rowvec_new();	/* NULL: no spool, no harm */
 	memset(&scratch, 0, sizeof(scratch));
 	p->rep = &scratch;
 	rv = run_dumps(p, fams, row_measure);
@@ -322,9 +436,11 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	if ((fams != 0 && measure_pass(p, fams) == -1) ||
 	    run_dumps(p, 0, row_take) == -1) {
 		save_errno = errno;
+		spool_drop(p);
 		f->end(p->fst);
 		errno = save_errno;
 		return -1;
 	}
+	spool_drop(p);
 	return f->end(p->fst);
 }

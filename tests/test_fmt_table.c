@@ -27,6 +27,7 @@
 #include <cmocka.h>
 
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <arpa/inet.h>
 
@@ -35,10 +36,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "addr.h"
 #include "filter.h"
 #include "fmt.h"
+#include "pipeline.h"
 #include "procmap.h"
 
 /* netstat -an, rows that fit (all but fd12:... and the two ESC names) */
@@ -931,6 +934,195 @@ test_fmt_table_stream_write_error(void **state)
 	fclose(f);
 }
 
+/*
+ * The pipeline's spool, through a scratch /proc/net: the measure pass
+ * keeps the IPv6 rows and the real pass prints them instead of reading
+ * tcp6 and udp6 again.  The formatter rewrites tcp6 at its first row (an
+ * IPv4 one, so after the measure pass): a second read would show the
+ * rewritten file.
+ */
+#define SP_TCP_HEAD	"  sl  local_address rem_address   st tx_queue " \
+	"rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+#define SP_TCP6_HEAD	"  sl  local_address                         " \
+	"remote_address                        st tx_queue rx_queue tr " \
+	"tm->when retrnsmt   uid  timeout inode\n"
+#define SP_TAIL		" 00000000:00000000 00:00000000 00000000     0" \
+	"        0 %d 1 0000000000000000 20 4 0 10 -1\n"
+#define SP_ZERO6	"00000000000000000000000000000000"
+#define SP_FD12		"fd12:3456:789a:bcde:1234:5678:9abc:def0"
+
+static char spool_root[64];
+static int spool_rewritten;
+
+static void
+spool_write(const char *file, const char *text)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/net/%s", spool_root, file);
+	assert_non_null(f = fopen(path, "w"));
+	assert_int_equal(fputs(text, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
+ * tcp: 127.0.0.1:8080 LISTEN; tcp6: [::]:22 LISTEN, a line that does not
+ * parse, [fd12:...]:443 LISTEN; udp: none; udp6: [::1]:5353.
+ */
+static void
+spool_setup(void)
+{
+	char path[128], text[1024];
+
+	snprintf(spool_root, sizeof(spool_root), "/tmp/test_fmt_table.XXXXXX");
+	assert_non_null(mkdtemp(spool_root));
+	snprintf(path, sizeof(path), "%s/net", spool_root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(text, sizeof(text), SP_TCP_HEAD
+	    "   0: 0100007F:1F90 00000000:0000 0A" SP_TAIL, 1001);
+	spool_write("tcp", text);
+	snprintf(text, sizeof(text), SP_TCP6_HEAD
+	    "   0: " SP_ZERO6 ":0016 " SP_ZERO6 ":0000 0A" SP_TAIL
+	    "   1: not a socket line\n"
+	    "   2: 563412FDDEBC9A7878563412F0DEBC9A:01BB " SP_ZERO6
+	    ":0000 0A" SP_TAIL, 2001, 2002);
+	spool_write("tcp6", text);
+	spool_write("udp", SP_TCP_HEAD);
+	snprintf(text, sizeof(text), SP_TCP6_HEAD
+	    "   0: 00000000000000000000000001000000:14E9 " SP_ZERO6
+	    ":0000 07" SP_TAIL, 4001);
+	spool_write("udp6", text);
+	spool_rewritten = 0;
+}
+
+static void
+spool_teardown(void)
+{
+	static const char *files[] = { "tcp", "tcp6", "udp", "udp6" };
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/net/%s", spool_root, files[i]);
+		assert_int_equal(unlink(path), 0);
+	}
+	snprintf(path, sizeof(path), "%s/net", spool_root);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(spool_root), 0);
+}
+
+/* fmt_table's row(), but tcp6 then holds only [::]:80. */
+static int
+spool_rewrite_row(void *st, const struct sock_row *r)
+{
+	char text[512];
+
+	if (!spool_rewritten) {
+		snprintf(text, sizeof(text), SP_TCP6_HEAD
+		    "   0: " SP_ZERO6 ":0050 " SP_ZERO6 ":0000 0A" SP_TAIL,
+		    2003);
+		spool_write("tcp6", text);
+		spool_rewritten = 1;
+	}
+	return fmt_table.row(st, r);
+}
+
+/*
+ * One pass of -tuan over the scratch root keeping at most max rows;
+ * returns the text (caller frees).
+ */
+static char *
+spool_pass(size_t max, struct pipeline_report *rep)
+{
+	struct formatter fmt = fmt_table;
+	struct pipeline *p;
+	struct options o;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	numeric(&o);
+	o.protos = 1U << PROTO_TCP | 1U << PROTO_UDP;
+	o.source = SOURCE_PROC;
+	o.proc_root = spool_root;
+	filter_normalize(&o);
+	fmt.row = spool_rewrite_row;
+	assert_non_null(p = pipeline_new(&o));
+	pipeline_set_spool_max(p, max);
+	assert_non_null(f = open_memstream(&text, &len));
+	assert_int_equal(pipeline_pass(p, &fmt, f, NULL, rep), 0);
+	assert_int_equal(fclose(f), 0);
+	pipeline_free(p);
+	assert_int_equal(spool_rewritten, 1);
+	return text;
+}
+
+/*
+ * The kept IPv6 rows come out in the dump order (tcp, tcp6, udp6), the
+ * rewritten tcp6 is never read, and the malformed line the measure read
+ * skipped is counted once.  Keeping exactly as many rows as the cap
+ * allows still spools.
+ */
+static void
+test_pipeline_pass_spool(void **state)
+{
+	static const char want[] =
+	    "Active Internet connections (servers and established)\n"
+	    "Proto Recv-Q Send-Q Local Address                               Foreign Address         State      \n"
+	    "tcp        0      0 127.0.0.1:8080                              0.0.0.0:*               LISTEN     \n"
+	    "tcp6       0      0 :::22                                       :::*                    LISTEN     \n"
+	    "tcp6       0      0 " SP_FD12 ":443 :::*                    LISTEN     \n"
+	    "udp6       0      0 ::1:5353                                    :::*                               \n";
+	struct pipeline_report rep;
+	size_t maxes[] = { PIPELINE_SPOOL_MAX, 3 }, i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]); i++) {
+		spool_setup();
+		got = spool_pass(maxes[i], &rep);
+		assert_string_equal(got, want);
+		assert_int_equal(rep.rows, 4);
+		assert_int_equal(rep.stats.malformed, 1);
+		assert_int_equal(rep.fallback, 0);
+		free(got);
+		spool_teardown();
+	}
+	addr_cache_free();
+}
+
+/*
+ * Past the cap (here one row short, and 0: never keep) the spool is
+ * dropped and tcp6 and udp6 are read again: the rewritten tcp6 shows,
+ * in columns the first read sized, and only that read's counts stay.
+ */
+static void
+test_pipeline_pass_spool_over_cap(void **state)
+{
+	static const char want[] =
+	    "Active Internet connections (servers and established)\n"
+	    "Proto Recv-Q Send-Q Local Address                               Foreign Address         State      \n"
+	    "tcp        0      0 127.0.0.1:8080                              0.0.0.0:*               LISTEN     \n"
+	    "tcp6       0      0 :::80                                       :::*                    LISTEN     \n"
+	    "udp6       0      0 ::1:5353                                    :::*                               \n";
+	struct pipeline_report rep;
+	size_t maxes[] = { 2, 0 }, i;
+	char *got;
+
+	(void)state;
+	for (i = 0; i < sizeof(maxes) / sizeof(maxes[0]); i++) {
+		spool_setup();
+		got = spool_pass(maxes[i], &rep);
+		assert_string_equal(got, want);
+		assert_int_equal(rep.rows, 3);
+		assert_int_equal(rep.stats.malformed, 0);
+		free(got);
+		spool_teardown();
+	}
+	addr_cache_free();
+}
+
 int
 main(void)
 {
@@ -953,6 +1145,8 @@ main(void)
 		cmocka_unit_test(test_fmt_table_measure_families),
 		cmocka_unit_test(test_fmt_table_buffered_widens),
 		cmocka_unit_test(test_fmt_table_stream_write_error),
+		cmocka_unit_test(test_pipeline_pass_spool),
+		cmocka_unit_test(test_pipeline_pass_spool_over_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

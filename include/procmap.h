@@ -49,6 +49,13 @@ struct procmap_stats {
  * procmap_free(), or NULL with errno set: that of opening or listing
  * proc_root (ENOENT, EACCES, ENOTDIR, ...), ENOMEM, EMFILE, or any
  * other error met inside a process directory.
+ *
+ * The fd tables are read by one worker per online CPU, at most two:
+ * this thread and threads created here and joined before the return.
+ * Linux capabilities are per thread and a thread starts with its
+ * creator's, so whatever the caller raised before the call (main:
+ * CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE) holds in every worker, and
+ * lowering them after the return leaves no thread still privileged.
  */
 struct procmap	*procmap_build(const char *proc_root,
 		    struct procmap_stats *st);

@@ -6,6 +6,12 @@
  * always), or a sorted copy of the group placed after the scanned ones.
  * Everything is linear in processes + fds, with one hash probe per fd:
  * no per-fd allocation, no per-fd path building, no rehashing.
+ *
+ * The pass is mostly kernel time (a readlinkat per fd), so the PID
+ * directories are listed first and read by up to PM_THREADS workers,
+ * each taking the next PID from a shared atomic index (one huge process
+ * cannot unbalance a static split) into arrays of its own; the arrays
+ * are then merged by pid, giving the very order a single pass gives.
  */
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -14,6 +20,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +45,17 @@
 #define COMM_MAX	256		/* kernel comm is at most 64 bytes */
 #define CHUNK_SIZE	4096		/* comm strings per allocation */
 #define OWNERS_SCAN	64		/* owners searched for a repeated pid */
+#define PIDS_MIN	256		/* first PID list; doubles */
+
+/*
+ * Scan workers: one per online CPU, at most PM_THREADS.  On the 2-core
+ * VM sockstat is measured on, 250k socket fds take 490 ms with one and
+ * 260 ms with two; more were never measured, as the kernel side shares
+ * locks (dcache, each fd table).  PM_THREADS_MAX bounds what the tests
+ * may force.
+ */
+#define PM_THREADS	2
+#define PM_THREADS_MAX	8
 
 /* A hash slot; inode 0 marks it empty (sockfs never hands out 0). */
 struct pm_slot {
@@ -65,13 +84,44 @@ struct procmap {
 	struct pm_chunk	*chunks;
 };
 
-/* State of one build, freed before procmap_build returns. */
-struct pm_scan {
-	struct procmap	*m;
-	struct procmap_stats *st;
-	uint64_t	*inodes;	/* inodes[i] is held by m->owners[i] */
+/* A listed PID directory: its pid and its name in pm_pids.names. */
+struct pm_pid {
+	pid_t		 pid;
+	size_t		 name;
+};
+
+/* The PID directories of proc_root, sorted by pid; shared read-only. */
+struct pm_pids {
+	struct pm_pid	*v;
 	size_t		 n, cap;
+	char		*names;
+	size_t		 len, size;
+};
+
+/* What the workers of one build share. */
+struct pm_shared {
+	int		 procfd;	/* proc_root, for openat(2) */
+	const struct pm_pids *pids;
+	atomic_size_t	 next;		/* index of the next PID to take */
+	atomic_int	 error;		/* first worker's errno: all stop */
+};
+
+/*
+ * One worker's state: nothing in it is touched by another thread until
+ * pthread_join().  Freed (but for what moves into the map) before
+ * procmap_build returns.
+ */
+struct pm_scan {
+	struct pm_shared *sh;
+	struct procmap_stats st;
+	struct sock_owner *owners;
+	uint64_t	*inodes;	/* inodes[i] is held by owners[i] */
+	size_t		 n, cap;
+	struct pm_chunk	*chunks;	/* comm strings of owners */
 	char		*fdbuf;
+	int		 error;		/* errno that ended the scan, or 0 */
+	pthread_t	 tid;
+	int		 started;	/* tid is a thread to join */
 };
 
 /* A getdents64 cursor over a directory fd. */
@@ -195,11 +245,11 @@ pm_skip(struct pm_scan *sc, int e)
 	case ENOENT:
 	case ESRCH:
 	case ENOTDIR:
-		sc->st->procs_vanished++;
+		sc->st.procs_vanished++;
 		return 0;
 	case EACCES:
 	case EPERM:
-		sc->st->procs_denied++;
+		sc->st.procs_denied++;
 		return 0;
 	default:
 		errno = e;
@@ -215,7 +265,7 @@ pm_skip(struct pm_scan *sc, int e)
 static int
 pm_read_comm(struct pm_scan *sc, int pfd, const char **comm)
 {
-	struct pm_chunk *c = sc->m->chunks;
+	struct pm_chunk *c = sc->chunks;
 	char buf[COMM_MAX];
 	ssize_t n;
 	int fd, save_errno;
@@ -234,9 +284,9 @@ pm_read_comm(struct pm_scan *sc, int pfd, const char **comm)
 	if (c == NULL || c->used + (size_t)n + 1 > sizeof(c->data)) {
 		if ((c = malloc(sizeof(*c))) == NULL)
 			return -1;
-		c->next = sc->m->chunks;
+		c->next = sc->chunks;
 		c->used = 0;
-		sc->m->chunks = c;
+		sc->chunks = c;
 	}
 	memcpy(c->data + c->used, buf, (size_t)n);
 	c->data[c->used + (size_t)n] = '\0';
@@ -263,13 +313,13 @@ pm_append(struct pm_scan *sc, uint64_t inode, const struct sock_owner *o)
 		if ((ni = realloc(sc->inodes, cap * sizeof(*ni))) == NULL)
 			return -1;
 		sc->inodes = ni;
-		if ((no = realloc(sc->m->owners, cap * sizeof(*no))) == NULL)
+		if ((no = realloc(sc->owners, cap * sizeof(*no))) == NULL)
 			return -1;
-		sc->m->owners = no;
+		sc->owners = no;
 		sc->cap = cap;
 	}
 	sc->inodes[sc->n] = inode;
-	sc->m->owners[sc->n++] = *o;
+	sc->owners[sc->n++] = *o;
 	return 0;
 }
 
@@ -304,7 +354,7 @@ pm_scan_proc(struct pm_scan *sc, int procfd, const char *name, pid_t pid)
 		rv = pm_skip(sc, errno);
 		goto out;
 	}
-	sc->st->procs++;
+	sc->st.procs++;
 	o.pid = pid;
 	o.uid = sb.st_uid;
 	o.mode = 'u';		/* sockets are always opened O_RDWR */
@@ -355,30 +405,30 @@ pm_owner_cmp(const struct sock_owner *a, const struct sock_owner *b)
 }
 
 /*
- * Builds the hash over the scanned owners.  An inode met once keeps its
- * owner in place; the owners of a shared inode are chained through
- * next[] while hashing, then copied after the scanned owners as one
- * group sorted by (pid, fd).  The scan goes by ascending pid and fd, so
- * the insertion sort is linear in practice.
+ * Builds the hash over the n owners in m->owners, inodes[i] held by
+ * m->owners[i].  An inode met once keeps its owner in place; the owners
+ * of a shared inode are chained through next[] while hashing, then
+ * copied after the scanned owners as one group sorted by (pid, fd).
+ * The owners come by ascending pid (pm_merge) and, on a real /proc, fd,
+ * so the insertion sort is linear in practice.
  */
 static int
-pm_finish(struct pm_scan *sc)
+pm_finish(struct procmap *m, const uint64_t *inodes, size_t n)
 {
-	struct procmap *m = sc->m;
 	struct sock_owner *o, t;
 	struct pm_slot *s;
 	uint32_t *next = NULL, *multi = NULL, i, j, k;
 	size_t nmulti = 0, extra = 0, total;
 
-	if (pm_alloc_slots(m, sc->n) == -1)
+	if (pm_alloc_slots(m, n) == -1)
 		return -1;
-	if (sc->n > 0 && ((next = malloc(sc->n * sizeof(*next))) == NULL ||
-	    (multi = malloc(sc->n * sizeof(*multi))) == NULL))
+	if (n > 0 && ((next = malloc(n * sizeof(*next))) == NULL ||
+	    (multi = malloc(n * sizeof(*multi))) == NULL))
 		goto fail;
-	for (i = 0; i < sc->n; i++) {
-		s = pm_probe(m, sc->inodes[i]);
+	for (i = 0; i < n; i++) {
+		s = pm_probe(m, inodes[i]);
 		if (s->inode == 0) {
-			s->inode = sc->inodes[i];
+			s->inode = inodes[i];
 			s->start = i;
 			s->count = 1;
 			m->used++;
@@ -392,11 +442,11 @@ pm_finish(struct pm_scan *sc)
 			multi[nmulti++] = (uint32_t)(s - m->slots);
 		extra++;
 	}
-	total = sc->n;
+	total = n;
 	if (nmulti > 0) {
 		extra += nmulti;
 		if ((o = realloc(m->owners,
-		    (sc->n + extra) * sizeof(*o))) == NULL)
+		    (n + extra) * sizeof(*o))) == NULL)
 			goto fail;
 		m->owners = o;
 	}
@@ -527,63 +577,285 @@ pm_hidepid(const char *proc_root)
 	return rv;
 }
 
-struct procmap *
-procmap_build(const char *proc_root, struct procmap_stats *stp)
+static int
+pm_pid_cmp(const void *a, const void *b)
 {
-	struct procmap_stats dummy;
-	struct pm_scan sc;
-	struct pm_dir d;
-	const char *name;
-	long pid;
-	int error = 0, save_errno;
+	const struct pm_pid *x = a, *y = b;
 
-	memset(&sc, 0, sizeof(sc));
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * Lists the PID directories of the open proc_root into p, sorted by pid
+ * (/proc lists them so already; a test tree may not).  Only the top
+ * level lists processes (thread group leaders); threads share their
+ * leader's fd table, so task/ is never read.
+ */
+static int
+pm_list_pids(int procfd, struct pm_pids *p)
+{
+	struct pm_dir d;
+	struct pm_pid *nv;
+	const char *name;
+	char *nn;
+	size_t len, size;
+	long pid;
+	int error, save_errno;
+
 	memset(&d, 0, sizeof(d));
-	sc.st = stp != NULL ? stp : &dummy;
-	memset(sc.st, 0, sizeof(*sc.st));
-	d.fd = -1;
-	if ((sc.m = calloc(1, sizeof(*sc.m))) == NULL ||
-	    (sc.fdbuf = malloc(FDDIR_BUFSZ)) == NULL ||
-	    (d.buf = malloc(ROOTDIR_BUFSZ)) == NULL)
-		goto fail;
+	d.fd = procfd;
 	d.cap = ROOTDIR_BUFSZ;
-	if ((d.fd = open(proc_root,
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		goto fail;
-	/*
-	 * Only the top level lists processes (thread group leaders);
-	 * threads share their leader's fd table, so task/ is never read.
-	 */
+	if ((d.buf = malloc(d.cap)) == NULL)
+		return -1;
 	while ((name = pm_dir_next(&d, &error)) != NULL) {
 		if ((pid = pm_parse_num(name)) <= 0)
 			continue;
-		if (pm_scan_proc(&sc, d.fd, name, (pid_t)pid) == -1)
-			goto fail;
+		if (p->n == p->cap) {
+			size = p->cap ? p->cap * 2 : PIDS_MIN;
+			if ((nv = reallocarray(p->v, size,
+			    sizeof(*nv))) == NULL)
+				goto fail;
+			p->v = nv;
+			p->cap = size;
+		}
+		len = strlen(name) + 1;
+		for (size = p->size ? p->size : PIDS_MIN * 8;
+		    size < p->len + len; size *= 2)
+			;
+		if (size != p->size) {
+			if ((nn = realloc(p->names, size)) == NULL)
+				goto fail;
+			p->names = nn;
+			p->size = size;
+		}
+		memcpy(p->names + p->len, name, len);
+		p->v[p->n].pid = (pid_t)pid;
+		p->v[p->n++].name = p->len;
+		p->len += len;
 	}
+	free(d.buf);
 	if (error != 0) {
 		errno = error;
-		goto fail;
+		return -1;
 	}
-	if (pm_finish(&sc) == -1)
-		goto fail;
-	sc.st->fds = sc.n;
-	sc.st->sockets = sc.m->used;
-	sc.st->hidepid = pm_hidepid(proc_root);
-	close(d.fd);
-	free(d.buf);
-	free(sc.fdbuf);
-	free(sc.inodes);
-	return sc.m;
+	if (p->n > 1)
+		qsort(p->v, p->n, sizeof(*p->v), pm_pid_cmp);
+	return 0;
 fail:
 	save_errno = errno;
-	if (d.fd != -1)
-		close(d.fd);
 	free(d.buf);
-	free(sc.fdbuf);
-	free(sc.inodes);
-	procmap_free(sc.m);
+	errno = save_errno;
+	return -1;
+}
+
+/*
+ * One scan worker, run by procmap_build's own thread or a thread of its
+ * own: takes PIDs by ascending index until none is left or a worker
+ * failed, and records the first failure's errno in sh->error.
+ */
+static void *
+pm_worker(void *arg)
+{
+	struct pm_scan *sc = arg;
+	struct pm_shared *sh = sc->sh;
+	const struct pm_pid *p;
+	size_t i;
+	int none = 0;
+
+	if ((sc->fdbuf = malloc(FDDIR_BUFSZ)) == NULL)
+		sc->error = errno;
+	while (sc->error == 0 &&
+	    atomic_load_explicit(&sh->error, memory_order_relaxed) == 0) {
+		i = atomic_fetch_add_explicit(&sh->next, 1,
+		    memory_order_relaxed);
+		if (i >= sh->pids->n)
+			break;
+		p = &sh->pids->v[i];
+		if (pm_scan_proc(sc, sh->procfd, sh->pids->names + p->name,
+		    p->pid) == -1)
+			sc->error = errno;
+	}
+	if (sc->error != 0)
+		atomic_compare_exchange_strong(&sh->error, &none, sc->error);
+	return NULL;
+}
+
+/*
+ * Moves the owners of the nw workers into m->owners and their inodes
+ * into *inodes, *n in all, by ascending pid: each worker took PIDs in
+ * ascending order, so its owners are sorted runs, one per process, and
+ * a merge of those gives the order of a single pass.
+ */
+static int
+pm_merge(struct procmap *m, struct pm_scan *w, int nw, uint64_t **inodes,
+    size_t *n)
+{
+	size_t pos[PM_THREADS_MAX], total = 0, k;
+	pid_t pid;
+	int i, best;
+
+	for (i = 0; i < nw; i++) {
+		total += w[i].n;
+		pos[i] = 0;
+	}
+	/* pm_append's bound, for all workers together. */
+	if (total > UINT32_MAX / 2) {
+		errno = ENOMEM;
+		return -1;
+	}
+	if (nw == 1) {
+		m->owners = w[0].owners;
+		*inodes = w[0].inodes;
+		w[0].owners = NULL;
+		w[0].inodes = NULL;
+		*n = total;
+		return 0;
+	}
+	if (total == 0) {
+		*n = 0;
+		return 0;
+	}
+	if ((m->owners = reallocarray(NULL, total,
+	    sizeof(*m->owners))) == NULL ||
+	    (*inodes = reallocarray(NULL, total, sizeof(**inodes))) == NULL)
+		return -1;
+	for (k = 0; k < total;) {
+		for (best = -1, i = 0; i < nw; i++)
+			if (pos[i] < w[i].n && (best == -1 ||
+			    w[i].owners[pos[i]].pid <
+			    w[best].owners[pos[best]].pid))
+				best = i;
+		pid = w[best].owners[pos[best]].pid;
+		do {
+			m->owners[k] = w[best].owners[pos[best]];
+			(*inodes)[k++] = w[best].inodes[pos[best]++];
+		} while (pos[best] < w[best].n &&
+		    w[best].owners[pos[best]].pid == pid);
+	}
+	/* Freed before the hash is built: the peak stays near one pass's. */
+	for (i = 0; i < nw; i++) {
+		free(w[i].owners);
+		free(w[i].inodes);
+		w[i].owners = NULL;
+		w[i].inodes = NULL;
+	}
+	*n = total;
+	return 0;
+}
+
+/* Frees what a worker still holds; its chunks have moved to the map. */
+static void
+pm_scan_free(struct pm_scan *sc)
+{
+	free(sc->owners);
+	free(sc->inodes);
+	free(sc->fdbuf);
+}
+
+/* Workers for a build: one per online CPU, at most PM_THREADS. */
+static int
+pm_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n < PM_THREADS ? (int)n : PM_THREADS;
+}
+
+/*
+ * procmap_build with nthreads workers (1 to PM_THREADS_MAX; 1 creates no
+ * thread): not in procmap.h, the tests declare it to compare counts.
+ */
+struct procmap	*procmap_build_n(const char *, struct procmap_stats *, int);
+
+struct procmap *
+procmap_build_n(const char *proc_root, struct procmap_stats *stp,
+    int nthreads)
+{
+	struct procmap_stats dummy, *st = stp != NULL ? stp : &dummy;
+	struct pm_scan w[PM_THREADS_MAX];
+	struct pm_shared sh;
+	struct pm_pids pids;
+	struct pm_chunk *c;
+	struct procmap *m;
+	uint64_t *inodes = NULL;
+	size_t n;
+	int i, save_errno;
+
+	memset(st, 0, sizeof(*st));
+	memset(w, 0, sizeof(w));
+	memset(&pids, 0, sizeof(pids));
+	sh.procfd = -1;
+	sh.pids = &pids;
+	atomic_init(&sh.next, 0);
+	atomic_init(&sh.error, 0);
+	if (nthreads < 1)
+		nthreads = 1;
+	if (nthreads > PM_THREADS_MAX)
+		nthreads = PM_THREADS_MAX;
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return NULL;
+	if ((sh.procfd = open(proc_root,
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    pm_list_pids(sh.procfd, &pids) == -1)
+		goto fail;
+	if ((size_t)nthreads > pids.n)
+		nthreads = pids.n > 0 ? (int)pids.n : 1;
+	for (i = 0; i < nthreads; i++)
+		w[i].sh = &sh;
+	/*
+	 * Created here, after main raised its capabilities: a thread
+	 * starts with its creator's.  One that cannot be created leaves
+	 * its share to the others.
+	 */
+	for (i = 1; i < nthreads; i++)
+		w[i].started = pthread_create(&w[i].tid, NULL, pm_worker,
+		    &w[i]) == 0;
+	pm_worker(&w[0]);
+	for (i = 0; i < nthreads; i++) {
+		if (w[i].started)
+			pthread_join(w[i].tid, NULL);
+		/* The map owns every comm string from here on. */
+		while ((c = w[i].chunks) != NULL) {
+			w[i].chunks = c->next;
+			c->next = m->chunks;
+			m->chunks = c;
+		}
+		st->procs += w[i].st.procs;
+		st->procs_vanished += w[i].st.procs_vanished;
+		st->procs_denied += w[i].st.procs_denied;
+	}
+	if ((errno = atomic_load(&sh.error)) != 0 ||
+	    pm_merge(m, w, nthreads, &inodes, &n) == -1 ||
+	    pm_finish(m, inodes, n) == -1)
+		goto fail;
+	st->fds = n;
+	st->sockets = m->used;
+	st->hidepid = pm_hidepid(proc_root);
+	close(sh.procfd);
+	for (i = 0; i < nthreads; i++)
+		pm_scan_free(&w[i]);
+	free(pids.v);
+	free(pids.names);
+	free(inodes);
+	return m;
+fail:
+	save_errno = errno;
+	if (sh.procfd != -1)
+		close(sh.procfd);
+	for (i = 0; i < nthreads; i++)
+		pm_scan_free(&w[i]);
+	free(pids.v);
+	free(pids.names);
+	free(inodes);
+	procmap_free(m);
 	errno = save_errno;
 	return NULL;
+}
+
+struct procmap *
+procmap_build(const char *proc_root, struct procmap_stats *st)
+{
+	return procmap_build_n(proc_root, st, pm_threads());
 }
 
 const struct sock_owner *

@@ -593,6 +593,103 @@ test_procmap_build_large(void **state)
 	procmap_free(m);
 }
 
+/* Not in procmap.h: procmap_build with a forced number of workers. */
+struct procmap	*procmap_build_n(const char *, struct procmap_stats *, int);
+
+#define THREADS_PROCS	40
+#define THREADS_BIG	6000	/* fds of the one huge process */
+
+struct same {
+	const struct procmap	*other;
+	size_t			 sockets;
+};
+
+/* Each socket of one map has exactly the same owners in the other. */
+static int
+same_cb(uint64_t inode, const struct sock_owner *ow, size_t n, void *arg)
+{
+	struct same *s = arg;
+	const struct sock_owner *o;
+	size_t i, m;
+
+	assert_non_null(o = procmap_lookup(s->other, inode, &m));
+	assert_int_equal(m, n);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(o[i].pid, ow[i].pid);
+		assert_int_equal(o[i].uid, ow[i].uid);
+		assert_int_equal(o[i].fd, ow[i].fd);
+		assert_int_equal(o[i].mode, ow[i].mode);
+		assert_string_equal(o[i].command, ow[i].command);
+		if (i > 0)
+			assert_true(ow[i - 1].pid < ow[i].pid ||
+			    (ow[i - 1].pid == ow[i].pid &&
+			    ow[i - 1].fd < ow[i].fd));
+	}
+	s->sockets++;
+	return 0;
+}
+
+/*
+ * One huge process among many small ones, sockets shared across them,
+ * pids created out of order: 1, 2 and 3 workers give the same map.
+ */
+static void
+test_procmap_build_threads(void **state)
+{
+	struct tree *t = *state;
+	struct procmap_stats st[3];
+	struct procmap *m[3];
+	struct same s;
+	char target[64], comm[32], seen[9001];
+	int i, j, pid, fds, ino, want_fds = 0, want_sockets = 0;
+
+	memset(seen, 0, sizeof(seen));
+	for (i = 0; i < THREADS_PROCS; i++) {
+		/* Descending, interleaved pids: 2000, 3999, 1980, ... */
+		pid = i % 2 ? 4000 - i : 2000 - i * 10;
+		snprintf(comm, sizeof(comm), "p%d", pid);
+		tree_proc(t, pid, comm);
+		fds = i == 7 ? THREADS_BIG : 20 + i * 13;
+		for (j = 0; j < fds; j++) {
+			/* Overlapping ranges: up to 40 owners a socket. */
+			ino = (i * 5 + j) % 9000 + 1;
+			snprintf(target, sizeof(target), "socket:[%d]", ino);
+			tree_fd(t, pid, j + 3, j % 7 == 6 ? "pipe:[9]" :
+			    target);
+			if (j % 7 != 6) {
+				want_fds++;
+				want_sockets += !seen[ino];
+				seen[ino] = 1;
+			}
+		}
+	}
+	tree_mkdir(t, "4500", 0755);		/* exited: no fd/ */
+	for (i = 0; i < 3; i++) {
+		assert_non_null(m[i] = procmap_build_n(t->root, &st[i], i + 1));
+		assert_int_equal(st[i].procs, THREADS_PROCS);
+		assert_int_equal(st[i].procs_vanished, 1);
+		assert_int_equal(st[i].procs_denied, 0);
+		assert_int_equal(st[i].fds, want_fds);
+		assert_int_equal(st[i].sockets, want_sockets);
+	}
+	assert_true(want_sockets > 5000 && want_sockets < want_fds);
+	for (i = 1; i < 3; i++) {
+		memset(&s, 0, sizeof(s));
+		s.other = m[i];
+		assert_int_equal(procmap_foreach(m[0], same_cb, &s), 0);
+		assert_int_equal(s.sockets, st[0].sockets);
+	}
+	/* Out of range counts are clamped, not refused. */
+	procmap_free(m[2]);
+	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 0));
+	assert_int_equal(st[2].fds, want_fds);
+	procmap_free(m[2]);
+	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 1000));
+	assert_int_equal(st[2].fds, want_fds);
+	for (i = 0; i < 3; i++)
+		procmap_free(m[i]);
+}
+
 static void
 test_procmap_build_errors(void **state)
 {
@@ -822,6 +919,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_procmap_build_denied,
 		    setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_procmap_build_large,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_threads,
 		    setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_procmap_build_errors,
 		    setup_tree, teardown_tree),

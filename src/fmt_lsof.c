@@ -377,46 +377,147 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
 
+/* The column widths of the table: lsof sizes each to its longest text. */
+struct widths {
+	size_t	 cmd, pid, user, type, dev, node;
+};
+
+static size_t
+digits(uint64_t v)
+{
+	size_t n = 1;
+
+	while ((v /= 10) != 0)
+		n++;
+	return n;
+}
+
+/*
+ * Widens w to hold line l, from the numbers and cached names alone: the
+ * same widths cols_fill's text would have, without writing it.
+ */
+static void
+widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
+{
+	const struct sock_row *r = l->r;
+	const struct sock_owner *ow = l->ow;
+	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
+
+	w->cmd = MAX(w->cmd, util_escape(NULL, 0, cmd, strnlen(cmd, CMD_CUT)));
+	w->pid = MAX(w->pid, ow->pid < 0 ? 11 : digits((uint64_t)ow->pid));
+	if (!f->o->numeric_users)
+		u = user_name(f, ow->uid);
+	w->user = MAX(w->user, u != NULL ? strlen(u) :
+	    MAX(8, digits(ow->uid)));
+	w->dev = MAX(w->dev, r->family == AF_UNIX &&
+	    (r->has & ROW_HAS_COOKIE) ? 18 : digits(r->inode));
+	if (r->family == AF_UNIX)
+		w->node = MAX(w->node, digits(r->inode));
+}
+
+/* Output through one large buffer: a stdio call per field costs more. */
+struct out {
+	FILE	*fp;
+	char	 buf[64 * 1024];
+	size_t	 len;
+};
+
+static void
+out_flush(struct out *o)
+{
+	if (o->len > 0)
+		fwrite(o->buf, 1, o->len, o->fp);
+	o->len = 0;
+}
+
+static void
+out_put(struct out *o, const char *s, size_t n)
+{
+	if (o->len + n > sizeof(o->buf)) {
+		out_flush(o);
+		if (n > sizeof(o->buf)) {
+			fwrite(s, 1, n, o->fp);
+			return;
+		}
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* s in width columns, on the left or the right, then one space. */
+static void
+out_col(struct out *o, const char *s, size_t width, int right)
+{
+	static const char spaces[] = "                                ";
+	size_t n = strlen(s), pad = n < width ? width - n : 0;
+
+	if (!right)
+		out_put(o, s, n);
+	while (pad > 0) {
+		size_t k = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
+
+		out_put(o, spaces, k);
+		pad -= k;
+	}
+	if (right)
+		out_put(o, s, n);
+	out_put(o, " ", 1);
+}
+
 static int
 print_table(struct lsof_fmt *f)
 {
+	struct widths w = { 7, 3, 4, 4, 6, 4 };
 	struct cols *c;
-	size_t i, wcmd = 7, wpid = 3, wuser = 4, wtype = 4, wdev = 6,
-	    wnode = 4;
+	struct out *o;
+	size_t i;
 
 	if (f->nlines == 0)
 		return 0;
 	/*
-	 * Widths first, as lsof does: one pass to measure, one to print,
-	 * through a single line of text, so that memory does not grow with
-	 * the lines (a few KiB of text each).
+	 * Widths first, as lsof does, from the numbers alone; then each
+	 * line's text in turn, so that memory does not grow with the lines.
 	 */
+	for (i = 0; i < f->nlines; i++)
+		widths_add(f, &f->lines[i], &w);
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return -1;
-	for (i = 0; i < f->nlines; i++) {
-		if (cols_fill(f, &f->lines[i], c, 0) == -1)
-			goto fail;
-		wcmd = MAX(wcmd, strlen(c->cmd));
-		wpid = MAX(wpid, strlen(c->pid));
-		wuser = MAX(wuser, strlen(c->user));
-		wtype = MAX(wtype, strlen(c->type));
-		wdev = MAX(wdev, strlen(c->device));
-		wnode = MAX(wnode, strlen(c->node));
+	if ((o = malloc(sizeof(*o))) == NULL) {
+		free(c);
+		return -1;
 	}
-	fprintf(f->out, "%-*s %*s %*s   FD   %*s %*s SIZE/OFF %*s NAME\n",
-	    (int)wcmd, "COMMAND", (int)wpid, "PID", (int)wuser, "USER",
-	    (int)wtype, "TYPE", (int)wdev, "DEVICE", (int)wnode, "NODE");
+	o->fp = f->out;
+	o->len = 0;
+	out_col(o, "COMMAND", w.cmd, 0);
+	out_col(o, "PID", w.pid, 1);
+	out_col(o, "USER", w.user, 1);
+	out_put(o, "  FD   ", 7);
+	out_col(o, "TYPE", w.type, 1);
+	out_col(o, "DEVICE", w.dev, 1);
+	out_put(o, "SIZE/OFF ", 9);
+	out_col(o, "NODE", w.node, 1);
+	out_put(o, "NAME\n", 5);
 	for (i = 0; i < f->nlines; i++) {
 		if (cols_fill(f, &f->lines[i], c, 1) == -1)
 			goto fail;
-		fprintf(f->out, "%-*s %*s %*s %s %*s %*s      0t0 %*s %s\n",
-		    (int)wcmd, c->cmd, (int)wpid, c->pid, (int)wuser,
-		    c->user, c->fd, (int)wtype, c->type, (int)wdev,
-		    c->device, (int)wnode, c->node, c->name);
+		out_col(o, c->cmd, w.cmd, 0);
+		out_col(o, c->pid, w.pid, 1);
+		out_col(o, c->user, w.user, 1);
+		out_put(o, c->fd, strlen(c->fd));
+		out_col(o, c->type, w.type, 1);
+		out_col(o, c->device, w.dev, 1);
+		out_put(o, "     0t0 ", 9);
+		out_col(o, c->node, w.node, 1);
+		out_put(o, c->name, strlen(c->name));
+		out_put(o, "\n", 1);
 	}
+	out_flush(o);
+	free(o);
 	free(c);
 	return 0;
 fail:
+	out_flush(o);
+	free(o);
 	free(c);
 	return -1;
 }

@@ -1,6 +1,7 @@
 /*
  * procmap.h - the owner map: which processes hold which sockets, read
  * from <proc_root>/PID/fd in one pass and looked up by socket inode.
+ * src/procmap_scan.c reads /proc; src/procmap.c holds the map.
  */
 #ifndef PROCMAP_H
 #define PROCMAP_H

@@ -503,7 +503,8 @@ print_table(struct lsof_fmt *f)
 		out_col(o, c->cmd, w.cmd, 0);
 		out_col(o, c->pid, w.pid, 1);
 		out_col(o, c->user, w.user, 1);
-		out_put(o, c->fd, strlen(c->fd));
+		out_put(o, c->fd, strlen(c->fd));	/* "  3u ", then a space */
+		out_put(o, " ", 1);
 		out_col(o, c->type, w.type, 1);
 		out_col(o, c->device, w.dev, 1);
 		out_put(o, "     0t0 ", 9);

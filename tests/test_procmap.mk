@@ -1,1 +1,1 @@
-test_procmap_OBJS = src/procmap.o src/util.o
+test_procmap_OBJS = src/procmap.o src/procmap_scan.o src/util.o

@@ -968,8 +968,12 @@ real_collect(int family, enum sock_proto proto, struct find *f)
 	assert_non_null(h = src->open("/proc"));
 	assert_int_equal(src->collect(h, &req, find_cb, f, &st), 0);
 	src->close(h);
-	/* The kernel's own lines are all well formed. */
-	assert_int_equal(st.malformed, 0);
+	/*
+	 * The kernel's own lines are all well formed, but for a UNIX name
+	 * holding a newline, which any process on the machine may bind.
+	 */
+	if (family != AF_UNIX)
+		assert_int_equal(st.malformed, 0);
 }
 
 static void

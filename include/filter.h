@@ -14,9 +14,10 @@
 void		 filter_normalize(struct options *o);
 
 /*
- * Nonzero when r belongs to the selection.  As netstat: a server is an
- * Internet socket with remote port 0 or a listening UNIX socket; -l shows
- * only servers, -a everything, neither everything but servers.
+ * Nonzero when r belongs to the selection.  As netstat: a server is a TCP
+ * socket with remote port 0, a UDP or RAW socket with no remote address,
+ * or a listening UNIX socket; -l shows only servers, -a everything,
+ * neither everything but servers.
  */
 int		 filter_match(const struct options *o, const struct sock_row *r);
 

@@ -39,6 +39,14 @@ int	 privs_raise(int what);
 int	 privs_lower(void);
 
 /*
+ * Keeps, of every capability, only those a later PRIVS_FDS or PRIVS_TRACE
+ * use needs, and only in the permitted set; empties the bounding and
+ * ambient sets and sets no_new_privs.  For runs that must raise again
+ * (-c -p, lsof's -r).  Returns 0, or -1 with errno set.
+ */
+int	 privs_keep(int what);
+
+/*
  * Drops every capability from every set (effective, permitted,
  * inheritable, ambient, bounding where allowed) and sets no_new_privs:
  * called before writing output and by the echo server after bind.

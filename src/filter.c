@@ -25,12 +25,28 @@ filter_normalize(struct options *o)
 		o->families = FAM_INET4 | FAM_INET6;
 }
 
+/* Whether r's remote address is the wildcard (0.0.0.0 or ::). */
+static int
+remote_unspecified(const struct sock_row *r)
+{
+	if (r->family == AF_INET)
+		return r->raddr.v4.s_addr == 0;
+	return IN6_IS_ADDR_UNSPECIFIED(&r->raddr.v6);
+}
+
+/*
+ * As netstat: a listening UNIX socket; a TCP socket with no remote port;
+ * a UDP or RAW socket with no remote address (a RAW socket's remote port
+ * is always 0, connected or not).
+ */
 static int
 is_server(const struct sock_row *r)
 {
 	if (r->family == AF_UNIX)
 		return r->state == ST_LISTEN;
-	return r->rport == 0;
+	if (r->proto == PROTO_TCP)
+		return r->rport == 0;
+	return remote_unspecified(r);
 }
 
 int

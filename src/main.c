@@ -171,6 +171,9 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	return m;
 }
 
+/* The widest the PID/Program name column is made before a pass. */
+#define PROG_WIDTH_MAX	64
+
 /* Subcommands: small programs of their own, run before anything else. */
 static const struct subcommand {
 	const char	*name;
@@ -213,7 +216,11 @@ main(int argc, char *argv[])
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
 	/* Only -c -p needs a capability after the first pass. */
-	if (!(o.continuous && o.program) && !o.program && privs_drop_all() == -1)
+	/*
+	 * Only -p needs a capability, and only the two for /proc/PID/fd:
+	 * keep those alone, permitted but not effective, or nothing at all.
+	 */
+	if (o.program ? privs_keep(PRIVS_FDS) == -1 : privs_drop_all() == -1)
 		err(EXIT_FAIL, "dropping capabilities");
 	if ((p = pipeline_new(&o)) == NULL)
 		err(EXIT_FAIL, NULL);
@@ -234,7 +241,12 @@ main(int argc, char *argv[])
 
 			if (procmap_owners_widest(owners, &w) == -1)
 				err(EXIT_FAIL, NULL);
-			o.prog_width = w > UINT_MAX ? UINT_MAX : (unsigned)w;
+			/*
+			 * A socket shared by a hundred workers must not pad
+			 * every row: past PROG_WIDTH_MAX a list runs on.
+			 */
+			o.prog_width = w > PROG_WIDTH_MAX ? PROG_WIDTH_MAX :
+			    (unsigned)w;
 		}
 		if (o.program && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");

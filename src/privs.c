@@ -90,6 +90,23 @@ privs_init(struct privs *p)
 	return cap_done(caps, 0);
 }
 
+/* The capabilities a PRIVS_* use needs, or NULL for an unknown one. */
+static const cap_value_t *
+privs_set(int what, size_t *n)
+{
+	switch (what) {
+	case PRIVS_FDS:
+		*n = NELEM(fds_caps);
+		return fds_caps;
+	case PRIVS_TRACE:
+		*n = NELEM(trace_caps);
+		return trace_caps;
+	default:
+		errno = EINVAL;
+		return NULL;
+	}
+}
+
 int
 privs_raise(int what)
 {
@@ -98,19 +115,8 @@ privs_raise(int what)
 	cap_t caps;
 	size_t i, n;
 
-	switch (what) {
-	case PRIVS_FDS:
-		want = fds_caps;
-		n = NELEM(fds_caps);
-		break;
-	case PRIVS_TRACE:
-		want = trace_caps;
-		n = NELEM(trace_caps);
-		break;
-	default:
-		errno = EINVAL;
+	if ((want = privs_set(what, &n)) == NULL)
 		return -1;
-	}
 	if ((caps = cap_get_proc()) == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
@@ -165,6 +171,39 @@ drop_bounding(void)
 			return cap_done(caps, -1);
 	}
 	return cap_done(caps, 0);
+}
+
+int
+privs_keep(int what)
+{
+	const cap_value_t *want;
+	cap_value_t v;
+	cap_t have, keep;
+	size_t i, n;
+
+	if ((want = privs_set(what, &n)) == NULL)
+		return -1;
+	if ((have = cap_get_proc()) == NULL)
+		return -1;
+	if (drop_bounding() == -1 ||
+	    (cap_reset_ambient() == -1 && errno != EINVAL))
+		return cap_done(have, -1);
+	if ((keep = cap_init()) == NULL)
+		return cap_done(have, -1);
+	for (i = 0; i < n; i++) {
+		if (!cap_has(have, want[i], CAP_PERMITTED))
+			continue;
+		v = want[i];
+		if (cap_set_flag(keep, CAP_PERMITTED, 1, &v, CAP_SET) == -1) {
+			cap_free(keep);
+			return cap_done(have, -1);
+		}
+	}
+	cap_free(have);
+	if (cap_set_proc(keep) == -1)
+		return cap_done(keep, -1);
+	cap_free(keep);
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
 int

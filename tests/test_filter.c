@@ -8,6 +8,8 @@
 
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+
 #include <string.h>
 
 #include "filter.h"
@@ -68,6 +70,10 @@ test_filter_match_servers(void **state)
 	struct sock_row udp = row(AF_INET6, PROTO_UDP, ST_CLOSE, 0);
 	struct sock_row ul = row(AF_UNIX, PROTO_UNIX, ST_LISTEN, 0);
 	struct sock_row ud = row(AF_UNIX, PROTO_UNIX, ST_CLOSE, 0);
+	struct sock_row rawc = row(AF_INET, PROTO_RAW, ST_ESTABLISHED, 0);
+	struct sock_row raws = row(AF_INET, PROTO_RAW, ST_CLOSE, 0);
+
+	rawc.raddr.v4.s_addr = htonl(0x7f000002);	/* connected */
 
 	(void)state;
 	filter_normalize(&o);
@@ -76,6 +82,8 @@ test_filter_match_servers(void **state)
 	assert_false(filter_match(&o, &udp));
 	assert_false(filter_match(&o, &ul));
 	assert_true(filter_match(&o, &ud));	/* unbound DGRAM: not a server */
+	assert_true(filter_match(&o, &rawc));	/* remote address, port 0 */
+	assert_false(filter_match(&o, &raws));
 	o.listening = 1;
 	assert_true(filter_match(&o, &lst));
 	assert_false(filter_match(&o, &est));

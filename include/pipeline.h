@@ -21,6 +21,7 @@ struct pipeline_report {
 	unsigned long	 rows;		/* rows formatted */
 	unsigned long	 unowned;	/* rows with an inode but no owner seen */
 	char		 failed[32];	/* the dump that failed ("tcp6") */
+	int		 refcnt_errno;	/* /proc/net/unix unreadable: RefCnt 0 */
 };
 
 struct pipeline;

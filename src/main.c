@@ -47,10 +47,10 @@ parse_command_line(struct options *o, int argc, char **argv)
 		break;
 	case CLI_HELP:
 		fputs(cli_usage, stdout);
-		exit(EXIT_OK);
+		exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAIL);
 	case CLI_VERSION:
 		printf("sockstat %s\n", SOCKSTAT_VERSION);
-		exit(EXIT_OK);
+		exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAIL);
 	case CLI_USAGE:
 		/* The message quotes the user's words: keep it one safe line. */
 		util_escape(safe, sizeof(safe), err, strlen(err));
@@ -92,9 +92,13 @@ sleep_ms(unsigned ms)
 
 /* Says once what a pass skipped, so rows are never wrong in silence. */
 static void
-report_pass(const struct pipeline_report *rep)
+report_pass(const struct pipeline_report *rep, const struct options *o)
 {
 	const struct source_stats *st = &rep->stats;
+
+	if (rep->refcnt_errno != 0)
+		warnx("RefCnt shows 0: reading %s/net/unix: %s", o->proc_root,
+		    strerror(rep->refcnt_errno));
 
 	if (st->malformed > 0)
 		warnx("skipped %lu malformed kernel record%s", st->malformed,
@@ -117,7 +121,7 @@ report_owners(const struct procmap_stats *ps, const struct privs *pv,
 	 * With hidepid=invisible other users' processes are not even
 	 * listed, so nothing counts as denied: say so from the mount option.
 	 */
-	int hidden = ps->hidepid > PROCMAP_HIDEPID_OFF && !pv->is_root;
+	int hidden = ps->hidepid > PROCMAP_HIDEPID_OFF && !pv->can_read_fds;
 	char why[192];
 
 	if (rep->unowned == 0 || (ps->procs_denied == 0 && !hidden))
@@ -260,7 +264,7 @@ main(int argc, char *argv[])
 				exit(EXIT_FAIL);
 			err(EXIT_FAIL, "writing output");
 		}
-		report_pass(&rep);
+		report_pass(&rep, &o);
 		if (o.program)
 			report_owners(&ps, &pv, &rep);
 		procmap_free(owners);

@@ -426,9 +426,17 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	free(p->refcnts);
 	p->refcnts = NULL;
 	p->nrefcnts = p->caprefcnts = 0;
+	/*
+	 * RefCnt is a nicety: without /proc/net/unix the rows stay right
+	 * and the column reads 0, which main says once.
+	 */
 	if (f == &fmt_table && (o->protos & (1U << PROTO_UNIX)) &&
-	    o->source != SOURCE_PROC && refcnt_load(p) == -1)
-		return -1;
+	    o->source != SOURCE_PROC && refcnt_load(p) == -1) {
+		rep->refcnt_errno = errno;
+		free(p->refcnts);
+		p->refcnts = NULL;
+		p->nrefcnts = p->caprefcnts = 0;
+	}
 	if ((p->fst = f->begin(out, o)) == NULL)
 		return -1;
 	if (f->measure_families != NULL && f->measure != NULL)

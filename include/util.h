@@ -19,8 +19,9 @@ long long	 util_strtonum(const char *s, long long min, long long max,
  * Copies len bytes of untrusted src (a command name, a UNIX path) into
  * dst as text safe for a terminal: printable ASCII and valid printable
  * UTF-8 stay; '\\' becomes "\\\\"; \n \t \r become "\\n" "\\t" "\\r";
- * every other byte (controls, DEL, C1 controls, invalid UTF-8, NUL) becomes
- * "\\xNN".  dst is always NUL-terminated when dstlen > 0, and truncated
+ * every other byte (controls, DEL, C1 controls, invalid UTF-8, NUL, and
+ * the bytes of invisible format characters: bidi marks and overrides,
+ * zero-width characters, line separators, BOM) becomes "\\xNN".  dst is always NUL-terminated when dstlen > 0, and truncated
  * at a whole escape.  Returns the length the full result needs (without
  * the NUL), as snprintf does; UTIL_ESCAPE_MAX(len) bytes always suffice.
  */

@@ -70,9 +70,23 @@ util_utf8(const unsigned char *s, size_t n, uint32_t *cpp)
 }
 
 /*
- * Length of the UTF-8 sequence at s if it encodes a printable character,
- * else 0.  The C1 controls U+0080..U+009F are refused: one is as able to
- * drive a terminal as ESC is.
+ * Whether code point cp may act on a terminal or on how a line reads: the
+ * C1 controls (as able to drive a terminal as ESC is), and the invisible
+ * format characters a process could use to reorder or hide what the
+ * operator sees: bidirectional marks, overrides and isolates, zero-width
+ * characters, line and paragraph separators, the byte order mark.
+ */
+static int
+unsafe_cp(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x180e ||
+	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+}
+
+/*
+ * Length of the UTF-8 sequence at s if it encodes a character safe to
+ * show as is, else 0 (each of its bytes is then escaped).
  */
 static size_t
 utf8_printable(const unsigned char *s, size_t n)
@@ -80,7 +94,7 @@ utf8_printable(const unsigned char *s, size_t n)
 	uint32_t cp;
 	size_t len = util_utf8(s, n, &cp);
 
-	return len > 0 && !(cp >= 0x80 && cp <= 0x9f) ? len : 0;
+	return len > 0 && !unsafe_cp(cp) ? len : 0;
 }
 
 /*

@@ -71,6 +71,13 @@ test_util_escape_controls(void **state)
 	check_escape("\0abs", 4, "\\x00abs");
 	check_escape("\x7f", 1, "\\x7f");
 	check_escape("\xc2\x9b" "31m", 5, "\\xc2\\x9b31m");	/* C1 CSI */
+	/* U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI, U+200B ZWSP, BOM */
+	check_escape("a\xe2\x80\xae" "b", 5, "a\\xe2\\x80\\xaeb");
+	check_escape("\xe2\x81\xa6", 3, "\\xe2\\x81\\xa6");
+	check_escape("\xe2\x80\x8b", 3, "\\xe2\\x80\\x8b");
+	check_escape("\xef\xbb\xbf", 3, "\\xef\\xbb\\xbf");
+	check_escape("\xe2\x80\xa8", 3, "\\xe2\\x80\\xa8");	/* LINE SEP */
+	check_escape("\xe2\x80\x94", 3, "\xe2\x80\x94");	/* EM DASH stays */
 }
 
 static void

@@ -19,4 +19,13 @@ int	 cmd_echo_server(int argc, char **argv);
  */
 int	 cmd_echo_client(int argc, char **argv);
 
+/* Room for an argument quoted, escaped, in a message. */
+#define CMD_ESCLEN	256
+
+/*
+ * Says which option getopt (with opterr 0 and a leading ':') refused:
+ * ch is what it returned.  The user's words are escaped.
+ */
+void	 cmd_bad_option(int ch, char **argv);
+
 #endif /* CMD_H */

@@ -29,6 +29,9 @@ size_t		 util_escape(char *dst, size_t dstlen, const char *src,
 		    size_t len);
 #define UTIL_ESCAPE_MAX(len)	((len) * 4 + 1)
 
+/* util_escape() of the C string s into buf of len bytes; returns buf. */
+const char	*util_esc(char *buf, size_t len, const char *s);
+
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes), its code
  * point in *cp (if cp is not NULL); 0 for an invalid one: overlong forms,

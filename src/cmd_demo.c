@@ -25,7 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "demo.h"
+#include "util.h"
 #include "diag.h"
 #include "echo.h"
 #include "fmt.h"
@@ -341,9 +343,11 @@ cmd_demo(int argc, char **argv)
 	};
 	int pfd[2], seen[ST_MAX] = { 0 }, trace_errno = 0, status, i, ch;
 	int rc = EXIT_OK, missed = 0, hold;
+	char eb[CMD_ESCLEN];
 
 	optind = 0;	/* glibc: start afresh */
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	opterr = 0;	/* cmd_bad_option says it, escaped */
+	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			fputs(demo_usage, stdout);
@@ -357,18 +361,20 @@ cmd_demo(int argc, char **argv)
 				method = WATCH_AUTO;
 			else {
 				warnx("--method %s: expected trace, poll or "
-				    "auto", optarg);
+				    "auto", util_esc(eb, sizeof(eb), optarg));
 				fputs(demo_usage, stderr);
 				return EXIT_USAGE;
 			}
 			break;
 		default:
+			cmd_bad_option(ch, argv);
 			fputs(demo_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		warnx("demo: unexpected argument %s", argv[optind]);
+		warnx("demo: unexpected argument %s",
+		    util_esc(eb, sizeof(eb), argv[optind]));
 		fputs(demo_usage, stderr);
 		return EXIT_USAGE;
 	}

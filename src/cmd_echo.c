@@ -53,16 +53,33 @@ log_line(void *arg, int level, const char *msg)
 	(void)!write(STDERR_FILENO, line, n);
 }
 
+void
+cmd_bad_option(int ch, char **argv)
+{
+	char eb[CMD_ESCLEN];
+
+	if (ch == ':')
+		warnx("option %s needs a value",
+		    util_esc(eb, sizeof(eb), argv[optind - 1]));
+	else if (optopt != 0)
+		warnx("unknown option -%s", util_esc(eb, sizeof(eb),
+		    (char[]){ (char)optopt, '\0' }));
+	else
+		warnx("unknown option %s",
+		    util_esc(eb, sizeof(eb), argv[optind - 1]));
+}
+
 /* Parses a number option; on error says which and returns -1. */
 static int
 num_opt(const char *name, const char *s, long long min, long long max,
     long long *v)
 {
 	const char *errstr;
+	char eb[CMD_ESCLEN];
 
 	*v = util_strtonum(s, min, max, &errstr);
 	if (errstr != NULL) {
-		warnx("%s %s: %s", name, errstr, s);
+		warnx("%s %s: %s", name, errstr, util_esc(eb, sizeof(eb), s));
 		return -1;
 	}
 	return 0;
@@ -73,9 +90,11 @@ check_address(const char *a)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	char eb[CMD_ESCLEN];
 
 	if (echo_addr_parse(a, 0, &ss, &len) != 0) {
-		warnx("address %s: not an IPv4 or IPv6 address", a);
+		warnx("address %s: not an IPv4 or IPv6 address",
+		    util_esc(eb, sizeof(eb), a));
 		return -1;
 	}
 	return 0;
@@ -109,7 +128,7 @@ cmd_echo_server(int argc, char **argv)
 	};
 	struct echo_config cfg;
 	struct echo_server *s;
-	char errbuf[ECHO_ADDRSTRLEN + 64];
+	char errbuf[ECHO_ADDRSTRLEN + 64], eb[CMD_ESCLEN];
 	long long v;
 	int ch, r;
 
@@ -117,7 +136,8 @@ cmd_echo_server(int argc, char **argv)
 	cfg.log = log_line;
 	cfg.log_arg = "echo-server";
 	optind = 0;	/* glibc: start over, main may have parsed before */
-	while ((ch = getopt_long(argc, argv, "a:hp:v", longopts, NULL)) !=
+	opterr = 0;	/* cmd_bad_option says it, escaped */
+	while ((ch = getopt_long(argc, argv, ":a:hp:v", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'a':
@@ -158,11 +178,13 @@ cmd_echo_server(int argc, char **argv)
 			cfg.verbose = 1;
 			break;
 		default:
+			cmd_bad_option(ch, argv);
 			return server_usage(stderr, EXIT_USAGE);
 		}
 	}
 	if (optind != argc) {
-		warnx("echo-server: unexpected argument %s", argv[optind]);
+		warnx("echo-server: unexpected argument %s",
+		    util_esc(eb, sizeof(eb), argv[optind]));
 		return server_usage(stderr, EXIT_USAGE);
 	}
 
@@ -208,6 +230,7 @@ cmd_echo_client(int argc, char **argv)
 		{ NULL,		0,		   NULL, 0 }
 	};
 	struct echo_client_config cfg;
+	char eb[CMD_ESCLEN];
 	long long v;
 	int ch, close_set = 0;
 
@@ -215,7 +238,8 @@ cmd_echo_client(int argc, char **argv)
 	cfg.log = log_line;
 	cfg.log_arg = "echo-client";
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "a:c:hp:vw:", longopts, NULL)) !=
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, ":a:c:hp:vw:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'a':
@@ -229,7 +253,8 @@ cmd_echo_client(int argc, char **argv)
 			else if (strcmp(optarg, "server") == 0)
 				cfg.close_by = ECHO_CLOSE_SERVER;
 			else {
-				warnx("close %s: not client or server", optarg);
+				warnx("close %s: not client or server",
+				    util_esc(eb, sizeof(eb), optarg));
 				return client_usage(stderr, EXIT_USAGE);
 			}
 			close_set = 1;
@@ -266,6 +291,7 @@ cmd_echo_client(int argc, char **argv)
 			cfg.verbose = 1;
 			break;
 		default:
+			cmd_bad_option(ch, argv);
 			return client_usage(stderr, EXIT_USAGE);
 		}
 	}

@@ -149,3 +149,10 @@ util_escape(char *dst, size_t dstlen, const char *src, size_t len)
 		dst[end] = '\0';
 	return off;
 }
+
+const char *
+util_esc(char *buf, size_t len, const char *s)
+{
+	util_escape(buf, len, s, strlen(s));
+	return buf;
+}

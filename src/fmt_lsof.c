@@ -418,25 +418,37 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 /* Output through one large buffer: a stdio call per field costs more. */
 struct out {
 	FILE	*fp;
-	char	 buf[64 * 1024];
+	int	 err;		/* the first write error; then nothing more */
 	size_t	 len;
+	char	 buf[64 * 1024];
 };
+
+static void
+out_write(struct out *o, const char *s, size_t n)
+{
+	if (o->err == 0 && n > 0) {
+		errno = 0;
+		if (fwrite(s, 1, n, o->fp) != n)
+			o->err = errno != 0 ? errno : EIO;
+	}
+}
 
 static void
 out_flush(struct out *o)
 {
-	if (o->len > 0)
-		fwrite(o->buf, 1, o->len, o->fp);
+	out_write(o, o->buf, o->len);
 	o->len = 0;
 }
 
 static void
 out_put(struct out *o, const char *s, size_t n)
 {
+	if (o->err != 0)
+		return;
 	if (o->len + n > sizeof(o->buf)) {
 		out_flush(o);
 		if (n > sizeof(o->buf)) {
-			fwrite(s, 1, n, o->fp);
+			out_write(o, s, n);
 			return;
 		}
 	}
@@ -487,6 +499,7 @@ print_table(struct lsof_fmt *f)
 		return -1;
 	}
 	o->fp = f->out;
+	o->err = 0;
 	o->len = 0;
 	out_col(o, "COMMAND", w.cmd, 0);
 	out_col(o, "PID", w.pid, 1);
@@ -497,7 +510,8 @@ print_table(struct lsof_fmt *f)
 	out_put(o, "SIZE/OFF ", 9);
 	out_col(o, "NODE", w.node, 1);
 	out_put(o, "NAME\n", 5);
-	for (i = 0; i < f->nlines; i++) {
+	/* A reader gone (EPIPE) ends the lines, and their name lookups. */
+	for (i = 0; i < f->nlines && o->err == 0; i++) {
 		if (cols_fill(f, &f->lines[i], c, 1) == -1)
 			goto fail;
 		out_col(o, c->cmd, w.cmd, 0);
@@ -513,6 +527,12 @@ print_table(struct lsof_fmt *f)
 		out_put(o, "\n", 1);
 	}
 	out_flush(o);
+	if (o->err != 0) {
+		errno = o->err;
+		free(o);
+		free(c);
+		return -1;
+	}
 	free(o);
 	free(c);
 	return 0;
@@ -709,10 +729,13 @@ lsof_end(void *st)
 		rc = print_fields(f);
 	else
 		rc = print_table(f);
-	if (fflush(f->out) == EOF || ferror(f->out)) {
-		if (errno == 0)
-			errno = EIO;
-		rc = -1;
+	if (rc == 0) {
+		errno = 0;
+		if (fflush(f->out) == EOF || ferror(f->out)) {
+			if (errno == 0)
+				errno = EIO;
+			rc = -1;
+		}
 	}
 	save_errno = errno;
 	fmt_free(f);

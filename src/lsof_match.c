@@ -12,6 +12,13 @@
 
 #include "lsof.h"
 
+/* The -s mask bit of a state; none for a code past the mask (/proc). */
+static uint32_t
+state_bit(unsigned state)
+{
+	return state < 32 ? ST_BIT(state) : 0;
+}
+
 /* Whether a of family af is one of the SPEC's hosts (v4 also as ::ffff:). */
 static int
 host_match(const struct lsof_spec *sp, int af, const union sock_addr *a)
@@ -76,10 +83,10 @@ lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 	 * -s: an inclusion lists only TCP sockets in those states (UDP has
 	 * no state names, so none of it), an exclusion drops TCP ones.
 	 */
-	if (r->proto == PROTO_TCP && (s->states_out & ST_BIT(r->state)))
+	if (r->proto == PROTO_TCP && (s->states_out & state_bit(r->state)))
 		return LSOF_SOCK_NO;
 	if (s->states_in != 0 && (r->proto != PROTO_TCP ||
-	    !(s->states_in & ST_BIT(r->state))))
+	    !(s->states_in & state_bit(r->state))))
 		return LSOF_SOCK_NO;
 	for (i = 0; i < s->nspecs; i++)
 		if (spec_match(&s->specs[i], r))

@@ -353,10 +353,13 @@ read_comm(struct watch *w, int32_t pid, char *buf, size_t len)
 	comm[n] = '\0';
 	if (comm[n - 1] == '\n')
 		comm[n - 1] = '\0';
-	memcpy(buf, comm, len < sizeof(comm) ? len : sizeof(comm));
-	buf[len - 1] = '\0';
+	snprintf(buf, len, "%s", comm);
+	/*
+	 * XXX Keyed by pid alone: if a pid is reused and the new process is
+	 * gone before it is read, the old name shows.
+	 */
 	c->skaddr = (uint64_t)pid;
-	memcpy(c->comm, comm, sizeof(c->comm));
+	snprintf(c->comm, sizeof(c->comm), "%s", comm);
 }
 
 static struct skowner *

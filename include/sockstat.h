@@ -151,6 +151,7 @@ enum source_choice {
 /* Families selected (-4, -6; UNIX via -x). */
 #define FAM_INET4	0x1
 #define FAM_INET6	0x2
+#define FAM_UNIX	0x4	/* only in a formatter's measure_families */
 
 /*
  * Everything the command line selects.  Fields are named after the long

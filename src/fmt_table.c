@@ -820,7 +820,8 @@ table_begin(FILE *out, const struct options *o)
 	 */
 	inet_widths_init(&t->iw, o->program && o->timers && stream ?
 	    o->prog_width : 0);
-	unix_widths_init(&t->uw, o->program && stream ? o->prog_width : 0);
+	/* The UNIX rows are measured (table_measure): their own width. */
+	unix_widths_init(&t->uw, 0);
 	if ((t->buf = malloc(OUTBUF_SIZE)) == NULL ||
 	    (!stream && (t->rows = rowvec_new()) == NULL)) {
 		table_free(t);
@@ -830,23 +831,42 @@ table_begin(FILE *out, const struct options *o)
 	return t;
 }
 
-/* Streaming needs the IPv6 rows first; IPv4 ones always fit. */
+/*
+ * Streaming needs the IPv6 rows first (IPv4 ones always fit) and, with
+ * -p, the UNIX rows, whose program column comes before Path.
+ */
 static unsigned
 table_measure_families(void *st)
 {
 	struct table *t = st;
+	unsigned fams = 0;
 
-	return t->rows == NULL && want_inet(&t->o) ? FAM_INET6 : 0;
+	if (t->rows != NULL)
+		return 0;
+	if (want_inet(&t->o))
+		fams |= FAM_INET6;
+	if (t->o.program && want_unix(&t->o))
+		fams |= FAM_UNIX;
+	return fams;
 }
 
 static int
 table_measure(void *st, const struct sock_row *r)
 {
 	struct table *t = st;
+	ssize_t n;
 
-	if (t->rows != NULL || !is_inet(r))
+	if (t->rows != NULL)
 		return 0;
-	return inet_measure(t, r, &t->iw);
+	if (is_inet(r))
+		return inet_measure(t, r, &t->iw);
+	if (r->proto == PROTO_UNIX && t->o.program) {
+		if ((n = prog_text(t, r)) == -1)
+			return -1;
+		t->uw.prog = max_sz(t->uw.prog,
+		    text_width(t->scratch, (size_t)n));
+	}
+	return 0;
 }
 
 /*

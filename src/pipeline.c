@@ -216,6 +216,7 @@ static int
 row_measure(const struct sock_row *in, void *arg)
 {
 	struct pipeline *p = arg;
+	struct sock_row r;
 
 	p->emitted++;
 	if (p->o->lsof != NULL) {
@@ -227,7 +228,11 @@ row_measure(const struct sock_row *in, void *arg)
 	if (p->spool != NULL && (rowvec_len(p->spool) >= p->spool_max ||
 	    rowvec_push(p->spool, in) == -1))
 		spool_drop(p);
-	if (p->f->measure(p->fst, in) == -1) {
+	/* The program column is measured on the owners it will show. */
+	r = *in;
+	if (p->owners != NULL && r.inode != 0)
+		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
+	if (p->f->measure(p->fst, &r) == -1) {
 		p->out_failed = 1;
 		return -1;
 	}
@@ -354,7 +359,7 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
 		if (!(o->protos & (1U << proto)))
 			continue;
-		if (proto == PROTO_UNIX && fams != 0)
+		if (proto == PROTO_UNIX && fams != 0 && !(fams & FAM_UNIX))
 			break;
 		for (i = 0; i < 2; i++) {
 			if (proto == PROTO_UNIX && i > 0)
@@ -367,7 +372,8 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 			req.proto = proto;
 			req.states = filter_states(o, proto);
 			if (cb == row_take && p->spool != NULL &&
-			    req.family == AF_INET6 && p->spooled[proto].kept)
+			    (req.family == AF_INET6 || req.family == AF_UNIX) &&
+			    p->spooled[proto].kept)
 				rv = spool_replay(p, proto);
 			else
 				rv = collect(p, &req, cb);
@@ -440,7 +446,8 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	if ((p->fst = f->begin(out, o)) == NULL)
 		return -1;
 	if (f->measure_families != NULL && f->measure != NULL)
-		fams = f->measure_families(p->fst) & (FAM_INET4 | FAM_INET6);
+		fams = f->measure_families(p->fst) &
+		    (FAM_INET4 | FAM_INET6 | FAM_UNIX);
 	if ((fams != 0 && measure_pass(p, fams) == -1) ||
 	    run_dumps(p, 0, row_take) == -1) {
 		save_errno = errno;

@@ -332,8 +332,9 @@ format_race(const struct options *given, const struct sock_row *rows,
 	assert_non_null(st = fmt_table.begin(f, &o));
 	fams = fmt_table.measure_families(st);
 	for (i = 0; i < n; i++)
-		if (i != skip && rows[i].family == AF_INET6 &&
-		    (fams & FAM_INET6))
+		if (i != skip && ((rows[i].family == AF_INET6 &&
+		    (fams & FAM_INET6)) || (rows[i].family == AF_UNIX &&
+		    (fams & FAM_UNIX))))
 			assert_int_equal(fmt_table.measure(st, &rows[i]), 0);
 	for (i = 0; i < n; i++)
 		assert_int_equal(fmt_table.row(st, &rows[i]), 0);
@@ -799,9 +800,15 @@ test_fmt_table_stream_race(void **state)
 }
 
 /*
- * Streaming takes the program column's width from the whole owner map
- * (prog_width), not from the rows shown; at most 20 it is netstat's 20.
+ * Streaming takes the program column's width before Timer from the whole
+ * owner map (prog_width); before Path from the UNIX rows shown, which
+ * the measure pass sees; last in its line it never widens.
  */
+static const struct sock_owner many_owners[] = {
+	{ 300001, 0, 3, 'u', "worker-process" },
+	{ 300002, 0, 3, 'u', "worker-process" },
+};
+
 static void
 test_fmt_table_stream_prog_width(void **state)
 {
@@ -825,10 +832,19 @@ test_fmt_table_stream_prog_width(void **state)
 	    "State       PID/Program name    \n"));
 	assert_non_null(strstr(got,
 	    "LISTEN      19029/python3       \n"));
-	/* Before Path, and before Timer, it widens. */
+	/* A socket not shown does not widen the UNIX column... */
 	assert_non_null(strstr(got,
-	    "I-Node   PID/Program name          Path\n"));
+	    "I-Node   PID/Program name     Path\n"));
 	free(got);
+	/* ... a UNIX row shown with a longer list does. */
+	rows[1].owners = many_owners;
+	rows[1].nowners = 2;
+	got = format_race(&o, rows, 2, 2);
+	assert_non_null(strstr(got,
+	    "I-Node   PID/Program name                            Path\n"));
+	free(got);
+	rows[1].owners = NULL;
+	rows[1].nowners = 0;
 	o.timers = 1;
 	got = format_race(&o, rows, 2, 2);
 	assert_non_null(strstr(got,
@@ -865,6 +881,12 @@ test_fmt_table_measure_families(void **state)
 	assert_non_null(st = fmt_table.begin(f, &o));
 	assert_int_equal(fmt_table.measure_families(st), 0);
 	assert_int_equal(fmt_table.end(st), 0);
+
+	o.program = 1;				/* -xp: the UNIX program column */
+	assert_non_null(st = fmt_table.begin(f, &o));
+	assert_int_equal(fmt_table.measure_families(st), FAM_UNIX);
+	assert_int_equal(fmt_table.end(st), 0);
+	o.program = 0;
 
 	numeric(&o);
 	o.numeric_ports = 0;			/* service names: keep rows */

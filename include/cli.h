@@ -30,6 +30,10 @@ extern const char cli_usage[];
 enum cli_result	 cli_parse(int argc, char **argv, struct options *o,
 		    char *err, size_t errlen);
 
+/* Writes a one-line message into err; returns CLI_USAGE. */
+enum cli_result	 cli_fail(char *err, size_t errlen, const char *fmt, ...)
+		    __attribute__((format(printf, 3, 4)));
+
 /* Sets o->source from "netlink", "proc" or "auto"; -1 for anything else. */
 int		 cli_parse_source(struct options *o, const char *arg);
 

@@ -35,6 +35,12 @@ struct formatter {
 	int		 (*measure)(void *st, const struct sock_row *r);
 };
 
+struct jsonw;
+
+/* "local" or "remote": {"address": numeric, "port": n}, for every face. */
+void	fmt_json_endpoint(struct jsonw *j, const char *key, int family,
+	    const union sock_addr *a, uint16_t port);
+
 extern const struct formatter fmt_table;	/* the netstat face */
 extern const struct formatter fmt_json;		/* --json */
 extern const struct formatter fmt_summary;	/* -s, and -s --json */

@@ -80,9 +80,8 @@ const char cli_usage[] =
 "                [--close client | server] [--hold seconds] [--udp] [--unix path]\n"
 "                [message ...]\n";
 
-/* Writes a one-line message into err; returns CLI_USAGE. */
-static enum cli_result __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
+enum cli_result
+cli_fail(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -102,7 +101,7 @@ number(const char *arg, long long min, long long max, const char *what,
 
 	v = util_strtonum(arg, min, max, &errstr);
 	if (errstr != NULL) {
-		fail(err, errlen, "%s %s: %s (%lld to %lld)", what, errstr,
+		cli_fail(err, errlen, "%s %s: %s (%lld to %lld)", what, errstr,
 		    arg, min, max);
 		*ok = 0;
 	}
@@ -144,10 +143,10 @@ bad_option(int ch, char **argv, char *err, size_t errlen)
 	const char *word = argv[optind - 1];
 
 	if (ch == ':')
-		return fail(err, errlen, "option %s needs a value", word);
+		return cli_fail(err, errlen, "option %s needs a value", word);
 	if (optopt != 0)
-		return fail(err, errlen, "unknown option -%c", optopt);
-	return fail(err, errlen, "unknown option %s", word);
+		return cli_fail(err, errlen, "unknown option -%c", optopt);
+	return cli_fail(err, errlen, "unknown option %s", word);
 }
 
 /* Implied options and conflicts, in one place. */
@@ -155,16 +154,16 @@ static enum cli_result
 check_options(struct options *o, char *err, size_t errlen)
 {
 	if (o->numeric_hosts && o->resolve)
-		return fail(err, errlen, "cannot use -n and -r together");
+		return cli_fail(err, errlen, "cannot use -n and -r together");
 	if (o->watch && o->continuous)
-		return fail(err, errlen, "cannot use -E and -c together");
+		return cli_fail(err, errlen, "cannot use -E and -c together");
 	if (o->watch && o->face == FACE_SUMMARY)
-		return fail(err, errlen, "cannot use -E and -s together");
+		return cli_fail(err, errlen, "cannot use -E and -s together");
 	if (o->count > 0 && !o->continuous && !o->watch)
-		return fail(err, errlen, "--count needs -c or -E");
+		return cli_fail(err, errlen, "--count needs -c or -E");
 	if ((o->duration_ms > 0 || o->method != WATCH_AUTO || o->port >= 0) &&
 	    !o->watch)
-		return fail(err, errlen,
+		return cli_fail(err, errlen,
 		    "--duration, --method and --port need -E");
 	if (o->watch && o->interval_ms == 0)
 		o->interval_ms = 100;
@@ -275,7 +274,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			break;
 		case OPT_METHOD:
 			if (parse_method(o, optarg) == -1)
-				return fail(err, errlen, "--method %s: expected "
+				return cli_fail(err, errlen, "--method %s: expected "
 				    "trace, poll or auto", optarg);
 			break;
 		case OPT_NUMERIC_HOSTS:
@@ -293,7 +292,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			break;
 		case OPT_SOURCE:
 			if (cli_parse_source(o, optarg) == -1)
-				return fail(err, errlen, "--source %s: expected "
+				return cli_fail(err, errlen, "--source %s: expected "
 				    "netlink, proc or auto", optarg);
 			break;
 		default:
@@ -303,7 +302,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	if (!ok)
 		return CLI_USAGE;
 	if (optind < argc)
-		return fail(err, errlen, "unexpected argument: %s",
+		return cli_fail(err, errlen, "unexpected argument: %s",
 		    argv[optind]);
 	return check_options(o, err, errlen);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "addr.h"
+#include "fmt.h"
 #include "fmt_event.h"
 #include "names.h"
 #include "util.h"
@@ -135,22 +136,6 @@ fmt_event_header(FILE *out)
 	    W_TRANS, "Transition", "PID/Program name");
 }
 
-static void
-endpoint(struct jsonw *j, const char *key, int family,
-    const union sock_addr *a, uint16_t port)
-{
-	char buf[INET6_ADDRSTRLEN];
-
-	jsonw_key(j, key);
-	jsonw_start_object(j);
-	if (inet_ntop(family, a, buf, sizeof(buf)) != NULL)
-		jsonw_string_field(j, "address", buf);
-	else
-		jsonw_null_field(j, "address");
-	jsonw_uint_field(j, "port", port);
-	jsonw_end_object(j);
-}
-
 /* A state name, or null for ST_UNKNOWN. */
 static void
 state_field(struct jsonw *j, const char *key, unsigned state)
@@ -190,8 +175,8 @@ fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 	jsonw_string_field(j, "proto", names_proto(ev->proto, AF_INET));
 	jsonw_string_field(j, "family",
 	    ev->family == AF_INET ? "inet" : "inet6");
-	endpoint(j, "local", ev->family, &ev->laddr, ev->lport);
-	endpoint(j, "remote", ev->family, &ev->raddr, ev->rport);
+	fmt_json_endpoint(j, "local", ev->family, &ev->laddr, ev->lport);
+	fmt_json_endpoint(j, "remote", ev->family, &ev->raddr, ev->rport);
 	state_field(j, "old_state", ev->oldstate);
 	state_field(j, "state", ev->newstate);
 	if (ev->cookie != 0)

@@ -143,9 +143,8 @@ family_name(int family)
 	}
 }
 
-/* "local" or "remote": {"address": numeric, "port": n}. */
-static void
-endpoint(struct jsonw *j, const char *key, int family,
+void
+fmt_json_endpoint(struct jsonw *j, const char *key, int family,
     const union sock_addr *a, uint16_t port)
 {
 	char buf[INET6_ADDRSTRLEN];
@@ -282,8 +281,8 @@ json_row(void *arg, const struct sock_row *r)
 	jsonw_string_field(j, "state",
 	    names_state_fmt(r->state, state, sizeof(state)));
 	if (inet) {
-		endpoint(j, "local", r->family, &r->laddr, r->lport);
-		endpoint(j, "remote", r->family, &r->raddr, r->rport);
+		fmt_json_endpoint(j, "local", r->family, &r->laddr, r->lport);
+		fmt_json_endpoint(j, "remote", r->family, &r->raddr, r->rport);
 	} else if (r->family == AF_UNIX) {
 		if (unix_path(st, r) == -1)
 			return -1;

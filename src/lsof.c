@@ -29,18 +29,6 @@
 #define PORT_MAX	65535
 #define REPEAT_DEFAULT	15	/* seconds, lsof's -r default */
 
-/* Writes a one-line message into err; returns CLI_USAGE. */
-static enum cli_result __attribute__((format(printf, 3, 4)))
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return CLI_USAGE;
-}
-
 /*
  * Grows *arr (of *n elements of size sz) by one zeroed element and
  * returns it, or NULL (ENOMEM; *arr and *n unchanged).  Lists here are
@@ -79,15 +67,15 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 	while (1) {
 		n = strcspn(list, ",");
 		if (n == 0)
-			return fail(err, errlen, "-i %s: empty port in \"%s\"",
+			return cli_fail(err, errlen, "-i %s: empty port in \"%s\"",
 			    spec, list);
 		if (n >= sizeof(item))
-			return fail(err, errlen, "-i %s: port \"%.*s\" too "
+			return cli_fail(err, errlen, "-i %s: port \"%.*s\" too "
 			    "long", spec, (int)n, list);
 		memcpy(item, list, n);
 		item[n] = '\0';
 		if ((pt = grow(&sp->ports, &sp->nports, sizeof(*pt))) == NULL)
-			return fail(err, errlen, "%s", strerror(errno));
+			return cli_fail(err, errlen, "%s", strerror(errno));
 		/*
 		 * A leading digit means a number or a range: service names
 		 * may hold '-' ("ftp-data" is not a range) and none in
@@ -97,7 +85,7 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 			dash = strchr(item, '-');
 			if (dash != NULL) {
 				if ((size_t)(dash - item) >= sizeof(num))
-					return fail(err, errlen, "-i %s: bad "
+					return cli_fail(err, errlen, "-i %s: bad "
 					    "port range \"%s\"", spec, item);
 				memcpy(num, item, (size_t)(dash - item));
 				num[dash - item] = '\0';
@@ -105,18 +93,18 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 				snprintf(num, sizeof(num), "%s", item);
 			lo = util_strtonum(num, 0, PORT_MAX, &errstr);
 			if (errstr != NULL)
-				return fail(err, errlen, "-i %s: port \"%s\" "
+				return cli_fail(err, errlen, "-i %s: port \"%s\" "
 				    "%s (0 to 65535)", spec, num, errstr);
 			hi = lo;
 			if (dash != NULL) {
 				hi = util_strtonum(dash + 1, 0, PORT_MAX,
 				    &errstr);
 				if (errstr != NULL)
-					return fail(err, errlen, "-i %s: port "
+					return cli_fail(err, errlen, "-i %s: port "
 					    "\"%s\" %s (0 to 65535)", spec,
 					    dash + 1, errstr);
 				if (hi < lo)
-					return fail(err, errlen, "-i %s: port "
+					return cli_fail(err, errlen, "-i %s: port "
 					    "range \"%s\" runs backwards",
 					    spec, item);
 			}
@@ -137,7 +125,7 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 				}
 			}
 			if (!found)
-				return fail(err, errlen, "-i %s: unknown "
+				return cli_fail(err, errlen, "-i %s: unknown "
 				    "service \"%s\"", spec, item);
 		}
 		if (list[n] == '\0')
@@ -158,11 +146,11 @@ parse_host(const char *spec, const char *host, struct lsof_spec *sp,
 	int rc;
 
 	if (host[0] == '\0')
-		return fail(err, errlen, "-i %s: empty host after @", spec);
+		return cli_fail(err, errlen, "-i %s: empty host after @", spec);
 	if (inet_pton(AF_INET, host, &sp->addrs[0].v4) == 1)
 		sp->addr_family[0] = AF_INET;
 	else if (inet_pton(AF_INET6, host, &sp->addrs[0].v6) == 1)
-		return fail(err, errlen, "-i %s: IPv6 address \"%s\" needs "
+		return cli_fail(err, errlen, "-i %s: IPv6 address \"%s\" needs "
 		    "brackets: @[%s]", spec, host, host);
 	else {
 		memset(&hints, 0, sizeof(hints));
@@ -170,7 +158,7 @@ parse_host(const char *spec, const char *host, struct lsof_spec *sp,
 		    sp->families == FAM_INET6 ? AF_INET6 : AF_UNSPEC;
 		hints.ai_socktype = SOCK_STREAM;
 		if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0)
-			return fail(err, errlen, "-i %s: host \"%s\": %s",
+			return cli_fail(err, errlen, "-i %s: host \"%s\": %s",
 			    spec, host, gai_strerror(rc));
 		for (ai = res; ai != NULL && sp->naddrs < LSOF_ADDRS_MAX;
 		    ai = ai->ai_next) {
@@ -186,13 +174,13 @@ parse_host(const char *spec, const char *host, struct lsof_spec *sp,
 		}
 		freeaddrinfo(res);
 		if (sp->naddrs == 0)
-			return fail(err, errlen, "-i %s: host \"%s\" has no "
+			return cli_fail(err, errlen, "-i %s: host \"%s\" has no "
 			    "address", spec, host);
 		return CLI_RUN;
 	}
 	sp->naddrs = 1;
 	if (sp->families == FAM_INET6)
-		return fail(err, errlen, "-i %s: IPv4 address \"%s\" in an "
+		return cli_fail(err, errlen, "-i %s: IPv4 address \"%s\" in an "
 		    "IPv6 (6) SPEC", spec, host);
 	return CLI_RUN;
 }
@@ -207,14 +195,14 @@ parse_host6(const char *spec, const char *s, const char **end,
 	size_t n;
 
 	if (close == NULL)
-		return fail(err, errlen, "-i %s: no ']' after \"%s\"", spec, s);
+		return cli_fail(err, errlen, "-i %s: no ']' after \"%s\"", spec, s);
 	n = (size_t)(close - s - 1);
 	if (n >= sizeof(buf) || (memcpy(buf, s + 1, n), buf[n] = '\0',
 	    inet_pton(AF_INET6, buf, &sp->addrs[0].v6) != 1))
-		return fail(err, errlen, "-i %s: bad IPv6 address \"%.*s\"",
+		return cli_fail(err, errlen, "-i %s: bad IPv6 address \"%.*s\"",
 		    spec, (int)(close - s + 1), s);
 	if (sp->families == FAM_INET4)
-		return fail(err, errlen, "-i %s: IPv6 address \"%s\" in an "
+		return cli_fail(err, errlen, "-i %s: IPv6 address \"%s\" in an "
 		    "IPv4 (4) SPEC", spec, buf);
 	sp->addr_family[0] = AF_INET6;
 	sp->naddrs = 1;
@@ -243,7 +231,7 @@ parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
 		else if (n == 3 && strncasecmp(s, "udp", 3) == 0)
 			sp->protos = 1U << PROTO_UDP;
 		else
-			return fail(err, errlen, "-i %s: protocol \"%.*s\": "
+			return cli_fail(err, errlen, "-i %s: protocol \"%.*s\": "
 			    "expected 4, 6, TCP or UDP", text, (int)n, s);
 		s += n;
 	}
@@ -259,10 +247,10 @@ parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
 			/* "@::1:22" cannot be split: lsof wants brackets too. */
 			if (s[n] != '\0' && strchr(s + n + 1, ':') != NULL &&
 			    memchr(s, '.', n) == NULL)
-				return fail(err, errlen, "-i %s: IPv6 address "
+				return cli_fail(err, errlen, "-i %s: IPv6 address "
 				    "needs brackets: @[address]", text);
 			if (n >= sizeof(host))
-				return fail(err, errlen, "-i %s: host too long",
+				return cli_fail(err, errlen, "-i %s: host too long",
 				    text);
 			memcpy(host, s, n);
 			host[n] = '\0';
@@ -275,7 +263,7 @@ parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
 	if (*s == ':')
 		return parse_ports(text, s + 1, sp, err, errlen);
 	if (*s != '\0')
-		return fail(err, errlen, "-i %s: unexpected \"%s\"", text, s);
+		return cli_fail(err, errlen, "-i %s: unexpected \"%s\"", text, s);
 	return CLI_RUN;
 }
 
@@ -314,13 +302,13 @@ parse_states(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 	int excl;
 
 	if (colon == NULL)
-		return fail(err, errlen, "-s %s: expected PROTO:STATE[,STATE]",
+		return cli_fail(err, errlen, "-s %s: expected PROTO:STATE[,STATE]",
 		    arg);
 	if (colon - arg == 3 && strncasecmp(arg, "udp", 3) == 0)
-		return fail(err, errlen, "-s %s: UDP sockets have no state "
+		return cli_fail(err, errlen, "-s %s: UDP sockets have no state "
 		    "names", arg);
 	if (colon - arg != 3 || strncasecmp(arg, "tcp", 3) != 0)
-		return fail(err, errlen, "-s %s: unknown protocol \"%.*s\" "
+		return cli_fail(err, errlen, "-s %s: unknown protocol \"%.*s\" "
 		    "(TCP)", arg, (int)(colon - arg), arg);
 	for (w = colon + 1;; w += n + 1) {
 		n = strcspn(w, ",");
@@ -332,7 +320,7 @@ parse_states(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 				break;
 		}
 		if (st > ST_CLOSING)
-			return fail(err, errlen, "-s %s: unknown TCP state "
+			return cli_fail(err, errlen, "-s %s: unknown TCP state "
 			    "\"%.*s\"", arg, (int)n, w);
 		if (excl)
 			s->states_out |= ST_BIT(st);
@@ -361,9 +349,9 @@ parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
 	for (w = arg;; w += n + 1) {
 		n = strcspn(w, ",");
 		if (n == 0 || n >= sizeof(item))
-			return fail(err, errlen, "%s %s: bad list", opt, arg);
+			return cli_fail(err, errlen, "%s %s: bad list", opt, arg);
 		if ((id = grow(arr, narr, sizeof(*id))) == NULL)
-			return fail(err, errlen, "%s", strerror(errno));
+			return cli_fail(err, errlen, "%s", strerror(errno));
 		id->exclude = w[0] == '^';
 		memcpy(item, w + id->exclude, n - id->exclude);
 		item[n - id->exclude] = '\0';
@@ -371,11 +359,11 @@ parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
 		    INT_MAX, &errstr);
 		if (errstr != NULL && users && !isdigit((unsigned char)item[0])) {
 			if ((pw = getpwnam(item)) == NULL)
-				return fail(err, errlen, "-u %s: unknown user "
+				return cli_fail(err, errlen, "-u %s: unknown user "
 				    "\"%s\"", arg, item);
 			id->id = (long)pw->pw_uid;
 		} else if (errstr != NULL)
-			return fail(err, errlen, "%s %s: %s \"%s\" %s", opt,
+			return cli_fail(err, errlen, "%s %s: %s \"%s\" %s", opt,
 			    arg, users ? "uid" : "PID", item, errstr);
 		if (w[n] == '\0')
 			return CLI_RUN;
@@ -401,7 +389,7 @@ parse_fields(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 			continue;
 		}
 		if (strchr(LSOF_FIELDS, *arg) == NULL)
-			return fail(err, errlen, "-F: field '%c' is not "
+			return cli_fail(err, errlen, "-F: field '%c' is not "
 			    "available (%s 0)", *arg, LSOF_FIELDS);
 		if (strchr(s->field_set, *arg) == NULL &&
 		    n + 1 < sizeof(s->field_set))
@@ -478,22 +466,22 @@ parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
 		return CLI_RUN;
 	}
 	if (!IS("--source") && !IS("--count"))
-		return fail(err, errlen, "unknown option %.*s", (int)n, w);
+		return cli_fail(err, errlen, "unknown option %.*s", (int)n, w);
 	if (eq != NULL)
 		val = eq + 1;
 	else if (*i + 1 < argc)
 		val = argv[++*i];
 	if (val == NULL)
-		return fail(err, errlen, "option %s needs a value", w);
+		return cli_fail(err, errlen, "option %s needs a value", w);
 	if (IS("--source")) {
 		if (cli_parse_source(o, val) == -1)
-			return fail(err, errlen, "--source %s: expected "
+			return cli_fail(err, errlen, "--source %s: expected "
 			    "netlink, proc or auto", val);
 		return CLI_RUN;
 	}
 	o->count = (unsigned long)util_strtonum(val, 1, 1000000000, &errstr);
 	if (errstr != NULL)
-		return fail(err, errlen, "--count %s: %s (1 to 1000000000)",
+		return cli_fail(err, errlen, "--count %s: %s (1 to 1000000000)",
 		    val, errstr);
 	return CLI_RUN;
 #undef IS
@@ -535,7 +523,7 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 			s->inet = 1;
 			if ((sp = grow(&s->specs, &s->nspecs, sizeof(*sp))) ==
 			    NULL)
-				return fail(err, errlen, "%s", strerror(errno));
+				return cli_fail(err, errlen, "%s", strerror(errno));
 			if ((rc = parse_spec(val, sp, err, errlen)) != CLI_RUN)
 				return rc;
 			return CLI_RUN;		/* the SPEC ends the word */
@@ -565,7 +553,7 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 			if (*val != '\0') {
 				secs = util_strtonum(val, 1, 86400, &errstr);
 				if (errstr != NULL)
-					return fail(err, errlen, "-r %s: %s (1 "
+					return cli_fail(err, errlen, "-r %s: %s (1 "
 					    "to 86400 seconds)", val, errstr);
 			}
 			o->continuous = 1;
@@ -576,7 +564,7 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 		case 's':
 		case 'u':
 			if ((val = value_of(w + 1, argc, argv, i)) == NULL)
-				return fail(err, errlen, "option -%c needs a "
+				return cli_fail(err, errlen, "option -%c needs a "
 				    "value", *w);
 			if (*w == 'p')
 				return parse_ids(val, 0, &s->pids, &s->npids,
@@ -587,17 +575,17 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 			if (*w == 's')
 				return parse_states(s, val, err, errlen);
 			if ((c = grow(&s->cmds, &s->ncmds, sizeof(*c))) == NULL)
-				return fail(err, errlen, "%s", strerror(errno));
+				return cli_fail(err, errlen, "%s", strerror(errno));
 			c->exclude = val[0] == '^';
 			c->prefix = val + c->exclude;
 			if (c->prefix[0] == '/')
-				return fail(err, errlen, "-c %s: regular "
+				return cli_fail(err, errlen, "-c %s: regular "
 				    "expressions are not supported", val);
 			if (c->prefix[0] == '\0')
-				return fail(err, errlen, "-c: empty command");
+				return cli_fail(err, errlen, "-c: empty command");
 			return CLI_RUN;
 		default:
-			return fail(err, errlen, "unknown option -%c", *w);
+			return cli_fail(err, errlen, "unknown option -%c", *w);
 		}
 	}
 	return CLI_RUN;
@@ -623,13 +611,13 @@ lsof_parse(int argc, char **argv, struct options *o, char *err,
 	o->all = 1;
 	o->program = 1;		/* lsof lists open files: owners always */
 	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return fail(err, errlen, "%s", strerror(errno));
+		return cli_fail(err, errlen, "%s", strerror(errno));
 	o->lsof = s;
 	for (i = 1; i < argc; i++) {
 		w = argv[i];
 		if (strcmp(w, "--") == 0) {
 			if (i + 1 < argc)
-				return fail(err, errlen, "unexpected argument: "
+				return cli_fail(err, errlen, "unexpected argument: "
 				    "%s (sockstat lists sockets, not files)",
 				    argv[i + 1]);
 			break;
@@ -639,18 +627,18 @@ lsof_parse(int argc, char **argv, struct options *o, char *err,
 		else if (w[0] == '-' && w[1] != '\0')
 			rc = parse_letters(w, argc, argv, &i, o, s, err, errlen);
 		else
-			rc = fail(err, errlen, "unexpected argument: %s", w);
+			rc = cli_fail(err, errlen, "unexpected argument: %s", w);
 		if (rc != CLI_RUN)
 			return rc;
 	}
 	if (!s->inet && !s->unix_sockets)
-		return fail(err, errlen, "the lsof face needs -i or -U");
+		return cli_fail(err, errlen, "the lsof face needs -i or -U");
 	if (s->terse && s->fields)
-		return fail(err, errlen, "cannot use -t and -F together");
+		return cli_fail(err, errlen, "cannot use -t and -F together");
 	if ((s->terse || s->fields) && o->json)
-		return fail(err, errlen, "cannot use --json with -t or -F");
+		return cli_fail(err, errlen, "cannot use --json with -t or -F");
 	if (o->count > 0 && !o->continuous)
-		return fail(err, errlen, "--count needs -r");
+		return cli_fail(err, errlen, "--count needs -r");
 	set_dumps(o, s);
 	return CLI_RUN;
 }

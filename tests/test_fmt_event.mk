@@ -1,1 +1,1 @@
-test_fmt_event_OBJS = src/fmt_event.o src/addr.o src/names.o src/jsonw.o src/util.o
+test_fmt_event_OBJS = src/fmt_event.o src/fmt_json.o src/addr.o src/names.o src/jsonw.o src/util.o

@@ -23,6 +23,7 @@
 #include "fmt.h"
 #include "lsof.h"
 #include "names.h"
+#include "outbuf.h"
 #include "rowvec.h"
 #include "util.h"
 
@@ -415,65 +416,15 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 		w->node = MAX(w->node, digits(r->inode));
 }
 
-/* Output through one large buffer: a stdio call per field costs more. */
-struct out {
-	FILE	*fp;
-	int	 err;		/* the first write error; then nothing more */
-	size_t	 len;
-	char	 buf[64 * 1024];
-};
-
-static void
-out_write(struct out *o, const char *s, size_t n)
-{
-	if (o->err == 0 && n > 0) {
-		errno = 0;
-		if (fwrite(s, 1, n, o->fp) != n)
-			o->err = errno != 0 ? errno : EIO;
-	}
-}
-
-static void
-out_flush(struct out *o)
-{
-	out_write(o, o->buf, o->len);
-	o->len = 0;
-}
-
-static void
-out_put(struct out *o, const char *s, size_t n)
-{
-	if (o->err != 0)
-		return;
-	if (o->len + n > sizeof(o->buf)) {
-		out_flush(o);
-		if (n > sizeof(o->buf)) {
-			out_write(o, s, n);
-			return;
-		}
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
 /* s in width columns, on the left or the right, then one space. */
 static void
-out_col(struct out *o, const char *s, size_t width, int right)
+out_col(struct outbuf *o, const char *s, size_t width, int right)
 {
-	static const char spaces[] = "                                ";
-	size_t n = strlen(s), pad = n < width ? width - n : 0;
-
-	if (!right)
-		out_put(o, s, n);
-	while (pad > 0) {
-		size_t k = pad < sizeof(spaces) - 1 ? pad : sizeof(spaces) - 1;
-
-		out_put(o, spaces, k);
-		pad -= k;
-	}
 	if (right)
-		out_put(o, s, n);
-	out_put(o, " ", 1);
+		outbuf_right(o, s, strlen(s), width);
+	else
+		outbuf_left(o, s, strlen(s), width);
+	outbuf_put(o, " ", 1);
 }
 
 static int
@@ -481,7 +432,7 @@ print_table(struct lsof_fmt *f)
 {
 	struct widths w = { 7, 3, 4, 4, 6, 4 };
 	struct cols *c;
-	struct out *o;
+	struct outbuf ob, *o = &ob;
 	size_t i;
 
 	if (f->nlines == 0)
@@ -494,51 +445,46 @@ print_table(struct lsof_fmt *f)
 		widths_add(f, &f->lines[i], &w);
 	if ((c = malloc(sizeof(*c))) == NULL)
 		return -1;
-	if ((o = malloc(sizeof(*o))) == NULL) {
+	if (outbuf_init(o, f->out, 64 * 1024) == -1) {
 		free(c);
 		return -1;
 	}
-	o->fp = f->out;
-	o->err = 0;
-	o->len = 0;
 	out_col(o, "COMMAND", w.cmd, 0);
 	out_col(o, "PID", w.pid, 1);
 	out_col(o, "USER", w.user, 1);
-	out_put(o, "  FD   ", 7);
+	outbuf_put(o, "  FD   ", 7);
 	out_col(o, "TYPE", w.type, 1);
 	out_col(o, "DEVICE", w.dev, 1);
-	out_put(o, "SIZE/OFF ", 9);
+	outbuf_put(o, "SIZE/OFF ", 9);
 	out_col(o, "NODE", w.node, 1);
-	out_put(o, "NAME\n", 5);
+	outbuf_put(o, "NAME\n", 5);
 	/* A reader gone (EPIPE) ends the lines, and their name lookups. */
-	for (i = 0; i < f->nlines && o->err == 0; i++) {
+	for (i = 0; i < f->nlines && o->werr == 0; i++) {
 		if (cols_fill(f, &f->lines[i], c, 1) == -1)
 			goto fail;
 		out_col(o, c->cmd, w.cmd, 0);
 		out_col(o, c->pid, w.pid, 1);
 		out_col(o, c->user, w.user, 1);
-		out_put(o, c->fd, strlen(c->fd));	/* "  3u ", then a space */
-		out_put(o, " ", 1);
+		outbuf_put(o, c->fd, strlen(c->fd));	/* "  3u ", then a space */
+		outbuf_put(o, " ", 1);
 		out_col(o, c->type, w.type, 1);
 		out_col(o, c->device, w.dev, 1);
-		out_put(o, "     0t0 ", 9);
+		outbuf_put(o, "     0t0 ", 9);
 		out_col(o, c->node, w.node, 1);
-		out_put(o, c->name, strlen(c->name));
-		out_put(o, "\n", 1);
+		outbuf_put(o, c->name, strlen(c->name));
+		outbuf_put(o, "\n", 1);
 	}
-	out_flush(o);
-	if (o->err != 0) {
-		errno = o->err;
-		free(o);
-		free(c);
+	outbuf_flush(o);
+	outbuf_free(o);
+	free(c);
+	if (o->werr != 0) {
+		errno = o->werr;
 		return -1;
 	}
-	free(o);
-	free(c);
 	return 0;
 fail:
-	out_flush(o);
-	free(o);
+	outbuf_flush(o);
+	outbuf_free(o);
 	free(c);
 	return -1;
 }

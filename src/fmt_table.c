@@ -33,6 +33,7 @@
 #include "fmt.h"
 #include "names.h"
 #include "procmap.h"
+#include "outbuf.h"
 #include "rowvec.h"
 #include "util.h"
 
@@ -89,106 +90,13 @@ struct table {
 	struct inet_w	 iw;
 	struct unix_w	 uw;
 	int		 inet_head, unix_head;
-	char		*buf;
-	size_t		 len;
-	int		 werr;
+	struct outbuf	 ob;
 	char		*scratch;
 	size_t		 scratch_cap;
 	struct user	*users;
 	size_t		 users_cap;
 	size_t		 nusers;
 };
-
-/* Output buffer: one fwrite per OUTBUF_SIZE bytes, no stdio per field. */
-
-static void
-ob_flush(struct table *t)
-{
-	if (t->len > 0 && t->werr == 0 &&
-	    fwrite(t->buf, 1, t->len, t->out) != t->len)
-		t->werr = errno != 0 ? errno : EIO;
-	t->len = 0;
-}
-
-static void
-ob_put(struct table *t, const char *s, size_t n)
-{
-	if (t->len + n > OUTBUF_SIZE) {
-		ob_flush(t);
-		if (n > OUTBUF_SIZE) {
-			if (t->werr == 0 && fwrite(s, 1, n, t->out) != n)
-				t->werr = errno != 0 ? errno : EIO;
-			return;
-		}
-	}
-	memcpy(t->buf + t->len, s, n);
-	t->len += n;
-}
-
-static void
-ob_spaces(struct table *t, size_t n)
-{
-	size_t k;
-
-	while (n > 0) {
-		if (t->len == OUTBUF_SIZE)
-			ob_flush(t);
-		k = OUTBUF_SIZE - t->len < n ? OUTBUF_SIZE - t->len : n;
-		memset(t->buf + t->len, ' ', k);
-		t->len += k;
-		n -= k;
-	}
-}
-
-/*
- * Terminal columns of escaped text: util_escape leaves only ASCII and
- * whole printable UTF-8 sequences, so count every byte but continuations.
- */
-static size_t
-text_width(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-/* ASCII s left-aligned in width columns. */
-static void
-ob_left(struct table *t, const char *s, size_t n, size_t width)
-{
-	ob_put(t, s, n);
-	if (n < width)
-		ob_spaces(t, width - n);
-}
-
-/* Escaped text s (UTF-8 kept) left-aligned in width columns. */
-static void
-ob_text(struct table *t, const char *s, size_t n, size_t width)
-{
-	size_t w = text_width(s, n);
-
-	ob_put(t, s, n);
-	if (w < width)
-		ob_spaces(t, width - w);
-}
-
-/* ASCII s right-aligned in width columns. */
-static void
-ob_right(struct table *t, const char *s, size_t n, size_t width)
-{
-	if (n < width)
-		ob_spaces(t, width - n);
-	ob_put(t, s, n);
-}
-
-static void
-ob_str(struct table *t, const char *s)
-{
-	ob_put(t, s, strlen(s));
-}
 
 /*
  * Writes v in decimal, NUL-ended, at the end of buf[24]; returns its first
@@ -205,19 +113,6 @@ u64_text(char *buf, uint64_t v, size_t *n)
 	while ((v /= 10) != 0);
 	*n = (size_t)(buf + 23 - p);
 	return p;
-}
-
-static void
-ob_u64(struct table *t, uint64_t v, size_t width, int right)
-{
-	char buf[24], *p;
-	size_t n;
-
-	p = u64_text(buf, v, &n);
-	if (right)
-		ob_right(t, p, n, width);
-	else
-		ob_left(t, p, n, width);
 }
 
 static size_t
@@ -562,7 +457,7 @@ inet_widths(struct table *t, struct inet_w *w)
 			if ((n = prog_text(t, r)) == -1)
 				return -1;
 			w->prog = max_sz(w->prog,
-			    text_width(t->scratch, (size_t)n));
+			    outbuf_text_width(t->scratch, (size_t)n));
 		}
 	}
 	return 0;
@@ -571,32 +466,32 @@ inet_widths(struct table *t, struct inet_w *w)
 static void
 inet_header(struct table *t, const struct inet_w *w)
 {
-	ob_str(t, "Active Internet connections ");
-	ob_str(t, title_suffix(&t->o));
-	ob_left(t, "Proto", 5, W_PROTO);
-	ob_put(t, " ", 1);
-	ob_right(t, "Recv-Q", 6, w->rq);
-	ob_put(t, " ", 1);
-	ob_right(t, "Send-Q", 6, w->sq);
-	ob_put(t, " ", 1);
-	ob_left(t, "Local Address", 13, w->local);
-	ob_put(t, " ", 1);
-	ob_left(t, "Foreign Address", 15, w->foreign);
-	ob_put(t, " ", 1);
-	ob_left(t, "State", 5, w->state);
+	outbuf_str(&t->ob, "Active Internet connections ");
+	outbuf_str(&t->ob, title_suffix(&t->o));
+	outbuf_left(&t->ob, "Proto", 5, W_PROTO);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_right(&t->ob, "Recv-Q", 6, w->rq);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_right(&t->ob, "Send-Q", 6, w->sq);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "Local Address", 13, w->local);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "Foreign Address", 15, w->foreign);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "State", 5, w->state);
 	if (t->o.extend) {
-		ob_put(t, " ", 1);
-		ob_left(t, "User", 4, w->user);
-		ob_put(t, " ", 1);
-		ob_left(t, "Inode", 5, w->inode);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_left(&t->ob, "User", 4, w->user);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_left(&t->ob, "Inode", 5, w->inode);
 	}
 	if (t->o.program) {
-		ob_put(t, " ", 1);
-		ob_left(t, "PID/Program name", 16, w->prog);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_left(&t->ob, "PID/Program name", 16, w->prog);
 	}
 	if (t->o.timers)
-		ob_str(t, " Timer");
-	ob_put(t, "\n", 1);
+		outbuf_str(&t->ob, " Timer");
+	outbuf_put(&t->ob, "\n", 1);
 }
 
 /* One Internet row; text wider than its column is written whole. */
@@ -610,40 +505,40 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 
 	if ((proto = names_proto(r->proto, r->family)) == NULL)
 		proto = "?";
-	ob_left(t, proto, strlen(proto), W_PROTO);
-	ob_put(t, " ", 1);
-	ob_u64(t, r->rqueue, w->rq, 1);
-	ob_put(t, " ", 1);
-	ob_u64(t, r->wqueue, w->sq, 1);
-	ob_put(t, " ", 1);
+	outbuf_left(&t->ob, proto, strlen(proto), W_PROTO);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_u64(&t->ob, r->rqueue, w->rq, 1);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_u64(&t->ob, r->wqueue, w->sq, 1);
+	outbuf_put(&t->ob, " ", 1);
 	if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
 		return -1;
-	ob_left(t, buf, (size_t)k, w->local);
-	ob_put(t, " ", 1);
+	outbuf_left(&t->ob, buf, (size_t)k, w->local);
+	outbuf_put(&t->ob, " ", 1);
 	if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
 		return -1;
-	ob_left(t, buf, (size_t)k, w->foreign);
-	ob_put(t, " ", 1);
-	ob_left(t, buf, inet_state(r, buf, sizeof(buf)), w->state);
+	outbuf_left(&t->ob, buf, (size_t)k, w->foreign);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, buf, inet_state(r, buf, sizeof(buf)), w->state);
 	if (t->o.extend) {
 		if ((u = user_text(t, r, num)) == NULL)
 			return -1;
-		ob_put(t, " ", 1);
-		ob_text(t, u, strlen(u), w->user);
-		ob_put(t, " ", 1);
-		ob_u64(t, r->inode, w->inode, 0);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_text(&t->ob, u, strlen(u), w->user);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_u64(&t->ob, r->inode, w->inode, 0);
 	}
 	if (t->o.program) {
 		if ((n = prog_text(t, r)) == -1)
 			return -1;
-		ob_put(t, " ", 1);
-		ob_text(t, t->scratch, (size_t)n, w->prog);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_text(&t->ob, t->scratch, (size_t)n, w->prog);
 	}
 	if (t->o.timers) {
-		ob_put(t, " ", 1);
-		ob_put(t, buf, timer_text(r, buf, sizeof(buf)));
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_put(&t->ob, buf, timer_text(r, buf, sizeof(buf)));
 	}
-	ob_put(t, "\n", 1);
+	outbuf_put(&t->ob, "\n", 1);
 	return 0;
 }
 
@@ -682,7 +577,7 @@ unix_widths(struct table *t, struct unix_w *w)
 			if ((n = prog_text(t, r)) == -1)
 				return -1;
 			w->prog = max_sz(w->prog,
-			    text_width(t->scratch, (size_t)n));
+			    outbuf_text_width(t->scratch, (size_t)n));
 		}
 	}
 	return 0;
@@ -691,23 +586,23 @@ unix_widths(struct table *t, struct unix_w *w)
 static void
 unix_header(struct table *t, const struct unix_w *w)
 {
-	ob_str(t, "Active UNIX domain sockets ");
-	ob_str(t, title_suffix(&t->o));
-	ob_str(t, "Proto ");
-	ob_left(t, "RefCnt", 6, w->refcnt);
-	ob_put(t, " ", 1);
-	ob_left(t, "Flags", 5, W_FLAGS);
-	ob_put(t, " ", 1);
-	ob_left(t, "Type", 4, w->type);
-	ob_put(t, " ", 1);
-	ob_left(t, "State", 5, w->state);
-	ob_put(t, " ", 1);
-	ob_left(t, "I-Node", 6, w->inode);
+	outbuf_str(&t->ob, "Active UNIX domain sockets ");
+	outbuf_str(&t->ob, title_suffix(&t->o));
+	outbuf_str(&t->ob, "Proto ");
+	outbuf_left(&t->ob, "RefCnt", 6, w->refcnt);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "Flags", 5, W_FLAGS);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "Type", 4, w->type);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "State", 5, w->state);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, "I-Node", 6, w->inode);
 	if (t->o.program) {
-		ob_put(t, " ", 1);
-		ob_left(t, "PID/Program name", 16, w->prog);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_left(&t->ob, "PID/Program name", 16, w->prog);
 	}
-	ob_str(t, " Path\n");
+	outbuf_str(&t->ob, " Path\n");
 }
 
 static int
@@ -716,30 +611,30 @@ unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
 	char buf[32];
 	ssize_t n;
 
-	ob_str(t, "unix  ");
-	ob_u64(t, r->refcnt, w->refcnt, 0);
-	ob_put(t, " ", 1);
+	outbuf_str(&t->ob, "unix  ");
+	outbuf_u64(&t->ob, r->refcnt, w->refcnt, 0);
+	outbuf_put(&t->ob, " ", 1);
 	if (r->state == ST_LISTEN)
-		ob_left(t, "[ ACC ]", 7, W_FLAGS);
+		outbuf_left(&t->ob, "[ ACC ]", 7, W_FLAGS);
 	else
-		ob_left(t, "[ ]", 3, W_FLAGS);
-	ob_put(t, " ", 1);
-	ob_left(t, buf, unix_type(r, buf, sizeof(buf)), w->type);
-	ob_put(t, " ", 1);
-	ob_left(t, buf, unix_state(r, buf, sizeof(buf)), w->state);
-	ob_put(t, " ", 1);
-	ob_u64(t, r->inode, w->inode, 0);
+		outbuf_left(&t->ob, "[ ]", 3, W_FLAGS);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, buf, unix_type(r, buf, sizeof(buf)), w->type);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_left(&t->ob, buf, unix_state(r, buf, sizeof(buf)), w->state);
+	outbuf_put(&t->ob, " ", 1);
+	outbuf_u64(&t->ob, r->inode, w->inode, 0);
 	if (t->o.program) {
 		if ((n = prog_text(t, r)) == -1)
 			return -1;
-		ob_put(t, " ", 1);
-		ob_text(t, t->scratch, (size_t)n, w->prog);
+		outbuf_put(&t->ob, " ", 1);
+		outbuf_text(&t->ob, t->scratch, (size_t)n, w->prog);
 	}
-	ob_put(t, " ", 1);
+	outbuf_put(&t->ob, " ", 1);
 	if ((n = path_text(t, r)) == -1)
 		return -1;
-	ob_put(t, t->scratch, (size_t)n);
-	ob_put(t, "\n", 1);
+	outbuf_put(&t->ob, t->scratch, (size_t)n);
+	outbuf_put(&t->ob, "\n", 1);
 	return 0;
 }
 
@@ -793,7 +688,7 @@ table_free(struct table *t)
 		free(t->users[i].name);
 	free(t->users);
 	free(t->scratch);
-	free(t->buf);
+	outbuf_free(&t->ob);
 	rowvec_free(t->rows);
 	free(t);
 }
@@ -822,7 +717,7 @@ table_begin(FILE *out, const struct options *o)
 	    o->prog_width : 0);
 	/* The UNIX rows are measured (table_measure): their own width. */
 	unix_widths_init(&t->uw, 0);
-	if ((t->buf = malloc(OUTBUF_SIZE)) == NULL ||
+	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (!stream && (t->rows = rowvec_new()) == NULL)) {
 		table_free(t);
 		errno = ENOMEM;
@@ -864,7 +759,7 @@ table_measure(void *st, const struct sock_row *r)
 		if ((n = prog_text(t, r)) == -1)
 			return -1;
 		t->uw.prog = max_sz(t->uw.prog,
-		    text_width(t->scratch, (size_t)n));
+		    outbuf_text_width(t->scratch, (size_t)n));
 	}
 	return 0;
 }
@@ -881,8 +776,8 @@ table_row(void *st, const struct sock_row *r)
 	if (t->rows != NULL)
 		return rowvec_push(t->rows, r);
 	/* A reader gone (| head) stops the dump instead of feeding it. */
-	if (t->werr != 0) {
-		errno = t->werr;
+	if (t->ob.werr != 0) {
+		errno = t->ob.werr;
 		return -1;
 	}
 	if (is_inet(r)) {
@@ -915,12 +810,12 @@ table_end(void *st)
 	if (rc == -1)
 		save_errno = errno;
 	else {
-		ob_flush(t);
-		if (t->werr == 0 && fflush(t->out) == EOF)
-			t->werr = errno != 0 ? errno : EIO;
-		if (t->werr != 0) {
+		outbuf_flush(&t->ob);
+		if (t->ob.werr == 0 && fflush(t->out) == EOF)
+			t->ob.werr = errno != 0 ? errno : EIO;
+		if (t->ob.werr != 0) {
 			rc = -1;
-			save_errno = t->werr;
+			save_errno = t->ob.werr;
 		}
 	}
 	table_free(t);

@@ -25,10 +25,10 @@
 #include "names.h"
 #include "outbuf.h"
 #include "rowvec.h"
+#include "users.h"
 #include "util.h"
 
 #define CMD_CUT		9	/* lsof's default COMMAND width limit */
-#define UID_CACHE_MAX	64	/* distinct users remembered per pass */
 #define NAME_MAX_LEN	(2 * ADDR_HOSTPORT_MAX + 64)
 
 /* A resolved host, so each address costs one lookup per pass. */
@@ -38,11 +38,6 @@ struct host_name {
 	char		*text;
 };
 #define HOST_CACHE_MAX	64
-
-struct uid_name {
-	uid_t		 uid;
-	char		*name;		/* escaped; NULL: no passwd entry */
-};
 
 /* One output line: a socket and one of the descriptors holding it. */
 struct line {
@@ -57,9 +52,7 @@ struct lsof_fmt {
 	struct rowvec		*rows;
 	struct line		*lines;
 	size_t			 nlines;
-	struct uid_name		 users[UID_CACHE_MAX];
-	size_t			 nusers;
-	char			 spill[UTIL_ESCAPE_MAX(256)];
+	struct users		*users;
 	struct host_name	 hosts[HOST_CACHE_MAX];
 	size_t			 nhosts;
 	char			*esc;		/* util_escape() output */
@@ -88,7 +81,9 @@ lsof_begin(FILE *out, const struct options *o)
 	f->out = out;
 	f->o = o;
 	f->s = o->lsof;
-	if ((f->rows = rowvec_new()) == NULL) {
+	if ((f->rows = rowvec_new()) == NULL ||
+	    (f->users = users_new()) == NULL) {
+		rowvec_free(f->rows);
 		free(f);
 		return NULL;
 	}
@@ -139,26 +134,9 @@ escape(struct lsof_fmt *f, const char *src, size_t len)
 static const char *
 user_name(struct lsof_fmt *f, uid_t uid)
 {
-	struct passwd *pw;
-	char buf[UTIL_ESCAPE_MAX(256)];
-	size_t i;
+	const char *name;
 
-	for (i = 0; i < f->nusers; i++)
-		if (f->users[i].uid == uid)
-			return f->users[i].name;
-	pw = getpwuid(uid);
-	if (pw == NULL || pw->pw_name == NULL)
-		buf[0] = '\0';
-	else
-		util_escape(buf, sizeof(buf), pw->pw_name,
-		    strnlen(pw->pw_name, 256));
-	if (f->nusers == UID_CACHE_MAX) {	/* no room: not cached */
-		memcpy(f->spill, buf, sizeof(f->spill));
-		return f->spill[0] == '\0' ? NULL : f->spill;
-	}
-	f->users[f->nusers].uid = uid;
-	f->users[f->nusers].name = buf[0] == '\0' ? NULL : strdup(buf);
-	return f->users[f->nusers++].name;
+	return users_name(f->users, (uint32_t)uid, &name) == -1 ? NULL : name;
 }
 
 static int
@@ -628,8 +606,7 @@ fmt_free(struct lsof_fmt *f)
 {
 	size_t i;
 
-	for (i = 0; i < f->nusers; i++)
-		free(f->users[i].name);
+	users_free(f->users);
 	for (i = 0; i < f->nhosts; i++)
 		free(f->hosts[i].text);
 	rowvec_free(f->rows);

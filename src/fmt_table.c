@@ -35,6 +35,7 @@
 #include "procmap.h"
 #include "outbuf.h"
 #include "rowvec.h"
+#include "users.h"
 #include "util.h"
 
 #define OUTBUF_SIZE	(256 * 1024)
@@ -59,12 +60,6 @@
 #define W_USTATE	13
 #define W_UINODE	8
 
-/* A slot of the uid -> name cache; name NULL marks a free slot. */
-struct user {
-	uint32_t	 uid;
-	char		*name;
-};
-
 /* Column widths of the Internet section. */
 struct inet_w {
 	size_t	 rq, sq, local, foreign, state, user, inode, prog;
@@ -78,7 +73,7 @@ struct unix_w {
 /*
  * One pass.  buf is written out whenever full; werr keeps the errno of
  * the first failed write.  scratch holds escaped paths and program lists.
- * users is an open-addressing table of users_cap (a power of two) slots.
+ * users caches the User column's names.
  * rows is NULL when the pass streams; then iw and uw are the widths from
  * begin() and measure(), and inet_head, unix_head say which section
  * headers are out.
@@ -93,9 +88,7 @@ struct table {
 	struct outbuf	 ob;
 	char		*scratch;
 	size_t		 scratch_cap;
-	struct user	*users;
-	size_t		 users_cap;
-	size_t		 nusers;
+	struct users	*users;
 };
 
 /*
@@ -258,62 +251,19 @@ unix_type(const struct sock_row *r, char *buf, size_t len)
 	return strlen(buf);
 }
 
-static uint32_t
-uid_hash(uint32_t uid)
-{
-	return uid * 2654435761U;
-}
-
-static int
-users_grow(struct table *t)
-{
-	struct user *nu, *old = t->users;
-	size_t ncap = t->users_cap == 0 ? 64 : t->users_cap * 2, i, j;
-
-	if ((nu = calloc(ncap, sizeof(*nu))) == NULL)
-		return -1;
-	for (i = 0; i < t->users_cap; i++) {
-		if (old[i].name == NULL)
-			continue;
-		for (j = uid_hash(old[i].uid) & (ncap - 1); nu[j].name != NULL;
-		    j = (j + 1) & (ncap - 1))
-			;
-		nu[j] = old[i];
-	}
-	free(old);
-	t->users = nu;
-	t->users_cap = ncap;
-	return 0;
-}
-
 /*
- * User name of uid (escaped: NSS may serve it from a directory), or the
- * number when none exists.  Each uid is looked up once per pass.
+ * User name of uid, or the number when none exists (escaped: NSS may
+ * serve any bytes).  NULL with errno ENOMEM.
  */
 static const char *
-user_name(struct table *t, uint32_t uid)
+user_name(struct table *t, uint32_t uid, char *num)
 {
-	char num[24], esc[4 * 256 + 1], *p;
-	struct passwd *pw;
-	size_t i, n;
+	const char *name;
+	size_t n;
 
-	if (t->nusers * 2 >= t->users_cap && users_grow(t) == -1)
+	if (users_name(t->users, uid, &name) == -1)
 		return NULL;
-	for (i = uid_hash(uid) & (t->users_cap - 1); t->users[i].name != NULL;
-	    i = (i + 1) & (t->users_cap - 1))
-		if (t->users[i].uid == uid)
-			return t->users[i].name;
-	if ((pw = getpwuid(uid)) != NULL && pw->pw_name != NULL) {
-		util_escape(esc, sizeof(esc), pw->pw_name, strlen(pw->pw_name));
-		p = esc;
-	} else {
-		p = u64_text(num, uid, &n);
-	}
-	if ((t->users[i].name = strdup(p)) == NULL)
-		return NULL;
-	t->users[i].uid = uid;
-	t->nusers++;
-	return t->users[i].name;
+	return name != NULL ? name : u64_text(num, uid, &n);
 }
 
 /* The User column; NULL with errno ENOMEM. */
@@ -326,7 +276,7 @@ user_text(struct table *t, const struct sock_row *r, char *num)
 		return "-";
 	if (t->o.numeric_users)
 		return u64_text(num, r->uid, &n);
-	return user_name(t, r->uid);
+	return user_name(t, r->uid, num);
 }
 
 /*
@@ -680,13 +630,9 @@ stream_unix_head(struct table *t)
 static void
 table_free(struct table *t)
 {
-	size_t i;
-
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->users_cap; i++)
-		free(t->users[i].name);
-	free(t->users);
+	users_free(t->users);
 	free(t->scratch);
 	outbuf_free(&t->ob);
 	rowvec_free(t->rows);
@@ -718,6 +664,7 @@ table_begin(FILE *out, const struct options *o)
 	/* The UNIX rows are measured (table_measure): their own width. */
 	unix_widths_init(&t->uw, 0);
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
+	    (t->users = users_new()) == NULL ||
 	    (!stream && (t->rows = rowvec_new()) == NULL)) {
 		table_free(t);
 		errno = ENOMEM;

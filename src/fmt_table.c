@@ -60,14 +60,14 @@
 #define W_USTATE	13
 #define W_UINODE	8
 
-/* Column widths of the Internet section. */
+/* The widths of the Internet columns that widen; the rest are netstat's W_*. */
 struct inet_w {
-	size_t	 rq, sq, local, foreign, state, user, inode, prog;
+	size_t	 local, foreign, prog;
 };
 
-/* Column widths of the UNIX section. */
+/* The width of the UNIX column that widens (PID/Program name). */
 struct unix_w {
-	size_t	 refcnt, type, state, inode, prog;
+	size_t	 prog;
 };
 
 /*
@@ -354,22 +354,14 @@ title_suffix(const struct options *o)
 static void
 inet_widths_init(struct inet_w *w, size_t prog)
 {
-	w->rq = w->sq = W_QUEUE;
 	w->local = w->foreign = W_ADDR;
-	w->state = W_STATE;
-	w->user = W_USER;
-	w->inode = W_INODE;
 	w->prog = max_sz(W_PROG, prog);
 }
 
 static void
-unix_widths_init(struct unix_w *w, size_t prog)
+unix_widths_init(struct unix_w *w)
 {
-	w->refcnt = W_REFCNT;
-	w->type = W_TYPE;
-	w->state = W_USTATE;
-	w->inode = W_UINODE;
-	w->prog = max_sz(W_PROG, prog);
+	w->prog = W_PROG;
 }
 
 /* Widens the address columns of w to hold r's. */
@@ -420,20 +412,20 @@ inet_header(struct table *t, const struct inet_w *w)
 	outbuf_str(&t->ob, title_suffix(&t->o));
 	outbuf_left(&t->ob, "Proto", 5, W_PROTO);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_right(&t->ob, "Recv-Q", 6, w->rq);
+	outbuf_right(&t->ob, "Recv-Q", 6, W_QUEUE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_right(&t->ob, "Send-Q", 6, w->sq);
+	outbuf_right(&t->ob, "Send-Q", 6, W_QUEUE);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_left(&t->ob, "Local Address", 13, w->local);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_left(&t->ob, "Foreign Address", 15, w->foreign);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "State", 5, w->state);
+	outbuf_left(&t->ob, "State", 5, W_STATE);
 	if (t->o.extend) {
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_left(&t->ob, "User", 4, w->user);
+		outbuf_left(&t->ob, "User", 4, W_USER);
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_left(&t->ob, "Inode", 5, w->inode);
+		outbuf_left(&t->ob, "Inode", 5, W_INODE);
 	}
 	if (t->o.program) {
 		outbuf_put(&t->ob, " ", 1);
@@ -457,9 +449,9 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 		proto = "?";
 	outbuf_left(&t->ob, proto, strlen(proto), W_PROTO);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_u64(&t->ob, r->rqueue, w->rq, 1);
+	outbuf_u64(&t->ob, r->rqueue, W_QUEUE, 1);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_u64(&t->ob, r->wqueue, w->sq, 1);
+	outbuf_u64(&t->ob, r->wqueue, W_QUEUE, 1);
 	outbuf_put(&t->ob, " ", 1);
 	if ((k = addr_netstat(buf, sizeof(buf), r, 0, &t->o)) == -1)
 		return -1;
@@ -469,14 +461,14 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 		return -1;
 	outbuf_left(&t->ob, buf, (size_t)k, w->foreign);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, inet_state(r, buf, sizeof(buf)), w->state);
+	outbuf_left(&t->ob, buf, inet_state(r, buf, sizeof(buf)), W_STATE);
 	if (t->o.extend) {
 		if ((u = user_text(t, r, num)) == NULL)
 			return -1;
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_text(&t->ob, u, strlen(u), w->user);
+		outbuf_text(&t->ob, u, strlen(u), W_USER);
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_u64(&t->ob, r->inode, w->inode, 0);
+		outbuf_u64(&t->ob, r->inode, W_INODE, 0);
 	}
 	if (t->o.program) {
 		if ((n = prog_text(t, r)) == -1)
@@ -518,7 +510,7 @@ unix_widths(struct table *t, struct unix_w *w)
 	size_t i, nrows = rowvec_len(t->rows);
 	ssize_t n;
 
-	unix_widths_init(w, 0);
+	unix_widths_init(w);
 	for (i = 0; i < nrows; i++) {
 		r = rowvec_get(t->rows, i);
 		if (r->proto != PROTO_UNIX)
@@ -539,15 +531,15 @@ unix_header(struct table *t, const struct unix_w *w)
 	outbuf_str(&t->ob, "Active UNIX domain sockets ");
 	outbuf_str(&t->ob, title_suffix(&t->o));
 	outbuf_str(&t->ob, "Proto ");
-	outbuf_left(&t->ob, "RefCnt", 6, w->refcnt);
+	outbuf_left(&t->ob, "RefCnt", 6, W_REFCNT);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_left(&t->ob, "Flags", 5, W_FLAGS);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "Type", 4, w->type);
+	outbuf_left(&t->ob, "Type", 4, W_TYPE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "State", 5, w->state);
+	outbuf_left(&t->ob, "State", 5, W_USTATE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "I-Node", 6, w->inode);
+	outbuf_left(&t->ob, "I-Node", 6, W_UINODE);
 	if (t->o.program) {
 		outbuf_put(&t->ob, " ", 1);
 		outbuf_left(&t->ob, "PID/Program name", 16, w->prog);
@@ -562,18 +554,18 @@ unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
 	ssize_t n;
 
 	outbuf_str(&t->ob, "unix  ");
-	outbuf_u64(&t->ob, r->refcnt, w->refcnt, 0);
+	outbuf_u64(&t->ob, r->refcnt, W_REFCNT, 0);
 	outbuf_put(&t->ob, " ", 1);
 	if (r->state == ST_LISTEN)
 		outbuf_left(&t->ob, "[ ACC ]", 7, W_FLAGS);
 	else
 		outbuf_left(&t->ob, "[ ]", 3, W_FLAGS);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, unix_type(r, buf, sizeof(buf)), w->type);
+	outbuf_left(&t->ob, buf, unix_type(r, buf, sizeof(buf)), W_TYPE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, unix_state(r, buf, sizeof(buf)), w->state);
+	outbuf_left(&t->ob, buf, unix_state(r, buf, sizeof(buf)), W_USTATE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_u64(&t->ob, r->inode, w->inode, 0);
+	outbuf_u64(&t->ob, r->inode, W_UINODE, 0);
 	if (t->o.program) {
 		if ((n = prog_text(t, r)) == -1)
 			return -1;
@@ -662,7 +654,7 @@ table_begin(FILE *out, const struct options *o)
 	inet_widths_init(&t->iw, o->program && o->timers && stream ?
 	    o->prog_width : 0);
 	/* The UNIX rows are measured (table_measure): their own width. */
-	unix_widths_init(&t->uw, 0);
+	unix_widths_init(&t->uw);
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL ||
 	    (!stream && (t->rows = rowvec_new()) == NULL)) {

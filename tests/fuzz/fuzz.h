@@ -60,4 +60,38 @@ fuzz_row_equal(const struct sock_row *a, const struct sock_row *b)
 	    memcmp(a->path, b->path, a->path_len) == 0;
 }
 
+/*
+ * Length of the valid UTF-8 sequence at s (ASCII included) and its code
+ * point in *cp, or 0.  Written apart from util.c on purpose: the oracles
+ * must not share the code they judge.
+ */
+static inline size_t
+fuzz_utf8_len(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len, i;
+
+	*cp = s[0];
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, *cp = s[0] & 0x1fU;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, *cp = s[0] & 0x0fU;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, *cp = s[0] & 0x07U;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3fU);
+	}
+	if (*cp < (len == 2 ? 0x80U : len == 3 ? 0x800U : 0x10000U) ||
+	    *cp > 0x10ffff || (*cp >= 0xd800 && *cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
 #endif /* FUZZ_H */

@@ -10,38 +10,14 @@
 #include "fuzz.h"
 #include "util.h"
 
-/*
- * Length of the UTF-8 character at s if it is valid and not a C1
- * control, else 0; written apart from util.c on purpose.
- */
+/* Length of the UTF-8 character at s if it is valid and not a C1 control. */
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
-	size_t len, i;
 	uint32_t cp;
+	size_t len = fuzz_utf8_len(s, n, &cp);
 
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0)
-		len = 2, cp = s[0] & 0x1fU;
-	else if ((s[0] & 0xf0) == 0xe0)
-		len = 3, cp = s[0] & 0x0fU;
-	else if ((s[0] & 0xf8) == 0xf0)
-		len = 4, cp = s[0] & 0x07U;
-	else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3fU);
-	}
-	if (cp < (len == 2 ? 0x80U : len == 3 ? 0x800U : 0x10000U) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f))
-		return 0;
-	return len;
+	return cp >= 0x80 && cp <= 0x9f ? 0 : len;
 }
 
 static int

@@ -171,8 +171,8 @@ struct options {
 	int		 extend;	/* -e: User, Inode */
 	int		 timers;	/* -o: Timer */
 	int		 program;	/* -p: PID/Program name */
-	unsigned	 prog_width;	/* -p: widest owner text of the whole
-					   owner map, set by main per pass */
+	unsigned	 prog_width;	/* -p -o: widest owner text of the
+					   whole owner map, set by main */
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
 	int		 continuous;	/* -c: repeat */

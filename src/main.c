@@ -237,10 +237,12 @@ main(int argc, char *argv[])
 		if (o.program)
 			owners = owners_build(&o, &ps);
 		/*
-		 * The netstat face prints rows as they come: it takes the
-		 * PID/Program name width from every socket of the map.
+		 * The netstat face prints rows as they come: before the
+		 * Timer column (-o) it takes the PID/Program name width from
+		 * every socket of the map.  Elsewhere the column is last or
+		 * measured on the rows shown, so the walk is not needed.
 		 */
-		if (owners != NULL && f == &fmt_table) {
+		if (owners != NULL && f == &fmt_table && o.timers) {
 			size_t w;
 
 			if (procmap_owners_widest(owners, &w) == -1)

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "diag_rx.h"
 
 /*
  * The kernel fills one dump datagram of at most 32 KiB (less its skb
@@ -39,8 +40,7 @@
 
 struct diag {
 	struct mnl_socket	*nl;
-	char			*buf;
-	size_t			 buflen;
+	struct diag_rx		 rx;
 	unsigned int		 portid;
 	unsigned int		 seq;
 	int			 stale;	/* a dump was left unread */
@@ -56,9 +56,9 @@ union diag_req_buf {
 
 static int	diag_connect(struct diag *);
 static int	diag_request(struct diag *, const struct dump_req *);
-static int	diag_walk(struct diag *, const struct dump_req *, int,
-		    row_cb, void *, struct source_stats *, int *,
-		    unsigned long *, int);
+static int	diag_walk(struct diag *, const struct dump_req *,
+		    const char *, int, row_cb, void *, struct source_stats *,
+		    int *, unsigned long *, int);
 static int	diag_attrs(const struct nlmsghdr *, size_t,
 		    const struct nlattr **, unsigned int);
 static int	diag_parse_inet(const struct nlmsghdr *,
@@ -73,8 +73,7 @@ diag_open(void)
 
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return NULL;
-	d->buflen = DIAG_BUFSIZE;
-	if ((d->buf = malloc(d->buflen)) == NULL || diag_connect(d) == -1) {
+	if (diag_rx_init(&d->rx, DIAG_BUFSIZE) == -1 || diag_connect(d) == -1) {
 		save_errno = errno;
 		diag_close(d);
 		errno = save_errno;
@@ -90,7 +89,7 @@ diag_close(struct diag *d)
 		return;
 	if (d->nl != NULL)
 		mnl_socket_close(d->nl);
-	free(d->buf);
+	diag_rx_free(&d->rx);
 	free(d);
 }
 
@@ -199,8 +198,9 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
     struct source_stats *st, int may_redo)
 {
 	unsigned long rows = 0;
+	const char *buf;
 	ssize_t n;
-	int intr = 0, rc;
+	int intr = 0, rc, save_errno;
 
 	/*
 	 * A dump we stopped reading still sits in the socket, and the
@@ -218,39 +218,45 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
 		errno = EBADF;
 		return -1;
 	}
-	if (diag_request(d, req) == -1)
+	if (diag_request(d, req) == -1 ||
+	    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
 		return -1;
 	d->stale = 1;
 	for (;;) {
-		n = mnl_socket_recvfrom(d->nl, d->buf, d->buflen);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
+		if ((n = diag_rx_next(&d->rx, &buf)) == -1) {
 			/* libmnl says ENOSPC for MSG_TRUNC: rows were lost. */
 			if (errno == ENOSPC)
 				errno = EMSGSIZE;
-			return -1;
+			rc = -1;
+			break;
 		}
 		if (n > INT_MAX)
 			n = INT_MAX;
-		rc = diag_walk(d, req, (int)n, cb, arg, st, &intr, &rows,
+		rc = diag_walk(d, req, buf, (int)n, cb, arg, st, &intr, &rows,
 		    may_redo);
 		if (rc == -1)
-			return -1;
-		if (intr && rows == 0 && may_redo)
-			return 1;	/* d->stale stays: a fresh socket */
-		if (rc == 1)
 			break;
+		if (intr && rows == 0 && may_redo) {
+			rc = 1;		/* d->stale stays: a fresh socket */
+			break;
+		}
+		if (rc == 1) {
+			d->stale = 0;
+			rc = 0;
+			break;
+		}
 	}
-	d->stale = 0;
+	save_errno = errno;
+	diag_rx_finish(&d->rx);
+	errno = save_errno;
 	/*
 	 * The kernel saw the tables change under the dump after some of its
 	 * rows reached cb: redoing it would show them twice, so it is kept
 	 * and counted instead.
 	 */
-	if (intr)
+	if (rc == 0 && intr)
 		st->inconsistent++;
-	return 0;
+	return rc;
 }
 
 int
@@ -271,16 +277,16 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
 }
 
 /*
- * Handles the n bytes of one datagram in d->buf.  Returns 1 at the end of
+ * Handles the n bytes of one datagram at buf.  Returns 1 at the end of
  * the dump, 0 when more is to come, -1 with errno set on an error from
  * the kernel or cb.
  */
 static int
-diag_walk(struct diag *d, const struct dump_req *req, int n, row_cb cb,
-    void *arg, struct source_stats *st, int *intr, unsigned long *rows,
-    int may_redo)
+diag_walk(struct diag *d, const struct dump_req *req, const char *buf, int n,
+    row_cb cb, void *arg, struct source_stats *st, int *intr,
+    unsigned long *rows, int may_redo)
 {
-	const struct nlmsghdr *nlh = (const struct nlmsghdr *)d->buf;
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	const struct nlmsgerr *e;
 	struct sock_row row;
 	int err;

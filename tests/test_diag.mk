@@ -1,1 +1,1 @@
-test_diag_OBJS = src/diag.o src/util.o
+test_diag_OBJS = src/diag.o src/diag_rx.o src/util.o

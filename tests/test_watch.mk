@@ -1,1 +1,1 @@
-test_watch_OBJS = src/watch_poll.o src/diag.o src/util.o
+test_watch_OBJS = src/watch_poll.o src/diag.o src/diag_rx.o src/util.o

@@ -18,7 +18,7 @@
 #include <libmnl/libmnl.h>
 
 /* Datagrams received ahead of the one being parsed, plus that one. */
-#define DIAG_RX_SLOTS	3
+#define DIAG_RX_SLOTS	2
 
 struct diag_rx {
 	struct mnl_socket	*nl;

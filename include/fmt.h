@@ -30,9 +30,11 @@ struct formatter {
 	 * before the first row().  The caller may keep those rows and give
 	 * them to row() in place of a second dump; if it dumps again, row()
 	 * may see rows measure() never did.  Both return as row() does.
+	 * measure() may clear the fields of *r that the pass never prints,
+	 * so that a caller who keeps r keeps less.
 	 */
 	unsigned	 (*measure_families)(void *st);
-	int		 (*measure)(void *st, const struct sock_row *r);
+	int		 (*measure)(void *st, struct sock_row *r);
 };
 
 struct jsonw;

@@ -38,13 +38,15 @@ int		 pipeline_pass(struct pipeline *p, const struct formatter *f,
 		    struct pipeline_report *rep);
 
 /*
- * Rows of the measured (IPv6) dumps a pass keeps so as not to read them
- * twice: 32768 rows take about 4.3 MiB.  Past it they are read again.
+ * Memory a pass may spend keeping the rows of the measured (IPv6) dumps
+ * so as not to read them twice: packed, a loopback IPv6 row takes about
+ * 7 bytes, one with distinct addresses about 40.  Past it they are read
+ * again.
  */
-#define PIPELINE_SPOOL_MAX	32768
+#define PIPELINE_SPOOL_BYTES	(2 * 1024 * 1024)
 
 /*
- * Sets how many measured rows a pass may keep (PIPELINE_SPOOL_MAX until
+ * Also caps the measured rows a pass may keep, by number (no cap until
  * then); 0 keeps none and reads every measured dump twice.
  */
 void		 pipeline_set_spool_max(struct pipeline *p, size_t rows);

@@ -38,7 +38,7 @@
 #include "users.h"
 #include "util.h"
 
-#define OUTBUF_SIZE	(256 * 1024)
+#define OUTBUF_SIZE	(32 * 1024)
 #define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
 
 /*
@@ -684,16 +684,47 @@ table_measure_families(void *st)
 	return fams;
 }
 
+/*
+ * Clears what no column of this pass shows of an Internet row, for the
+ * caller that keeps measured rows: zeros pack to nearly nothing.  The
+ * inode stays while -p looks owners up by it.
+ */
+static void
+inet_trim(const struct options *o, struct sock_row *r)
+{
+	r->cookie = 0;
+	r->ifindex = 0;
+	r->v6only = 0;
+	r->backlog = 0;
+	r->peer_inode = 0;
+	r->has &= ~(ROW_HAS_COOKIE | ROW_HAS_IFINDEX | ROW_HAS_V6ONLY |
+	    ROW_HAS_BACKLOG | ROW_HAS_PEER);
+	if (!o->extend) {
+		r->uid = 0;
+		r->has &= ~ROW_HAS_UID;
+		if (!o->program)
+			r->inode = 0;
+	}
+	if (!o->timers) {
+		r->timer = TIMER_OFF;
+		r->expires_ms = 0;
+		r->retrans = 0;
+		r->has &= ~ROW_HAS_TIMER;
+	}
+}
+
 static int
-table_measure(void *st, const struct sock_row *r)
+table_measure(void *st, struct sock_row *r)
 {
 	struct table *t = st;
 	ssize_t n;
 
 	if (t->rows != NULL)
 		return 0;
-	if (is_inet(r))
+	if (is_inet(r)) {
+		inet_trim(&t->o, r);
 		return inet_measure(t, r, &t->iw);
+	}
 	if (r->proto == PROTO_UNIX && t->o.program) {
 		if ((n = prog_text(t, r)) == -1)
 			return -1;

@@ -11,16 +11,18 @@
  * families it names are read before the real pass and their selected
  * rows shown to its measure hook.  Each read of an IPv6 dump walks the
  * kernel's whole hash of that protocol, so the measure pass keeps the
- * rows it selects (the spool) and the real pass prints those in the
- * dump's place instead of reading it again: the rows printed are then
- * the rows measured.  Past spool_max rows the spool is dropped, to bound
- * memory where IPv6 sockets abound, and the real pass reads every
+ * rows it selects (the spool, packed: a few bytes a row, rowpack.h) and
+ * the real pass prints those in the dump's place instead of reading it
+ * again: the rows printed are then the rows measured.  Past
+ * PIPELINE_SPOOL_BYTES (or spool_max rows) the spool is dropped, to
+ * bound memory where IPv6 sockets abound, and the real pass reads every
  * measured dump again; sockets may then come and go between the two
  * reads, and the formatter copes with a row it did not see.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,22 +33,17 @@
 #include "names.h"
 #include "pipeline.h"
 #include "procnet.h"
-#include "rowvec.h"
-
-/* inode -> RefCount of UNIX sockets, sorted, for the netstat face. */
-struct refcnt {
-	uint64_t	 inode;
-	uint32_t	 refcnt;
-};
+#include "refcnt.h"
+#include "rowpack.h"
 
 /*
- * A dump the measure pass kept whole: its rows end at spool index end
+ * A dump the measure pass kept whole: its rows end at spool position end
  * (they start where the previous kept dump's end), with the statistics
  * and the fallback its read gave, for the real pass to report in turn.
  */
 struct spooled {
 	int			 kept;
-	size_t			 end;
+	size_t			 end;		/* rowpack_mark */
 	struct source_stats	 stats;
 	int			 fallback;	/* read from /proc/net */
 	int			 fallback_errno;
@@ -58,6 +55,7 @@ struct pipeline {
 	int			 diag_errno;	/* diag_open failed */
 	struct procnet		*procnet;
 	size_t			 spool_max;	/* rows; 0: never keep */
+	size_t			 spooled_rows;
 	/* per pass */
 	const struct formatter	*f;
 	void			*fst;
@@ -65,10 +63,10 @@ struct pipeline {
 	struct pipeline_report	*rep;
 	unsigned long		 emitted;	/* rows seen in this dump */
 	int			 out_failed;	/* the formatter failed */
-	struct refcnt		*refcnts;
-	size_t			 nrefcnts, caprefcnts;
+	struct refcnt_map	*refcnts;
+	int			 refcnts_ok;	/* loaded for this pass */
 	/* NULL unless every measured dump so far was kept whole */
-	struct rowvec		*spool;
+	struct rowpack		*spool;
 	struct spooled		 spooled[PROTO_COUNT];	/* IPv6 dumps */
 };
 
@@ -80,7 +78,7 @@ pipeline_new(const struct options *o)
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->o = o;
-	p->spool_max = PIPELINE_SPOOL_MAX;
+	p->spool_max = SIZE_MAX;
 	return p;
 }
 
@@ -94,8 +92,9 @@ pipeline_set_spool_max(struct pipeline *p, size_t rows)
 static void
 spool_drop(struct pipeline *p)
 {
-	rowvec_free(p->spool);
+	rowpack_free(p->spool);
 	p->spool = NULL;
+	p->spooled_rows = 0;
 	memset(p->spooled, 0, sizeof(p->spooled));
 }
 
@@ -106,36 +105,15 @@ pipeline_free(struct pipeline *p)
 		return;
 	diag_close(p->diag);
 	procnet_close(p->procnet);
-	free(p->refcnts);
-	rowvec_free(p->spool);
+	refcnt_map_free(p->refcnts);
+	rowpack_free(p->spool);
 	free(p);
-}
-
-static int
-refcnt_cmp(const void *a, const void *b)
-{
-	const struct refcnt *x = a, *y = b;
-
-	return (x->inode > y->inode) - (x->inode < y->inode);
 }
 
 static int
 refcnt_add(const struct sock_row *r, void *arg)
 {
-	struct pipeline *p = arg;
-	struct refcnt *n;
-
-	if (p->nrefcnts == p->caprefcnts) {
-		size_t cap = p->caprefcnts ? p->caprefcnts * 2 : 256;
-
-		if ((n = realloc(p->refcnts, cap * sizeof(*n))) == NULL)
-			return -1;
-		p->refcnts = n;
-		p->caprefcnts = cap;
-	}
-	p->refcnts[p->nrefcnts].inode = r->inode;
-	p->refcnts[p->nrefcnts++].refcnt = r->refcnt;
-	return 0;
+	return refcnt_map_add(arg, r->inode, r->refcnt);
 }
 
 /*
@@ -149,29 +127,17 @@ refcnt_load(struct pipeline *p)
 	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U };
 	struct source_stats st = { 0 };
 
-	p->nrefcnts = 0;
+	if (p->refcnts == NULL && (p->refcnts = refcnt_map_new()) == NULL)
+		return -1;
+	refcnt_map_clear(p->refcnts);
 	if (p->procnet == NULL &&
 	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
 		return -1;
-	if (procnet_collect(p->procnet, &req, refcnt_add, p, &st) == -1)
+	if (procnet_collect(p->procnet, &req, refcnt_add, p->refcnts,
+	    &st) == -1)
 		return -1;
-	/* qsort and bsearch want a real array, even of no elements. */
-	if (p->nrefcnts > 0)
-		qsort(p->refcnts, p->nrefcnts, sizeof(*p->refcnts),
-		    refcnt_cmp);
+	refcnt_map_seal(p->refcnts);
 	return 0;
-}
-
-static void
-refcnt_fill(const struct pipeline *p, struct sock_row *r)
-{
-	struct refcnt key = { .inode = r->inode }, *hit;
-
-	hit = bsearch(&key, p->refcnts, p->nrefcnts, sizeof(key), refcnt_cmp);
-	if (hit != NULL) {
-		r->refcnt = hit->refcnt;
-		r->has |= ROW_HAS_REFCNT;
-	}
 }
 
 static int
@@ -189,8 +155,9 @@ row_take(const struct sock_row *in, void *arg)
 		return 0;
 	r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
-	    p->refcnts != NULL)
-		refcnt_fill(p, &r);
+	    p->refcnts_ok && refcnt_map_get(p->refcnts, r.inode,
+	    &r.refcnt))
+		r.has |= ROW_HAS_REFCNT;
 	if (p->owners != NULL && r.inode != 0) {
 		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
 		if (r.nowners == 0)
@@ -211,7 +178,10 @@ row_take(const struct sock_row *in, void *arg)
 	return 0;
 }
 
-/* A row of the measure pass: selected as row_take does, then measured. */
+/*
+ * A row of the measure pass: selected as row_take does, measured, and
+ * kept in the spool as the measure left it (without owners).
+ */
 static int
 row_measure(const struct sock_row *in, void *arg)
 {
@@ -224,10 +194,6 @@ row_measure(const struct sock_row *in, void *arg)
 			return 0;
 	} else if (!filter_match(p->o, in))
 		return 0;
-	/* A full spool, or no memory for it, only costs the second read. */
-	if (p->spool != NULL && (rowvec_len(p->spool) >= p->spool_max ||
-	    rowvec_push(p->spool, in) == -1))
-		spool_drop(p);
 	/* The program column is measured on the owners it will show. */
 	r = *in;
 	if (p->owners != NULL && r.inode != 0)
@@ -236,6 +202,14 @@ row_measure(const struct sock_row *in, void *arg)
 		p->out_failed = 1;
 		return -1;
 	}
+	r.owners = NULL;
+	r.nowners = 0;
+	/* A full spool, or no memory for it, only costs the second read. */
+	if (p->spool != NULL && (p->spooled_rows >= p->spool_max ||
+	    rowpack_push(p->spool, &r) == -1))
+		spool_drop(p);
+	else if (p->spool != NULL)
+		p->spooled_rows++;
 	return 0;
 }
 
@@ -296,7 +270,7 @@ spool_mark(struct pipeline *p, enum sock_proto proto)
 
 	if (p->spool != NULL) {
 		d->kept = 1;
-		d->end = rowvec_len(p->spool);
+		d->end = rowpack_mark(p->spool);
 		d->stats = p->rep->stats;
 		d->fallback = (p->rep->fallback & 1U << proto) != 0;
 		d->fallback_errno = p->rep->fallback_errno;
@@ -322,22 +296,43 @@ static int
 spool_replay(struct pipeline *p, enum sock_proto proto)
 {
 	const struct spooled *d = &p->spooled[proto];
-	size_t i = 0;
+	struct sock_row r;
+	size_t pos = rowpack_start(p->spool);
 	unsigned q;
 
 	for (q = 0; q < proto; q++)
 		if (p->spooled[q].kept)
-			i = p->spooled[q].end;
+			pos = p->spooled[q].end;
 	stats_add(&p->rep->stats, &d->stats);
 	if (d->fallback) {
 		if (p->rep->fallback == 0)
 			p->rep->fallback_errno = d->fallback_errno;
 		p->rep->fallback |= 1U << proto;
 	}
-	for (; i < d->end; i++)
-		if (row_take(rowvec_get(p->spool, i), p) == -1)
+	while (pos < d->end && rowpack_read(p->spool, &pos, &r) == 1)
+		if (row_take(&r, p) == -1)
 			return -1;
 	return 0;
+}
+
+/*
+ * Before the real pass's UNIX dump.  The kept Internet rows are all out
+ * by now: unless UNIX rows are kept too, the spool goes before the
+ * RefCnt map comes, so that a pass never holds both.  RefCnt is a
+ * nicety: without /proc/net/unix the rows stay right and the column
+ * reads 0, which main says once.
+ */
+static void
+unix_prepare(struct pipeline *p)
+{
+	if (p->spool != NULL && !p->spooled[PROTO_UNIX].kept)
+		spool_drop(p);
+	if (p->f == &fmt_table && p->o->source != SOURCE_PROC) {
+		if (refcnt_load(p) == -1)
+			p->rep->refcnt_errno = errno;
+		else
+			p->refcnts_ok = 1;
+	}
 }
 
 /*
@@ -371,6 +366,8 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
 			req.proto = proto;
 			req.states = filter_states(o, proto);
+			if (cb == row_take && proto == PROTO_UNIX)
+				unix_prepare(p);
 			if (cb == row_take && p->spool != NULL &&
 			    (req.family == AF_INET6 || req.family == AF_UNIX) &&
 			    p->spooled[proto].kept)
@@ -405,8 +402,8 @@ measure_pass(struct pipeline *p, unsigned fams)
 	int rv;
 
 	spool_drop(p);
-	if (p->spool_max > 0)
-		p->spool = rowvec_new();	/* NULL: no spool, no harm */
+	if (p->spool_max > 0)	/* NULL: no spool, no harm */
+		p->spool = rowpack_new(PIPELINE_SPOOL_BYTES);
 	memset(&scratch, 0, sizeof(scratch));
 	p->rep = &scratch;
 	rv = run_dumps(p, fams, row_measure);
@@ -429,20 +426,7 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	p->f = f;
 	p->owners = owners;
 	p->rep = rep;
-	free(p->refcnts);
-	p->refcnts = NULL;
-	p->nrefcnts = p->caprefcnts = 0;
-	/*
-	 * RefCnt is a nicety: without /proc/net/unix the rows stay right
-	 * and the column reads 0, which main says once.
-	 */
-	if (f == &fmt_table && (o->protos & (1U << PROTO_UNIX)) &&
-	    o->source != SOURCE_PROC && refcnt_load(p) == -1) {
-		rep->refcnt_errno = errno;
-		free(p->refcnts);
-		p->refcnts = NULL;
-		p->nrefcnts = p->caprefcnts = 0;
-	}
+	p->refcnts_ok = 0;
 	if ((p->fst = f->begin(out, o)) == NULL)
 		return -1;
 	if (f->measure_families != NULL && f->measure != NULL)

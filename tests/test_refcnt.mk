@@ -1,0 +1,1 @@
+test_refcnt_OBJS = src/refcnt.o

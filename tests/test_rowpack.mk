@@ -1,0 +1,1 @@
+test_rowpack_OBJS = src/rowpack.o

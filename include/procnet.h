@@ -11,6 +11,13 @@
 
 struct procnet;
 
+/*
+ * The read buffer: a dump of a busy host takes few read(2) calls at this
+ * size, and a line longer than it is not one the kernel writes, so it is
+ * counted malformed (the tests and fuzzers rely on that).
+ */
+#define PROCNET_BUFSZ	(32 * 1024)
+
 /* Prepares reading below root ("/proc").  Returns NULL with errno set. */
 struct procnet	*procnet_open(const char *root);
 

@@ -20,12 +20,6 @@
 
 #include "procnet.h"
 
-/*
- * Big enough that a dump of a busy host takes few read(2) calls; a line
- * longer than this is not one the kernel writes and is counted malformed.
- */
-#define PROCNET_BUFSZ		(32 * 1024)
-
 /* sun_path holds at most 108 bytes; one more for the NUL. */
 #define PROCNET_PATHMAX		(108 + 1)
 

@@ -27,8 +27,8 @@
 #include "fuzz.h"
 #include "procnet.h"
 
-/* Must match procnet.c: its read buffer and sun_path's size with NUL. */
-#define BUFSZ		(256 * 1024)
+/* procnet.c's read buffer, and sun_path's size with NUL (must match). */
+#define BUFSZ		PROCNET_BUFSZ
 #define PATHMAX		(108 + 1)
 
 struct expect {

@@ -29,6 +29,7 @@
  * and block i + 1 starts where block i ends, so a position names one
  * block and an offset in it, and survives later pushes.
  */
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -38,7 +39,7 @@
 
 #include "rowpack.h"
 
-#define BLOCK_SIZE	(64 * 1024)	/* bytes malloc'd per block */
+#define BLOCK_SIZE	(64 * 1024)	/* bytes mapped per block */
 #define DIST_MAX	16383		/* base distance: 2 varint bytes */
 #define PROMOTE_GAP	8		/* rows between full rows, at least */
 #define HDR_MAX		192		/* a row's bytes but its path */
@@ -98,7 +99,7 @@ struct rowpack {
 	size_t		 nblocks;
 	size_t		 capblocks;
 	size_t		 len;		/* rows */
-	size_t		 bytes;		/* malloc'd for blocks */
+	size_t		 bytes;		/* mapped for blocks */
 	size_t		 max_bytes;	/* 0: no limit */
 	/* The encoder's state; the reader needs none. */
 	int		 has_base;	/* base lies in the last block */
@@ -355,6 +356,31 @@ full_put(unsigned char *h, const struct sock_row *n, size_t plen)
 }
 
 /*
+ * Blocks are mapped, not malloc'd, so that a dropped pack goes back to
+ * the system at once: the pass that drops it goes on to build the RefCnt
+ * map, and freed heap memory would stay counted in its peak.
+ */
+static struct block *
+block_map(size_t size)
+{
+	void *p;
+
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+	    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+static void
+block_unmap(struct block *b)
+{
+	munmap(b, sizeof(*b) + b->size);
+}
+
+/*
  * Appends a block with room for need bytes, within max_bytes.  Returns
  * it, or NULL with errno ENOSPC or ENOMEM and the pack unchanged.
  */
@@ -391,7 +417,7 @@ block_add(struct rowpack *rp, size_t need)
 		rp->blocks = nb;
 		rp->capblocks = ncap;
 	}
-	if ((b = malloc(size)) == NULL)
+	if ((b = block_map(size)) == NULL)
 		return NULL;
 	last = rp->nblocks > 0 ? rp->blocks[rp->nblocks - 1] : NULL;
 	b->start = last != NULL ? last->start + last->size : 0;
@@ -673,7 +699,7 @@ rowpack_clear(struct rowpack *rp)
 	keep = rp->nblocks > 0 &&
 	    rp->blocks[0]->size + sizeof(struct block) <= BLOCK_SIZE;
 	for (i = keep; i < rp->nblocks; i++)
-		free(rp->blocks[i]);
+		block_unmap(rp->blocks[i]);
 	rp->nblocks = keep;
 	rp->bytes = 0;
 	if (keep) {
@@ -693,7 +719,7 @@ rowpack_free(struct rowpack *rp)
 	if (rp == NULL)
 		return;
 	for (i = 0; i < rp->nblocks; i++)
-		free(rp->blocks[i]);
+		block_unmap(rp->blocks[i]);
 	free(rp->blocks);
 	free(rp);
 }

@@ -413,6 +413,19 @@ measure_pass(struct pipeline *p, unsigned fams)
 	return rv;
 }
 
+/*
+ * What a pass built for itself goes at its end, so that the next pass of
+ * -c measures (spool) without the last one's RefCnt map still held.
+ */
+static void
+pass_release(struct pipeline *p)
+{
+	spool_drop(p);
+	refcnt_map_free(p->refcnts);
+	p->refcnts = NULL;
+	p->refcnts_ok = 0;
+}
+
 int
 pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
     const struct procmap *owners, struct pipeline_report *rep)
@@ -435,11 +448,11 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	if ((fams != 0 && measure_pass(p, fams) == -1) ||
 	    run_dumps(p, 0, row_take) == -1) {
 		save_errno = errno;
-		spool_drop(p);
+		pass_release(p);
 		f->end(p->fst);
 		errno = save_errno;
 		return -1;
 	}
-	spool_drop(p);
+	pass_release(p);
 	return f->end(p->fst);
 }

@@ -32,6 +32,7 @@
 #include "addr.h"
 #include "fmt.h"
 #include "names.h"
+#include "netstat_text.h"
 #include "procmap.h"
 #include "outbuf.h"
 #include "rowvec.h"
@@ -91,23 +92,6 @@ struct table {
 	struct users	*users;
 };
 
-/*
- * Writes v in decimal, NUL-ended, at the end of buf[24]; returns its first
- * digit and its length in *n.
- */
-static char *
-u64_text(char *buf, uint64_t v, size_t *n)
-{
-	char *p = buf + 23;
-
-	*p = '\0';
-	do
-		*--p = '0' + v % 10;
-	while ((v /= 10) != 0);
-	*n = (size_t)(buf + 23 - p);
-	return p;
-}
-
 static size_t
 max_sz(size_t a, size_t b)
 {
@@ -130,128 +114,6 @@ scratch_reserve(struct table *t, size_t n)
 }
 
 /*
- * Field text.  Each writer fills a caller buffer and returns the length,
- * so the width pass and the print pass share one spelling.
- */
-
-/*
- * netstat's State column: names for TCP; for UDP only ESTABLISHED, blank
- * for an unconnected socket; for RAW the bare kernel code, since netstat
- * prints the number there ("7").  A code with no name reads UNKNOWN(n).
- */
-static size_t
-inet_state(const struct sock_row *r, char *buf, size_t len)
-{
-	const char *s;
-	char tmp[24], *p;
-	size_t n;
-
-	if (r->proto == PROTO_RAW) {
-		p = u64_text(tmp, r->state, &n);
-		memcpy(buf, p, n + 1);
-		return n;
-	}
-	if (r->proto == PROTO_UDP && r->state == ST_CLOSE) {
-		buf[0] = '\0';
-		return 0;
-	}
-	if (r->proto == PROTO_UDP && r->state != ST_ESTABLISHED)
-		s = NULL;
-	else
-		s = names_state(r->state);
-	if (s == NULL) {
-		snprintf(buf, len, "UNKNOWN(%u)", r->state);
-		return strlen(buf);
-	}
-	n = strlen(s);
-	memcpy(buf, s, n + 1);
-	return n;
-}
-
-/*
- * netstat -o: "kind (seconds/retransmits/probes)", seconds with two
- * decimals.  Rows carry no probe count, so the last field reads 0; UDP and
- * RAW have no timer and read "off (0.00/0/0)" as in netstat.
- */
-static size_t
-timer_text(const struct sock_row *r, char *buf, size_t len)
-{
-	uint64_t cs = r->expires_ms / 10;
-	const char *kind;
-	char num[24], *p;
-	unsigned timer = 0, retrans = 0;
-	size_t n, k;
-
-	if (r->has & ROW_HAS_TIMER) {
-		timer = r->timer;
-		retrans = r->retrans;
-	}
-	if (timer == TIMER_OFF)
-		cs = 0;
-	/* netstat has no name for the probe timer: "unkn-4". */
-	if (timer > TIMER_TIMEWAIT || (kind = names_timer(timer)) == NULL) {
-		n = (size_t)snprintf(buf, len, "unkn-%u (", timer);
-		if (n >= len)
-			n = len - 1;
-	} else {
-		n = strlen(kind);
-		memcpy(buf, kind, n);
-		buf[n++] = ' ';
-		buf[n++] = '(';
-	}
-	/* len >= 64 holds "unkn-N (" and the 20+3+10+3 digits below. */
-	p = u64_text(num, cs / 100, &k);
-	memcpy(buf + n, p, k);
-	n += k;
-	buf[n++] = '.';
-	buf[n++] = '0' + cs % 100 / 10;
-	buf[n++] = '0' + cs % 10;
-	buf[n++] = '/';
-	p = u64_text(num, retrans, &k);
-	memcpy(buf + n, p, k);
-	n += k;
-	memcpy(buf + n, "/0)", 4);
-	return n + 3;
-}
-
-/*
- * netstat names UNIX sockets by their socket-layer state (SS_*), sources
- * give the kernel's sk_state: a listener is LISTENING, a connected socket
- * CONNECTED, an unconnected one blank.
- */
-static size_t
-unix_state(const struct sock_row *r, char *buf, size_t len)
-{
-	const char *s;
-
-	switch (r->state) {
-	case ST_LISTEN:		s = "LISTENING"; break;
-	case ST_ESTABLISHED:	s = "CONNECTED"; break;
-	case ST_SYN_SENT:	s = "CONNECTING"; break;
-	case ST_CLOSING:	s = "DISCONNECTING"; break;
-	case ST_CLOSE:		s = ""; break;
-	default:
-		snprintf(buf, len, "UNKNOWN(%u)", r->state);
-		return strlen(buf);
-	}
-	snprintf(buf, len, "%s", s);
-	return strlen(buf);
-}
-
-/* "STREAM", "DGRAM", "SEQPACKET"; UNKNOWN(n) past names.h. */
-static size_t
-unix_type(const struct sock_row *r, char *buf, size_t len)
-{
-	const char *s = names_type(r->type);
-
-	if (s != NULL)
-		snprintf(buf, len, "%s", s);
-	else
-		snprintf(buf, len, "UNKNOWN(%u)", r->type);
-	return strlen(buf);
-}
-
-/*
  * User name of uid, or the number when none exists (escaped: NSS may
  * serve any bytes).  NULL with errno ENOMEM.
  */
@@ -263,7 +125,7 @@ user_name(struct table *t, uint32_t uid, char *num)
 
 	if (users_name(t->users, uid, &name) == -1)
 		return NULL;
-	return name != NULL ? name : u64_text(num, uid, &n);
+	return name != NULL ? name : netstat_u64(num, uid, &n);
 }
 
 /* The User column; NULL with errno ENOMEM. */
@@ -275,7 +137,7 @@ user_text(struct table *t, const struct sock_row *r, char *num)
 	if (!(r->has & ROW_HAS_UID))
 		return "-";
 	if (t->o.numeric_users)
-		return u64_text(num, r->uid, &n);
+		return netstat_u64(num, r->uid, &n);
 	return user_name(t, r->uid, num);
 }
 
@@ -461,7 +323,8 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 		return -1;
 	outbuf_left(&t->ob, buf, (size_t)k, w->foreign);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, inet_state(r, buf, sizeof(buf)), W_STATE);
+	outbuf_left(&t->ob, buf, netstat_inet_state(r, buf, sizeof(buf)),
+	    W_STATE);
 	if (t->o.extend) {
 		if ((u = user_text(t, r, num)) == NULL)
 			return -1;
@@ -478,7 +341,7 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 	}
 	if (t->o.timers) {
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_put(&t->ob, buf, timer_text(r, buf, sizeof(buf)));
+		outbuf_put(&t->ob, buf, netstat_timer(r, buf, sizeof(buf)));
 	}
 	outbuf_put(&t->ob, "\n", 1);
 	return 0;
@@ -561,9 +424,11 @@ unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
 	else
 		outbuf_left(&t->ob, "[ ]", 3, W_FLAGS);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, unix_type(r, buf, sizeof(buf)), W_TYPE);
+	outbuf_left(&t->ob, buf, netstat_unix_type(r, buf, sizeof(buf)),
+	    W_TYPE);
 	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, unix_state(r, buf, sizeof(buf)), W_USTATE);
+	outbuf_left(&t->ob, buf, netstat_unix_state(r, buf, sizeof(buf)),
+	    W_USTATE);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_u64(&t->ob, r->inode, W_UINODE, 0);
 	if (t->o.program) {

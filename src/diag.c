@@ -3,9 +3,10 @@
  *
  * One NETLINK_SOCK_DIAG socket serves every dump.  A dump is one request
  * (inet_diag_req_v2 or unix_diag_req with NLM_F_DUMP) answered by a
- * multipart reply; each datagram of it is read into one receive buffer,
- * parsed in place and handed to the caller row by row, so that a dump of
- * any size costs no allocation after diag_open.
+ * multipart reply; each datagram of it is read into a receive buffer
+ * (diag_rx.c: a second thread reads a long dump ahead), parsed in place
+ * and handed to the caller row by row, so that a dump of any size costs
+ * no allocation past the buffers.
  */
 #include <sys/types.h>
 #include <sys/socket.h>

@@ -34,9 +34,6 @@ int	refcnt_map_get(const struct refcnt_map *m, uint64_t inode,
 /* Number of inodes held. */
 size_t	refcnt_map_len(const struct refcnt_map *m);
 
-/* Empties m for the next pass, keeping its memory. */
-void	refcnt_map_clear(struct refcnt_map *m);
-
 /* Frees m; NULL is a no-op. */
 void	refcnt_map_free(struct refcnt_map *m);
 

@@ -55,7 +55,6 @@ struct pipeline {
 	int			 diag_errno;	/* diag_open failed */
 	struct procnet		*procnet;
 	size_t			 spool_max;	/* rows; 0: never keep */
-	size_t			 spooled_rows;
 	/* per pass */
 	const struct formatter	*f;
 	void			*fst;
@@ -63,8 +62,7 @@ struct pipeline {
 	struct pipeline_report	*rep;
 	unsigned long		 emitted;	/* rows seen in this dump */
 	int			 out_failed;	/* the formatter failed */
-	struct refcnt_map	*refcnts;
-	int			 refcnts_ok;	/* loaded for this pass */
+	struct refcnt_map	*refcnts;	/* NULL: none this pass */
 	/* NULL unless every measured dump so far was kept whole */
 	struct rowpack		*spool;
 	struct spooled		 spooled[PROTO_COUNT];	/* IPv6 dumps */
@@ -94,7 +92,6 @@ spool_drop(struct pipeline *p)
 {
 	rowpack_free(p->spool);
 	p->spool = NULL;
-	p->spooled_rows = 0;
 	memset(p->spooled, 0, sizeof(p->spooled));
 }
 
@@ -119,23 +116,28 @@ refcnt_add(const struct sock_row *r, void *arg)
 /*
  * sock_diag has no reference count for UNIX sockets, but netstat's RefCnt
  * column shows the one /proc/net/unix prints; read it once per pass so
- * that netlink rows read as netstat's do.  A missing file leaves RefCnt 0.
+ * that netlink rows read as netstat's do.  A missing file leaves RefCnt 0
+ * and p->refcnts NULL.
  */
 static int
 refcnt_load(struct pipeline *p)
 {
 	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U };
 	struct source_stats st = { 0 };
+	int save_errno;
 
-	if (p->refcnts == NULL && (p->refcnts = refcnt_map_new()) == NULL)
+	if ((p->refcnts = refcnt_map_new()) == NULL)
 		return -1;
-	refcnt_map_clear(p->refcnts);
-	if (p->procnet == NULL &&
-	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
+	if ((p->procnet == NULL &&
+	    (p->procnet = procnet_open(p->o->proc_root)) == NULL) ||
+	    procnet_collect(p->procnet, &req, refcnt_add, p->refcnts,
+	    &st) == -1) {
+		save_errno = errno;
+		refcnt_map_free(p->refcnts);
+		p->refcnts = NULL;
+		errno = save_errno;
 		return -1;
-	if (procnet_collect(p->procnet, &req, refcnt_add, p->refcnts,
-	    &st) == -1)
-		return -1;
+	}
 	refcnt_map_seal(p->refcnts);
 	return 0;
 }
@@ -155,7 +157,7 @@ row_take(const struct sock_row *in, void *arg)
 		return 0;
 	r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
-	    p->refcnts_ok && refcnt_map_get(p->refcnts, r.inode,
+	    p->refcnts != NULL && refcnt_map_get(p->refcnts, r.inode,
 	    &r.refcnt))
 		r.has |= ROW_HAS_REFCNT;
 	if (p->owners != NULL && r.inode != 0) {
@@ -205,11 +207,9 @@ row_measure(const struct sock_row *in, void *arg)
 	r.owners = NULL;
 	r.nowners = 0;
 	/* A full spool, or no memory for it, only costs the second read. */
-	if (p->spool != NULL && (p->spooled_rows >= p->spool_max ||
+	if (p->spool != NULL && (rowpack_len(p->spool) >= p->spool_max ||
 	    rowpack_push(p->spool, &r) == -1))
 		spool_drop(p);
-	else if (p->spool != NULL)
-		p->spooled_rows++;
 	return 0;
 }
 
@@ -330,8 +330,6 @@ unix_prepare(struct pipeline *p)
 	if (p->f == &fmt_table && p->o->source != SOURCE_PROC) {
 		if (refcnt_load(p) == -1)
 			p->rep->refcnt_errno = errno;
-		else
-			p->refcnts_ok = 1;
 	}
 }
 
@@ -423,7 +421,6 @@ pass_release(struct pipeline *p)
 	spool_drop(p);
 	refcnt_map_free(p->refcnts);
 	p->refcnts = NULL;
-	p->refcnts_ok = 0;
 }
 
 int
@@ -439,7 +436,6 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	p->f = f;
 	p->owners = owners;
 	p->rep = rep;
-	p->refcnts_ok = 0;
 	if ((p->fst = f->begin(out, o)) == NULL)
 		return -1;
 	if (f->measure_families != NULL && f->measure != NULL)

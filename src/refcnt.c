@@ -123,12 +123,6 @@ refcnt_map_len(const struct refcnt_map *m)
 }
 
 void
-refcnt_map_clear(struct refcnt_map *m)
-{
-	m->len = 0;
-}
-
-void
 refcnt_map_free(struct refcnt_map *m)
 {
 	if (m == NULL)

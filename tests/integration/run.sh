@@ -1,11 +1,16 @@
 #!/bin/sh
 # Runs every tests/integration/t_*.sh against the real binary and prints
-# "N passed, N failed".  As root the whole run happens in a private network
-# namespace (unshare -n), so the sockets the tests create are the only ones
-# the kernel reports and whole outputs can be compared with the peers';
-# otherwise tests use loopback and look only at their own ports.
+# "N passed, N failed".  As root each test file runs in a network
+# namespace of its own (unshare -n), so the sockets it creates are the
+# only ones the kernel reports and whole outputs can be compared with the
+# peers'; no socket of an earlier file (a TIME_WAIT that expires, a
+# connection still closing) can change a later file's comparison, since a
+# namespace's sockets go with it.  Otherwise tests use loopback and look
+# only at their own ports.
 #
 #   sh tests/integration/run.sh [path/to/sockstat] [t_name.sh ...]
+#
+# SOCKSTAT_NETNS=0 keeps every file in the current namespace.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -13,19 +18,37 @@ bin=${1:-$top/sockstat}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 [ $# -gt 0 ] && shift
 
-if [ "$(id -u)" -eq 0 ] && [ -z "${SOCKSTAT_NETNS:-}" ] &&
-    command -v unshare >/dev/null 2>&1; then
-	export SOCKSTAT_NETNS=1
-	exec unshare --net -- sh -c 'ip link set lo up && exec sh "$@"' \
-	    sh "$0" "$bin" "$@"
+# One namespace per file when root and unshare can make one.
+netns=0
+if [ "${SOCKSTAT_NETNS:-}" != 0 ] && [ "$(id -u)" -eq 0 ] &&
+    command -v unshare >/dev/null 2>&1 &&
+    unshare --net -- true 2>/dev/null; then
+	netns=1
 fi
-export SOCKSTAT="$bin" SOCKSTAT_TESTS="$here" SOCKSTAT_NETNS=${SOCKSTAT_NETNS:-}
+if [ $netns -eq 1 ]; then
+	export SOCKSTAT_NETNS=1
+else
+	export SOCKSTAT_NETNS=
+	echo "# not root (or no unshare -n): tests run on the host's loopback"
+fi
+export SOCKSTAT="$bin" SOCKSTAT_TESTS="$here"
+
+# run_file T: runs one test file, in a fresh namespace with lo up when
+# netns is 1.
+run_file() {
+	if [ $netns -eq 1 ]; then
+		unshare --net -- sh -c 'ip link set lo up && exec sh "$0"' \
+		    "$here/$1"
+	else
+		sh "$here/$1"
+	fi
+}
 
 tests=$*
 [ -n "$tests" ] || tests=$(cd "$here" && ls t_*.sh)
 pass=0 fail=0
 for t in $tests; do
-	out=$(sh "$here/$t" 2>&1)
+	out=$(run_file "$t" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed "s|^|${t%.sh}: |"
 	p=$(printf '%s\n' "$out" | grep -c '^ok ')

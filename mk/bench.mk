@@ -1,5 +1,5 @@
 # Benchmarks (run as root): sockstat against ss, netstat, lsof and two
-# floors on a socket-farm population; see bench/run for the method.
+# floors on a bench/sockfarm population; see bench/run for the method.
 #
 #   make bench			full run at BENCH_CONNS, scaling over BENCH_SIZES,
 #				table to stdout and bench/RESULTS.md
@@ -16,7 +16,7 @@ BENCH_SIZES	?= 1000 10000 100000
 BENCH_PROCS	?= 50
 BENCH_RUNS	?= 11
 BENCH_SLOW_RUNS	?= 3
-BENCH_FARM	?= ../shared/bench/socket-farm
+BENCH_FARM	?= bench/sockfarm
 BENCH_SOCKSTAT	?= ./$(PROG)
 BENCH_FLOORS	= bench/bin/floor-dump bench/bin/fd-scan
 # Build ./sockstat first unless another binary is named.

@@ -4,6 +4,10 @@
 #   make demo       install missing build dependencies, build, run the demo
 #   make check      install missing test dependencies, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (binary and man page)
+#   make WERROR=1   warnings are errors (CI builds so)
+#
+# CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's: they are added
+# after the project's flags, never replaced.
 
 PROG	= sockstat
 
@@ -15,14 +19,17 @@ CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
 INSTALL	?= install
 
-# Project flags; the user's CPPFLAGS, CFLAGS and LDFLAGS come last.
-WARN	= -Wall -Wextra -Werror
+# Project flags; the user's CPPFLAGS, CFLAGS, LDFLAGS and LDLIBS come
+# last.  -Werror only on request: a newer compiler's new warning must not
+# stop a packager's build.
+WERROR	?= 0
+WARN	= -Wall -Wextra $(if $(filter 1 yes,$(WERROR)),-Werror)
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmnl libcap 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs libmnl libcap 2>/dev/null || echo -lmnl -lcap)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude -MMD -MP \
 	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(LDFLAGS)
-LIBS	= $(PKG_LIBS)
+LIBS	= $(PKG_LIBS) $(LDLIBS)
 
 SRCS	= $(wildcard src/*.c)
 OBJS	= $(SRCS:.c=.o)
@@ -36,8 +43,10 @@ TESTS	= $(TEST_SRCS:.c=)
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
 -include $(wildcard tests/test_*.mk)
 # Further targets (bench, fuzz, load) live in mk/*.mk; each may add a
-# short smoke run of itself to CHECK_EXTRA, which "make check" runs last.
+# short smoke run of itself to CHECK_EXTRA, which "make check" runs last,
+# and what it builds to CLEAN_FILES, which "make clean" removes.
 CHECK_EXTRA =
+CLEAN_FILES =
 -include $(wildcard mk/*.mk)
 
 all: $(PROG)
@@ -53,20 +62,26 @@ $(TESTS): tests/test_%: tests/test_%.o $$(or $$(test_$$*_OBJS),src/$$*.o src/uti
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
 deps:
-	@sh scripts/deps.sh build
+	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh build
 
 deps-check:
-	@sh scripts/deps.sh check
+	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh check
 
 demo: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) demo
 
 # Unit tests stop at the first failure and show its log; then the man
-# page lint, then the integration tests against the real binary.
+# page lint, then the integration tests against the real binary.  The
+# steps run one after the other even under make -j (each may build in
+# parallel): tests that time real sockets must not share the machine
+# with each other, and their logs must not interleave.
+CHECK_STEPS = unit lint integration $(CHECK_EXTRA)
 check: deps-check
 	@$(MAKE) --no-print-directory $(PROG) $(TESTS)
-	@$(MAKE) --no-print-directory unit lint integration $(CHECK_EXTRA)
+	@for s in $(CHECK_STEPS); do \
+		$(MAKE) --no-print-directory $$s || exit 1; \
+	done
 
 unit: $(TESTS)
 	@for t in $(TESTS); do \
@@ -126,6 +141,7 @@ uninstall:
 clean:
 	rm -f $(PROG) vg-$(PROG) src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
 	    $(TESTS)
+	rm -rf $(CLEAN_FILES)
 
 .PHONY: all deps deps-check demo check check-sanitize check-valgrind unit \
 	lint integration install uninstall clean

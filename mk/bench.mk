@@ -28,9 +28,11 @@ BENCH_ARGS	= --procs $(BENCH_PROCS) --farm $(BENCH_FARM) \
 bench/bin/%: bench/%.c
 	@mkdir -p bench/bin
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) \
-	    $(LDFLAGS) -o $@ $<
+	    $(LDFLAGS) -o $@ $< $(LDLIBS)
 
 bench-floors: $(BENCH_FLOORS)
+
+CLEAN_FILES += bench/bin
 
 bench: $(BENCH_DEPS)
 	python3 bench/run $(BENCH_ARGS) --conns $(BENCH_CONNS) \

@@ -57,7 +57,7 @@ $(FUZZ_BIN)/fuzz_$(1): $(FUZZ_DIR)/fuzz_$(1).c $(FUZZ_DIR)/fuzz.h \
     $$(fuzz_$(1)_SRCS) $$(wildcard include/*.h)
 	@mkdir -p $(FUZZ_BIN)
 	$$(FUZZ_CC) $$(FUZZ_CFLAGS) -o $$@ $(FUZZ_DIR)/fuzz_$(1).c \
-	    $$(fuzz_$(1)_SRCS) $$(PKG_LIBS)
+	    $$(fuzz_$(1)_SRCS) $$(PKG_LIBS) $$(LDLIBS)
 endef
 $(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_build_rule,$(t))))
 
@@ -119,6 +119,8 @@ fuzz-regress: $(FUZZ_BINS)
 		fi; \
 		echo "fuzz_$$t: $$# regression inputs pass"; \
 	done
+
+CLEAN_FILES += $(FUZZ_BIN)
 
 fuzz-clean:
 	rm -rf $(FUZZ_BIN)

@@ -20,13 +20,15 @@ LOAD_BIN	= tests/load/bin/echo-load
 $(LOAD_BIN): tests/load/echo-load.c
 	@mkdir -p tests/load/bin
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) \
-	    $(LDFLAGS) -o $@ tests/load/echo-load.c
+	    $(LDFLAGS) -o $@ tests/load/echo-load.c $(LDLIBS)
 
 load: $(PROG) $(LOAD_BIN)
 	@sh tests/load/run.sh ./$(PROG)
 
 load-smoke: $(PROG) $(LOAD_BIN)
 	@sh tests/load/run.sh --smoke ./$(PROG)
+
+CLEAN_FILES += tests/load/bin
 
 load-clean:
 	rm -rf tests/load/bin

@@ -4,6 +4,10 @@
 #   make bench			full run at BENCH_CONNS, scaling over BENCH_SIZES,
 #				table to stdout and bench/RESULTS.md
 #   make bench BENCH_CONNS=10000 BENCH_SIZES="1000 10000"
+#   make bench BENCH_CONNS=2000 BENCH_SIZES="200 2000" BENCH_PROCS=4 \
+#	BENCH_RUNS=3 BENCH_RESULTS=/tmp/results.md
+#				the whole run end to end at a small size,
+#				bench/RESULTS.md left alone
 #   make bench-smoke		1000 connections, one run each, nothing enforced
 #   make bench-profile		perf (or callgrind) profiles of sockstat at BENCH_CONNS
 
@@ -18,11 +22,12 @@ BENCH_RUNS	?= 11
 BENCH_SLOW_RUNS	?= 3
 BENCH_FARM	?= bench/sockfarm
 BENCH_SOCKSTAT	?= ./$(PROG)
+BENCH_RESULTS	?= bench/RESULTS.md
 BENCH_FLOORS	= bench/bin/floor-dump bench/bin/fd-scan
 # Build ./sockstat first unless another binary is named.
 BENCH_DEPS	= $(if $(filter ./$(PROG),$(BENCH_SOCKSTAT)),$(PROG)) $(BENCH_FLOORS)
 BENCH_ARGS	= --procs $(BENCH_PROCS) --farm $(BENCH_FARM) \
-		  --sockstat $(BENCH_SOCKSTAT)
+		  --sockstat $(BENCH_SOCKSTAT) --results $(BENCH_RESULTS)
 
 # The floors use libc and kernel headers only, never the project's code.
 bench/bin/%: bench/%.c

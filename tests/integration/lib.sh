@@ -28,11 +28,14 @@ in_netns() { [ -n "${SOCKSTAT_NETNS:-}" ]; }
 
 # hold_sockets NAME [ARGS]: starts sockets.py, which creates the sockets
 # the arguments name, writes their description as JSON to $TMP/NAME.json
-# and holds them until killed.  Waits at most 5 s for it to be ready.
+# and holds them until killed (cleanup does) or 15 minutes pass: a test
+# file on a loaded machine may take longer than sockets.py's default
+# 2 minutes, and its sockets must not vanish under it.  Waits at most
+# 5 s for it to be ready.
 hold_sockets() {
 	name=$1; shift
 	python3 "$SOCKSTAT_TESTS/sockets.py" --out "$TMP/$name.json" \
-	    --dir "$TMP" "$@" >"$TMP/$name.log" 2>&1 &
+	    --dir "$TMP" --seconds 900 "$@" >"$TMP/$name.log" 2>&1 &
 	PIDS="$PIDS $!"
 	i=0
 	while [ ! -s "$TMP/$name.json" ] && [ $i -lt 50 ]; do

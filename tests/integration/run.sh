@@ -11,12 +11,34 @@
 #   sh tests/integration/run.sh [path/to/sockstat] [t_name.sh ...]
 #
 # SOCKSTAT_NETNS=0 keeps every file in the current namespace.
+# SOCKSTAT_AS_USER=nobody (run as root) runs the suite as that user
+# instead, on the host's loopback: on a copy of the binary and the tests
+# in a fresh directory that user can read, since the tree may sit in a
+# directory only root can enter.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${1:-$top/sockstat}
 case $bin in /*) ;; *) bin=$(pwd)/$bin ;; esac
 [ $# -gt 0 ] && shift
+
+if [ -n "${SOCKSTAT_AS_USER:-}" ] && [ "$(id -u)" -eq 0 ]; then
+	user=$SOCKSTAT_AS_USER
+	unset SOCKSTAT_AS_USER
+	copy=$(mktemp -d "${TMPDIR:-/tmp}/sockstat-as-$user.XXXXXX") || exit 1
+	mkdir "$copy/tests"
+	cp "$bin" "$copy/sockstat" &&
+	    cp -R "$here" "$copy/tests/integration" &&
+	    cp -R "$top/scripts" "$top/bench" "$top/man" "$copy/" &&
+	    chmod -R a+rX "$copy" || { rm -rf "$copy"; exit 1; }
+	echo "# as $user, on loopback, from $copy"
+	setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups \
+	    --reset-env sh "$copy/tests/integration/run.sh" \
+	    "$copy/sockstat" "$@"
+	rc=$?
+	rm -rf "$copy"
+	exit $rc
+fi
 
 # One namespace per file when root and unshare can make one.
 netns=0

@@ -31,6 +31,9 @@ trap 'rm -rf "$tmp"' EXIT INT TERM
 
 have() { command -v "$1" >/dev/null 2>&1; }
 
+# Administration programs live in sbin, which a user's PATH may lack.
+have_admin() { have "$1" || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+
 # compiles FILE... : the C file compiles and links with $CC.
 compiles() {
 	"$CC" -o "$tmp/a.out" "$@" >"$tmp/cc.log" 2>&1
@@ -69,6 +72,7 @@ test_need() {
 	    header sys/capability.h libcap ;;
 	cmocka) $PKG_CONFIG --exists cmocka 2>/dev/null ;;
 	clang-fuzzer) have clang && fuzzer_rt ;;
+	ip | ss | setcap) have_admin "$1" ;;
 	*) have "$1" ;;
 	esac
 }

@@ -6,7 +6,7 @@
 
 bad() {		# WORD-TO-FIND ARGS...
 	want=$1; shift
-	"$SOCKSTAT" "$@" >"$TMP/out" 2>"$TMP/err"
+	timeout 10 "$SOCKSTAT" "$@" >"$TMP/out" 2>"$TMP/err"
 	rc=$?
 	first=$(head -n 1 "$TMP/err")
 	if [ "$rc" -eq 2 ] && [ ! -s "$TMP/out" ] &&
@@ -63,7 +63,7 @@ bad "--port needs -E" --port 80
 # The usage after an error is the synopsis of the form typed, alone.
 form() {	# DESC WANT-FIRST-USAGE-LINE ARGS...
 	desc=$1 want=$2; shift 2
-	"$SOCKSTAT" "$@" >/dev/null 2>"$TMP/err"
+	timeout 10 "$SOCKSTAT" "$@" >/dev/null 2>"$TMP/err"
 	n=$(grep -c '^ *sockstat \|^usage: ' "$TMP/err")
 	if grep -q "^usage: sockstat $want" "$TMP/err" && [ "$n" -eq 1 ]; then
 		ok "usage of $desc alone: $*"
@@ -83,7 +83,7 @@ form "echo-client" "echo-client" echo-client --close nobody
 # line after the error says where to go; the meaning stays.
 hint() {	# WORD-OF-THE-HINT ARGS...
 	want=$1; shift
-	"$SOCKSTAT" "$@" >/dev/null 2>"$TMP/err"
+	timeout 10 "$SOCKSTAT" "$@" >/dev/null 2>"$TMP/err"
 	rc=$?
 	if [ "$rc" -eq 2 ] && sed -n 2p "$TMP/err" | grep -q "^sockstat: hint: .*$want" &&
 	    [ "$(grep -c hint: "$TMP/err")" -eq 1 ]; then

@@ -232,7 +232,8 @@ test_cli_usage_lists_every_long_option(void **state)
 	}
 	for (form = USAGE_NETSTAT; form <= USAGE_WATCH; form += 2)
 		for (u = usage_options(form); u->flags != NULL; u++)
-			for (q = u->flags; (q = strstr(q, "--")) != NULL; q++) {
+			for (q = u->flags; (q = strstr(q, "--")) != NULL;
+			    q += 2) {
 				snprintf(name, sizeof(name), "%s", q + 2);
 				if ((p = strpbrk(name, " ,")) != NULL)
 					*p = '\0';
@@ -242,7 +243,6 @@ test_cli_usage_lists_every_long_option(void **state)
 				if (lo->name == NULL)
 					fail_msg("--%s is in the usage text only",
 					    name);
-				q++;
 			}
 }
 

@@ -493,52 +493,82 @@ static const struct {
 	    "conntrack -L" },
 };
 
+/* Whether err is the message for an unknown option opt ("-P"). */
+static int
+is_unknown(const char *err, const char *opt)
+{
+	static const char prefix[] = "unknown option ";
+
+	return strncmp(err, prefix, sizeof(prefix) - 1) == 0 &&
+	    strcmp(err + sizeof(prefix) - 1, opt) == 0;
+}
+
+/* The hints of the lsof face: netstat's and ss's letters with -i. */
+static const char *
+lsof_hint(int argc, char **argv, const char *err)
+{
+	/* "-in", "-tin": -i takes the rest as its spec, which fails. */
+	if (strncmp(err, "-i ", 3) == 0 &&
+	    cluster_of(argc, argv, "aeinNtvW", "ti") != NULL)
+		return "ss -ti's TCP internals are not shown (a future "
+		    "--info); lsof's -t -i -n is -t -i -n";
+	if (strncmp(err, "-i ", 3) == 0 &&
+	    cluster_of(argc, argv, "aeinNvW", "i") != NULL)
+		return "netstat -i's interface table is ip -s link; lsof's "
+		    "-i -n is -i -n";
+	if (is_unknown(err, "-4") || is_unknown(err, "-6"))
+		return "with -i the family goes in the spec: -i4, -i6, "
+		    "-i4TCP:22";
+	if (is_unknown(err, "-x"))
+		return "with -i, UNIX sockets are -U";
+	if (is_unknown(err, "-e") || is_unknown(err, "-o") ||
+	    is_unknown(err, "-w") || is_unknown(err, "-W") ||
+	    is_unknown(err, "-E"))
+		return "-i or -U selects lsof's letters; without them "
+		    "sockstat takes netstat's";
+	return NULL;
+}
+
+/* The hints of the netstat face and -E. */
+static const char *
+netstat_hint(int argc, char **argv, const char *err)
+{
+	size_t i;
+
+	if (strcmp(err, "cannot use -n and -r together") == 0)
+		return "here -r resolves host names; netstat -rn's routing "
+		    "table is ip route";
+	for (i = 0; i < sizeof(peer_longs) / sizeof(peer_longs[0]); i++)
+		if (is_unknown(err, peer_longs[i].name))
+			return peer_longs[i].hint;
+	if (is_unknown(err, "-P") || is_unknown(err, "-F"))
+		return "that is an lsof letter: with -i or -U sockstat takes "
+		    "lsof's letters";
+	/* "-c2": netstat reads -c -2; the seconds are a word apart. */
+	for (i = 0; i < 10; i++)
+		if (is_unknown(err, (char[]){ '-', (char)('0' + i), '\0' }) &&
+		    cluster_of(argc, argv, "0123456789EWacehlnoprstuVwx",
+		    "c") != NULL)
+			return "-c takes its seconds as a word of its own: "
+			    "-c 2";
+	if (strcmp(err, "--port needs -E") == 0)
+		return "to list the sockets of a port: sockstat -i :PORT";
+	return NULL;
+}
+
 int
 cli_hint(int argc, char **argv, const char *err, char *hint, size_t len)
 {
-	enum usage_form form = cli_form(argc, argv);
-	size_t i;
+	const char *h;
 
-#define SAYS(s)	(strstr(err, (s)) != NULL)
-#define HINT(...) (snprintf(hint, len, __VA_ARGS__), 1)
-	if (form == USAGE_LSOF) {
-		/* -in, -tin: netstat's interfaces or ss's TCP internals. */
-		if (SAYS("-i ") && cluster_of(argc, argv, "aeinNtvW", "ti"))
-			return HINT("ss -ti's TCP internals are not shown "
-			    "(a future --info); lsof's -t -i -n is -t -i -n");
-		if (SAYS("-i ") && cluster_of(argc, argv, "aeinNvW", "i"))
-			return HINT("netstat -i's interface table is ip -s "
-			    "link; lsof's -i -n is -i -n");
-		if (SAYS("unknown option -4") || SAYS("unknown option -6"))
-			return HINT("with -i the family goes in the spec: "
-			    "-i4, -i6, -i4TCP:22");
-		if (SAYS("unknown option -x"))
-			return HINT("with -i, UNIX sockets are -U");
-		if (SAYS("unknown option -e") || SAYS("unknown option -o") ||
-		    SAYS("unknown option -w") || SAYS("unknown option -W") ||
-		    SAYS("unknown option -E"))
-			return HINT("-i or -U selects lsof's letters; without "
-			    "them sockstat takes netstat's");
+	if (cli_form(argc, argv) == USAGE_LSOF)
+		h = lsof_hint(argc, argv, err);
+	else
+		h = netstat_hint(argc, argv, err);
+	if (h == NULL)
 		return 0;
-	}
-	if (SAYS("-n and -r"))
-		return HINT("here -r resolves host names; netstat -rn's "
-		    "routing table is ip route");
-	for (i = 0; i < sizeof(peer_longs) / sizeof(peer_longs[0]); i++)
-		if (SAYS(peer_longs[i].name))
-			return HINT("%s", peer_longs[i].hint);
-	if (SAYS("unknown option -P") || SAYS("unknown option -F"))
-		return HINT("that is an lsof letter: with -i or -U sockstat "
-		    "takes lsof's letters");
-	if (SAYS("unknown option -") && err[strlen(err) - 1] >= '0' &&
-	    err[strlen(err) - 1] <= '9' && cluster_of(argc, argv,
-	    "0123456789EWacehlnoprstuVwx", "c"))
-		return HINT("-c takes its seconds as a word of its own: -c 2");
-	if (SAYS("--port needs -E"))
-		return HINT("to list the sockets of a port: sockstat -i :PORT");
-	return 0;
-#undef SAYS
-#undef HINT
+	snprintf(hint, len, "%s", h);
+	return 1;
 }
 
 int

@@ -44,7 +44,6 @@
 #define DEMO_SETTLE_MS		300	/* events still in flight at the end */
 #define DEMO_POLL_MS		10	/* snapshot interval without trace */
 
-
 /* What each state means, for the learner reading the timeline. */
 static const char *const meaning[ST_MAX] = {
 	[ST_LISTEN] = "a server socket, waiting for connections",

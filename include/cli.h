@@ -9,18 +9,16 @@
 #include <stddef.h>
 
 #include "sockstat.h"
+#include "usage.h"
 
 enum cli_result {
 	CLI_RUN = 0,		/* o is filled: run */
-	CLI_HELP,		/* --help: print cli_usage to stdout */
+	CLI_HELP,		/* --help: print usage_help() to stdout */
 	CLI_VERSION,		/* --version */
 	CLI_USAGE		/* bad command line: err says why */
 };
 
 #define CLI_ERRLEN	256
-
-/* Identical to the SYNOPSIS of man/sockstat.8. */
-extern const char cli_usage[];
 
 /*
  * Parses argv into o (zeroed first; implied options and filter_normalize
@@ -39,5 +37,27 @@ int		 cli_parse_source(struct options *o, const char *arg);
 
 /* Nonzero when argv asks for the lsof face (-i or -U anywhere). */
 int		 cli_is_lsof(int argc, char **argv);
+
+/*
+ * The form of the command argv is (netstat face, lsof face or -E), so
+ * that a usage error shows that form's synopsis alone.
+ */
+enum usage_form	 cli_form(int argc, char **argv);
+
+/*
+ * After a usage error err for argv: when the words mean something else
+ * in netstat, ss or lsof, writes one line saying where to go into hint
+ * (len bytes) and returns 1; else returns 0.  Never changes a meaning.
+ */
+int		 cli_hint(int argc, char **argv, const char *err, char *hint,
+		    size_t len);
+
+/*
+ * After a good parse: a line for stderr when a peer reads the same
+ * command line differently ("sockstat -r", "-st").  Returns 1 when one
+ * was written into note, else 0.
+ */
+int		 cli_note(int argc, char **argv, const struct options *o,
+		    char *note, size_t len);
 
 #endif /* CLI_H */

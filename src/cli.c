@@ -28,8 +28,12 @@ enum {
 	OPT_SOURCE,
 };
 
-/* The leading ':' makes getopt report, not print, a missing value. */
-static const char optstring[] = ":46EWac::ehlnoprstuVwx";
+/*
+ * The leading ':' makes getopt report, not print, a missing value.  -c
+ * takes no value in a cluster, as in netstat: "-ctn" is -c -t -n.  Its
+ * seconds are the next word (see the 'c' case).
+ */
+static const char optstring[] = ":46EWacehlnoprstuVwx";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
@@ -50,7 +54,7 @@ static const struct option longopts[] = {
 	{ "numeric-ports",	no_argument,		NULL, OPT_NUMERIC_PORTS },
 	{ "numeric-users",	no_argument,		NULL, OPT_NUMERIC_USERS },
 	{ "port",		required_argument,	NULL, OPT_PORT },
-	{ "program",		no_argument,		NULL, 'p' },
+	{ "programs",		no_argument,		NULL, 'p' },
 	{ "raw",		no_argument,		NULL, 'w' },
 	{ "resolve",		no_argument,		NULL, 'r' },
 	{ "source",		required_argument,	NULL, OPT_SOURCE },
@@ -63,22 +67,6 @@ static const struct option longopts[] = {
 	{ "wide",		no_argument,		NULL, 'W' },
 	{ NULL,			0,			NULL, 0 }
 };
-
-const char cli_usage[] =
-"usage: sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--source netlink|proc]\n"
-"       sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
-"                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
-"                [--count n] [--json] [--source netlink|proc|auto]\n"
-"       sockstat -E [-46nrtuw] [--count n] [--duration seconds]\n"
-"                [--interval ms] [--json] [--method trace | poll | auto]\n"
-"                [--port port]\n"
-"       sockstat demo [--method trace | poll | auto]\n"
-"       sockstat echo-server [-v] [-a address] [-p port] [--count n]\n"
-"                [--idle-timeout seconds] [--max-conns n] [--udp] [--unix path]\n"
-"       sockstat echo-client [-v] [-a address] [-c conns] [-p port] [-w seconds]\n"
-"                [--close client | server] [--hold seconds] [--udp] [--unix path]\n"
-"                [message ...]\n";
 
 enum cli_result
 cli_fail(char *err, size_t errlen, const char *fmt, ...)
@@ -136,22 +124,97 @@ parse_method(struct options *o, const char *arg)
 	return 0;
 }
 
-/* The message for a flag getopt did not accept. */
+/*
+ * The long option a word names: its exact name, else the one option its
+ * name is a prefix of, as getopt_long matches.  Returns NULL when none or
+ * several match; *nmatch says how many did.
+ */
+static const struct option *
+find_long(const char *word, size_t *nmatch)
+{
+	const struct option *lo, *found = NULL;
+	size_t n;
+
+	word += 2;
+	n = strcspn(word, "=");
+	*nmatch = 0;
+	for (lo = longopts; lo->name != NULL; lo++) {
+		if (strncmp(lo->name, word, n) != 0)
+			continue;
+		if (lo->name[n] == '\0') {	/* exact: always wins */
+			*nmatch = 1;
+			return lo;
+		}
+		found = lo;
+		++*nmatch;
+	}
+	return *nmatch == 1 ? found : NULL;
+}
+
+/* The message for a long option getopt did not accept. */
+static enum cli_result
+bad_long(const char *word, char *err, size_t errlen)
+{
+	const struct option *lo;
+	size_t nmatch, n = strcspn(word, "=");
+	char names[CLI_ERRLEN / 2] = "", *p = names;
+
+	if ((lo = find_long(word, &nmatch)) != NULL) {
+		if (lo->has_arg == no_argument && word[n] == '=')
+			return cli_fail(err, errlen, "option --%s takes no "
+			    "value", lo->name);
+		return cli_fail(err, errlen, "option --%s needs a value",
+		    lo->name);
+	}
+	if (nmatch == 0)
+		return cli_fail(err, errlen, "unknown option %.*s", (int)n,
+		    word);
+	/* Several names start so: list them, as far as they fit. */
+	for (lo = longopts; lo->name != NULL; lo++)
+		if (strncmp(lo->name, word + 2, n - 2) == 0 &&
+		    p + strlen(lo->name) + 4 < names + sizeof(names))
+			p += sprintf(p, "%s--%s", p == names ? "" : ", ",
+			    lo->name);
+	return cli_fail(err, errlen, "option %.*s is ambiguous: %s", (int)n,
+	    word, names);
+}
+
+/*
+ * The message for a flag getopt did not accept.  glibc sets optopt to a
+ * long option's val when its value is wrong, and to 0 when the name is
+ * unknown or ambiguous; the word is then argv[optind - 1].  A letter it
+ * does not know comes back in optopt, never one of optstring.
+ */
 static enum cli_result
 bad_option(int ch, char **argv, char *err, size_t errlen)
 {
 	const char *word = argv[optind - 1];
 
+	if (strncmp(word, "--", 2) == 0 && (ch == ':' || optopt == 0 ||
+	    optopt > 255 || strchr(optstring + 1, optopt) != NULL))
+		return bad_long(word, err, errlen);
 	if (ch == ':')
 		return cli_fail(err, errlen, "option %s needs a value", word);
-	if (optopt != 0)
+	if (optopt > ' ' && optopt < 127)
 		return cli_fail(err, errlen, "unknown option -%c", optopt);
-	return cli_fail(err, errlen, "unknown option %s", word);
+	return cli_fail(err, errlen, "unknown option in %s", word);
 }
 
-/* Implied options and conflicts, in one place. */
+/* Options given, where a default cannot tell (see check_options). */
+struct given {
+	int		 interval;	/* --interval */
+	int		 method;	/* --method */
+	int		 source;	/* --source */
+};
+
+/*
+ * Implied options and conflicts, in one place.  An option the chosen
+ * view would silently ignore is refused, so that nobody reads a result
+ * that did not do what was asked.
+ */
 static enum cli_result
-check_options(struct options *o, char *err, size_t errlen)
+check_options(struct options *o, const struct given *g, char *err,
+    size_t errlen)
 {
 	if (o->numeric_hosts && o->resolve)
 		return cli_fail(err, errlen, "cannot use -n and -r together");
@@ -159,12 +222,26 @@ check_options(struct options *o, char *err, size_t errlen)
 		return cli_fail(err, errlen, "cannot use -E and -c together");
 	if (o->watch && o->face == FACE_SUMMARY)
 		return cli_fail(err, errlen, "cannot use -E and -s together");
+	if (o->watch && o->listening)
+		return cli_fail(err, errlen, "cannot use -E and -l together: "
+		    "every socket is watched (--port selects a server's)");
+	if (o->watch && (o->extend || o->timers))
+		return cli_fail(err, errlen, "cannot use -E with -e or -o: "
+		    "events have no User, Inode or Timer column");
+	if (o->watch && g->source)
+		return cli_fail(err, errlen, "cannot use -E and --source "
+		    "together: events come from --method");
+	if (o->face == FACE_SUMMARY && (o->program || o->extend ||
+	    o->timers))
+		return cli_fail(err, errlen, "cannot use -s with -p, -e or "
+		    "-o: a summary has no columns");
 	if (o->count > 0 && !o->continuous && !o->watch)
 		return cli_fail(err, errlen, "--count needs -c or -E");
-	if ((o->duration_ms > 0 || o->method != WATCH_AUTO || o->port >= 0) &&
-	    !o->watch)
-		return cli_fail(err, errlen,
-		    "--duration, --method and --port need -E");
+	if (!o->watch && (o->duration_ms > 0 || g->method || g->interval ||
+	    o->port >= 0))
+		return cli_fail(err, errlen, "%s needs -E",
+		    o->port >= 0 ? "--port" : g->interval ? "--interval" :
+		    g->method ? "--method" : "--duration");
 	if (o->watch && o->interval_ms == 0)
 		o->interval_ms = 100;
 	if (o->face == FACE_SUMMARY && !o->listening)
@@ -175,10 +252,22 @@ check_options(struct options *o, char *err, size_t errlen)
 	return CLI_RUN;
 }
 
+/* "5", not "", "-5" or "5x": the seconds of -c as a word of their own. */
+static int
+all_digits(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '\0';
+}
+
 enum cli_result
 cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 {
-	int ch, ok = 1;
+	struct given g = { 0 };
+	int ch, ok = 1, longindex;
 	const char *arg;
 
 	memset(o, 0, sizeof(*o));
@@ -186,8 +275,8 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	o->port = -1;
 	optind = 0;		/* glibc: start afresh, as each call must */
 	opterr = 0;
-	while (ok &&
-	    (ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+	while (ok && (longindex = -1, ch = getopt_long(argc, argv, optstring,
+	    longopts, &longindex)) != -1) {
 		switch (ch) {
 		case '4':
 			o->families |= FAM_INET4;
@@ -206,13 +295,15 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			break;
 		case 'c':
 			/*
-			 * The interval is optional.  getopt only sees
-			 * "-c5"; "-c 5" leaves the number as the next word,
-			 * so take it when it starts with a digit.
+			 * Only --continuous=N carries its value in the word.
+			 * "-c 5" and "--continuous 5" leave it as the next
+			 * word: take that when it is all digits.  After a
+			 * 'c' inside a cluster, argv[optind] is still the
+			 * cluster itself, which starts with '-'.
 			 */
-			arg = optarg;
+			arg = longindex >= 0 ? optarg : NULL;
 			if (arg == NULL && optind < argc &&
-			    argv[optind][0] >= '0' && argv[optind][0] <= '9')
+			    all_digits(argv[optind]))
 				arg = argv[optind++];
 			o->continuous = 1;
 			o->interval_ms = arg == NULL ? 1000 : 1000 *
@@ -268,6 +359,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 		case OPT_INTERVAL:
 			o->interval_ms = (unsigned)number(optarg, 10, 3600000,
 			    "--interval", err, errlen, &ok);
+			g.interval = 1;
 			break;
 		case OPT_JSON:
 			o->json = 1;
@@ -276,6 +368,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			if (parse_method(o, optarg) == -1)
 				return cli_fail(err, errlen, "--method %s: expected "
 				    "trace, poll or auto", optarg);
+			g.method = 1;
 			break;
 		case OPT_NUMERIC_HOSTS:
 			o->numeric_hosts = 1;
@@ -294,6 +387,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			if (cli_parse_source(o, optarg) == -1)
 				return cli_fail(err, errlen, "--source %s: expected "
 				    "netlink, proc or auto", optarg);
+			g.source = 1;
 			break;
 		default:
 			return bad_option(ch, argv, err, errlen);
@@ -304,7 +398,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	if (optind < argc)
 		return cli_fail(err, errlen, "unexpected argument: %s",
 		    argv[optind]);
-	return check_options(o, err, errlen);
+	return check_options(o, &g, err, errlen);
 }
 
 /*
@@ -332,5 +426,163 @@ cli_is_lsof(int argc, char **argv)
 				break;
 		}
 	}
+	return 0;
+}
+
+/* Nonzero when a word of argv asks for the event stream (-E, --events). */
+static int
+wants_events(int argc, char **argv)
+{
+	const char *w;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		w = argv[i];
+		if (strcmp(w, "--events") == 0)
+			return 1;
+		if (w[0] == '-' && w[1] != '-' && strchr(w, 'E') != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+enum usage_form
+cli_form(int argc, char **argv)
+{
+	if (cli_is_lsof(argc, argv))
+		return USAGE_LSOF;
+	return wants_events(argc, argv) ? USAGE_WATCH : USAGE_NETSTAT;
+}
+
+/*
+ * A cluster of single letters, "-" then only letters of set, holding
+ * every letter of need; returns it or NULL.
+ */
+static const char *
+cluster_of(int argc, char **argv, const char *set, const char *need)
+{
+	const char *w;
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		w = argv[i];
+		if (w[0] != '-' || w[1] == '-' || w[1] == '\0' ||
+		    w[1 + strspn(w + 1, set)] != '\0')
+			continue;
+		for (const char *c = need; ; c++) {
+			if (*c == '\0')
+				return w;
+			if (strchr(w + 1, *c) == NULL)
+				break;
+		}
+	}
+	return NULL;
+}
+
+/* Long options of netstat 2.10 that sockstat has not, and where to go. */
+static const struct {
+	const char	*name;
+	const char	*hint;
+} peer_longs[] = {
+	{ "--route", "netstat's routing table is ip route" },
+	{ "--interfaces", "netstat's interface table is ip -s link" },
+	{ "--statistics", "sockstat -s (--summary) counts sockets as ss -s "
+	    "does; netstat -s's protocol counters are nstat -a" },
+	{ "--groups", "netstat's multicast groups are ip maddr" },
+	{ "--masquerade", "netstat's masqueraded connections are "
+	    "conntrack -L" },
+};
+
+/* Whether err is the message for an unknown option opt ("-P"). */
+static int
+is_unknown(const char *err, const char *opt)
+{
+	static const char prefix[] = "unknown option ";
+
+	return strncmp(err, prefix, sizeof(prefix) - 1) == 0 &&
+	    strcmp(err + sizeof(prefix) - 1, opt) == 0;
+}
+
+/* The hints of the lsof face: netstat's and ss's letters with -i. */
+static const char *
+lsof_hint(int argc, char **argv, const char *err)
+{
+	/* "-in", "-tin": -i takes the rest as its spec, which fails. */
+	if (strncmp(err, "-i ", 3) == 0 &&
+	    cluster_of(argc, argv, "aeinNtvW", "ti") != NULL)
+		return "ss -ti's TCP internals are not shown (a future "
+		    "--info); lsof's -t -i -n is -t -i -n";
+	if (strncmp(err, "-i ", 3) == 0 &&
+	    cluster_of(argc, argv, "aeinNvW", "i") != NULL)
+		return "netstat -i's interface table is ip -s link; lsof's "
+		    "-i -n is -i -n";
+	if (is_unknown(err, "-4") || is_unknown(err, "-6"))
+		return "with -i the family goes in the spec: -i4, -i6, "
+		    "-i4TCP:22";
+	if (is_unknown(err, "-x"))
+		return "with -i, UNIX sockets are -U";
+	if (is_unknown(err, "-e") || is_unknown(err, "-o") ||
+	    is_unknown(err, "-w") || is_unknown(err, "-W") ||
+	    is_unknown(err, "-E"))
+		return "-i or -U selects lsof's letters; without them "
+		    "sockstat takes netstat's";
+	return NULL;
+}
+
+/* The hints of the netstat face and -E. */
+static const char *
+netstat_hint(int argc, char **argv, const char *err)
+{
+	size_t i;
+
+	if (strcmp(err, "cannot use -n and -r together") == 0)
+		return "here -r resolves host names; netstat -rn's routing "
+		    "table is ip route";
+	for (i = 0; i < sizeof(peer_longs) / sizeof(peer_longs[0]); i++)
+		if (is_unknown(err, peer_longs[i].name))
+			return peer_longs[i].hint;
+	if (is_unknown(err, "-P") || is_unknown(err, "-F"))
+		return "that is an lsof letter: with -i or -U sockstat takes "
+		    "lsof's letters";
+	/* "-c2": netstat reads -c -2; the seconds are a word apart. */
+	for (i = 0; i < 10; i++)
+		if (is_unknown(err, (char[]){ '-', (char)('0' + i), '\0' }) &&
+		    cluster_of(argc, argv, "0123456789EWacehlnoprstuVwx",
+		    "c") != NULL)
+			return "-c takes its seconds as a word of its own: "
+			    "-c 2";
+	if (strcmp(err, "--port needs -E") == 0)
+		return "to list the sockets of a port: sockstat -i :PORT";
+	return NULL;
+}
+
+int
+cli_hint(int argc, char **argv, const char *err, char *hint, size_t len)
+{
+	const char *h;
+
+	if (cli_form(argc, argv) == USAGE_LSOF)
+		h = lsof_hint(argc, argv, err);
+	else
+		h = netstat_hint(argc, argv, err);
+	if (h == NULL)
+		return 0;
+	snprintf(hint, len, "%s", h);
+	return 1;
+}
+
+int
+cli_note(int argc, char **argv, const struct options *o, char *note,
+    size_t len)
+{
+	/* "sockstat -r" alone is netstat's routing table. */
+	if (argc == 2 && strcmp(argv[1], "-r") == 0)
+		return snprintf(note, len, "-r resolves host names here; "
+		    "netstat -r's routing table is ip route"), 1;
+	/* "-st", "-su": netstat's per-protocol counters. */
+	if (o->face == FACE_SUMMARY && !o->json &&
+	    (o->protos & (1U << PROTO_UNIX)) == 0)
+		return snprintf(note, len, "-s counts sockets, as ss -s "
+		    "does; netstat -s's protocol counters are nstat -a"), 1;
 	return 0;
 }

@@ -36,15 +36,13 @@
 #include "privs.h"
 #include "procmap.h"
 #include "sockstat.h"
+#include "usage.h"
 #include "watch.h"
 
 #define DEMO_CONNS		3
 #define DEMO_LIMIT_MS		15000	/* the whole run, at most */
 #define DEMO_SETTLE_MS		300	/* events still in flight at the end */
 #define DEMO_POLL_MS		10	/* snapshot interval without trace */
-
-static const char demo_usage[] =
-    "usage: sockstat demo [--method trace | poll | auto]\n";
 
 /* What each state means, for the learner reading the timeline. */
 static const char *const meaning[ST_MAX] = {
@@ -350,7 +348,7 @@ cmd_demo(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
-			fputs(demo_usage, stdout);
+			usage_help(stdout, USAGE_DEMO);
 			return EXIT_OK;
 		case 'm':
 			if (strcmp(optarg, "trace") == 0)
@@ -362,20 +360,20 @@ cmd_demo(int argc, char **argv)
 			else {
 				warnx("--method %s: expected trace, poll or "
 				    "auto", util_esc(eb, sizeof(eb), optarg));
-				fputs(demo_usage, stderr);
+				usage_print(stderr, USAGE_DEMO);
 				return EXIT_USAGE;
 			}
 			break;
 		default:
 			cmd_bad_option(ch, argv);
-			fputs(demo_usage, stderr);
+			usage_print(stderr, USAGE_DEMO);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
 		warnx("demo: unexpected argument %s",
 		    util_esc(eb, sizeof(eb), argv[optind]));
-		fputs(demo_usage, stderr);
+		usage_print(stderr, USAGE_DEMO);
 		return EXIT_USAGE;
 	}
 	memset(&o, 0, sizeof(o));

@@ -16,6 +16,7 @@
 #include "echo.h"
 #include "privs.h"
 #include "sockstat.h"
+#include "usage.h"
 #include "util.h"
 
 /* The tutorials' logger: datefmt "%d-%m-%Y %H:%M:%S", local time. */
@@ -103,10 +104,10 @@ check_address(const char *a)
 static int
 server_usage(FILE *f, int status)
 {
-	fprintf(f, "usage: sockstat echo-server [-v] [-a address] [-p port] "
-	    "[--count n]\n"
-	    "\t[--idle-timeout seconds] [--max-conns n] [--udp] "
-	    "[--unix path]\n");
+	if (status == EXIT_OK)
+		usage_help(f, USAGE_ECHO_SERVER);
+	else
+		usage_print(f, USAGE_ECHO_SERVER);
 	return status;
 }
 
@@ -204,11 +205,10 @@ cmd_echo_server(int argc, char **argv)
 static int
 client_usage(FILE *f, int status)
 {
-	fprintf(f, "usage: sockstat echo-client [-v] [-a address] [-c conns] "
-	    "[-p port] [-w seconds]\n"
-	    "\t[--close client | server] [--hold seconds] [--udp] "
-	    "[--unix path]\n"
-	    "\t[message ...]\n");
+	if (status == EXIT_OK)
+		usage_help(f, USAGE_ECHO_CLIENT);
+	else
+		usage_print(f, USAGE_ECHO_CLIENT);
 	return status;
 }
 

@@ -178,8 +178,8 @@ summary_json(struct summary_state *st, const struct kt_list *kt, int kt_err)
 	size_t i;
 	int p, rc, save_errno;
 
-	if ((j = jsonw_new(st->out, st->o->continuous ? 0 : JSONW_PRETTY)) ==
-	    NULL)
+	/* One object on one line, as every other view's records. */
+	if ((j = jsonw_new(st->out, 0)) == NULL)
 		return -1;
 	jsonw_start_object(j);
 	jsonw_uint_field(j, "total", st->total);

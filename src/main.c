@@ -23,6 +23,7 @@
 #include "privs.h"
 #include "procmap.h"
 #include "sockstat.h"
+#include "usage.h"
 #include "util.h"
 #include "watch.h"
 
@@ -33,7 +34,8 @@
 static void
 parse_command_line(struct options *o, int argc, char **argv)
 {
-	char err[CLI_ERRLEN], safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
+	char err[CLI_ERRLEN], hint[CLI_ERRLEN];
+	char safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
 	const char *root;
 	enum cli_result rc;
 
@@ -44,9 +46,11 @@ parse_command_line(struct options *o, int argc, char **argv)
 		rc = cli_parse(argc, argv, o, err, sizeof(err));
 	switch (rc) {
 	case CLI_RUN:
+		if (cli_note(argc, argv, o, err, sizeof(err)))
+			warnx("note: %s", err);
 		break;
 	case CLI_HELP:
-		fputs(cli_usage, stdout);
+		usage_help(stdout, USAGE_NFORMS);
 		exit(fflush(stdout) == 0 && !ferror(stdout) ? EXIT_OK : EXIT_FAIL);
 	case CLI_VERSION:
 		printf("sockstat %s\n", SOCKSTAT_VERSION);
@@ -55,7 +59,12 @@ parse_command_line(struct options *o, int argc, char **argv)
 		/* The message quotes the user's words: keep it one safe line. */
 		util_escape(safe, sizeof(safe), err, strlen(err));
 		warnx("%s", safe);
-		fputs(cli_usage, stderr);
+		if (cli_hint(argc, argv, err, hint, sizeof(hint))) {
+			util_escape(safe, sizeof(safe), hint, strlen(hint));
+			warnx("hint: %s", safe);
+		}
+		/* The synopsis of the form typed, not of all six. */
+		usage_print(stderr, cli_form(argc, argv));
 		exit(EXIT_USAGE);
 	}
 	/*

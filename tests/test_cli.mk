@@ -1,1 +1,1 @@
-test_cli_OBJS = src/cli.o src/filter.o src/util.o
+test_cli_OBJS = src/filter.o src/usage.o src/util.o

@@ -4,7 +4,9 @@
  * Input: the arguments, split at NUL bytes (at most MAXARGS of them),
  * after argv[0].  Each parse gets a fresh copy, since getopt permutes
  * argv.  The line is parsed twice and both parses must agree: getopt
- * keeps state between calls, and cli_parse promises to reset it.
+ * keeps state between calls, and cli_parse promises to reset it.  The
+ * form, hint and note that main derives from the same line must be
+ * well-formed too.
  */
 #include "cli.h"
 #include "fuzz.h"
@@ -52,16 +54,27 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct options o1, o2;
-	char err1[CLI_ERRLEN], err2[CLI_ERRLEN];
+	char err1[CLI_ERRLEN], err2[CLI_ERRLEN], hint[CLI_ERRLEN];
 	enum cli_result r1, r2;
+	enum usage_form form;
 	char **argv;
 	int argc, lsof;
 
 	argv = make_argv(data, size, &argc);
 	lsof = cli_is_lsof(argc, argv);
 	FUZZ_CHECK(lsof == 0 || lsof == 1);
+	form = cli_form(argc, argv);
+	FUZZ_CHECK(lsof ? form == USAGE_LSOF :
+	    form == USAGE_NETSTAT || form == USAGE_WATCH);
 	memset(err1, 'A', sizeof(err1));
 	r1 = cli_parse(argc, argv, &o1, err1, sizeof(err1));
+	memset(hint, 'C', sizeof(hint));
+	if (r1 == CLI_USAGE && cli_hint(argc, argv, err1, hint, sizeof(hint)))
+		FUZZ_CHECK(memchr(hint, '\0', sizeof(hint)) != NULL &&
+		    hint[0] != '\0');
+	if (r1 == CLI_RUN && cli_note(argc, argv, &o1, hint, sizeof(hint)))
+		FUZZ_CHECK(memchr(hint, '\0', sizeof(hint)) != NULL &&
+		    hint[0] != '\0');
 	free_argv(argv);
 
 	argv = make_argv(data, size, &argc);

@@ -206,9 +206,68 @@ check "-c 1 --count 2: each pass starts with its timestamp" \
     sh -c "head -1 '$TMP/c.out' | grep -qE '^[0-9]{4}-'"
 check "-c 1 --count 2 waits about a second between passes (took ${took}s)" \
     sh -c "[ $took -ge 1 ] && [ $took -le 4 ]"
-timeout 10 "$SOCKSTAT" -tn -c1 --count=2 >"$TMP/c2.out" 2>&1
-check "-c1 --count=2 (attached forms) prints two passes" \
+timeout 10 "$SOCKSTAT" -tnc 1 --count=2 >"$TMP/c2.out" 2>&1
+check "-tnc 1 --count=2 (seconds after a cluster ending in c) prints two passes" \
     [ "$(grep -c '^Active Internet' "$TMP/c2.out")" -eq 2 ]
+
+# netstat 2.10: -c takes no value, so "-ctn" and "-cnt" are -c -t -n.
+# The oracle: the first pass of netstat -ctn equals sockstat's (rows but
+# TIME_WAIT ones, which may expire in between, sorted).
+for f in -ctn -cnt; do
+	timeout 10 "$SOCKSTAT" $f --count 1 >"$TMP/ctn.out" 2>"$TMP/ctn.err"
+	check "$f --count 1 exits 0 with one timestamped pass" \
+	    sh -c "[ \$(grep -c '^Active Internet' '$TMP/ctn.out') -eq 1 ] &&
+	    head -1 '$TMP/ctn.out' | grep -qE '^[0-9]{4}-' && [ ! -s '$TMP/ctn.err' ]"
+	if in_netns && command -v netstat >/dev/null 2>&1; then
+		timeout 1.5 netstat $f 2>/dev/null |
+		    awk '/^Active/ {n++} n == 1' | grep -v TIME_WAIT |
+		    LC_ALL=C sort >"$TMP/ctn.n"
+		sed 1d "$TMP/ctn.out" | grep -v TIME_WAIT | LC_ALL=C sort >"$TMP/ctn.s"
+		check "$f: the pass equals netstat $f's first pass" \
+		    diff "$TMP/ctn.n" "$TMP/ctn.s"
+	fi
+done
+
+# netstat's long names: every "-x, --name" pair of netstat --help whose
+# letter means the same here gives the same output as the letter; the
+# others are refused (exit 2).  netstat's own --help is the list.
+if command -v netstat >/dev/null 2>&1; then
+	netstat --help 2>&1 | sed -n 's/^ *-\([A-Za-z0-9]\), \(--[a-z-]*\).*/\1 \2/p' \
+	    >"$TMP/nlong"
+	check "netstat --help lists its long names" [ -s "$TMP/nlong" ]
+	same=" a c e l n o p t u w x W "
+	while read -r letter name; do
+		case $same in
+		*" $letter "*)
+			"$SOCKSTAT" -a$letter --count 1 2>&1 | sed '/^[0-9]\{4\}-/d' |
+			    grep -v TIME_WAIT >"$TMP/l.letter"
+			"$SOCKSTAT" -a $name --count 1 2>&1 | sed '/^[0-9]\{4\}-/d' |
+			    grep -v TIME_WAIT >"$TMP/l.name"
+			# --count needs -c: only -c's pair runs; else compare bare
+			# (timers count down between two runs: drop their values)
+			if [ "$letter" != c ]; then
+				"$SOCKSTAT" -a$letter 2>&1 | grep -v TIME_WAIT |
+				    sed 's/([^)]*)$//' >"$TMP/l.letter"
+				"$SOCKSTAT" -a $name 2>&1 | grep -v TIME_WAIT |
+				    sed 's/([^)]*)$//' >"$TMP/l.name"
+			fi
+			check "netstat's $name is -$letter" \
+			    sh -c "diff '$TMP/l.letter' '$TMP/l.name' && [ -s '$TMP/l.name' ]"
+			;;
+		*)
+			"$SOCKSTAT" $name >/dev/null 2>"$TMP/l.err"
+			check "netstat's $name (-$letter) means something else: refused" \
+			    sh -c "[ $? -eq 2 ] && grep -q '^sockstat: unknown option $name' '$TMP/l.err'"
+			;;
+		esac
+	done <"$TMP/nlong"
+	for name in --inet --inet6; do
+		l=4; [ "$name" = --inet6 ] && l=6
+		"$SOCKSTAT" -a$l 2>&1 | grep -v TIME_WAIT >"$TMP/l.letter"
+		"$SOCKSTAT" -a $name 2>&1 | grep -v TIME_WAIT >"$TMP/l.name"
+		check "netstat's $name is -$l" cmp "$TMP/l.letter" "$TMP/l.name"
+	done
+fi
 timeout 10 "$SOCKSTAT" -tn --continuous=1 --count 1 >"$TMP/c3.out" 2>&1
 check "--continuous=1 --count 1 prints one pass" \
     [ "$(grep -c '^Active Internet' "$TMP/c3.out")" -eq 1 ]
@@ -242,6 +301,11 @@ rc=$?
 check "--help exits 0" [ "$rc" -eq 0 ]
 check "--help writes the usage to stdout only" \
     sh -c "grep -q '^usage: sockstat' '$TMP/h.out' && [ ! -s '$TMP/h.err' ]"
+check "--help describes options and points to the manual" \
+    sh -c "grep -q '^  -p, --programs  *[a-z]' '$TMP/h.out' &&
+    tail -1 '$TMP/h.out' | grep -q 'man sockstat'"
+check "--help lines fit 80 columns" \
+    sh -c "! awk 'length > 80' '$TMP/h.out' | grep -q ."
 timeout 5 "$SOCKSTAT" -h >"$TMP/h2.out" 2>&1
 check "-h as --help" cmp "$TMP/h.out" "$TMP/h2.out"
 timeout 5 "$SOCKSTAT" --version >"$TMP/v.out" 2>&1
@@ -257,11 +321,13 @@ if command -v mandoc >/dev/null 2>&1 && [ -f "$man" ]; then
 	mandoc -Tascii "$man" | col -b |
 	    awk '/^SYNOPSIS/ {on = 1; next} on && /^[A-Z]/ {exit} on' |
 	    tr -s ' \t\n' '   ' | sed 's/^ *//; s/ *$//' >"$TMP/syn"
-	sed '1s/^usage: //' "$TMP/h.out" | tr -s ' \t\n' '   ' |
+	# --help starts with the synopsis of every form, then a blank line.
+	sed '/^$/q' "$TMP/h.out" | sed '1s/^usage: //' | tr -s ' \t\n' '   ' |
 	    sed 's/^ *//; s/ *$//' >"$TMP/use"
 	check "usage text equals the man page SYNOPSIS" diff "$TMP/syn" "$TMP/use"
 	"$SOCKSTAT" -Z 2>&1 >/dev/null | grep -v 'unknown option' >"$TMP/use2"
-	check "the usage after a bad flag is --help's text" \
-	    diff "$TMP/h.out" "$TMP/use2"
+	sed -n '1,2p' "$TMP/h.out" >"$TMP/use1"
+	check "the usage after a bad flag is the netstat form's synopsis alone" \
+	    diff "$TMP/use1" "$TMP/use2"
 fi
 finish

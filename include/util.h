@@ -29,6 +29,14 @@ size_t		 util_escape(char *dst, size_t dstlen, const char *src,
 		    size_t len);
 #define UTIL_ESCAPE_MAX(len)	((len) * 4 + 1)
 
+/*
+ * util_escape(), and every byte of seps (printable ASCII) as "\\xNN"
+ * too: a name inside a list whose separators are seps cannot then read
+ * as two entries ("x,1/systemd" in a "pid/command,..." list).
+ */
+size_t		 util_escape_seps(char *dst, size_t dstlen, const char *src,
+		    size_t len, const char *seps);
+
 /* util_escape() of the C string s into buf of len bytes; returns buf. */
 const char	*util_esc(char *buf, size_t len, const char *s);
 

@@ -159,6 +159,13 @@ put(char *dst, size_t dstlen, size_t *off, const char *p, size_t n)
 size_t
 util_escape(char *dst, size_t dstlen, const char *src, size_t len)
 {
+	return util_escape_seps(dst, dstlen, src, len, "");
+}
+
+size_t
+util_escape_seps(char *dst, size_t dstlen, const char *src, size_t len,
+    const char *seps)
+{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t off = 0, i = 0, n, end = 0;
@@ -167,7 +174,8 @@ util_escape(char *dst, size_t dstlen, const char *src, size_t len)
 	while (i < len) {
 		unsigned char c = s[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    (seps[0] == '\0' || strchr(seps, c) == NULL)) {
 			put(dst, dstlen, &off, (const char *)s + i, 1);
 			n = 1;
 		} else if (c >= 0x80 && (n = utf8_printable(s + i, len - i)) > 0) {

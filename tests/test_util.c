@@ -269,6 +269,26 @@ test_util_escape_invalid_utf8(void **state)
 	check_escape("\xed\xa0\x80", 3, "\\xed\\xa0\\x80");	/* surrogate */
 }
 
+/* Issue 11 item 9: a name cannot add an entry to a "pid/cmd,..." list. */
+static void
+test_util_escape_seps(void **state)
+{
+	char buf[64];
+	size_t n;
+
+	(void)state;
+	n = util_escape_seps(buf, sizeof(buf), "x,1/systemd", 11, ",/");
+	assert_string_equal(buf, "x\\x2c1\\x2fsystemd");
+	assert_int_equal(n, strlen(buf));
+	/* The rest is util_escape's. */
+	util_escape_seps(buf, sizeof(buf), "a\x1b\\\xff b", 6, ",/");
+	assert_string_equal(buf, "a\\x1b\\\\\\xff b");
+	util_escape_seps(buf, sizeof(buf), "x,1/y", 5, "");
+	assert_string_equal(buf, "x,1/y");
+	assert_true(util_escape_seps(NULL, 0, ",,,,", 4, ",") + 1 <=
+	    UTIL_ESCAPE_MAX(4));
+}
+
 static void
 test_util_escape_truncates_whole(void **state)
 {
@@ -299,6 +319,7 @@ main(void)
 		cmocka_unit_test(test_util_escape_bidi_zero_width),
 		cmocka_unit_test(test_util_escape_format_chars),
 		cmocka_unit_test(test_util_escape_invalid_utf8),
+		cmocka_unit_test(test_util_escape_seps),
 		cmocka_unit_test(test_util_escape_truncates_whole),
 	};
 

@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include <signal.h>
 #include <stddef.h>
@@ -52,8 +53,7 @@ struct echo_server {
 	uint16_t	 port;
 	char		*unix_path;	/* ours to unlink, NULL if none */
 	char		 unix_name[ECHO_ADDRSTRLEN];	/* escaped */
-	dev_t		 unix_dev;
-	ino_t		 unix_ino;
+	struct stat	 unix_id;	/* lstat of it right after bind */
 	sigset_t	 oldmask;
 	int		 masked;
 	struct conn	*head, *tail;
@@ -62,6 +62,7 @@ struct echo_server {
 	unsigned long	 closed;
 	int		 accepting;	/* listeners in the epoll set */
 	int64_t		 accept_pause;	/* resume accepting then, or 0 */
+	int64_t		 udp_pause;	/* UDP back in epoll then, or 0 */
 	int64_t		 idle_since;	/* when the last connection closed */
 	int		 done;
 	/* UDP: one datagram waits here while the socket cannot send. */

@@ -28,6 +28,9 @@
 #include "privs.h"
 #include "util.h"
 
+#define UDP_PAUSE_MS	1000	/* after a receive error that persists */
+#define UDP_MAX_ERRS	64	/* ICMP errors read past in one event */
+
 int64_t
 echo_now_ms(void)
 {
@@ -180,6 +183,37 @@ fail:
 	return -1;
 }
 
+/*
+ * The one rule for the UNIX socket's path: it is ours while lstat(2)
+ * finds there, without following a symlink, a socket with the device,
+ * inode and owner recorded right after bind (id).  Anything else at the
+ * path (a symlink, someone else's file, a socket made later) is never
+ * removed.
+ */
+static int
+unix_is_ours(const char *path, const struct stat *id)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == id->st_dev && st.st_ino == id->st_ino &&
+	    st.st_uid == id->st_uid;
+}
+
+/* Removes path if it is still the socket made here (unix_is_ours). */
+static int
+unix_unlink(const char *path, const struct stat *id)
+{
+	if (!unix_is_ours(path, id))
+		return 0;
+	return unlink(path);
+}
+
+/*
+ * Binds and listens on path, recording in *st what bind made there.
+ * Returns the socket, or -1 with errno set; on a failure after bind
+ * the path is removed only if it is still that socket.
+ */
 static int
 unix_listen(const char *path, struct stat *st)
 {
@@ -200,9 +234,20 @@ unix_listen(const char *path, struct stat *st)
 	/* An existing path is never removed: it may be someone else's. */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 		goto fail;
-	if (stat(path, st) == -1 || listen(fd, SOMAXCONN) == -1) {
+	/*
+	 * What lstat finds now is what bind made, unless someone with
+	 * write access to the directory swapped it in between: then it is
+	 * not a socket of ours, and nothing is removed.
+	 */
+	if (lstat(path, st) == -1)
+		goto fail;
+	if (!S_ISSOCK(st->st_mode) || st->st_uid != geteuid()) {
+		errno = EEXIST;
+		goto fail;
+	}
+	if (listen(fd, SOMAXCONN) == -1) {
 		save_errno = errno;
-		unlink(path);
+		unix_unlink(path, st);
 		errno = save_errno;
 		goto fail;
 	}
@@ -260,7 +305,6 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 	struct echo_server *s;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	struct stat st;
 	sigset_t set;
 	int save_errno;
 
@@ -316,12 +360,15 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		util_escape(s->unix_name, sizeof(s->unix_name), c->unix_path,
 		    strlen(c->unix_path));
 		snprintf(err, errlen, "listen on %s", s->unix_name);
-		if ((s->unx.fd = unix_listen(c->unix_path, &st)) == -1)
+		if ((s->unix_path = strdup(c->unix_path)) == NULL)
 			goto fail;
-		s->unix_dev = st.st_dev;
-		s->unix_ino = st.st_ino;
-		if ((s->unix_path = strdup(c->unix_path)) == NULL ||
-		    echo_ep_add(s, &s->unx, EPOLLIN) == -1)
+		if ((s->unx.fd = unix_listen(c->unix_path, &s->unix_id)) ==
+		    -1) {
+			free(s->unix_path);
+			s->unix_path = NULL;
+			goto fail;
+		}
+		if (echo_ep_add(s, &s->unx, EPOLLIN) == -1)
 			goto fail;
 	}
 	s->accepting = 1;
@@ -355,11 +402,37 @@ echo_server_port(const struct echo_server *s)
 	return s->port;
 }
 
+/*
+ * Errors an ICMP message about an earlier send leaves on a UDP socket:
+ * the next receive reports one and clears it, so reading on is right.
+ */
+static int
+udp_icmp_error(int e)
+{
+	return e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH ||
+	    e == EHOSTDOWN || e == EMSGSIZE || e == EPROTO;
+}
+
+/*
+ * Takes the UDP socket out of the epoll set for UDP_PAUSE_MS after a
+ * receive error that did not clear: reading again at once would spin,
+ * and so would epoll, which reports EPOLLERR whatever it is asked for.
+ */
+static void
+udp_pause(struct echo_server *s, int e)
+{
+	SLOG(s, ECHO_LOG_WARNING, "UDP receive: %s; pausing UDP for %d ms",
+	    strerror(e), UDP_PAUSE_MS);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->udp.fd, NULL);
+	s->udp_pause = echo_now_ms() + UDP_PAUSE_MS;
+}
+
 static void
 udp_event(struct echo_server *s, uint32_t ev)
 {
 	char peer[ECHO_ADDRSTRLEN], pv[ECHO_PREVIEW * 4 + 8];
 	ssize_t n;
+	int errs = 0;
 
 	(void)ev;
 	for (;;) {
@@ -368,13 +441,21 @@ udp_event(struct echo_server *s, uint32_t ev)
 			n = recvfrom(s->udp.fd, s->ubuf, ECHO_BUFSZ, 0,
 			    (struct sockaddr *)&s->upeer, &s->upeerlen);
 			if (n == -1) {
-				if (errno == EINTR)
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					break;
+				/*
+				 * EINTR, and ICMP errors of earlier sends,
+				 * are read past; anything else, or more of
+				 * them in a row than datagrams can explain,
+				 * pauses UDP instead of spinning.
+				 */
+				if ((errno == EINTR || udp_icmp_error(errno)) &&
+				    ++errs < UDP_MAX_ERRS)
 					continue;
-				/* ICMP errors of earlier sends land here. */
-				if (errno != EAGAIN && errno != EWOULDBLOCK)
-					continue;
-				break;
+				udp_pause(s, errno);
+				return;
 			}
+			errs = 0;
 			s->ulen = n;
 			s->upending = 1;
 			if (s->nconns == 0)
@@ -430,6 +511,8 @@ next_timeout(struct echo_server *s, int64_t now)
 	}
 	if (s->accept_pause != 0 && (when == -1 || s->accept_pause < when))
 		when = s->accept_pause;
+	if (s->udp_pause != 0 && (when == -1 || s->udp_pause < when))
+		when = s->udp_pause;
 	if (when == -1)
 		return -1;
 	t = when - now;
@@ -447,6 +530,12 @@ run_timers(struct echo_server *s)
 		s->accept_pause = 0;
 		if (s->cfg.max_conns == 0 || s->nconns < s->cfg.max_conns)
 			echo_set_accepting(s, 1);
+	}
+	if (s->udp_pause != 0 && now >= s->udp_pause) {
+		s->udp_pause = 0;
+		if (echo_ep_add(s, &s->udp, s->upending ? EPOLLOUT : EPOLLIN) ==
+		    -1)
+			udp_pause(s, errno);
 	}
 	if (idle == 0)
 		return;
@@ -505,7 +594,6 @@ echo_server_close(struct echo_server *s)
 {
 	struct conn *c, *next;
 	struct signalfd_siginfo si;
-	struct stat st;
 
 	if (s == NULL)
 		return;
@@ -520,10 +608,10 @@ echo_server_close(struct echo_server *s)
 		close(s->udp.fd);
 	if (s->unx.fd != -1)
 		close(s->unx.fd);
-	/* Unlink the path only while it is still the socket made here. */
-	if (s->unix_path != NULL && lstat(s->unix_path, &st) == 0 &&
-	    st.st_dev == s->unix_dev && st.st_ino == s->unix_ino)
-		unlink(s->unix_path);
+	if (s->unix_path != NULL && unix_unlink(s->unix_path, &s->unix_id) ==
+	    -1)
+		SLOG(s, ECHO_LOG_WARNING, "cannot remove %s: %s", s->unix_name,
+		    strerror(errno));
 	free(s->unix_path);
 	if (s->sig.fd != -1) {
 		/* A signal still pending would kill us once unblocked. */

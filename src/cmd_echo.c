@@ -4,10 +4,17 @@
  * the echo code's lines to stderr in the tutorials' Python logger
  * format, "DD-MM-YYYY HH:MM:SS - LEVEL - NAME - message".
  */
+#include <sys/types.h>
+#include <sys/capability.h>
+
 #include <err.h>
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,6 +102,114 @@ check_address(const char *a)
 	if (echo_addr_parse(a, 0, &ss, &len) != 0) {
 		warnx("address %s: not an IPv4 or IPv6 address",
 		    util_esc(eb, sizeof(eb), a));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The user a server started as root runs as: the one who ran sudo
+ * (SUDO_UID and SUDO_GID, neither 0), else nobody.  Returns 0, or -1
+ * with errno set and the reason in err.
+ */
+static int
+unprivileged_user(uid_t *uid, gid_t *gid, char *err, size_t errlen)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID");
+	const char *e1 = "unset", *e2 = "unset";
+	struct passwd *pw;
+	long long u = 0, g = 0;
+
+	if (su != NULL && sg != NULL) {
+		u = util_strtonum(su, 1, UINT32_MAX - 1, &e1);
+		g = util_strtonum(sg, 1, UINT32_MAX - 1, &e2);
+	}
+	if (e1 == NULL && e2 == NULL) {
+		*uid = (uid_t)u;
+		*gid = (gid_t)g;
+		return 0;
+	}
+	errno = 0;
+	if ((pw = getpwnam("nobody")) == NULL || pw->pw_uid == 0 ||
+	    pw->pw_gid == 0) {
+		if (errno == 0)
+			errno = ENOENT;
+		snprintf(err, errlen, "find the user nobody to run as");
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
+}
+
+/*
+ * Raises CAP_CHOWN, CAP_SETGID and CAP_SETUID into the effective set,
+ * as far as they are permitted: a caller (the demo) may have emptied it
+ * already.  Returns 0, or -1 with errno set.
+ */
+static int
+raise_setid(void)
+{
+	static const cap_value_t want[] = { CAP_CHOWN, CAP_SETGID,
+	    CAP_SETUID };
+	cap_flag_value_t v;
+	cap_t c;
+	size_t i;
+	int rv = 0, save_errno;
+
+	if ((c = cap_get_proc()) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		if (cap_get_flag(c, want[i], CAP_PERMITTED, &v) == 0 &&
+		    v == CAP_SET &&
+		    cap_set_flag(c, CAP_EFFECTIVE, 1, &want[i], CAP_SET) == -1)
+			rv = -1;
+	if (rv == 0)
+		rv = cap_set_proc(c);
+	save_errno = errno;
+	cap_free(c);
+	errno = save_errno;
+	return rv;
+}
+
+int
+cmd_echo_drop_privs(struct echo_server *s, char *err, size_t errlen)
+{
+	uid_t uid;
+	gid_t gid;
+
+	/*
+	 * Bound, the server needs no privilege at all, nor does the client.
+	 * As root they also leave uid 0, so that a bug in the echo loop
+	 * cannot write root's files, which dropping capabilities alone
+	 * would still allow.
+	 */
+	if (geteuid() == 0) {
+		if (unprivileged_user(&uid, &gid, err, errlen) == -1)
+			return -1;
+		if (raise_setid() == -1) {
+			snprintf(err, errlen, "raise CAP_SETUID");
+			return -1;
+		}
+		/*
+		 * The socket file goes to the same user, so that the server
+		 * can remove it at exit and a client can connect to it.
+		 */
+		if (s != NULL && echo_server_chown_unix(s, uid, gid) == -1) {
+			snprintf(err, errlen, "give the UNIX socket to uid %lu",
+			    (unsigned long)uid);
+			return -1;
+		}
+		if (setgroups(1, &gid) == -1 ||
+		    setresgid(gid, gid, gid) == -1 ||
+		    setresuid(uid, uid, uid) == -1) {
+			snprintf(err, errlen, "switch to uid %lu gid %lu",
+			    (unsigned long)uid, (unsigned long)gid);
+			return -1;
+		}
+	}
+	if (privs_drop_all() == -1) {
+		snprintf(err, errlen, "drop privileges");
 		return -1;
 	}
 	return 0;
@@ -188,9 +303,11 @@ cmd_echo_server(int argc, char **argv)
 		return server_usage(stderr, EXIT_USAGE);
 	}
 
-	if ((s = echo_server_open(&cfg, errbuf, sizeof(errbuf))) == NULL) {
+	if ((s = echo_server_open(&cfg, errbuf, sizeof(errbuf))) == NULL ||
+	    cmd_echo_drop_privs(s, errbuf, sizeof(errbuf)) == -1) {
 		echo_logf(log_line, "echo-server", ECHO_LOG_ERROR,
 		    "cannot %s: %s", errbuf, strerror(errno));
+		echo_server_close(s);
 		return EXIT_FAIL;
 	}
 	r = echo_server_run(s);
@@ -230,7 +347,7 @@ cmd_echo_client(int argc, char **argv)
 		{ NULL,		0,		   NULL, 0 }
 	};
 	struct echo_client_config cfg;
-	char eb[CMD_ESCLEN];
+	char eb[CMD_ESCLEN], errbuf[128];
 	long long v;
 	int ch, close_set = 0;
 
@@ -312,10 +429,10 @@ cmd_echo_client(int argc, char **argv)
 		    sizeof(default_messages[0]);
 	}
 
-	/* The client needs no privilege at all. */
-	if (privs_drop_all() == -1) {
+	/* The client needs no privilege at all: the server's policy. */
+	if (cmd_echo_drop_privs(NULL, errbuf, sizeof(errbuf)) == -1) {
 		echo_logf(log_line, "echo-client", ECHO_LOG_ERROR,
-		    "cannot drop privileges: %s", strerror(errno));
+		    "cannot %s: %s", errbuf, strerror(errno));
 		return EXIT_FAIL;
 	}
 	if (echo_client_run(&cfg) == -1) {

@@ -225,85 +225,219 @@ server_usage(FILE *f, int status)
 	return status;
 }
 
+static int
+client_usage(FILE *f, int status)
+{
+	fprintf(f, "usage: sockstat echo-client [-v] [-a address] [-c conns] "
+	    "[-p port] [-w seconds]\n"
+	    "\t[--close client | server] [--hold seconds] [--udp] "
+	    "[--unix path]\n"
+	    "\t[message ...]\n");
+	return status;
+}
+
+/* Which command takes an option. */
+#define SERVER	0x1
+#define CLIENT	0x2
+
+enum {
+	OPT_CLOSE = 256, OPT_COUNT, OPT_HOLD, OPT_IDLE, OPT_MAX, OPT_UDP,
+	OPT_UNIX
+};
+
+/* Every option of both commands, sorted by long name. */
+static const struct echo_opt {
+	const char	*name;
+	int		 has_arg;
+	int		 val;		/* the letter, or OPT_* */
+	int		 cmds;		/* SERVER, CLIENT */
+} echo_opts[] = {
+	{ "address",	  required_argument, 'a',	SERVER | CLIENT },
+	{ "close",	  required_argument, OPT_CLOSE,	CLIENT },
+	{ "conns",	  required_argument, 'c',	CLIENT },
+	{ "count",	  required_argument, OPT_COUNT,	SERVER },
+	{ "help",	  no_argument,	     'h',	SERVER | CLIENT },
+	{ "hold",	  required_argument, OPT_HOLD,	CLIENT },
+	{ "idle-timeout", required_argument, OPT_IDLE,	SERVER },
+	{ "max-conns",	  required_argument, OPT_MAX,	SERVER },
+	{ "port",	  required_argument, 'p',	SERVER | CLIENT },
+	{ "timeout",	  required_argument, 'w',	CLIENT },
+	{ "udp",	  no_argument,	     OPT_UDP,	SERVER | CLIENT },
+	{ "unix",	  required_argument, OPT_UNIX,	SERVER | CLIENT },
+	{ "verbose",	  no_argument,	     'v',	SERVER | CLIENT },
+};
+#define NOPTS	(sizeof(echo_opts) / sizeof(echo_opts[0]))
+
+/* What the command line of either command sets. */
+struct echo_args {
+	int		 cmd;		/* SERVER or CLIENT */
+	struct echo_config srv;
+	struct echo_client_config cli;
+	int		 close_set;	/* --close was given */
+};
+
+/*
+ * Builds cmd's getopt_long option string (':' first, letters with their
+ * ':') and long options from echo_opts.
+ */
+static void
+build_opts(int cmd, char *shortopts, struct option *longopts)
+{
+	const struct echo_opt *e;
+	size_t i, n = 0, k = 0;
+
+	shortopts[k++] = ':';
+	for (i = 0; i < NOPTS; i++) {
+		e = &echo_opts[i];
+		if (!(e->cmds & cmd))
+			continue;
+		longopts[n].name = e->name;
+		longopts[n].has_arg = e->has_arg;
+		longopts[n].flag = NULL;
+		longopts[n++].val = e->val;
+		if (e->val < 256) {
+			shortopts[k++] = (char)e->val;
+			if (e->has_arg == required_argument)
+				shortopts[k++] = ':';
+		}
+	}
+	shortopts[k] = '\0';
+	memset(&longopts[n], 0, sizeof(longopts[n]));
+}
+
+/* Applies one option getopt returned.  Returns 0, or -1 (said why). */
+static int
+apply_opt(struct echo_args *a, int ch, const char *arg)
+{
+	char eb[CMD_ESCLEN];
+	int srv = a->cmd == SERVER;
+	long long v;
+
+	switch (ch) {
+	case 'a':
+		if (check_address(arg) == -1)
+			return -1;
+		a->srv.address = a->cli.address = arg;
+		return 0;
+	case OPT_CLOSE:
+		if (strcmp(arg, "client") == 0)
+			a->cli.close_by = ECHO_CLOSE_CLIENT;
+		else if (strcmp(arg, "server") == 0)
+			a->cli.close_by = ECHO_CLOSE_SERVER;
+		else {
+			warnx("close %s: not client or server",
+			    util_esc(eb, sizeof(eb), arg));
+			return -1;
+		}
+		a->close_set = 1;
+		return 0;
+	case 'c':
+		if (num_opt("conns", arg, 1, 10000, &v) == -1)
+			return -1;
+		a->cli.conns = v;
+		return 0;
+	case OPT_COUNT:
+		if (num_opt("count", arg, 0, 1000000000, &v) == -1)
+			return -1;
+		a->srv.count = v;
+		return 0;
+	case OPT_HOLD:
+		if (num_opt("hold", arg, 0, 86400, &v) == -1)
+			return -1;
+		a->cli.hold = v;
+		return 0;
+	case OPT_IDLE:
+		if (num_opt("idle timeout", arg, 0, 86400, &v) == -1)
+			return -1;
+		a->srv.idle_timeout = v;
+		return 0;
+	case OPT_MAX:
+		if (num_opt("max conns", arg, 0, 1000000, &v) == -1)
+			return -1;
+		a->srv.max_conns = v;
+		return 0;
+	case 'p':
+		/* A server may ask for any port (0: ephemeral). */
+		if (num_opt("port", arg, srv ? 0 : 1, 65535, &v) == -1)
+			return -1;
+		a->srv.port = a->cli.port = v;
+		return 0;
+	case 'w':
+		if (num_opt("timeout", arg, 1, 3600, &v) == -1)
+			return -1;
+		a->cli.timeout = v;
+		return 0;
+	case OPT_UDP:
+		a->srv.udp = a->cli.udp = 1;
+		return 0;
+	case OPT_UNIX:
+		a->srv.unix_path = a->cli.unix_path = arg;
+		return 0;
+	case 'v':
+		a->srv.verbose = a->cli.verbose = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * The one option loop of both commands (cmd SERVER or CLIENT).  Returns
+ * 0 with a filled in and *first the index of the first operand, or -1
+ * when the command is to end with status *status: EXIT_OK after --help
+ * (usage on stdout), EXIT_USAGE after saying what was wrong.
+ */
+static int
+parse_args(int cmd, int argc, char **argv, struct echo_args *a,
+    int *first, int *status)
+{
+	int (*usage)(FILE *, int) = cmd == SERVER ? server_usage : client_usage;
+	struct option longopts[NOPTS + 1];
+	char shortopts[2 * NOPTS + 2];
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
+	echo_config_init(&a->srv);
+	echo_client_config_init(&a->cli);
+	build_opts(cmd, shortopts, longopts);
+	optind = 0;	/* glibc: start over, main may have parsed before */
+	opterr = 0;	/* cmd_bad_option says it, escaped */
+	while ((ch = getopt_long(argc, argv, shortopts, longopts, NULL)) !=
+	    -1) {
+		if (ch == 'h') {
+			*status = usage(stdout, EXIT_OK);
+			return -1;
+		}
+		if (ch == ':' || ch == '?')
+			cmd_bad_option(ch, argv);
+		if (ch == ':' || ch == '?' || apply_opt(a, ch, optarg) == -1) {
+			*status = usage(stderr, EXIT_USAGE);
+			return -1;
+		}
+	}
+	*first = optind;
+	return 0;
+}
+
 int
 cmd_echo_server(int argc, char **argv)
 {
-	enum { OPT_COUNT = 256, OPT_IDLE, OPT_MAX, OPT_UDP, OPT_UNIX };
-	static const struct option longopts[] = {
-		{ "address",		required_argument, NULL, 'a' },
-		{ "count",		required_argument, NULL, OPT_COUNT },
-		{ "help",		no_argument,	   NULL, 'h' },
-		{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
-		{ "max-conns",		required_argument, NULL, OPT_MAX },
-		{ "port",		required_argument, NULL, 'p' },
-		{ "udp",		no_argument,	   NULL, OPT_UDP },
-		{ "unix",		required_argument, NULL, OPT_UNIX },
-		{ "verbose",		no_argument,	   NULL, 'v' },
-		{ NULL,			0,		   NULL, 0 }
-	};
-	struct echo_config cfg;
+	struct echo_args a;
 	struct echo_server *s;
 	char errbuf[ECHO_ADDRSTRLEN + 64], eb[CMD_ESCLEN];
-	long long v;
-	int ch, r;
+	int first, r;
 
-	echo_config_init(&cfg);
-	cfg.log = log_line;
-	cfg.log_arg = "echo-server";
-	optind = 0;	/* glibc: start over, main may have parsed before */
-	opterr = 0;	/* cmd_bad_option says it, escaped */
-	while ((ch = getopt_long(argc, argv, ":a:hp:v", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'a':
-			if (check_address(optarg) == -1)
-				return server_usage(stderr, EXIT_USAGE);
-			cfg.address = optarg;
-			break;
-		case OPT_COUNT:
-			if (num_opt("count", optarg, 0, 1000000000, &v) == -1)
-				return server_usage(stderr, EXIT_USAGE);
-			cfg.count = v;
-			break;
-		case 'h':
-			return server_usage(stdout, EXIT_OK);
-		case OPT_IDLE:
-			if (num_opt("idle timeout", optarg, 0, 86400, &v) ==
-			    -1)
-				return server_usage(stderr, EXIT_USAGE);
-			cfg.idle_timeout = v;
-			break;
-		case OPT_MAX:
-			if (num_opt("max conns", optarg, 0, 1000000, &v) == -1)
-				return server_usage(stderr, EXIT_USAGE);
-			cfg.max_conns = v;
-			break;
-		case 'p':
-			if (num_opt("port", optarg, 0, 65535, &v) == -1)
-				return server_usage(stderr, EXIT_USAGE);
-			cfg.port = v;
-			break;
-		case OPT_UDP:
-			cfg.udp = 1;
-			break;
-		case OPT_UNIX:
-			cfg.unix_path = optarg;
-			break;
-		case 'v':
-			cfg.verbose = 1;
-			break;
-		default:
-			cmd_bad_option(ch, argv);
-			return server_usage(stderr, EXIT_USAGE);
-		}
-	}
-	if (optind != argc) {
+	if (parse_args(SERVER, argc, argv, &a, &first, &r) == -1)
+		return r;
+	if (first != argc) {
 		warnx("echo-server: unexpected argument %s",
-		    util_esc(eb, sizeof(eb), argv[optind]));
+		    util_esc(eb, sizeof(eb), argv[first]));
 		return server_usage(stderr, EXIT_USAGE);
 	}
+	a.srv.log = log_line;
+	a.srv.log_arg = "echo-server";
 
-	if ((s = echo_server_open(&cfg, errbuf, sizeof(errbuf))) == NULL ||
+	if ((s = echo_server_open(&a.srv, errbuf, sizeof(errbuf))) == NULL ||
 	    cmd_echo_drop_privs(s, errbuf, sizeof(errbuf)) == -1) {
 		echo_logf(log_line, "echo-server", ECHO_LOG_ERROR,
 		    "cannot %s: %s", errbuf, strerror(errno));
@@ -318,116 +452,33 @@ cmd_echo_server(int argc, char **argv)
 	return r == -1 ? EXIT_FAIL : EXIT_OK;
 }
 
-static int
-client_usage(FILE *f, int status)
-{
-	fprintf(f, "usage: sockstat echo-client [-v] [-a address] [-c conns] "
-	    "[-p port] [-w seconds]\n"
-	    "\t[--close client | server] [--hold seconds] [--udp] "
-	    "[--unix path]\n"
-	    "\t[message ...]\n");
-	return status;
-}
-
 int
 cmd_echo_client(int argc, char **argv)
 {
-	enum { OPT_CLOSE = 256, OPT_HOLD, OPT_UDP, OPT_UNIX };
-	static const struct option longopts[] = {
-		{ "address",	required_argument, NULL, 'a' },
-		{ "close",	required_argument, NULL, OPT_CLOSE },
-		{ "conns",	required_argument, NULL, 'c' },
-		{ "help",	no_argument,	   NULL, 'h' },
-		{ "hold",	required_argument, NULL, OPT_HOLD },
-		{ "port",	required_argument, NULL, 'p' },
-		{ "timeout",	required_argument, NULL, 'w' },
-		{ "udp",	no_argument,	   NULL, OPT_UDP },
-		{ "unix",	required_argument, NULL, OPT_UNIX },
-		{ "verbose",	no_argument,	   NULL, 'v' },
-		{ NULL,		0,		   NULL, 0 }
-	};
-	struct echo_client_config cfg;
-	char eb[CMD_ESCLEN], errbuf[128];
-	long long v;
-	int ch, close_set = 0;
+	struct echo_args a;
+	char errbuf[128];
+	int first, r;
 
-	echo_client_config_init(&cfg);
-	cfg.log = log_line;
-	cfg.log_arg = "echo-client";
-	optind = 0;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":a:c:hp:vw:", longopts, NULL)) !=
-	    -1) {
-		switch (ch) {
-		case 'a':
-			if (check_address(optarg) == -1)
-				return client_usage(stderr, EXIT_USAGE);
-			cfg.address = optarg;
-			break;
-		case OPT_CLOSE:
-			if (strcmp(optarg, "client") == 0)
-				cfg.close_by = ECHO_CLOSE_CLIENT;
-			else if (strcmp(optarg, "server") == 0)
-				cfg.close_by = ECHO_CLOSE_SERVER;
-			else {
-				warnx("close %s: not client or server",
-				    util_esc(eb, sizeof(eb), optarg));
-				return client_usage(stderr, EXIT_USAGE);
-			}
-			close_set = 1;
-			break;
-		case 'c':
-			if (num_opt("conns", optarg, 1, 10000, &v) == -1)
-				return client_usage(stderr, EXIT_USAGE);
-			cfg.conns = v;
-			break;
-		case 'h':
-			return client_usage(stdout, EXIT_OK);
-		case OPT_HOLD:
-			if (num_opt("hold", optarg, 0, 86400, &v) == -1)
-				return client_usage(stderr, EXIT_USAGE);
-			cfg.hold = v;
-			break;
-		case 'p':
-			if (num_opt("port", optarg, 1, 65535, &v) == -1)
-				return client_usage(stderr, EXIT_USAGE);
-			cfg.port = v;
-			break;
-		case 'w':
-			if (num_opt("timeout", optarg, 1, 3600, &v) == -1)
-				return client_usage(stderr, EXIT_USAGE);
-			cfg.timeout = v;
-			break;
-		case OPT_UDP:
-			cfg.udp = 1;
-			break;
-		case OPT_UNIX:
-			cfg.unix_path = optarg;
-			break;
-		case 'v':
-			cfg.verbose = 1;
-			break;
-		default:
-			cmd_bad_option(ch, argv);
-			return client_usage(stderr, EXIT_USAGE);
-		}
-	}
-	if (cfg.udp && cfg.unix_path != NULL) {
+	if (parse_args(CLIENT, argc, argv, &a, &first, &r) == -1)
+		return r;
+	if (a.cli.udp && a.cli.unix_path != NULL) {
 		warnx("cannot use --udp and --unix");
 		return client_usage(stderr, EXIT_USAGE);
 	}
-	if (cfg.udp && close_set) {
+	if (a.cli.udp && a.close_set) {
 		warnx("cannot use --close with --udp: UDP has no close");
 		return client_usage(stderr, EXIT_USAGE);
 	}
-	if (optind < argc) {
-		cfg.messages = (const char * const *)argv + optind;
-		cfg.nmessages = argc - optind;
+	if (first < argc) {
+		a.cli.messages = (const char * const *)argv + first;
+		a.cli.nmessages = argc - first;
 	} else {
-		cfg.messages = default_messages;
-		cfg.nmessages = sizeof(default_messages) /
+		a.cli.messages = default_messages;
+		a.cli.nmessages = sizeof(default_messages) /
 		    sizeof(default_messages[0]);
 	}
+	a.cli.log = log_line;
+	a.cli.log_arg = "echo-client";
 
 	/* The client needs no privilege at all: the server's policy. */
 	if (cmd_echo_drop_privs(NULL, errbuf, sizeof(errbuf)) == -1) {
@@ -435,7 +486,7 @@ cmd_echo_client(int argc, char **argv)
 		    "cannot %s: %s", errbuf, strerror(errno));
 		return EXIT_FAIL;
 	}
-	if (echo_client_run(&cfg) == -1) {
+	if (echo_client_run(&a.cli) == -1) {
 		if (errno == EINVAL || errno == ENAMETOOLONG)
 			echo_logf(log_line, "echo-client", ECHO_LOG_ERROR,
 			    "%s", strerror(errno));

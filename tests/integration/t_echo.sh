@@ -233,4 +233,23 @@ rc=$?
     ok "host name refused: exit 2" ||
     { not_ok "host name refused: exit 2 (got $rc)"; show "$tmp/u2.log"; }
 
+# One option parser for both commands: each takes only its own options.
+for c in echo-server echo-client; do
+	"$bin" $c --help >"$tmp/h.out" 2>"$tmp/h.err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "^usage: sockstat $c " "$tmp/h.out" &&
+	    [ ! -s "$tmp/h.err" ] && ok "$c --help: usage on stdout, exit 0" ||
+	    { not_ok "$c --help: usage on stdout, exit 0 (got $rc)"; show "$tmp/h.err"; }
+done
+"$bin" echo-server -c 3 2>"$tmp/u3.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown option -c" "$tmp/u3.log" &&
+    ok "echo-server refuses the client's -c" ||
+    { not_ok "echo-server refuses the client's -c (got $rc)"; show "$tmp/u3.log"; }
+"$bin" echo-client --count 1 2>"$tmp/u4.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown option --count" "$tmp/u4.log" &&
+    ok "echo-client refuses the server's --count" ||
+    { not_ok "echo-client refuses the server's --count (got $rc)"; show "$tmp/u4.log"; }
+
 [ "$failures" -eq 0 ]

@@ -8,6 +8,7 @@
 #ifndef ECHO_H
 #define ECHO_H
 
+#include <sys/types.h>
 #include <sys/socket.h>
 
 #include <stddef.h>
@@ -99,10 +100,10 @@ int	 echo_listen(const char *host, uint16_t port, int type);
 
 /*
  * Blocks SIGINT and SIGTERM (echo_server_run reads them through a
- * signalfd), binds every socket c asks for, drops every capability
- * (privs_drop_all), then logs the PID and one "Listening on ADDR PORT"
- * line per socket, TCP first.  Returns the server, or NULL with errno
- * set and the failed step in err.  Free with echo_server_close.
+ * signalfd) and binds every socket c asks for.  It does not touch the
+ * process's privileges: the caller decides what to keep after bind.
+ * Returns the server, or NULL with errno set and the failed step in
+ * err.  Free with echo_server_close.
  */
 struct echo_server *echo_server_open(const struct echo_config *c, char *err,
 	    size_t errlen);
@@ -111,7 +112,18 @@ struct echo_server *echo_server_open(const struct echo_config *c, char *err,
 uint16_t echo_server_port(const struct echo_server *s);
 
 /*
- * Echoes until SIGINT or SIGTERM, until count connections have been
+ * Gives the UNIX socket file the server made (if any) to uid and gid,
+ * so that a server that then runs as that user can still remove it at
+ * exit.  Only the socket made there is changed, never a symlink's
+ * target.  Returns 0, or -1 with errno set (EEXIST: the path is no
+ * longer that socket).
+ */
+int	 echo_server_chown_unix(struct echo_server *s, uid_t uid, gid_t gid);
+
+/*
+ * Logs the PID and one "Listening on ADDR PORT" line per socket, TCP
+ * first (tests wait for it: the server is then set up, privileges
+ * included), then echoes until SIGINT or SIGTERM, until count connections have been
  * served and closed, or, with an idle timeout, until no connection has
  * been open for that long (a connection idle that long is closed).
  * Returns 0, or -1 with errno set on a failure of the loop itself.
@@ -132,9 +144,15 @@ void	 echo_server_close(struct echo_server *s);
  */
 int	 echo_client_run(const struct echo_client_config *c);
 
-/* Shared by echo.c, echo_conn.c and echo_client.c; not for other modules. */
+/*
+ * Shared by echo.c, echo_conn.c and echo_client.c (from echo_util.c);
+ * not for other modules.
+ */
 #define ECHO_ADDRSTRLEN		512	/* an escaped UNIX path fits */
 #define ECHO_PREVIEW		64	/* data bytes shown in one log line */
+
+/* Monotonic milliseconds: activity times and timers. */
+int64_t	 echo_now_ms(void);
 
 /* Formats a line and hands it to log (a NULL log drops it). */
 void	 echo_logf(echo_log_fn log, void *arg, int level, const char *fmt,

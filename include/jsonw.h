@@ -1,8 +1,9 @@
 /*
  * jsonw.h - a small streaming JSON writer.  Values go straight to a FILE
  * as they are given; nothing is kept but the nesting.  The output is
- * always valid JSON text, whatever bytes a string holds: invalid UTF-8
- * becomes U+FFFD, controls become \uXXXX.
+ * always valid JSON text, whatever bytes a string holds: valid UTF-8
+ * goes out as is, controls and invisible characters as \uXXXX, and
+ * invalid UTF-8 as U+FFFD (jsonw_text_field keeps such bytes too).
  *
  * Write errors and misuse (a value in an object without a key, an end
  * that does not match its start, nesting past JSONW_MAX_DEPTH) are
@@ -74,6 +75,9 @@ void		 jsonw_int(struct jsonw *, int64_t v);
 void		 jsonw_bool(struct jsonw *, int v);
 void		 jsonw_null(struct jsonw *);
 
+/* A string of the len bytes at data in lowercase hex, two digits a byte. */
+void		 jsonw_hex(struct jsonw *, const void *data, size_t len);
+
 /* jsonw_key() followed by the value, for the common case in objects. */
 void		 jsonw_string_field(struct jsonw *, const char *key,
 		    const char *s);
@@ -83,5 +87,18 @@ void		 jsonw_int_field(struct jsonw *, const char *key,
 		    int64_t v);
 void		 jsonw_bool_field(struct jsonw *, const char *key, int v);
 void		 jsonw_null_field(struct jsonw *, const char *key);
+
+/*
+ * Writes len untrusted bytes (a command name, a path) as member key so
+ * that nothing is lost: the string itself when s is valid UTF-8, which
+ * it almost always is; else the string with U+FFFD for each invalid
+ * byte, then a member key"_bytes" holding all len bytes in hex.  A
+ * consumer takes key_bytes when present, else key.  s NULL writes
+ * null.  A key longer than JSONW_KEY_MAX is misuse (EINVAL).
+ */
+#define JSONW_KEY_MAX		64
+#define JSONW_BYTES_SUFFIX	"_bytes"
+void		 jsonw_text_field(struct jsonw *, const char *key,
+		    const char *s, size_t len);
 
 #endif /* JSONW_H */

@@ -83,7 +83,7 @@ int		 procmap_foreach(const struct procmap *m,
 /*
  * netstat's PID/Program name text for the n owners of one socket:
  * "pid/command,pid/command", each pid once, commands through
- * util_escape(); "-" when n is 0.  Writes it NUL-ended into *buf, grown
+ * util_escape_seps(..., ",/"); "-" when n is 0.  Writes it NUL-ended into *buf, grown
  * with realloc(3) to *cap bytes as needed (NULL and 0 to start).
  * Returns its length, or -1 with errno ENOMEM (*buf stays valid).
  */

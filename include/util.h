@@ -19,18 +19,33 @@ long long	 util_strtonum(const char *s, long long min, long long max,
  * Copies len bytes of untrusted src (a command name, a UNIX path) into
  * dst as text safe for a terminal: printable ASCII and valid printable
  * UTF-8 stay; '\\' becomes "\\\\"; \n \t \r become "\\n" "\\t" "\\r";
- * every other byte (controls, DEL, C1 controls, invalid UTF-8, NUL, and
- * the bytes of invisible format characters: bidi marks and overrides,
- * zero-width characters, line separators, BOM) becomes "\\xNN".  dst is always NUL-terminated when dstlen > 0, and truncated
- * at a whole escape.  Returns the length the full result needs (without
- * the NUL), as snprintf does; UTIL_ESCAPE_MAX(len) bytes always suffice.
+ * every other byte (controls, DEL, invalid UTF-8, NUL, and the bytes of
+ * every code point util_hidden() names) becomes "\\xNN".  dst is always
+ * NUL-terminated when dstlen > 0, and truncated at a whole escape.
+ * Returns the length the full result needs (without the NUL), as
+ * snprintf does; UTIL_ESCAPE_MAX(len) bytes always suffice.
  */
 size_t		 util_escape(char *dst, size_t dstlen, const char *src,
 		    size_t len);
 #define UTIL_ESCAPE_MAX(len)	((len) * 4 + 1)
 
+/*
+ * util_escape(), and every byte of seps (printable ASCII) as "\\xNN"
+ * too: a name inside a list whose separators are seps cannot then read
+ * as two entries ("x,1/systemd" in a "pid/command,..." list).
+ */
+size_t		 util_escape_seps(char *dst, size_t dstlen, const char *src,
+		    size_t len, const char *seps);
+
 /* util_escape() of the C string s into buf of len bytes; returns buf. */
 const char	*util_esc(char *buf, size_t len, const char *s);
+
+/*
+ * Whether code point cp must not reach a terminal as is: a C1 control,
+ * U+2028/U+2029, or a Default_Ignorable_Code_Point or format (Cf)
+ * character, which draw nothing and so let one name pass for another.
+ */
+int		 util_hidden(uint32_t cp);
 
 /*
  * Length of the valid UTF-8 sequence at s (at most n bytes), its code

@@ -2,7 +2,9 @@
  * echo.c - the echo server: one thread, one epoll set, non-blocking
  * sockets.  Here are its setup and teardown, the event loop, the UDP
  * echo, signals and timers; the stream connections, with their
- * buffers and backpressure, are in echo_conn.c.
+ * buffers and backpressure, are in echo_conn.c, behind echo_conn.h.
+ * It binds what it is asked to and never changes its privileges: that
+ * policy belongs to the command (cmd_echo.c).
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
@@ -24,45 +26,39 @@
 #include <unistd.h>
 
 #include "echo.h"
-#include "echo_impl.h"
-#include "privs.h"
+#include "echo_conn.h"
 #include "util.h"
 
-int64_t
-echo_now_ms(void)
-{
-	struct timespec ts;
+#define UDP_PAUSE_MS	1000	/* after a receive error that persists */
+#define UDP_MAX_ERRS	64	/* ICMP errors read past in one event */
+#define ACCEPT_PAUSE_MS	1000	/* after accept ran out of fds or memory */
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+struct echo_server {
+	struct echo_config cfg;
+	int		 epfd;
+	struct echo_item tcp, unx, udp, sig;
+	uint16_t	 port;
+	char		*unix_path;	/* ours to unlink, NULL if none */
+	char		 unix_name[ECHO_ADDRSTRLEN];	/* escaped */
+	struct stat	 unix_id;	/* lstat of it right after bind */
+	sigset_t	 oldmask;
+	int		 masked;
+	struct echo_conns conns;
+	int		 accepting;	/* listeners in the epoll set */
+	int64_t		 accept_pause;	/* resume accepting then, or 0 */
+	int64_t		 udp_pause;	/* UDP back in epoll then, or 0 */
+	int64_t		 udp_last;	/* last datagram, for the idle timer */
+	int		 done;
+	/* UDP: one datagram waits here while the socket cannot send. */
+	int		 upending;
+	size_t		 ulen;
+	struct sockaddr_storage upeer;
+	socklen_t	 upeerlen;
+	unsigned char	*ubuf;
+};
 
-void
-echo_logf(echo_log_fn log, void *arg, int level, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	if (log == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log(arg, level, msg);
-}
-
-char *
-echo_preview(char *dst, size_t dstlen, const void *data, size_t len)
-{
-	size_t n = len > ECHO_PREVIEW ? ECHO_PREVIEW : len;
-	size_t need;
-
-	need = util_escape(dst, dstlen, data, n);
-	/* Say when the bytes shown are not all of them. */
-	if ((n < len || need >= dstlen) && dstlen > 4)
-		strcpy(dst + (need < dstlen - 4 ? need : dstlen - 4), "...");
-	return dst;
-}
+#define SLOG(s, lvl, ...) \
+	echo_logf((s)->cfg.log, (s)->cfg.log_arg, (lvl), __VA_ARGS__)
 
 void
 echo_config_init(struct echo_config *c)
@@ -70,73 +66,6 @@ echo_config_init(struct echo_config *c)
 	memset(c, 0, sizeof(*c));
 	c->address = ECHO_DEFAULT_ADDR;
 	c->port = ECHO_DEFAULT_PORT;
-}
-
-int
-echo_addr_parse(const char *host, uint16_t port, struct sockaddr_storage *ss,
-    socklen_t *len)
-{
-	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (host == NULL)
-		return EINVAL;
-	if (inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
-		sin->sin_family = AF_INET;
-		sin->sin_port = htons(port);
-		*len = sizeof(*sin);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
-		sin6->sin6_family = AF_INET6;
-		sin6->sin6_port = htons(port);
-		*len = sizeof(*sin6);
-		return 0;
-	}
-	return EINVAL;
-}
-
-char *
-echo_addr_format(const struct sockaddr *sa, socklen_t len, char *buf,
-    size_t buflen)
-{
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)sa;
-	const struct sockaddr_un *sun = (const struct sockaddr_un *)sa;
-	char a[INET6_ADDRSTRLEN];
-	size_t plen;
-
-	if (buflen == 0)
-		return buf;
-	buf[0] = '\0';
-	switch (sa->sa_family) {
-	case AF_INET:
-		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
-		snprintf(buf, buflen, "%s:%u", a, ntohs(sin->sin_port));
-		break;
-	case AF_INET6:
-		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
-		snprintf(buf, buflen, "[%s]:%u", a, ntohs(sin6->sin6_port));
-		break;
-	case AF_UNIX:
-		plen = len > offsetof(struct sockaddr_un, sun_path) ?
-		    len - offsetof(struct sockaddr_un, sun_path) : 0;
-		if (plen > sizeof(sun->sun_path))
-			plen = sizeof(sun->sun_path);
-		/* A pathname address may carry its NUL; an abstract one not. */
-		if (plen > 0 && sun->sun_path[0] != '\0')
-			plen = strnlen(sun->sun_path, plen);
-		if (plen == 0)
-			snprintf(buf, buflen, "(unnamed)");
-		else
-			util_escape(buf, buflen, sun->sun_path, plen);
-		break;
-	default:
-		snprintf(buf, buflen, "(family %d)", sa->sa_family);
-		break;
-	}
-	return buf;
 }
 
 int
@@ -180,6 +109,45 @@ fail:
 	return -1;
 }
 
+/*
+ * The one rule for the UNIX socket's path: it is ours while lstat(2)
+ * finds there, without following a symlink, a socket with the device,
+ * inode and owner recorded right after bind (id).  Anything else at the
+ * path (a symlink, someone else's file, a socket made later) is never
+ * removed.
+ */
+static int
+unix_is_ours(const char *path, const struct stat *id)
+{
+	struct stat st;
+
+	return lstat(path, &st) == 0 && S_ISSOCK(st.st_mode) &&
+	    st.st_dev == id->st_dev && st.st_ino == id->st_ino &&
+	    st.st_uid == id->st_uid;
+}
+
+/*
+ * Removes path if it is still the socket made here (unix_is_ours).
+ * Returns 0 (removed, gone, or not ours), or -1 with errno set when it
+ * could not be looked at or removed.
+ */
+static int
+unix_unlink(const char *path, const struct stat *id)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!unix_is_ours(path, id))
+		return 0;
+	return unlink(path);
+}
+
+/*
+ * Binds and listens on path, recording in *st what bind made there.
+ * Returns the socket, or -1 with errno set; on a failure after bind
+ * the path is removed only if it is still that socket.
+ */
 static int
 unix_listen(const char *path, struct stat *st)
 {
@@ -200,9 +168,20 @@ unix_listen(const char *path, struct stat *st)
 	/* An existing path is never removed: it may be someone else's. */
 	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1)
 		goto fail;
-	if (stat(path, st) == -1 || listen(fd, SOMAXCONN) == -1) {
+	/*
+	 * What lstat finds now is what bind made, unless someone with
+	 * write access to the directory swapped it in between: then it is
+	 * not a socket of ours, and nothing is removed.
+	 */
+	if (lstat(path, st) == -1)
+		goto fail;
+	if (!S_ISSOCK(st->st_mode) || st->st_uid != geteuid()) {
+		errno = EEXIST;
+		goto fail;
+	}
+	if (listen(fd, SOMAXCONN) == -1) {
 		save_errno = errno;
-		unlink(path);
+		unix_unlink(path, st);
 		errno = save_errno;
 		goto fail;
 	}
@@ -214,33 +193,23 @@ fail:
 	return -1;
 }
 
-int
-echo_ep_add(struct echo_server *s, struct item *it, uint32_t events)
+/* Adds it to s's epoll set, or changes what it watches, to events. */
+static int
+ep_ctl(struct echo_server *s, int op, struct echo_item *it, uint32_t events)
 {
 	struct epoll_event ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.events = events;
 	ev.data.ptr = it;
-	return epoll_ctl(s->epfd, EPOLL_CTL_ADD, it->fd, &ev);
+	return epoll_ctl(s->epfd, op, it->fd, &ev);
 }
 
-int
-echo_ep_mod(struct echo_server *s, struct item *it, uint32_t events)
+/* Mutes or unmutes the stream listeners; a no-op if already so. */
+static void
+set_accepting(struct echo_server *s, int on)
 {
-	struct epoll_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.events = events;
-	ev.data.ptr = it;
-	return epoll_ctl(s->epfd, EPOLL_CTL_MOD, it->fd, &ev);
-}
-
-/* Adds or removes the stream listeners from the epoll set. */
-void
-echo_set_accepting(struct echo_server *s, int on)
-{
-	struct item *ls[2] = { &s->tcp, &s->unx };
+	struct echo_item *ls[2] = { &s->tcp, &s->unx };
 	int i;
 
 	if (on == s->accepting)
@@ -249,7 +218,7 @@ echo_set_accepting(struct echo_server *s, int on)
 		if (ls[i]->fd == -1)
 			continue;
 		/* Only EPOLLIN is asked for: 0 leaves it in, but mute. */
-		echo_ep_mod(s, ls[i], on ? EPOLLIN : 0);
+		ep_ctl(s, EPOLL_CTL_MOD, ls[i], on ? EPOLLIN : 0);
 	}
 	s->accepting = on;
 }
@@ -260,7 +229,6 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 	struct echo_server *s;
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	struct stat st;
 	sigset_t set;
 	int save_errno;
 
@@ -269,14 +237,20 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		return NULL;
 	s->cfg = *c;
 	s->epfd = s->tcp.fd = s->unx.fd = s->udp.fd = s->sig.fd = -1;
-	s->tcp.kind = IT_TCP_LISTEN;
-	s->unx.kind = IT_UNIX_LISTEN;
-	s->udp.kind = IT_UDP;
-	s->sig.kind = IT_SIGNAL;
+	s->tcp.kind = ECHO_IT_TCP_LISTEN;
+	s->unx.kind = ECHO_IT_UNIX_LISTEN;
+	s->udp.kind = ECHO_IT_UDP;
+	s->sig.kind = ECHO_IT_SIGNAL;
 
 	snprintf(err, errlen, "epoll_create1");
 	if ((s->epfd = epoll_create1(EPOLL_CLOEXEC)) == -1)
 		goto fail;
+	s->conns.epfd = s->epfd;
+	s->conns.max_conns = c->max_conns;
+	s->conns.count = c->count;
+	s->conns.verbose = c->verbose;
+	s->conns.log = c->log;
+	s->conns.log_arg = c->log_arg;
 
 	/* Signals are blocked before any socket exists, so that a
 	 * client's SIGTERM can never find the server half set up. */
@@ -288,7 +262,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 		goto fail;
 	s->masked = 1;
 	if ((s->sig.fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) ==
-	    -1 || echo_ep_add(s, &s->sig, EPOLLIN) == -1)
+	    -1 || ep_ctl(s, EPOLL_CTL_ADD, &s->sig, EPOLLIN) == -1)
 		goto fail;
 
 	snprintf(err, errlen, "listen on %s %u", c->address, c->port);
@@ -299,7 +273,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 	s->port = ntohs(ss.ss_family == AF_INET ?
 	    ((struct sockaddr_in *)&ss)->sin_port :
 	    ((struct sockaddr_in6 *)&ss)->sin6_port);
-	if (echo_ep_add(s, &s->tcp, EPOLLIN) == -1)
+	if (ep_ctl(s, EPOLL_CTL_ADD, &s->tcp, EPOLLIN) == -1)
 		goto fail;
 
 	if (c->udp) {
@@ -309,36 +283,26 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 			goto fail;
 		if ((s->udp.fd = echo_listen(c->address, s->port,
 		    SOCK_DGRAM)) == -1 ||
-		    echo_ep_add(s, &s->udp, EPOLLIN) == -1)
+		    ep_ctl(s, EPOLL_CTL_ADD, &s->udp, EPOLLIN) == -1)
 			goto fail;
 	}
 	if (c->unix_path != NULL) {
 		util_escape(s->unix_name, sizeof(s->unix_name), c->unix_path,
 		    strlen(c->unix_path));
 		snprintf(err, errlen, "listen on %s", s->unix_name);
-		if ((s->unx.fd = unix_listen(c->unix_path, &st)) == -1)
+		if ((s->unix_path = strdup(c->unix_path)) == NULL)
 			goto fail;
-		s->unix_dev = st.st_dev;
-		s->unix_ino = st.st_ino;
-		if ((s->unix_path = strdup(c->unix_path)) == NULL ||
-		    echo_ep_add(s, &s->unx, EPOLLIN) == -1)
+		if ((s->unx.fd = unix_listen(c->unix_path, &s->unix_id)) ==
+		    -1) {
+			free(s->unix_path);
+			s->unix_path = NULL;
+			goto fail;
+		}
+		if (ep_ctl(s, EPOLL_CTL_ADD, &s->unx, EPOLLIN) == -1)
 			goto fail;
 	}
 	s->accepting = 1;
-
-	/* Everything privileged (a low port) is done: keep nothing. */
-	snprintf(err, errlen, "drop privileges");
-	if (privs_drop_all() == -1)
-		goto fail;
-
-	SLOG(s, ECHO_LOG_INFO, "PID %ld", (long)getpid());
-	SLOG(s, ECHO_LOG_INFO, "Listening on %s %u", c->address, s->port);
-	if (s->udp.fd != -1)
-		SLOG(s, ECHO_LOG_INFO, "Listening on %s %u (UDP)", c->address,
-		    s->port);
-	if (s->unx.fd != -1)
-		SLOG(s, ECHO_LOG_INFO, "Listening on %s (UNIX)", s->unix_name);
-	s->idle_since = echo_now_ms();
+	s->conns.idle_since = echo_now_ms();
 	if (errlen > 0)
 		err[0] = '\0';
 	return s;
@@ -355,11 +319,66 @@ echo_server_port(const struct echo_server *s)
 	return s->port;
 }
 
+int
+echo_server_chown_unix(struct echo_server *s, uid_t uid, gid_t gid)
+{
+	if (s->unix_path == NULL)
+		return 0;
+	/* lchown: a symlink swapped in is changed, never what it names. */
+	if (!unix_is_ours(s->unix_path, &s->unix_id)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (lchown(s->unix_path, uid, gid) == -1 ||
+	    lstat(s->unix_path, &s->unix_id) == -1)
+		return -1;
+	return 0;
+}
+
+/* Logs the PID and one "Listening on" line per socket, TCP first. */
+static void
+announce(struct echo_server *s)
+{
+	SLOG(s, ECHO_LOG_INFO, "PID %ld", (long)getpid());
+	SLOG(s, ECHO_LOG_INFO, "Listening on %s %u", s->cfg.address, s->port);
+	if (s->udp.fd != -1)
+		SLOG(s, ECHO_LOG_INFO, "Listening on %s %u (UDP)",
+		    s->cfg.address, s->port);
+	if (s->unx.fd != -1)
+		SLOG(s, ECHO_LOG_INFO, "Listening on %s (UNIX)", s->unix_name);
+}
+
+/*
+ * Errors an ICMP message about an earlier send leaves on a UDP socket:
+ * the next receive reports one and clears it, so reading on is right.
+ */
+static int
+udp_icmp_error(int e)
+{
+	return e == ECONNREFUSED || e == EHOSTUNREACH || e == ENETUNREACH ||
+	    e == EHOSTDOWN || e == EMSGSIZE || e == EPROTO;
+}
+
+/*
+ * Takes the UDP socket out of the epoll set for UDP_PAUSE_MS after a
+ * receive error that did not clear: reading again at once would spin,
+ * and so would epoll, which reports EPOLLERR whatever it is asked for.
+ */
+static void
+udp_pause(struct echo_server *s, int e)
+{
+	SLOG(s, ECHO_LOG_WARNING, "UDP receive: %s; pausing UDP for %d ms",
+	    strerror(e), UDP_PAUSE_MS);
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->udp.fd, NULL);
+	s->udp_pause = echo_now_ms() + UDP_PAUSE_MS;
+}
+
 static void
 udp_event(struct echo_server *s, uint32_t ev)
 {
 	char peer[ECHO_ADDRSTRLEN], pv[ECHO_PREVIEW * 4 + 8];
 	ssize_t n;
+	int errs = 0;
 
 	(void)ev;
 	for (;;) {
@@ -368,23 +387,30 @@ udp_event(struct echo_server *s, uint32_t ev)
 			n = recvfrom(s->udp.fd, s->ubuf, ECHO_BUFSZ, 0,
 			    (struct sockaddr *)&s->upeer, &s->upeerlen);
 			if (n == -1) {
-				if (errno == EINTR)
+				if (errno == EAGAIN || errno == EWOULDBLOCK)
+					break;
+				/*
+				 * EINTR, and ICMP errors of earlier sends,
+				 * are read past; anything else, or more of
+				 * them in a row than datagrams can explain,
+				 * pauses UDP instead of spinning.
+				 */
+				if ((errno == EINTR || udp_icmp_error(errno)) &&
+				    ++errs < UDP_MAX_ERRS)
 					continue;
-				/* ICMP errors of earlier sends land here. */
-				if (errno != EAGAIN && errno != EWOULDBLOCK)
-					continue;
-				break;
+				udp_pause(s, errno);
+				return;
 			}
+			errs = 0;
 			s->ulen = n;
 			s->upending = 1;
-			if (s->nconns == 0)
-				s->idle_since = echo_now_ms();
+			s->udp_last = echo_now_ms();
 		}
 		n = sendto(s->udp.fd, s->ubuf, s->ulen, MSG_NOSIGNAL,
 		    (struct sockaddr *)&s->upeer, s->upeerlen);
 		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			/* Hold this datagram and read no more until sent. */
-			echo_ep_mod(s, &s->udp, EPOLLOUT);
+			ep_ctl(s, EPOLL_CTL_MOD, &s->udp, EPOLLOUT);
 			return;
 		}
 		if (n == -1 && errno == EINTR)
@@ -402,7 +428,7 @@ udp_event(struct echo_server *s, uint32_t ev)
 		}
 		s->upending = 0;
 	}
-	echo_ep_mod(s, &s->udp, EPOLLIN);
+	ep_ctl(s, EPOLL_CTL_MOD, &s->udp, EPOLLIN);
 }
 
 static void
@@ -417,6 +443,74 @@ signal_event(struct echo_server *s)
 	}
 }
 
+/* Since when the server has had no connection nor datagram. */
+static int64_t
+idle_since(const struct echo_server *s)
+{
+	return s->udp_last > s->conns.idle_since ? s->udp_last :
+	    s->conns.idle_since;
+}
+
+/*
+ * After connections closed: exit once --count were served, else accept
+ * again if there is room.
+ */
+static void
+conns_closed(struct echo_server *s)
+{
+	unsigned long n = s->conns.closed;
+
+	if (s->cfg.count != 0 && n >= s->cfg.count) {
+		SLOG(s, ECHO_LOG_INFO, "Served %lu connection%s, exiting", n,
+		    n == 1 ? "" : "s");
+		s->done = 1;
+	} else if (s->cfg.max_conns == 0 || s->conns.open < s->cfg.max_conns)
+		set_accepting(s, 1);
+}
+
+/* Closes the stream listeners for good: --count has been reached. */
+static void
+stop_listening(struct echo_server *s)
+{
+	if (s->tcp.fd != -1) {
+		close(s->tcp.fd);
+		s->tcp.fd = -1;
+	}
+	if (s->unx.fd != -1) {
+		close(s->unx.fd);
+		s->unx.fd = -1;
+	}
+	s->accepting = 0;
+}
+
+static void
+accept_event(struct echo_server *s, const struct echo_item *l)
+{
+	/* --count may have closed it earlier in this batch of events. */
+	if (l->fd == -1 || !s->accepting)
+		return;
+	switch (echo_conns_accept(&s->conns, l, s->unix_name)) {
+	case ECHO_ACCEPT_DRAINED:
+		break;
+	case ECHO_ACCEPT_FULL:
+		set_accepting(s, 0);
+		break;
+	case ECHO_ACCEPT_COUNT:
+		stop_listening(s);
+		break;
+	default:
+		/*
+		 * Out of descriptors or memory: the pending client stays in
+		 * the backlog, and accepting again at once would spin.
+		 */
+		SLOG(s, ECHO_LOG_WARNING, "accept: %s; pausing",
+		    strerror(errno));
+		set_accepting(s, 0);
+		s->accept_pause = echo_now_ms() + ACCEPT_PAUSE_MS;
+		break;
+	}
+}
+
 /* Milliseconds until the next timer, or -1 for none. */
 static int
 next_timeout(struct echo_server *s, int64_t now)
@@ -424,12 +518,14 @@ next_timeout(struct echo_server *s, int64_t now)
 	int64_t when = -1, t;
 
 	if (s->cfg.idle_timeout != 0) {
-		t = (s->head != NULL ? s->head->last : s->idle_since) +
-		    (int64_t)s->cfg.idle_timeout * 1000;
-		when = t;
+		if (echo_conns_oldest(&s->conns, &t) == NULL)
+			t = idle_since(s);
+		when = t + (int64_t)s->cfg.idle_timeout * 1000;
 	}
 	if (s->accept_pause != 0 && (when == -1 || s->accept_pause < when))
 		when = s->accept_pause;
+	if (s->udp_pause != 0 && (when == -1 || s->udp_pause < when))
+		when = s->udp_pause;
 	if (when == -1)
 		return -1;
 	t = when - now;
@@ -442,18 +538,30 @@ static void
 run_timers(struct echo_server *s)
 {
 	int64_t now = echo_now_ms(), idle = (int64_t)s->cfg.idle_timeout * 1000;
+	struct echo_conn *c;
+	int64_t last;
 
 	if (s->accept_pause != 0 && now >= s->accept_pause) {
 		s->accept_pause = 0;
-		if (s->cfg.max_conns == 0 || s->nconns < s->cfg.max_conns)
-			echo_set_accepting(s, 1);
+		if (s->cfg.max_conns == 0 ||
+		    s->conns.open < s->cfg.max_conns)
+			set_accepting(s, 1);
+	}
+	if (s->udp_pause != 0 && now >= s->udp_pause) {
+		s->udp_pause = 0;
+		if (ep_ctl(s, EPOLL_CTL_ADD, &s->udp, s->upending ? EPOLLOUT : EPOLLIN) ==
+		    -1)
+			udp_pause(s, errno);
 	}
 	if (idle == 0)
 		return;
 	/* The list is oldest first: stop at the first one still fresh. */
-	while (!s->done && s->head != NULL && now - s->head->last >= idle)
-		echo_conn_close(s, s->head, "idle timeout");
-	if (!s->done && s->nconns == 0 && now - s->idle_since >= idle) {
+	while (!s->done && (c = echo_conns_oldest(&s->conns, &last)) !=
+	    NULL && now - last >= idle) {
+		echo_conns_close(&s->conns, c, "idle timeout");
+		conns_closed(s);
+	}
+	if (!s->done && s->conns.open == 0 && now - idle_since(s) >= idle) {
 		SLOG(s, ECHO_LOG_INFO, "No connection for %u s, exiting",
 		    s->cfg.idle_timeout);
 		s->done = 1;
@@ -464,9 +572,11 @@ int
 echo_server_run(struct echo_server *s)
 {
 	struct epoll_event evs[64];
-	struct item *it;
+	struct echo_item *it;
+	unsigned long closed;
 	int i, n;
 
+	announce(s);
 	while (!s->done) {
 		n = epoll_wait(s->epfd, evs, 64,
 		    next_timeout(s, echo_now_ms()));
@@ -478,19 +588,21 @@ echo_server_run(struct echo_server *s)
 		for (i = 0; i < n && !s->done; i++) {
 			it = evs[i].data.ptr;
 			switch (it->kind) {
-			case IT_TCP_LISTEN:
-			case IT_UNIX_LISTEN:
-				echo_conn_accept(s, it);
+			case ECHO_IT_TCP_LISTEN:
+			case ECHO_IT_UNIX_LISTEN:
+				accept_event(s, it);
 				break;
-			case IT_UDP:
+			case ECHO_IT_UDP:
 				udp_event(s, evs[i].events);
 				break;
-			case IT_SIGNAL:
+			case ECHO_IT_SIGNAL:
 				signal_event(s);
 				break;
-			case IT_CONN:
-				echo_conn_event(s, (struct conn *)it,
-				    evs[i].events);
+			case ECHO_IT_CONN:
+				closed = s->conns.closed;
+				echo_conns_event(&s->conns, it, evs[i].events);
+				if (s->conns.closed != closed)
+					conns_closed(s);
 				break;
 			}
 		}
@@ -503,27 +615,21 @@ echo_server_run(struct echo_server *s)
 void
 echo_server_close(struct echo_server *s)
 {
-	struct conn *c, *next;
 	struct signalfd_siginfo si;
-	struct stat st;
 
 	if (s == NULL)
 		return;
-	for (c = s->head; c != NULL; c = next) {
-		next = c->next;
-		close(c->it.fd);
-		free(c);
-	}
+	echo_conns_free(&s->conns);
 	if (s->tcp.fd != -1)
 		close(s->tcp.fd);
 	if (s->udp.fd != -1)
 		close(s->udp.fd);
 	if (s->unx.fd != -1)
 		close(s->unx.fd);
-	/* Unlink the path only while it is still the socket made here. */
-	if (s->unix_path != NULL && lstat(s->unix_path, &st) == 0 &&
-	    st.st_dev == s->unix_dev && st.st_ino == s->unix_ino)
-		unlink(s->unix_path);
+	if (s->unix_path != NULL && unix_unlink(s->unix_path, &s->unix_id) ==
+	    -1)
+		SLOG(s, ECHO_LOG_WARNING, "cannot remove %s: %s", s->unix_name,
+		    strerror(errno));
 	free(s->unix_path);
 	if (s->sig.fd != -1) {
 		/* A signal still pending would kill us once unblocked. */

@@ -16,7 +16,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "echo.h"
@@ -56,15 +55,6 @@ struct client {
 
 #define CLOG(cl, lvl, ...) \
 	echo_logf((cl)->cfg->log, (cl)->cfg->log_arg, (lvl), __VA_ARGS__)
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 echo_client_config_init(struct echo_client_config *c)
@@ -390,14 +380,14 @@ run_until(struct client *cl, enum cstate state, int64_t hold_ms,
     const char *what)
 {
 	struct epoll_event evs[64];
-	int64_t now = now_ms(), idle_end, hold_end = now + hold_ms, end;
+	int64_t now = echo_now_ms(), idle_end, hold_end = now + hold_ms, end;
 	int i, n;
 
 	idle_end = now + (int64_t)cl->cfg->timeout * 1000;
 	while (cl->error == 0) {
 		if (hold_ms < 0 && behind(cl, state) == 0)
 			return 0;
-		now = now_ms();
+		now = echo_now_ms();
 		if (hold_ms >= 0 && now >= hold_end)
 			return 0;
 		if (hold_ms < 0 && now >= idle_end) {
@@ -416,7 +406,7 @@ run_until(struct client *cl, enum cstate state, int64_t hold_ms,
 		}
 		for (i = 0; i < n && cl->error == 0; i++)
 			if (conn_event(cl, evs[i].data.ptr, evs[i].events))
-				idle_end = now_ms() +
+				idle_end = echo_now_ms() +
 				    (int64_t)cl->cfg->timeout * 1000;
 	}
 	return -1;

@@ -4,6 +4,8 @@
  * fixed buffer; while it is full the server stops reading from that
  * peer (EPOLLIN off), so a peer that does not read its echo slows only
  * itself, and the kernel's receive window pushes back on its sender.
+ * The server sees them only through echo_conn.h: this file never calls
+ * back into echo.c, it returns what the server must do.
  */
 #include <sys/types.h>
 #include <sys/epoll.h>
@@ -16,123 +18,142 @@
 #include <unistd.h>
 
 #include "echo.h"
-#include "echo_impl.h"
+#include "echo_conn.h"
+
+#define CLOG(cs, lvl, ...) \
+	echo_logf((cs)->log, (cs)->log_arg, (lvl), __VA_ARGS__)
+
+struct echo_conn {
+	struct echo_item it;		/* first: epoll data points here */
+	struct echo_conn *prev, *next;	/* by last activity, oldest first */
+	unsigned long	 id;
+	int		 is_unix;
+	uint32_t	 events;	/* what epoll now watches */
+	int		 eof;		/* the peer sent FIN */
+	int		 closing;	/* close first once drained */
+	int64_t		 last;		/* monotonic ms of last progress */
+	uint64_t	 echoed;
+	size_t		 off, len;	/* pending echo: buf[off, off+len) */
+	char		 peer[ECHO_ADDRSTRLEN];
+	unsigned char	 buf[ECHO_BUFSZ];
+};
+
+static int
+ep_ctl(struct echo_conns *cs, int op, struct echo_conn *c, uint32_t events)
+{
+	struct epoll_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.events = events;
+	ev.data.ptr = &c->it;
+	return epoll_ctl(cs->epfd, op, c->it.fd, &ev);
+}
 
 /* Moves c to the tail of the activity list: it is the newest now. */
 static void
-conn_touch(struct echo_server *s, struct conn *c)
+conn_touch(struct echo_conns *cs, struct echo_conn *c)
 {
 	c->last = echo_now_ms();
-	if (s->tail == c)
+	if (cs->tail == c)
 		return;
 	if (c->prev != NULL)
 		c->prev->next = c->next;
-	else if (s->head == c)
-		s->head = c->next;
+	else if (cs->head == c)
+		cs->head = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
-	c->prev = s->tail;
+	c->prev = cs->tail;
 	c->next = NULL;
-	if (s->tail != NULL)
-		s->tail->next = c;
-	s->tail = c;
-	if (s->head == NULL)
-		s->head = c;
+	if (cs->tail != NULL)
+		cs->tail->next = c;
+	cs->tail = c;
+	if (cs->head == NULL)
+		cs->head = c;
 }
 
-/* Closes c; why is NULL for an orderly close, else a reason to log. */
-void
-echo_conn_close(struct echo_server *s, struct conn *c, const char *why)
+struct echo_conn *
+echo_conns_oldest(const struct echo_conns *cs, int64_t *last)
 {
-	if (why != NULL)
-		SLOG(s, ECHO_LOG_INFO, "Closing connection %lu to %s (%s, "
-		    "echoed %llu bytes)", c->id, c->peer, why,
-		    (unsigned long long)c->echoed);
-	else
-		SLOG(s, ECHO_LOG_INFO, "Closing connection %lu to %s (echoed "
-		    "%llu bytes)", c->id, c->peer,
-		    (unsigned long long)c->echoed);
+	if (cs->head != NULL)
+		*last = cs->head->last;
+	return cs->head;
+}
+
+/* Takes c out of the list and frees it. */
+static void
+conn_free(struct echo_conns *cs, struct echo_conn *c)
+{
 	/* close() also takes it out of the epoll set. */
 	close(c->it.fd);
 	if (c->prev != NULL)
 		c->prev->next = c->next;
 	else
-		s->head = c->next;
+		cs->head = c->next;
 	if (c->next != NULL)
 		c->next->prev = c->prev;
 	else
-		s->tail = c->prev;
+		cs->tail = c->prev;
 	free(c);
-	s->nconns--;
-	s->closed++;
-	if (s->nconns == 0)
-		s->idle_since = echo_now_ms();
-	if (s->cfg.count != 0 && s->closed >= s->cfg.count) {
-		SLOG(s, ECHO_LOG_INFO, "Served %lu connection%s, exiting",
-		    s->closed, s->closed == 1 ? "" : "s");
-		s->done = 1;
-	} else if (s->cfg.max_conns == 0 || s->nconns < s->cfg.max_conns)
-		echo_set_accepting(s, 1);
-}
-
-/* Closes the stream listeners for good: --count has been reached. */
-static void
-stop_listening(struct echo_server *s)
-{
-	if (s->tcp.fd != -1) {
-		close(s->tcp.fd);
-		s->tcp.fd = -1;
-	}
-	if (s->unx.fd != -1) {
-		close(s->unx.fd);
-		s->unx.fd = -1;
-	}
-	s->accepting = 0;
 }
 
 void
-echo_conn_accept(struct echo_server *s, struct item *l)
+echo_conns_close(struct echo_conns *cs, struct echo_conn *c, const char *why)
+{
+	if (why != NULL)
+		CLOG(cs, ECHO_LOG_INFO, "Closing connection %lu to %s (%s, "
+		    "echoed %llu bytes)", c->id, c->peer, why,
+		    (unsigned long long)c->echoed);
+	else
+		CLOG(cs, ECHO_LOG_INFO, "Closing connection %lu to %s (echoed "
+		    "%llu bytes)", c->id, c->peer,
+		    (unsigned long long)c->echoed);
+	conn_free(cs, c);
+	cs->open--;
+	cs->closed++;
+	if (cs->open == 0)
+		cs->idle_since = echo_now_ms();
+}
+
+void
+echo_conns_free(struct echo_conns *cs)
+{
+	while (cs->head != NULL)
+		conn_free(cs, cs->head);
+	cs->open = 0;
+}
+
+int
+echo_conns_accept(struct echo_conns *cs, const struct echo_item *l,
+    const char *name)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
 	struct ucred cred;
 	socklen_t clen;
-	struct conn *c;
+	struct echo_conn *c;
 	int fd;
 
-	/* --count may have closed it earlier in this batch of events. */
-	if (l->fd == -1)
-		return;
-	while (s->accepting) {
+	for (;;) {
 		len = sizeof(ss);
 		fd = accept4(l->fd, (struct sockaddr *)&ss, &len,
 		    SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd == -1) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
+				return ECHO_ACCEPT_DRAINED;
 			if (errno == EINTR || errno == ECONNABORTED ||
 			    errno == EPERM || errno == EPROTO)
 				continue;
-			/*
-			 * Out of descriptors or memory: the pending client
-			 * stays in the backlog, and accepting again at once
-			 * would spin.  Pause for a second.
-			 */
-			SLOG(s, ECHO_LOG_WARNING, "accept: %s; pausing",
-			    strerror(errno));
-			echo_set_accepting(s, 0);
-			s->accept_pause = echo_now_ms() + 1000;
-			return;
+			return -1;
 		}
 		if ((c = calloc(1, sizeof(*c))) == NULL) {
-			SLOG(s, ECHO_LOG_WARNING, "no memory for a connection");
+			CLOG(cs, ECHO_LOG_WARNING, "no memory for a connection");
 			close(fd);
 			continue;
 		}
-		c->it.kind = IT_CONN;
+		c->it.kind = ECHO_IT_CONN;
 		c->it.fd = fd;
-		c->id = ++s->accepted;
-		c->is_unix = l->kind == IT_UNIX_LISTEN;
+		c->id = ++cs->accepted;
+		c->is_unix = l->kind == ECHO_IT_UNIX_LISTEN;
 		if (c->is_unix) {
 			/* Unnamed peers: their PID says more than "". */
 			clen = sizeof(cred);
@@ -147,42 +168,38 @@ echo_conn_accept(struct echo_server *s, struct item *l)
 			    sizeof(c->peer));
 		/* Urgent data (EPOLLPRI) is the client's "close first". */
 		c->events = EPOLLIN | EPOLLPRI;
-		if (echo_ep_add(s, &c->it, c->events) == -1) {
-			SLOG(s, ECHO_LOG_WARNING, "epoll_ctl: %s",
+		if (ep_ctl(cs, EPOLL_CTL_ADD, c, c->events) == -1) {
+			CLOG(cs, ECHO_LOG_WARNING, "epoll_ctl: %s",
 			    strerror(errno));
 			close(fd);
 			free(c);
 			continue;
 		}
-		s->nconns++;
-		conn_touch(s, c);
+		cs->open++;
+		conn_touch(cs, c);
 		if (c->is_unix)
-			SLOG(s, ECHO_LOG_INFO, "Accepted connection %lu from "
-			    "%s on %s", c->id, c->peer, s->unix_name);
+			CLOG(cs, ECHO_LOG_INFO, "Accepted connection %lu from "
+			    "%s on %s", c->id, c->peer, name);
 		else
-			SLOG(s, ECHO_LOG_INFO, "Accepted connection %lu from "
+			CLOG(cs, ECHO_LOG_INFO, "Accepted connection %lu from "
 			    "%s", c->id, c->peer);
-		if (s->cfg.count != 0 && s->accepted >= s->cfg.count) {
-			stop_listening(s);
-			return;
-		}
-		if (s->cfg.max_conns != 0 && s->nconns >= s->cfg.max_conns) {
-			SLOG(s, ECHO_LOG_INFO, "%lu connections open: not "
-			    "accepting more for now", s->nconns);
-			echo_set_accepting(s, 0);
-			return;
+		if (cs->count != 0 && cs->accepted >= cs->count)
+			return ECHO_ACCEPT_COUNT;
+		if (cs->max_conns != 0 && cs->open >= cs->max_conns) {
+			CLOG(cs, ECHO_LOG_INFO, "%lu connections open: not "
+			    "accepting more for now", cs->open);
+			return ECHO_ACCEPT_FULL;
 		}
 	}
 }
 
 /* Reads into the free end of the buffer.  Returns -1 on a socket error. */
 static int
-conn_read(struct echo_server *s, struct conn *c)
+conn_read(struct echo_conn *c)
 {
 	ssize_t n;
 	size_t room;
 
-	(void)s;
 	for (;;) {
 		if (c->len == 0)
 			c->off = 0;
@@ -212,7 +229,7 @@ conn_read(struct echo_server *s, struct conn *c)
 
 /* Sends what is pending.  Returns -1 on a socket error. */
 static int
-conn_write(struct echo_server *s, struct conn *c)
+conn_write(struct echo_conns *cs, struct echo_conn *c)
 {
 	char pv[ECHO_PREVIEW * 4 + 8];
 	ssize_t n;
@@ -226,8 +243,8 @@ conn_write(struct echo_server *s, struct conn *c)
 				return 0;
 			return -1;
 		}
-		if (s->cfg.verbose)
-			SLOG(s, ECHO_LOG_INFO, "Echoed %zd bytes to %s: \"%s\"",
+		if (cs->verbose)
+			CLOG(cs, ECHO_LOG_INFO, "Echoed %zd bytes to %s: \"%s\"",
 			    n, c->peer, echo_preview(pv, sizeof(pv),
 			    c->buf + c->off, n));
 		c->off += n;
@@ -245,20 +262,21 @@ conn_write(struct echo_server *s, struct conn *c)
  * reset instead of a FIN.
  */
 static void
-conn_urgent(struct echo_server *s, struct conn *c)
+conn_urgent(struct echo_conns *cs, struct echo_conn *c)
 {
 	char b;
 
 	if (recv(c->it.fd, &b, 1, MSG_OOB) == 1 && !c->closing) {
-		SLOG(s, ECHO_LOG_INFO, "Connection %lu to %s asks the server "
+		CLOG(cs, ECHO_LOG_INFO, "Connection %lu to %s asks the server "
 		    "to close first", c->id, c->peer);
 		c->closing = 1;
 	}
 }
 
 void
-echo_conn_event(struct echo_server *s, struct conn *c, uint32_t ev)
+echo_conns_event(struct echo_conns *cs, struct echo_item *it, uint32_t ev)
 {
+	struct echo_conn *c = (struct echo_conn *)it;
 	uint64_t before = c->echoed;
 	size_t pending = c->len;
 	uint32_t want;
@@ -266,21 +284,21 @@ echo_conn_event(struct echo_server *s, struct conn *c, uint32_t ev)
 	socklen_t elen = sizeof(err);
 
 	if (ev & EPOLLPRI)
-		conn_urgent(s, c);
+		conn_urgent(cs, c);
 	if (ev & EPOLLERR) {
 		if (getsockopt(c->it.fd, SOL_SOCKET, SO_ERROR, &err,
 		    &elen) == -1 || err == 0)
 			err = EIO;
-		echo_conn_close(s, c, strerror(err));
+		echo_conns_close(cs, c, strerror(err));
 		return;
 	}
 	if (!c->eof && (ev & (EPOLLIN | EPOLLHUP | EPOLLPRI)) &&
-	    conn_read(s, c) == -1) {
-		echo_conn_close(s, c, strerror(errno));
+	    conn_read(c) == -1) {
+		echo_conns_close(cs, c, strerror(errno));
 		return;
 	}
-	if (c->len > 0 && conn_write(s, c) == -1) {
-		echo_conn_close(s, c, strerror(errno));
+	if (c->len > 0 && conn_write(cs, c) == -1) {
+		echo_conns_close(cs, c, strerror(errno));
 		return;
 	}
 	if ((c->eof || c->closing) && c->len == 0) {
@@ -289,7 +307,7 @@ echo_conn_event(struct echo_server *s, struct conn *c, uint32_t ev)
 		 * urgent data it is the active one, and this side goes to
 		 * TIME_WAIT.
 		 */
-		echo_conn_close(s, c, c->eof ? NULL : "server closes first");
+		echo_conns_close(cs, c, c->eof ? NULL : "server closes first");
 		return;
 	}
 	want = EPOLLPRI;
@@ -300,12 +318,12 @@ echo_conn_event(struct echo_server *s, struct conn *c, uint32_t ev)
 	if (c->len > 0)
 		want |= EPOLLOUT;
 	if (want != c->events) {
-		if (echo_ep_mod(s, &c->it, want) == -1) {
-			echo_conn_close(s, c, strerror(errno));
+		if (ep_ctl(cs, EPOLL_CTL_MOD, c, want) == -1) {
+			echo_conns_close(cs, c, strerror(errno));
 			return;
 		}
 		c->events = want;
 	}
 	if (c->echoed != before || c->len != pending)
-		conn_touch(s, c);
+		conn_touch(cs, c);
 }

@@ -152,7 +152,7 @@ state_field(struct jsonw *j, const char *key, unsigned state)
 int
 fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 {
-	char iso[48], esc[UTIL_ESCAPE_MAX(WATCH_COMM_MAX)];
+	char iso[48];
 	time_t t = (time_t)(ev->time_ms / 1000);
 	struct tm tm;
 	size_t n;
@@ -192,10 +192,8 @@ fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 		jsonw_null_field(j, "command");
 	} else if (ev->pid > 0) {
 		jsonw_int_field(j, "pid", ev->pid);
-		/* Escaped for a terminal first, then as a JSON string. */
-		util_escape(esc, sizeof(esc), ev->command,
+		jsonw_text_field(j, "command", ev->command,
 		    strnlen(ev->command, sizeof(ev->command)));
-		jsonw_string_field(j, "command", esc);
 	} else {
 		jsonw_null_field(j, "pid");
 		jsonw_null_field(j, "command");

@@ -16,6 +16,9 @@
  *   interface (ifindex, 0: none), v6only, refcnt,
  *   timer {kind, expires_ms, retrans};
  *   owners [{pid, command, user, uid, fd}], only with -p.
+ * Names a process or the system controls (path, command, user) carry
+ * their exact value; when it is not UTF-8, a key_bytes member holds its
+ * bytes in hex next to it (jsonw_text_field).
  */
 #include <sys/socket.h>
 
@@ -30,48 +33,26 @@
 #include "fmt.h"
 #include "jsonw.h"
 #include "names.h"
-#include "util.h"
 
 #define UID_CACHE_MAX	64	/* distinct users remembered per pass */
 
 struct uid_name {
 	uid_t		 uid;
-	char		*name;		/* escaped; NULL: no entry */
+	char		*name;		/* as passwd has it; NULL: no entry */
 };
 
 struct json_state {
 	FILE		*out;
 	const struct options *o;
 	struct jsonw	*j;
-	char		*esc;		/* util_escape() output */
-	size_t		 esclen;
 	struct uid_name	 users[UID_CACHE_MAX];
 	size_t		 nusers;
 };
 
 /*
- * Escapes len bytes of untrusted src into the state's buffer, growing
- * it as needed.  Returns the text, or NULL (ENOMEM).
- */
-static const char *
-escape(struct json_state *st, const char *src, size_t len)
-{
-	size_t need = UTIL_ESCAPE_MAX(len);
-	char *p;
-
-	if (need > st->esclen) {
-		if ((p = realloc(st->esc, need)) == NULL)
-			return NULL;
-		st->esc = p;
-		st->esclen = need;
-	}
-	util_escape(st->esc, st->esclen, src, len);
-	return st->esc;
-}
-
-/*
- * The user name of uid, escaped (passwd entries may come from a
- * directory service and hold anything), or NULL if there is none.
+ * The user name of uid, or NULL if there is none.  It goes out through
+ * jsonw_text_field: passwd entries may come from a directory service and
+ * hold any bytes.
  * getpwuid() may be slow (NSS), hence the cache; past UID_CACHE_MAX
  * distinct users names are looked up every time.
  */
@@ -87,13 +68,7 @@ user_name(struct json_state *st, uid_t uid, int *oom)
 		if (st->users[i].uid == uid)
 			return st->users[i].name;
 	pw = getpwuid(uid);
-	if (pw == NULL)
-		name = NULL;
-	else if ((name = escape(st, pw->pw_name,
-	    strlen(pw->pw_name))) == NULL) {
-		*oom = 1;
-		return NULL;
-	}
+	name = pw != NULL ? pw->pw_name : NULL;
 	if (st->nusers == UID_CACHE_MAX)
 		return name;
 	u = &st->users[st->nusers];
@@ -161,35 +136,29 @@ fmt_json_endpoint(struct jsonw *j, const char *key, int family,
 
 /*
  * "path": a filesystem name cut at its first NUL (the kernel may count
- * the terminating one), an abstract name as "@" and its bytes, or null
- * for an unnamed socket.  Both go through util_escape().
+ * the terminating one), an abstract name as "@" and its bytes (NULs
+ * included), or null for an unnamed socket.  The exact bytes, through
+ * jsonw_text_field: "path_bytes" follows when they are not UTF-8.
  */
 static int
 unix_path(struct json_state *st, const struct sock_row *r)
 {
-	const char *e;
 	char *p;
-	size_t n;
 
 	if (r->path == NULL || r->path_len == 0) {
 		jsonw_null_field(st->j, "path");
 		return 0;
 	}
 	if (r->path[0] != '\0') {
-		n = strnlen(r->path, r->path_len);
-		if ((e = escape(st, r->path, n)) == NULL)
-			return -1;
-		jsonw_string_field(st->j, "path", e);
+		jsonw_text_field(st->j, "path", r->path,
+		    strnlen(r->path, r->path_len));
 		return 0;
 	}
-	if ((e = escape(st, r->path + 1, r->path_len - 1)) == NULL)
-		return -1;
-	n = strlen(e);
-	if ((p = malloc(n + 2)) == NULL)
+	if ((p = malloc(r->path_len)) == NULL)
 		return -1;
 	p[0] = '@';
-	memcpy(p + 1, e, n + 1);
-	jsonw_string_field(st->j, "path", p);
+	memcpy(p + 1, r->path + 1, r->path_len - 1);
+	jsonw_text_field(st->j, "path", p, r->path_len);
 	free(p);
 	return 0;
 }
@@ -208,20 +177,16 @@ owners(struct json_state *st, const struct sock_row *r)
 		ow = &r->owners[i];
 		jsonw_start_object(st->j);
 		jsonw_int_field(st->j, "pid", ow->pid);
-		if (ow->command == NULL)
-			jsonw_null_field(st->j, "command");
-		else if ((e = escape(st, ow->command,
-		    strlen(ow->command))) == NULL)
-			return -1;
-		else
-			jsonw_string_field(st->j, "command", e);
+		jsonw_text_field(st->j, "command", ow->command,
+		    ow->command != NULL ? strlen(ow->command) : 0);
 		if (st->o->numeric_users)
 			jsonw_null_field(st->j, "user");
 		else {
 			e = user_name(st, ow->uid, &oom);
 			if (oom)
 				return -1;
-			jsonw_string_field(st->j, "user", e);
+			jsonw_text_field(st->j, "user", e,
+			    e != NULL ? strlen(e) : 0);
 		}
 		jsonw_uint_field(st->j, "uid", ow->uid);
 		jsonw_int_field(st->j, "fd", ow->fd);
@@ -329,7 +294,6 @@ json_end(void *arg)
 	jsonw_free(st->j);
 	for (i = 0; i < st->nusers; i++)
 		free(st->users[i].name);
-	free(st->esc);
 	free(st);
 	errno = save_errno;
 	return rc;

@@ -192,18 +192,32 @@ value_begin(struct jsonw *j)
 	return 0;
 }
 
+/* Writes \uXXXX for the UTF-16 code unit u. */
+static void
+emit_u(struct jsonw *j, uint32_t u)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = { '\\', 'u', hex[u >> 12 & 0xf], hex[u >> 8 & 0xf],
+	    hex[u >> 4 & 0xf], hex[u & 0xf] };
+
+	emit(j, esc, sizeof(esc));
+}
+
 /*
  * Writes s as a quoted JSON string.  Runs of plain bytes go out in one
- * fwrite.  DEL and the C1 controls (U+0080..U+009F) are legal in JSON
- * but escaped anyway, so that a terminal showing the output is safe.
+ * emit.  Beyond what JSON requires (the quote, the backslash and C0
+ * controls), DEL and every code point util_hidden() names (C1 controls,
+ * U+2028/U+2029, invisible and format characters) are written as \uXXXX
+ * (a surrogate pair past U+FFFF): the same value to a parser, and safe on
+ * a terminal that shows the output.  Bytes that are not UTF-8 become
+ * U+FFFD (see jsonw_text_field for the lossless form).
  */
 static void
 quote(struct jsonw *j, const char *str, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, run = 0, n;
-	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	char esc[2] = { '\\', 0 };
 
 	emit(j, "\"", 1);
 	while (i < len) {
@@ -211,31 +225,28 @@ quote(struct jsonw *j, const char *str, size_t len)
 		uint32_t cp = c;
 
 		n = 1;
-		if (c >= 0x80) {
-			if ((n = util_utf8(s + i, len - i, &cp)) == 0) {
-				emit(j, str + run, i - run);
-				emits(j, "\\ufffd");
-				run = ++i;
-				continue;
-			}
-		}
-		if (c == '"' || c == '\\' || cp < 0x20 || cp == 0x7f ||
-		    (cp >= 0x80 && cp <= 0x9f)) {
+		if (c >= 0x80 && (n = util_utf8(s + i, len - i, &cp)) == 0) {
 			emit(j, str + run, i - run);
-			if (c == '"' || c == '\\') {
-				esc[1] = (char)c;
-				emit(j, esc, 2);
-				esc[1] = 'u';
-			} else {
-				esc[4] = hex[cp >> 4];
-				esc[5] = hex[cp & 0xf];
-				emit(j, esc, 6);
-			}
-			i += n;
-			run = i;
+			emit_u(j, 0xfffd);
+			run = ++i;
 			continue;
 		}
+		if (c != '"' && c != '\\' && cp >= 0x20 && cp != 0x7f &&
+		    (cp < 0x80 || !util_hidden(cp))) {
+			i += n;
+			continue;
+		}
+		emit(j, str + run, i - run);
+		if (c == '"' || c == '\\') {
+			esc[1] = (char)c;
+			emit(j, esc, 2);
+		} else if (cp > 0xffff) {
+			emit_u(j, 0xd800 + ((cp - 0x10000) >> 10));
+			emit_u(j, 0xdc00 + ((cp - 0x10000) & 0x3ff));
+		} else
+			emit_u(j, cp);
 		i += n;
+		run = i;
 	}
 	emit(j, str + run, i - run);
 	emit(j, "\"", 1);
@@ -327,6 +338,64 @@ jsonw_string(struct jsonw *j, const char *s)
 		jsonw_null(j);
 	else
 		jsonw_string_len(j, s, strlen(s));
+}
+
+void
+jsonw_hex(struct jsonw *j, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = data;
+	char two[2];
+	size_t i;
+
+	if (value_begin(j) == -1)
+		return;
+	emit(j, "\"", 1);
+	for (i = 0; i < len; i++) {
+		two[0] = hex[p[i] >> 4];
+		two[1] = hex[p[i] & 0xf];
+		emit(j, two, 2);
+	}
+	emit(j, "\"", 1);
+}
+
+/* Whether all len bytes of s are UTF-8 (NUL and controls included). */
+static int
+utf8_valid(const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, n;
+
+	while (i < len) {
+		if (u[i] < 0x80)
+			n = 1;
+		else if ((n = util_utf8(u + i, len - i, NULL)) == 0)
+			return 0;
+		i += n;
+	}
+	return 1;
+}
+
+void
+jsonw_text_field(struct jsonw *j, const char *key, const char *s, size_t len)
+{
+	char bkey[JSONW_KEY_MAX + sizeof(JSONW_BYTES_SUFFIX)];
+
+	if (key != NULL && strlen(key) > JSONW_KEY_MAX) {
+		fail(j, EINVAL);
+		return;
+	}
+	jsonw_key(j, key);
+	if (s == NULL) {
+		jsonw_null(j);
+		return;
+	}
+	jsonw_string_len(j, s, len);
+	if (utf8_valid(s, len))
+		return;
+	snprintf(bkey, sizeof(bkey), "%s" JSONW_BYTES_SUFFIX, key);
+	jsonw_key(j, bkey);
+	jsonw_hex(j, s, len);
 }
 
 void

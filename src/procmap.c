@@ -380,7 +380,9 @@ procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
 		memcpy(*buf + len, p, (size_t)(num + sizeof(num) - p));
 		len += (size_t)(num + sizeof(num) - p);
 		(*buf)[len++] = '/';
-		len += util_escape(*buf + len, *cap - len, cmd, cmdlen);
+		/* A ',' or '/' in a name must not read as another owner. */
+		len += util_escape_seps(*buf + len, *cap - len, cmd, cmdlen,
+		    ",/");
 	}
 	return (ssize_t)len;
 }

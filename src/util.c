@@ -70,18 +70,64 @@ util_utf8(const unsigned char *s, size_t n, uint32_t *cpp)
 }
 
 /*
- * Whether code point cp may act on a terminal or on how a line reads: the
- * C1 controls (as able to drive a terminal as ESC is), and the invisible
- * format characters a process could use to reorder or hide what the
- * operator sees: bidirectional marks, overrides and isolates, zero-width
- * characters, line and paragraph separators, the byte order mark.
+ * Code points that act on a terminal or hide in a line, sorted: the C1
+ * controls (as able to drive a terminal as ESC is), the line and
+ * paragraph separators, and every Default_Ignorable_Code_Point of
+ * Unicode's DerivedCoreProperties together with every format character
+ * (General_Category Cf).  Those draw nothing, or nothing the eye can tell
+ * from a plain letter or a space: bidi marks, overrides and isolates,
+ * zero-width characters, the soft hyphen, the Hangul fillers, variation
+ * selectors, tags, interlinear annotation marks, the BOM.  With them one
+ * process name could pass for another, or reorder the rest of a line.
+ * Two neighbouring ranges stay apart where they come from two classes.
  */
-static int
-unsafe_cp(uint32_t cp)
+static const struct {
+	uint32_t	lo, hi;
+} hidden[] = {
+	{ 0x0080, 0x009f },	/* C1 controls */
+	{ 0x00ad, 0x00ad },	/* soft hyphen */
+	{ 0x034f, 0x034f },	/* combining grapheme joiner */
+	{ 0x0600, 0x0605 },	/* Arabic number signs (Cf) */
+	{ 0x061c, 0x061c },	/* Arabic letter mark */
+	{ 0x06dd, 0x06dd },	/* Arabic end of ayah (Cf) */
+	{ 0x070f, 0x070f },	/* Syriac abbreviation mark (Cf) */
+	{ 0x0890, 0x0891 },	/* Arabic pound and piastre marks (Cf) */
+	{ 0x08e2, 0x08e2 },	/* Arabic disputed end of ayah (Cf) */
+	{ 0x115f, 0x1160 },	/* Hangul choseong and jungseong fillers */
+	{ 0x17b4, 0x17b5 },	/* Khmer inherent vowels */
+	{ 0x180b, 0x180f },	/* Mongolian variation selectors, vowel sep. */
+	{ 0x200b, 0x200f },	/* zero-width space, (non-)joiner, LRM, RLM */
+	{ 0x2028, 0x202e },	/* line/paragraph separators, bidi embeddings */
+	{ 0x2060, 0x206f },	/* word joiner, invisible operators, isolates */
+	{ 0x3164, 0x3164 },	/* Hangul filler */
+	{ 0xfe00, 0xfe0f },	/* variation selectors 1-16 */
+	{ 0xfeff, 0xfeff },	/* zero-width no-break space, BOM */
+	{ 0xffa0, 0xffa0 },	/* halfwidth Hangul filler */
+	{ 0xfff0, 0xfff8 },	/* reserved, default ignorable */
+	{ 0xfff9, 0xfffb },	/* interlinear annotation marks (Cf) */
+	{ 0x110bd, 0x110bd },	/* Kaithi number sign (Cf) */
+	{ 0x110cd, 0x110cd },	/* Kaithi number sign above (Cf) */
+	{ 0x13430, 0x1343f },	/* Egyptian hieroglyph format controls */
+	{ 0x1bca0, 0x1bca3 },	/* shorthand format controls */
+	{ 0x1d173, 0x1d17a },	/* musical symbol format controls */
+	{ 0xe0000, 0xe0fff },	/* tags, variation selectors 17-256, reserved */
+};
+
+int
+util_hidden(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x180e ||
-	    (cp >= 0x200b && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff;
+	size_t lo = 0, hi = sizeof(hidden) / sizeof(hidden[0]), mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (cp > hidden[mid].hi)
+			lo = mid + 1;
+		else if (cp < hidden[mid].lo)
+			hi = mid;
+		else
+			return 1;
+	}
+	return 0;
 }
 
 /*
@@ -94,7 +140,7 @@ utf8_printable(const unsigned char *s, size_t n)
 	uint32_t cp;
 	size_t len = util_utf8(s, n, &cp);
 
-	return len > 0 && !unsafe_cp(cp) ? len : 0;
+	return len > 0 && !util_hidden(cp) ? len : 0;
 }
 
 /*
@@ -113,6 +159,13 @@ put(char *dst, size_t dstlen, size_t *off, const char *p, size_t n)
 size_t
 util_escape(char *dst, size_t dstlen, const char *src, size_t len)
 {
+	return util_escape_seps(dst, dstlen, src, len, "");
+}
+
+size_t
+util_escape_seps(char *dst, size_t dstlen, const char *src, size_t len,
+    const char *seps)
+{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *s = (const unsigned char *)src;
 	size_t off = 0, i = 0, n, end = 0;
@@ -121,7 +174,8 @@ util_escape(char *dst, size_t dstlen, const char *src, size_t len)
 	while (i < len) {
 		unsigned char c = s[i];
 
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    (seps[0] == '\0' || strchr(seps, c) == NULL)) {
 			put(dst, dstlen, &off, (const char *)s + i, 1);
 			n = 1;
 		} else if (c >= 0x80 && (n = utf8_printable(s + i, len - i)) > 0) {

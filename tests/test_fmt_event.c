@@ -213,8 +213,8 @@ test_fmt_event_json_escaped_command(void **state)
 	(void)state;
 	strcpy(ev.command, "a\"b\n");
 	s = json_of(&ev);
-	/* util_escape first ("\n" -> "\\n"), then JSON escaping. */
-	assert_non_null(strstr(s, "\"command\":\"a\\\"b\\\\n\"}"));
+	/* The exact value (issue 11 item 10), not the text face's escape. */
+	assert_non_null(strstr(s, "\"command\":\"a\\\"b\\u000a\"}"));
 	free(s);
 }
 

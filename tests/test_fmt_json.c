@@ -176,7 +176,7 @@ test_fmt_json_tcp4_listen(void **state)
 	    "\"refcnt\":null,"
 	    "\"timer\":{\"kind\":\"off\",\"expires_ms\":0,\"retrans\":0},"
 	    "\"owners\":["
-	    "{\"pid\":42,\"command\":\"ng\\\\x1binx\",\"user\":\"root\","
+	    "{\"pid\":42,\"command\":\"ng\\u001binx\",\"user\":\"root\","
 	    "\"uid\":0,\"fd\":3},"
 	    "{\"pid\":43,\"command\":\"w\",\"user\":null,\"uid\":4242421,"
 	    "\"fd\":7}]}\n"
@@ -193,7 +193,7 @@ test_fmt_json_numeric_users(void **state)
 	b->o.program = 1;
 	b->o.numeric_users = 1;
 	run(b, &r, 1);
-	assert_non_null(strstr(b->data, "{\"pid\":42,\"command\":\"ng\\\\x1binx\","
+	assert_non_null(strstr(b->data, "{\"pid\":42,\"command\":\"ng\\u001binx\","
 	    "\"user\":null,\"uid\":0,\"fd\":3}"));
 }
 
@@ -277,7 +277,7 @@ test_fmt_json_unix(void **state)
 
 	assert_string_equal(run(b, r, 3), "[\n"
 	    "{\"proto\":\"unix\",\"family\":\"unix\",\"type\":\"seqpacket\","
-	    "\"state\":\"ESTABLISHED\",\"path\":\"@my\\\\x1bsock\","
+	    "\"state\":\"ESTABLISHED\",\"path\":\"@my\\u001bsock\","
 	    "\"peer_inode\":6,\"recv_q\":0,\"send_q\":0,\"backlog\":null,"
 	    "\"uid\":null,\"inode\":5,\"cookie\":null,\"interface\":null,"
 	    "\"v6only\":null,\"refcnt\":null,\"timer\":null},\n"
@@ -294,6 +294,45 @@ test_fmt_json_unix(void **state)
 	    "]\n");
 	assert_int_equal(python_check(PY_CHECK, b->data, b->len), 0);
 	assert_int_equal(python_check(PY_LINES, b->data, b->len), 0);
+}
+
+/*
+ * Issue 11 item 10: names carry their exact value.  Bytes that are not
+ * UTF-8 (a command, an abstract name with a NUL) come with key_bytes in
+ * hex; valid UTF-8, invisible characters included, needs none.
+ */
+static void
+test_fmt_json_exact_names(void **state)
+{
+	static const struct sock_owner ow[] = {
+		{ .pid = 7, .uid = 0, .fd = 3, .mode = 'u',
+		  .command = "\xff\xfe" "evil" },
+		{ .pid = 8, .uid = 0, .fd = 4, .mode = 'u',
+		  .command = "a\xe3\x85\xa4" "b,1/x" },
+	};
+	struct out *b = *state;
+	struct sock_row r[2] = {
+		{ .family = AF_UNIX, .proto = PROTO_UNIX,
+		  .type = SOCK_STREAM, .state = ST_LISTEN,
+		  .path = "\0a\0\xc3(", .path_len = 5, .inode = 5,
+		  .owners = ow, .nowners = 2 },
+		{ .family = AF_UNIX, .proto = PROTO_UNIX,
+		  .type = SOCK_STREAM, .state = ST_LISTEN,
+		  .path = "/tmp/caf\xc3\xa9\n", .path_len = 11, .inode = 6 },
+	};
+
+	b->o.program = 1;
+	b->o.numeric_users = 1;
+	run(b, r, 2);
+	assert_non_null(strstr(b->data, "\"path\":\"@a\\u0000\\ufffd(\","
+	    "\"path_bytes\":\"406100c328\","));
+	assert_non_null(strstr(b->data, "{\"pid\":7,\"command\":\"\\ufffd\\ufffdevil\","
+	    "\"command_bytes\":\"fffe6576696c\",\"user\":null,"));
+	assert_non_null(strstr(b->data, "{\"pid\":8,\"command\":\"a\\u3164b,1/x\","
+	    "\"user\":null,"));
+	assert_non_null(strstr(b->data, "\"path\":\"/tmp/caf\xc3\xa9\\u000a\","
+	    "\"peer_inode\""));
+	assert_int_equal(python_check(PY_CHECK, b->data, b->len), 0);
 }
 
 /* Every row kind together, with owners: valid as a whole and per line. */
@@ -390,6 +429,7 @@ main(void)
 		T(test_fmt_json_no_owners_key),
 		T(test_fmt_json_tcp6),
 		T(test_fmt_json_udp_proc),
+		T(test_fmt_json_exact_names),
 		T(test_fmt_json_unix),
 		T(test_fmt_json_mixed_valid),
 		T(test_fmt_json_continuous_one_line),

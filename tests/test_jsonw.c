@@ -241,6 +241,80 @@ test_jsonw_string_invalid_utf8(void **state)
 	    "\\ufffd\\ufffd\"");
 }
 
+/*
+ * Issue 11 item 10: line separators and invisible characters are written
+ * as \uXXXX, a surrogate pair past U+FFFF: the value is unchanged.
+ */
+static void
+test_jsonw_string_invisible(void **state)
+{
+	struct buf *b = *state;
+
+	/* U+2028, U+2029, U+00AD, U+3164, U+FE0F, U+E0041, U+202E */
+	jsonw_string(b->j, "a\xe2\x80\xa8\xe2\x80\xa9\xc2\xad\xe3\x85\xa4"
+	    "\xef\xb8\x8f\xf3\xa0\x81\x81\xe2\x80\xae" "z");
+	assert_int_equal(jsonw_status(b->j), 0);
+	assert_string_equal(text(b), "\"a\\u2028\\u2029\\u00ad\\u3164\\ufe0f"
+	    "\\udb40\\udc41\\u202ez\"");
+}
+
+/* Valid UTF-8 needs nothing more than the string: no _bytes member. */
+static void
+test_jsonw_text_field_utf8(void **state)
+{
+	struct buf *b = *state;
+
+	jsonw_start_object(b->j);
+	jsonw_text_field(b->j, "command", "caf\xc3\xa9\x1b[1m", 9);
+	jsonw_text_field(b->j, "path", "\0ab", 3);
+	jsonw_text_field(b->j, "none", NULL, 0);
+	jsonw_end_object(b->j);
+	assert_int_equal(jsonw_status(b->j), 0);
+	assert_string_equal(text(b), "{\"command\":\"caf\xc3\xa9\\u001b[1m\","
+	    "\"path\":\"\\u0000ab\",\"none\":null}");
+}
+
+/* Bytes that are not UTF-8: U+FFFD in the string, all bytes in hex. */
+static void
+test_jsonw_text_field_invalid(void **state)
+{
+	struct buf *b = *state;
+
+	jsonw_start_object(b->j);
+	jsonw_text_field(b->j, "command", "\xff\xfe" "evil\xc3", 7);
+	jsonw_end_object(b->j);
+	assert_int_equal(jsonw_status(b->j), 0);
+	assert_string_equal(text(b), "{\"command\":\"\\ufffd\\ufffdevil\\ufffd\","
+	    "\"command_bytes\":\"fffe6576696cc3\"}");
+}
+
+static void
+test_jsonw_text_field_long_key(void **state)
+{
+	struct buf *b = *state;
+	char key[JSONW_KEY_MAX + 2];
+
+	memset(key, 'k', sizeof(key) - 1);
+	key[sizeof(key) - 1] = '\0';
+	jsonw_start_object(b->j);
+	jsonw_text_field(b->j, key, "\xff", 1);
+	errno = 0;
+	assert_int_equal(jsonw_status(b->j), -1);
+	assert_int_equal(errno, EINVAL);
+}
+
+static void
+test_jsonw_hex(void **state)
+{
+	struct buf *b = *state;
+
+	jsonw_start_array(b->j);
+	jsonw_hex(b->j, "\x00\x7f\xab", 3);
+	jsonw_hex(b->j, "", 0);
+	jsonw_end_array(b->j);
+	assert_string_equal(text(b), "[\"007fab\",\"\"]");
+}
+
 static void
 test_jsonw_key_escaped(void **state)
 {
@@ -345,6 +419,11 @@ main(void)
 		T(test_jsonw_string_len_nul),
 		T(test_jsonw_string_utf8),
 		T(test_jsonw_string_invalid_utf8),
+		T(test_jsonw_string_invisible),
+		T(test_jsonw_text_field_utf8),
+		T(test_jsonw_text_field_invalid),
+		T(test_jsonw_text_field_long_key),
+		T(test_jsonw_hex),
 		T(test_jsonw_key_escaped),
 		T(test_jsonw_status_value_without_key),
 		T(test_jsonw_status_mismatched_end),

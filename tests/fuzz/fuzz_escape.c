@@ -3,21 +3,25 @@
  *
  * Input: two bytes giving the size of a second, short destination, then
  * the bytes to escape.  Checks: the text is safe for a terminal (no C0
- * control, DEL, C1 control or invalid UTF-8), the returned length is the
+ * control, DEL, C1 control, invisible or format character, or invalid
+ * UTF-8), the returned length is the
  * text's, undoing the escapes gives back the input exactly, and a short
  * buffer holds a prefix of the full text cut at a whole escape.
  */
 #include "fuzz.h"
 #include "util.h"
 
-/* Length of the UTF-8 character at s if it is valid and not a C1 control. */
+/*
+ * Length of the UTF-8 character at s if it is valid and may be shown:
+ * not a C1 control nor an invisible or format character.
+ */
 static size_t
 utf8_len(const unsigned char *s, size_t n)
 {
 	uint32_t cp;
 	size_t len = fuzz_utf8_len(s, n, &cp);
 
-	return cp >= 0x80 && cp <= 0x9f ? 0 : len;
+	return len > 0 && util_hidden(cp) ? 0 : len;
 }
 
 static int

@@ -4,8 +4,10 @@
  * Input: a byte of flags, then either one string (written as an array
  * element, an object key and a value) or a program of writer calls.
  * A small strict JSON parser here checks what came out: valid JSON,
- * valid UTF-8, no raw control, DEL or C1 character anywhere.  A string
- * must decode to its bytes with each invalid UTF-8 byte as U+FFFD.  For a
+ * valid UTF-8, no raw control, DEL, C1 or invisible character anywhere.
+ * A string must decode to its bytes with each invalid UTF-8 byte as
+ * U+FFFD, and jsonw_text_field must add the bytes in hex exactly when
+ * there was such a byte.  For a
  * program, a model of the nesting predicts misuse: a program it calls
  * valid must leave the writer fine and its output valid; one it calls
  * invalid must leave jsonw_status at -1 with the model's errno.  One
@@ -16,6 +18,7 @@
 
 #include "fuzz.h"
 #include "jsonw.h"
+#include "util.h"
 
 #define MAXSTR	8	/* strings checked against what was written */
 
@@ -274,11 +277,13 @@ check_json(struct parser *p, const unsigned char *out, size_t n)
 {
 	size_t i, l;
 
+	uint32_t cp;
+
 	for (i = 0; i < n; i += l) {
 		FUZZ_CHECK(out[i] >= 0x20 || out[i] == '\n');
 		FUZZ_CHECK(out[i] != 0x7f);
-		FUZZ_CHECK((l = utf8_len(out + i, n - i)) > 0);
-		FUZZ_CHECK(!(l == 2 && out[i] == 0xc2 && out[i + 1] < 0xa0));
+		FUZZ_CHECK((l = fuzz_utf8_len(out + i, n - i, &cp)) > 0);
+		FUZZ_CHECK(cp < 0x80 || !util_hidden(cp));
 	}
 	memset(p, 0, sizeof(*p));
 	p->s = out;
@@ -313,7 +318,32 @@ check_string(const struct parser *p, int k, const uint8_t *s, size_t n)
 	free(want);
 }
 
-/* One string as array element, object key and value. */
+/* Whether s is all valid UTF-8, so that sanitize() changes nothing. */
+static int
+sanitize_is_exact(const unsigned char *s, size_t n)
+{
+	size_t i, l;
+
+	for (i = 0; i < n; i += l)
+		if ((l = utf8_len(s + i, n - i)) == 0)
+			return 0;
+	return 1;
+}
+
+/* Checks that decoded string k is the lowercase hex of s (n bytes). */
+static void
+check_hex(const struct parser *p, int k, const uint8_t *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	FUZZ_CHECK(k < p->nstr && p->len[k] == 2 * n);
+	for (i = 0; i < n; i++)
+		FUZZ_CHECK(p->str[k][2 * i] == hex[s[i] >> 4] &&
+		    p->str[k][2 * i + 1] == hex[s[i] & 0xf]);
+}
+
+/* One string as array element, object key and value, and as text. */
 static void
 one_string(int flags, const uint8_t *s, size_t n)
 {
@@ -335,16 +365,28 @@ one_string(int flags, const uint8_t *s, size_t n)
 	jsonw_start_object(j);
 	jsonw_string_field(j, cs, cs);
 	jsonw_end_object(j);
+	jsonw_start_object(j);
+	jsonw_text_field(j, "t", (const char *)s, n);
+	jsonw_end_object(j);
 	jsonw_end_array(j);
 	FUZZ_CHECK(jsonw_status(j) == 0);
 	jsonw_free(j);
 	FUZZ_CHECK(fclose(f) == 0);
 
 	check_json(&p, (unsigned char *)buf, blen);
-	FUZZ_CHECK(p.nstr == 3);
 	check_string(&p, 0, s, n);
 	check_string(&p, 1, (const uint8_t *)cs, strlen(cs));
 	check_string(&p, 2, (const uint8_t *)cs, strlen(cs));
+	check_string(&p, 3, (const uint8_t *)"t", 1);
+	check_string(&p, 4, s, n);
+	/* The bytes in hex, exactly when the string could not hold them. */
+	if (sanitize_is_exact(s, n)) {
+		FUZZ_CHECK(p.nstr == 5);
+	} else {
+		FUZZ_CHECK(p.nstr == 7);
+		check_string(&p, 5, (const uint8_t *)"t_bytes", 7);
+		check_hex(&p, 6, s, n);
+	}
 	parser_free(&p);
 	free(buf);
 	free(cs);

@@ -144,9 +144,12 @@ else
 	not_ok "--count 1 server starts"; show "$clog"
 fi
 
-# 3. UDP and UNIX next to TCP; the UNIX socket goes away on exit.
+# 3. UDP and UNIX next to TCP; the UNIX socket goes away on exit.  (As
+# root the server runs as nobody, who may remove it from a sticky
+# directory it can reach, as /tmp is.)
 ulog=$tmp/unix.log
-sock=$tmp/echo.sock
+chmod 711 "$tmp" && mkdir -m 1777 "$tmp/pub"
+sock=$tmp/pub/echo.sock
 if start_server "$ulog" -p 0 --udp --unix "$sock"; then
 	"$bin" echo-client -p "$port" --udp a bb 2>"$tmp/c6.log" &&
 	    ok "UDP echo" || { not_ok "UDP echo"; show "$tmp/c6.log"; }
@@ -161,7 +164,64 @@ else
 	not_ok "server with --udp --unix starts"; show "$ulog"
 fi
 
-# 4. Usage errors name the bad value and exit 2.
+# 4. Started as root, the server runs as nobody, or as the user who ran
+# sudo, once bound (issue 11 item 5): uid, gid and capabilities of the
+# live server, read from /proc/PID/status.
+# status_is PID UID GID DESC: ok when every uid is UID, every gid GID,
+# no supplementary group but GID, no capability, and no_new_privs.
+status_is() {
+	if python3 - "/proc/$1/status" "$2" "$3" >"$tmp/st.out" 2>&1 <<'EOF'
+import sys
+st = dict(l.split(":", 1) for l in open(sys.argv[1]).read().splitlines())
+want = {"Uid": [sys.argv[2]] * 4, "Gid": [sys.argv[3]] * 4,
+        "Groups": [sys.argv[3]], "CapEff": ["0" * 16], "CapPrm": ["0" * 16],
+        "NoNewPrivs": ["1"]}
+bad = {k: st[k].split() for k, v in want.items() if st[k].split() != v}
+print(bad or "ok")
+sys.exit(1 if bad else 0)
+EOF
+	then ok "$4"; else not_ok "$4"; show "$tmp/st.out"; fi
+}
+if [ "$(id -u)" -eq 0 ]; then
+	nuid=$(id -u nobody) ngid=$(id -g nobody)
+	unset SUDO_UID SUDO_GID
+	if start_server "$tmp/p1.log" -p 0; then
+		status_is "$srv" "$nuid" "$ngid" \
+		    "as root: the bound server runs as nobody, no capability"
+		"$bin" echo-client -p "$port" 2>"$tmp/p1c.log" &&
+		    ok "as root: the server as nobody still echoes" ||
+		    { not_ok "as root: the server as nobody still echoes"; show "$tmp/p1c.log"; }
+		kill -TERM "$srv"; stop_wait
+	else
+		not_ok "as root: server starts"; show "$tmp/p1.log"
+	fi
+	export SUDO_UID=4321 SUDO_GID=4322
+	sock=$tmp/pub/sudo.sock
+	if start_server "$tmp/p2.log" -p 0 --unix "$sock"; then
+		status_is "$srv" 4321 4322 \
+		    "under sudo: the bound server runs as SUDO_UID, SUDO_GID"
+		[ "$(stat -c %u:%g "$sock")" = 4321:4322 ] &&
+		    ok "under sudo: the UNIX socket belongs to that user" ||
+		    { not_ok "under sudo: the UNIX socket belongs to that user"; ls -l "$sock" | show /dev/stdin; }
+		kill -TERM "$srv"; stop_wait
+		[ ! -e "$sock" ] && ok "under sudo: the UNIX socket is removed at exit" ||
+		    not_ok "under sudo: the UNIX socket is removed at exit"
+	else
+		not_ok "under sudo: server starts"; show "$tmp/p2.log"
+	fi
+	export SUDO_UID=0 SUDO_GID=0
+	if start_server "$tmp/p3.log" -p 0; then
+		status_is "$srv" "$nuid" "$ngid" "sudo by root (SUDO_UID 0): nobody"
+		kill -TERM "$srv"; stop_wait
+	else
+		not_ok "SUDO_UID 0: server starts"; show "$tmp/p3.log"
+	fi
+	unset SUDO_UID SUDO_GID
+else
+	ok "# SKIP the user switch needs root"
+fi
+
+# 5. Usage errors name the bad value and exit 2.
 "$bin" echo-server -p 99999 2>"$tmp/u1.log"
 rc=$?
 [ $rc -eq 2 ] && grep -q "port too large: 99999" "$tmp/u1.log" &&
@@ -172,5 +232,24 @@ rc=$?
 [ $rc -eq 2 ] && grep -q "address localhost" "$tmp/u2.log" &&
     ok "host name refused: exit 2" ||
     { not_ok "host name refused: exit 2 (got $rc)"; show "$tmp/u2.log"; }
+
+# One option parser for both commands: each takes only its own options.
+for c in echo-server echo-client; do
+	"$bin" $c --help >"$tmp/h.out" 2>"$tmp/h.err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "^usage: sockstat $c " "$tmp/h.out" &&
+	    [ ! -s "$tmp/h.err" ] && ok "$c --help: usage on stdout, exit 0" ||
+	    { not_ok "$c --help: usage on stdout, exit 0 (got $rc)"; show "$tmp/h.err"; }
+done
+"$bin" echo-server -c 3 2>"$tmp/u3.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown option -c" "$tmp/u3.log" &&
+    ok "echo-server refuses the client's -c" ||
+    { not_ok "echo-server refuses the client's -c (got $rc)"; show "$tmp/u3.log"; }
+"$bin" echo-client --count 1 2>"$tmp/u4.log"
+rc=$?
+[ $rc -eq 2 ] && grep -q "unknown option --count" "$tmp/u4.log" &&
+    ok "echo-client refuses the server's --count" ||
+    { not_ok "echo-client refuses the server's --count (got $rc)"; show "$tmp/u4.log"; }
 
 [ "$failures" -eq 0 ]

@@ -1,8 +1,8 @@
 #!/bin/sh
 # UNIX socket names: a path, an abstract name (@name) and a path with a
 # space are shown whole; names holding bytes a terminal would act on (ESC,
-# newline, tab, backslash, invalid UTF-8) are shown escaped, in the table
-# and in JSON, and no raw control byte ever reaches the output.
+# newline, tab, backslash, invalid UTF-8) are shown escaped in the table,
+# exact in JSON, and no raw control byte ever reaches the output.
 . "$SOCKSTAT_TESTS/lib.sh"
 
 hold_sockets pop unix unixesc || { not_ok "population started"; exit 1; }
@@ -79,9 +79,11 @@ rowcheck "$TMP/t.out" "-ax" >"$TMP/rc.out"
 cat "$TMP/rc.out"
 failures=$((failures + $(grep -c '^not ok' "$TMP/rc.out")))
 
-# JSON: path is the same escaped text (then JSON-escaped), state and type.
+# JSON: path is the exact name (issue 11 item 10): valid UTF-8 as is
+# (JSON's own escapes for controls), a name that is not UTF-8 with
+# U+FFFD in "path" and its bytes in hex in "path_bytes"; state and type.
 "$SOCKSTAT" -ax --json >"$TMP/j.out" 2>&1
-check "-ax --json: paths escaped as in the table, no raw control byte" \
+check "-ax --json: exact paths, path_bytes only when not UTF-8, no raw control byte" \
     python3 - "$TMP/names.json" "$TMP/j.out" "$POP" <<'EOF'
 import json, sys
 names = json.load(open(sys.argv[1]))
@@ -91,10 +93,27 @@ bad = 0
 if any(c < 0x20 and c != 0x0a or c == 0x7f for c in raw):
     print("raw control byte in the JSON"); bad += 1
 objs = {o["inode"]: o for o in json.loads(raw)}
-for what, (ino, name) in names.items():
+u, e = pop["unix"], pop["unixesc"]
+exact = {
+    "path": (u["path"]["inode"], u["path"]["name"].encode()),
+    "space": (u["space"]["inode"], u["space"]["name"].encode()),
+    "abstract": (u["abstract"]["inode"], u["abstract"]["name"].encode()),
+    "esc-path": (e["path"]["inode"], e["path"]["raw"].encode()),
+    "esc-abstract": (e["abstract"]["inode"], e["abstract"]["raw"].encode()),
+    "bytes": (e["bytes"]["inode"], bytes.fromhex(e["bytes"]["hex"])),
+}
+for what, (ino, want) in exact.items():
     o = objs.get(ino)
-    if o is None or o["path"] != name:
-        print("%s: want %r got %r" % (what, name, o and o["path"])); bad += 1
+    if o is None:
+        print("%s: inode %d missing" % (what, ino)); bad += 1; continue
+    try:
+        want.decode("utf-8")
+        ok = o["path"] == want.decode() and "path_bytes" not in o
+    except UnicodeDecodeError:
+        ok = (o["path"] == want.decode("utf-8", "replace") and
+              bytes.fromhex(o.get("path_bytes", "")) == want)
+    if not ok:
+        print("%s: want %r got %r / %r" % (what, want, o["path"], o.get("path_bytes"))); bad += 1
 u = pop["unix"]
 want = {u["path"]["inode"]: ("stream", "LISTEN"), u["dgram"]["inode"]: ("dgram", "CLOSE"),
         u["connected"]["client_inode"]: ("stream", "ESTABLISHED"),

@@ -15,7 +15,9 @@
  *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
  *   interface (ifindex, 0: none), v6only, refcnt,
  *   timer {kind, expires_ms, retrans};
- *   owners [{pid, command, user, uid, fd}], only with -p.
+ *   owners [{pid, command, argv0, user, uid, fd}], only with -p:
+ *     command is comm (lsof's COMMAND), argv0 netstat's program name
+ *     (null when not read; procmap.h).
  */
 #include <sys/socket.h>
 
@@ -215,6 +217,13 @@ owners(struct json_state *st, const struct sock_row *r)
 			return -1;
 		else
 			jsonw_string_field(st->j, "command", e);
+		if (ow->argv0 == NULL)
+			jsonw_null_field(st->j, "argv0");
+		else if ((e = escape(st, ow->argv0,
+		    strlen(ow->argv0))) == NULL)
+			return -1;
+		else
+			jsonw_string_field(st->j, "argv0", e);
 		if (st->o->numeric_users)
 			jsonw_null_field(st->j, "user");
 		else {

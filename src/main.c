@@ -5,6 +5,7 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -66,6 +67,27 @@ parse_command_line(struct options *o, int argc, char **argv)
 	root = secure_getenv("SOCKSTAT_PROC_ROOT");
 	if (root != NULL && root[0] != '\0')
 		o->proc_root = root;
+}
+
+/*
+ * Makes sure fds 0, 1 and 2 are open before anything else opens a file:
+ * started with one closed (sockstat -tan >&-), the netlink socket would
+ * take fd 1 and the table would be written into it.  /dev/null is
+ * opened read-only, so a write to a stdout closed by the caller still
+ * fails (EBADF) and ends in exit 1, as for any unwritable output.
+ */
+static void
+stdfds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free fd: this one, as the lower ones are open. */
+		if (open("/dev/null", O_RDONLY) != fd)
+			exit(EXIT_FAIL);	/* nowhere to say it */
+	}
 }
 
 /* Timestamp line heading each pass of -c. */
@@ -164,10 +186,12 @@ static struct procmap *
 owners_build(const struct options *o, struct procmap_stats *ps)
 {
 	struct procmap *m;
+	/* argv0 costs a read per process: only where it is shown. */
+	unsigned flags = o->face != FACE_LSOF || o->json ? PROCMAP_ARGV0 : 0;
 
 	if (privs_raise(PRIVS_FDS) == -1)
 		err(EXIT_FAIL, "raising capabilities");
-	m = procmap_build(o->proc_root, ps);
+	m = procmap_build_flags(o->proc_root, flags, ps);
 	if (m == NULL)
 		err(EXIT_FAIL, "reading %s/*/fd", o->proc_root);
 	if (privs_lower() == -1)
@@ -200,6 +224,7 @@ main(int argc, char *argv[])
 	const struct formatter *f;
 	unsigned long pass;
 
+	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Before privs_init(): the echo server may bind a port below 1024

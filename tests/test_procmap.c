@@ -594,7 +594,8 @@ test_procmap_build_large(void **state)
 }
 
 /* Not in procmap.h: procmap_build with a forced number of workers. */
-struct procmap	*procmap_build_n(const char *, struct procmap_stats *, int);
+struct procmap	*procmap_build_n(const char *, unsigned, struct procmap_stats *,
+		    int);
 
 #define THREADS_PROCS	40
 #define THREADS_BIG	6000	/* fds of the one huge process */
@@ -665,7 +666,7 @@ test_procmap_build_threads(void **state)
 	}
 	tree_mkdir(t, "4500", 0755);		/* exited: no fd/ */
 	for (i = 0; i < 3; i++) {
-		assert_non_null(m[i] = procmap_build_n(t->root, &st[i], i + 1));
+		assert_non_null(m[i] = procmap_build_n(t->root, 0, &st[i], i + 1));
 		assert_int_equal(st[i].procs, THREADS_PROCS);
 		assert_int_equal(st[i].procs_vanished, 1);
 		assert_int_equal(st[i].procs_denied, 0);
@@ -681,10 +682,10 @@ test_procmap_build_threads(void **state)
 	}
 	/* Out of range counts are clamped, not refused. */
 	procmap_free(m[2]);
-	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 0));
+	assert_non_null(m[2] = procmap_build_n(t->root, 0, &st[2], 0));
 	assert_int_equal(st[2].fds, want_fds);
 	procmap_free(m[2]);
-	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 1000));
+	assert_non_null(m[2] = procmap_build_n(t->root, 0, &st[2], 1000));
 	assert_int_equal(st[2].fds, want_fds);
 	for (i = 0; i < 3; i++)
 		procmap_free(m[i]);
@@ -738,10 +739,13 @@ static void
 test_procmap_owners_text_cases(void **state)
 {
 	const struct sock_owner ow[] = {
-		{ 100, 0, 3, 'u', "nginx" },
-		{ 100, 0, 7, 'u', "nginx" },	/* same process, another fd */
-		{ 2000000, 0, 4, 'u', "wor\033ker" },
-		{ 2000001, 0, 4, 'u', NULL },	/* comm unknown */
+		{ 100, 0, 3, 'u', "nginx", NULL },
+		{ 100, 0, 7, 'u', "nginx", NULL },	/* same process */
+		{ 2000000, 0, 4, 'u', "wor\033ker", NULL },
+		{ 2000001, 0, 4, 'u', NULL, NULL },	/* comm unknown */
+		/* netstat's name when read, escaped too; "" is a name. */
+		{ 7, 0, 4, 'u', "python3", "my\033server" },
+		{ 8, 0, 4, 'u', "python3", "" },
 	};
 	char *buf = NULL;
 	size_t cap = 0;
@@ -755,6 +759,8 @@ test_procmap_owners_text_cases(void **state)
 	assert_string_equal(buf,
 	    "100/nginx,2000000/wor\\x1bker,2000001/-");
 	assert_true(cap > 38);
+	assert_int_equal(procmap_owners_text(ow + 4, 2, &buf, &cap), 17);
+	assert_string_equal(buf, "7/my\\x1bserver,8/");
 	free(buf);
 }
 
@@ -768,6 +774,7 @@ test_procmap_owners_text_long(void **state)
 	ssize_t n;
 
 	(void)state;
+	memset(ow, 0, sizeof(ow));
 	for (i = 0; i < 300; i++) {
 		ow[i].pid = (pid_t)(10000 + i);
 		ow[i].uid = 0;

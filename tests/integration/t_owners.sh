@@ -40,15 +40,16 @@ prog() {
 	grep " 127.0.0.1:$2 " "$TMP/snap.$1" | cut -c81- | sed 's/ *$//'
 }
 
-# same_prog PORT: sockstat shows what netstat shows; where netstat cuts
-# "PID/name" to 19 characters sockstat shows it whole, so netstat's is
-# then its beginning.
+# same_prog PORT: sockstat shows what netstat shows.  netstat cuts
+# "PID/name" to 19 columns (maybe just before a space) where sockstat
+# shows it whole: the first 19 columns, padded, must be equal.
 same_prog() {
 	n=$(prog netstat "$1")
 	s=$(prog sockstat "$1")
 	[ -n "$n" ] || { echo "netstat: no row for port $1"; return 1; }
-	if [ "$n" = "$s" ]; then return 0; fi
-	if [ ${#n} -eq 19 ] && [ "${s#"$n"}" != "$s" ]; then return 0; fi
+	n19=$(printf '%-19.19s' "$n")
+	s19=$(printf '%-19.19s' "$s")
+	[ "$n19" = "$s19" ] && [ ${#s} -ge ${#n} ] && return 0
 	echo "netstat: [$n]"; echo "sockstat: [$s]"; return 1
 }
 

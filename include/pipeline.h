@@ -19,7 +19,8 @@ struct pipeline_report {
 					   because netlink was unavailable */
 	int		 fallback_errno;	/* why, for the first of them */
 	unsigned long	 rows;		/* rows formatted */
-	unsigned long	 unowned;	/* rows with an inode but no owner seen */
+	unsigned long	 unowned;	/* selected rows with an inode but no
+					   owner seen */
 	char		 failed[32];	/* the dump that failed ("tcp6") */
 	int		 refcnt_errno;	/* /proc/net/unix unreadable: RefCnt 0 */
 };

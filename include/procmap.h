@@ -34,22 +34,31 @@ struct procmap_stats {
 	unsigned long	 procs;		/* processes whose fd table was read */
 	unsigned long	 procs_vanished; /* exited mid-scan: skipped silently */
 	unsigned long	 procs_denied;	/* fd table unreadable: EACCES, EPERM */
+	unsigned long	 procs_failed;	/* any other errno: skipped too */
+	int		 failed_errno;	/* the first of those */
 	unsigned long	 fds;		/* socket descriptors mapped */
 	unsigned long	 sockets;	/* distinct socket inodes mapped */
 	int		 hidepid;	/* PROCMAP_HIDEPID_* */
 };
 
+/* procmap_build_flags() flags. */
+#define PROCMAP_ARGV0	0x1	/* also read argv0 (the netstat face) */
+
 /*
- * Reads every <proc_root>/[0-9]* (processes only, never task/) and maps
- * each fd whose link reads "socket:[INODE]" to {pid, uid of the PID
- * directory, fd, mode 'u', raw comm without its newline}.  Per process,
- * ENOENT, ESRCH and ENOTDIR mean it exited: it is skipped and counted in
- * procs_vanished; EACCES and EPERM count it in procs_denied and keep the
- * fds already read.  No owner is ever guessed.  st may be NULL; *st is
- * only meaningful on success.  Returns the map, to be released with
+ * Reads every <proc_root>/[0-9]* (processes) and maps each fd whose
+ * link reads "socket:[INODE]" to {pid, uid of the PID directory, fd,
+ * mode 'u', raw comm without its newline, argv0 NULL}.  When the fd
+ * table of a process lists nothing (its main thread exited while other
+ * threads run: a zombie leader; or a kernel thread), the table is read
+ * through <pid>/task/TID/fd of its first other thread that has one.
+ * Per process, ENOENT, ESRCH and ENOTDIR mean it exited: it is skipped
+ * and counted in procs_vanished; EACCES and EPERM count it in
+ * procs_denied; any other errno (ELOOP, EIO, EMFILE...) counts it in
+ * procs_failed, the first in failed_errno.  Each keeps the fds already
+ * read.  No owner is ever guessed.  st may be NULL; *st is only
+ * meaningful on success.  Returns the map, to be released with
  * procmap_free(), or NULL with errno set: that of opening or listing
- * proc_root (ENOENT, EACCES, ENOTDIR, ...), ENOMEM, EMFILE, or any
- * other error met inside a process directory.
+ * proc_root (ENOENT, EACCES, ENOTDIR, ...), or ENOMEM.
  *
  * The fd tables are read by one worker per online CPU, at most two:
  * this thread and threads created here and joined before the return.
@@ -59,6 +68,18 @@ struct procmap_stats {
  * lowering them after the return leaves no thread still privileged.
  */
 struct procmap	*procmap_build(const char *proc_root,
+		    struct procmap_stats *st);
+
+/*
+ * procmap_build(), and with PROCMAP_ARGV0 in flags each owner's argv0
+ * is what netstat -p names the program: the first string of
+ * <pid>/cmdline (of its first 511 bytes, as netstat reads), after its
+ * last '/' when it starts with '/' ("/usr/sbin/sshd" gives "sshd",
+ * "./x/y" stays whole), or NULL when cmdline is empty (kernel threads)
+ * or unreadable, for the faces to fall back to command.  One more read
+ * per process that holds a socket.
+ */
+struct procmap	*procmap_build_flags(const char *proc_root, unsigned flags,
 		    struct procmap_stats *st);
 
 /*
@@ -82,8 +103,9 @@ int		 procmap_foreach(const struct procmap *m,
 
 /*
  * netstat's PID/Program name text for the n owners of one socket:
- * "pid/command,pid/command", each pid once, commands through
- * util_escape_seps(..., ",/"); "-" when n is 0.  Writes it NUL-ended into *buf, grown
+ * "pid/name,pid/name", each pid once, the name being argv0 when it was
+ * read, else command, through util_escape_seps(..., ",/"); "-" when n
+ * is 0.  Writes it NUL-ended into *buf, grown
  * with realloc(3) to *cap bytes as needed (NULL and 0 to start).
  * Returns its length, or -1 with errno ENOMEM (*buf stays valid).
  */

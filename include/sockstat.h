@@ -88,6 +88,9 @@ struct sock_owner {
 	int		 fd;
 	char		 mode;		/* 'r', 'w' or 'u', as lsof */
 	const char	*command;	/* raw /proc/PID/comm, unescaped */
+	const char	*argv0;		/* netstat's program name: argv[0]
+					   of /proc/PID/cmdline, raw; NULL
+					   when not read (procmap.h) */
 };
 
 /*

@@ -15,10 +15,12 @@
  *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
  *   interface (ifindex, 0: none), v6only, refcnt,
  *   timer {kind, expires_ms, retrans};
- *   owners [{pid, command, user, uid, fd}], only with -p.
- * Names a process or the system controls (path, command, user) carry
- * their exact value; when it is not UTF-8, a key_bytes member holds its
- * bytes in hex next to it (jsonw_text_field).
+ *   owners [{pid, command, argv0, user, uid, fd}], only with -p:
+ *     command is comm (lsof's COMMAND), argv0 netstat's program name
+ *     (null when not read; procmap.h).
+ * Names a process or the system controls (path, command, argv0, user)
+ * carry their exact value; when it is not UTF-8, a key_bytes member
+ * holds its bytes in hex next to it (jsonw_text_field).
  */
 #include <sys/socket.h>
 
@@ -177,8 +179,16 @@ owners(struct json_state *st, const struct sock_row *r)
 		ow = &r->owners[i];
 		jsonw_start_object(st->j);
 		jsonw_int_field(st->j, "pid", ow->pid);
-		jsonw_text_field(st->j, "command", ow->command,
-		    ow->command != NULL ? strlen(ow->command) : 0);
+		if (ow->command == NULL)
+			jsonw_null_field(st->j, "command");
+		else
+			jsonw_text_field(st->j, "command", ow->command,
+			    strlen(ow->command));
+		if (ow->argv0 == NULL)
+			jsonw_null_field(st->j, "argv0");
+		else
+			jsonw_text_field(st->j, "argv0", ow->argv0,
+			    strlen(ow->argv0));
 		if (st->o->numeric_users)
 			jsonw_null_field(st->j, "user");
 		else {

@@ -5,8 +5,10 @@
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +79,27 @@ parse_command_line(struct options *o, int argc, char **argv)
 		o->proc_root = root;
 }
 
+/*
+ * Makes sure fds 0, 1 and 2 are open before anything else opens a file:
+ * started with one closed (sockstat -tan >&-), the netlink socket would
+ * take fd 1 and the table would be written into it.  /dev/null is
+ * opened read-only, so a write to a stdout closed by the caller still
+ * fails (EBADF) and ends in exit 1, as for any unwritable output.
+ */
+static void
+stdfds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free fd: this one, as the lower ones are open. */
+		if (open("/dev/null", O_RDONLY) != fd)
+			exit(EXIT_FAIL);	/* nowhere to say it */
+	}
+}
+
 /* Timestamp line heading each pass of -c. */
 static void
 print_timestamp(FILE *out)
@@ -118,11 +141,30 @@ report_pass(const struct pipeline_report *rep, const struct options *o)
 		    st->inconsistent == 1 ? "" : "s");
 }
 
-/*
- * Says once how many sockets have no owner because some processes could
- * not be read, why, and how to see them.
- */
+/* Appends ", " and the printf text to buf (of size len), cut if full. */
 static void
+why_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used > 0 && used + 2 < len) {
+		memcpy(buf + used, ", ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Says how many selected sockets have no owner because some processes
+ * could not be read, each cause apart: denied (or hidden by hidepid),
+ * failed with another error, and, beside those, exited while being read
+ * (a race, silent alone: its sockets are mostly gone too).  Returns 1
+ * when it said so: main says it once per run, not on each pass.
+ */
+static int
 report_owners(const struct procmap_stats *ps, const struct privs *pv,
     const struct pipeline_report *rep)
 {
@@ -131,28 +173,35 @@ report_owners(const struct procmap_stats *ps, const struct privs *pv,
 	 * listed, so nothing counts as denied: say so from the mount option.
 	 */
 	int hidden = ps->hidepid > PROCMAP_HIDEPID_OFF && !pv->can_read_fds;
-	char why[192];
+	unsigned long d = ps->procs_denied, f = ps->procs_failed;
+	unsigned long v = ps->procs_vanished;
+	char why[512] = "";
 
-	if (rep->unowned == 0 || (ps->procs_denied == 0 && !hidden))
-		return;
-	if (pv->can_read_fds)
-		snprintf(why, sizeof(why), "denied even with cap_dac_read_search "
-		    "and cap_sys_ptrace: another user namespace?");
-	else
-		snprintf(why, sizeof(why), "permission denied, missing %s",
+	if (rep->unowned == 0 || (d == 0 && f == 0 && !hidden))
+		return 0;
+	if (d > 0 && pv->can_read_fds)
+		why_add(why, sizeof(why), "%lu process%s could not be read "
+		    "(denied even with cap_dac_read_search and "
+		    "cap_sys_ptrace: another user namespace?)", d,
+		    d == 1 ? "" : "es");
+	else if (d > 0)
+		why_add(why, sizeof(why), "%lu process%s could not be read "
+		    "(permission denied, missing %s)", d, d == 1 ? "" : "es",
 		    pv->missing);
-	if (ps->procs_denied > 0)
-		warnx("owners of %lu socket%s not shown: %lu process%s could "
-		    "not be read (%s)", rep->unowned,
-		    rep->unowned == 1 ? "" : "s", ps->procs_denied,
-		    ps->procs_denied == 1 ? "" : "es", why);
-	else
-		warnx("owners of %lu socket%s not shown: /proc is mounted "
-		    "with hidepid, other users' processes are hidden",
-		    rep->unowned, rep->unowned == 1 ? "" : "s");
-	if (!pv->can_read_fds)
+	else if (hidden)
+		why_add(why, sizeof(why), "/proc is mounted with hidepid, "
+		    "other users' processes are hidden");
+	if (f > 0)
+		why_add(why, sizeof(why), "%lu process%s could not be read: "
+		    "%s", f, f == 1 ? "" : "es", strerror(ps->failed_errno));
+	if (v > 0)
+		why_add(why, sizeof(why), "%lu exited while being read", v);
+	warnx("owners of %lu socket%s not shown: %s", rep->unowned,
+	    rep->unowned == 1 ? "" : "s", why);
+	if ((d > 0 || hidden) && !pv->can_read_fds)
 		warnx("to see them run as root, or give the binary: setcap "
 		    "cap_dac_read_search,cap_sys_ptrace+p sockstat");
+	return 1;
 }
 
 static const struct formatter *
@@ -173,10 +222,12 @@ static struct procmap *
 owners_build(const struct options *o, struct procmap_stats *ps)
 {
 	struct procmap *m;
+	/* argv0 costs a read per process: only where it is shown. */
+	unsigned flags = o->face != FACE_LSOF || o->json ? PROCMAP_ARGV0 : 0;
 
 	if (privs_raise(PRIVS_FDS) == -1)
 		err(EXIT_FAIL, "raising capabilities");
-	m = procmap_build(o->proc_root, ps);
+	m = procmap_build_flags(o->proc_root, flags, ps);
 	if (m == NULL)
 		err(EXIT_FAIL, "reading %s/*/fd", o->proc_root);
 	if (privs_lower() == -1)
@@ -208,7 +259,9 @@ main(int argc, char *argv[])
 	struct procmap *owners = NULL;
 	const struct formatter *f;
 	unsigned long pass;
+	int owners_said = 0;
 
+	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Before privs_init(): the echo server may bind a port below 1024
@@ -276,8 +329,8 @@ main(int argc, char *argv[])
 			err(EXIT_FAIL, "writing output");
 		}
 		report_pass(&rep, &o);
-		if (o.program)
-			report_owners(&ps, &pv, &rep);
+		if (o.program && !owners_said)
+			owners_said = report_owners(&ps, &pv, &rep);
 		procmap_free(owners);
 		owners = NULL;
 		if (!o.continuous)

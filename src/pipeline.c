@@ -162,7 +162,8 @@ row_take(const struct sock_row *in, void *arg)
 		r.has |= ROW_HAS_REFCNT;
 	if (p->owners != NULL && r.inode != 0) {
 		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
-		if (r.nowners == 0)
+		/* lsof lists a socket no SPEC names only through its owner. */
+		if (r.nowners == 0 && m != LSOF_SOCK_FACE)
 			p->rep->unowned++;
 	}
 	/* The lsof face lists only the owners its -p, -c, -u select. */

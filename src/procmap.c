@@ -364,7 +364,9 @@ procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
 			;
 		if (j < i)
 			continue;
-		cmd = ow[i].command != NULL ? ow[i].command : "-";
+		/* netstat's program name when it was read (argv0). */
+		cmd = ow[i].argv0 != NULL ? ow[i].argv0 :
+		    ow[i].command != NULL ? ow[i].command : "-";
 		cmdlen = strlen(cmd);
 		if (pm_reserve(buf, cap, len + 1 + sizeof(num) +
 		    UTIL_ESCAPE_MAX(cmdlen)) == -1)
@@ -431,7 +433,7 @@ pm_widest_cb(uint64_t inode, const struct sock_owner *ow, size_t n,
 	 * the pid's digits, '/', and the escaped command, whose width is
 	 * kept per command string.  Others go through the text itself.
 	 */
-	if (n == 1 && ow->command != NULL) {
+	if (n == 1 && ow->command != NULL && ow->argv0 == NULL) {
 		slot = ((uintptr_t)ow->command >> 3) % WIDEST_CACHE;
 		if (w->cache[slot].cmd != ow->command) {
 			one = *ow;

@@ -37,6 +37,9 @@
 
 #define OWNERS_MIN	1024		/* first owner array; doubles */
 #define COMM_MAX	256		/* kernel comm is at most 64 bytes */
+#define CMDLINE_MAX	512		/* netstat reads cmdline into 512 bytes,
+					   the last kept for a NUL */
+#define TASKDIR_BUFSZ	4096		/* task/ of a zombie leader */
 #define PIDS_MIN	256		/* first PID list; doubles */
 
 /*
@@ -66,6 +69,7 @@ struct pm_pids {
 /* What the workers of one build share. */
 struct pm_shared {
 	int		 procfd;	/* proc_root, for openat(2) */
+	unsigned	 flags;		/* PROCMAP_* */
 	const struct pm_pids *pids;
 	atomic_size_t	 next;		/* index of the next PID to take */
 	atomic_int	 error;		/* first worker's errno: all stop */
@@ -161,7 +165,9 @@ pm_dir_next(struct pm_dir *d, int *error)
 
 /*
  * Sorts errno of a per-process step: 0 when the process is skipped
- * (exited: ENOENT, ESRCH, ENOTDIR; denied: EACCES, EPERM), -1 otherwise.
+ * (exited: ENOENT, ESRCH, ENOTDIR; denied: EACCES, EPERM; anything else
+ * the kernel or a filesystem may say: failed), -1 for ENOMEM, which is
+ * this process's own and ends the build.
  */
 static int
 pm_skip(struct pm_scan *sc, int e)
@@ -176,10 +182,54 @@ pm_skip(struct pm_scan *sc, int e)
 	case EPERM:
 		sc->st.procs_denied++;
 		return 0;
-	default:
+	case ENOMEM:
 		errno = e;
 		return -1;
+	default:
+		/* One odd process must not cost every other owner. */
+		if (sc->st.procs_failed++ == 0)
+			sc->st.failed_errno = e;
+		return 0;
 	}
+}
+
+/*
+ * Copies the n bytes of s, NUL-ended, into the chunks (where they never
+ * move) and points *out at the copy.  Returns 0, or -1 with ENOMEM.
+ */
+static int
+pm_store(struct pm_scan *sc, const char *s, size_t n, const char **out)
+{
+	struct pm_chunk *c = sc->chunks;
+
+	if (c == NULL || c->used + n + 1 > sizeof(c->data)) {
+		if ((c = malloc(sizeof(*c))) == NULL)
+			return -1;
+		c->next = sc->chunks;
+		c->used = 0;
+		sc->chunks = c;
+	}
+	memcpy(c->data + c->used, s, n);
+	c->data[c->used + n] = '\0';
+	*out = c->data + c->used;
+	c->used += n + 1;
+	return 0;
+}
+
+/* Reads at most len bytes of the file name under dir into buf. */
+static ssize_t
+pm_read_file(int dir, const char *name, char *buf, size_t len)
+{
+	ssize_t n;
+	int fd, save_errno;
+
+	if ((fd = openat(dir, name, O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	n = read(fd, buf, len);
+	save_errno = errno;
+	close(fd);
+	errno = save_errno;
+	return n;
 }
 
 /*
@@ -190,34 +240,36 @@ pm_skip(struct pm_scan *sc, int e)
 static int
 pm_read_comm(struct pm_scan *sc, int pfd, const char **comm)
 {
-	struct pm_chunk *c = sc->chunks;
 	char buf[COMM_MAX];
 	ssize_t n;
-	int fd, save_errno;
 
-	if ((fd = openat(pfd, "comm", O_RDONLY | O_CLOEXEC)) == -1)
+	if ((n = pm_read_file(pfd, "comm", buf, sizeof(buf) - 1)) == -1)
 		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	save_errno = errno;
-	close(fd);
-	if (n == -1) {
-		errno = save_errno;
-		return -1;
-	}
 	if (n > 0 && buf[n - 1] == '\n')
 		n--;
-	if (c == NULL || c->used + (size_t)n + 1 > sizeof(c->data)) {
-		if ((c = malloc(sizeof(*c))) == NULL)
-			return -1;
-		c->next = sc->chunks;
-		c->used = 0;
-		sc->chunks = c;
-	}
-	memcpy(c->data + c->used, buf, (size_t)n);
-	c->data[c->used + (size_t)n] = '\0';
-	*comm = c->data + c->used;
-	c->used += (size_t)n + 1;
-	return 0;
+	return pm_store(sc, buf, (size_t)n, comm);
+}
+
+/*
+ * netstat's program name (procmap.h, procmap_build_flags) from the
+ * cmdline under dir, into the chunks.  Sets *argv0 NULL when cmdline is
+ * empty or unreadable: the faces then show comm, and the process is not
+ * lost for a name.  Returns 0, or -1 with ENOMEM.
+ */
+static int
+pm_read_argv0(struct pm_scan *sc, int dir, const char **argv0)
+{
+	char buf[CMDLINE_MAX], *s, *slash;
+	ssize_t n;
+
+	*argv0 = NULL;
+	if ((n = pm_read_file(dir, "cmdline", buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	buf[n] = '\0';		/* a title without NUL (setproctitle) ends here */
+	s = buf;
+	if (s[0] == '/' && (slash = strrchr(s, '/')) != NULL)
+		s = slash + 1;
+	return pm_store(sc, s, strlen(s), argv0);
 }
 
 /* Appends one owner of inode, doubling both arrays when full. */
@@ -249,6 +301,109 @@ pm_append(struct pm_scan *sc, uint64_t inode, const struct sock_owner *o)
 }
 
 /*
+ * Lists the fd table under base (the process directory pfd, or one of
+ * its task/TID), appending an owner o for each socket; comm is read
+ * from pfd and argv0 from base on the first one.  *seen counts the fds
+ * listed.  Returns 0, or -1 with errno set (for pm_skip to sort).
+ */
+static int
+pm_scan_table(struct pm_scan *sc, int pfd, int base, struct sock_owner *o,
+    size_t *seen)
+{
+	struct pm_dir d;
+	const char *fdname;
+	char link[64];
+	uint64_t inode;
+	ssize_t n;
+	long fd;
+	int error, rv = -1;
+
+	memset(&d, 0, sizeof(d));
+	if ((d.fd = openat(base, "fd",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	d.buf = sc->fdbuf;
+	d.cap = FDDIR_BUFSZ;
+	while ((fdname = pm_dir_next(&d, &error)) != NULL) {
+		if ((fd = pm_parse_num(fdname)) == -1)
+			continue;	/* "." and ".." */
+		(*seen)++;
+		/* Relative to the fd directory: no path is built per fd. */
+		n = readlinkat(d.fd, fdname, link, sizeof(link));
+		if (n == -1) {
+			/* Closed since listed, or not a link (a test tree). */
+			if (errno == ENOENT || errno == EINVAL)
+				continue;
+			goto out;
+		}
+		if ((size_t)n == sizeof(link) ||
+		    (inode = pm_parse_socket(link, (size_t)n)) == 0)
+			continue;
+		if (o->command == NULL &&
+		    (pm_read_comm(sc, pfd, &o->command) == -1 ||
+		    ((sc->sh->flags & PROCMAP_ARGV0) &&
+		    pm_read_argv0(sc, base, &o->argv0) == -1))) {
+			o->command = NULL;
+			goto out;
+		}
+		o->fd = (int)fd;
+		if (pm_append(sc, inode, o) == -1)
+			goto out;
+	}
+	/* An fd table that vanishes mid-listing keeps what was read. */
+	if (error != 0)
+		errno = error;
+	else
+		rv = 0;
+out:
+	error = errno;
+	close(d.fd);
+	errno = error;
+	return rv;
+}
+
+/*
+ * The fd table of a process whose own lists nothing: when its main
+ * thread has exited (a zombie leader) the table lives on in the other
+ * threads, readable under task/TID/fd.  Threads share one table, so the
+ * first that lists any fd is the one.  Errors only mean a thread
+ * exited, but ENOMEM.  Returns 0, or -1 with errno ENOMEM.
+ */
+static int
+pm_scan_tasks(struct pm_scan *sc, int pfd, struct sock_owner *o)
+{
+	_Alignas(struct dirent64) char buf[TASKDIR_BUFSZ];
+	struct pm_dir d;
+	const char *name;
+	size_t seen = 0;
+	long tid;
+	int base, error, rv = 0;
+
+	memset(&d, 0, sizeof(d));
+	if ((d.fd = openat(pfd, "task",
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return 0;
+	d.buf = buf;
+	d.cap = sizeof(buf);
+	while (seen == 0 && (name = pm_dir_next(&d, &error)) != NULL) {
+		if ((tid = pm_parse_num(name)) == -1 || tid == o->pid ||
+		    (base = openat(d.fd, name,
+		    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+			continue;
+		rv = pm_scan_table(sc, pfd, base, o, &seen);
+		error = errno;
+		close(base);
+		if (rv == -1 && error == ENOMEM)
+			break;
+		rv = 0;
+	}
+	close(d.fd);
+	if (rv == -1)
+		errno = ENOMEM;
+	return rv;
+}
+
+/*
  * Scans the fd table of one process.  Returns 0 (also when the process
  * was skipped), or -1 with errno set for an error that ends the build.
  */
@@ -256,66 +411,33 @@ static int
 pm_scan_proc(struct pm_scan *sc, int procfd, const char *name, pid_t pid)
 {
 	struct sock_owner o;
-	struct pm_dir d;
 	struct stat sb;
-	const char *fdname;
-	char link[64];
-	uint64_t inode;
-	ssize_t n;
-	long fd;
-	int pfd, error, rv = -1;
+	size_t seen = 0;
+	int pfd, error, rv;
 
 	if ((pfd = openat(procfd, name,
 	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return pm_skip(sc, errno);
-	memset(&d, 0, sizeof(d));
-	if ((d.fd = openat(pfd, "fd",
-	    O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
-		rv = pm_skip(sc, errno);
-		goto out;
-	}
 	/* /proc/PID is owned by the task's effective uid, dumpable or not. */
 	if (fstat(pfd, &sb) == -1) {
 		rv = pm_skip(sc, errno);
 		goto out;
 	}
-	sc->st.procs++;
+	memset(&o, 0, sizeof(o));
 	o.pid = pid;
 	o.uid = sb.st_uid;
 	o.mode = 'u';		/* sockets are always opened O_RDWR */
-	o.command = NULL;
-	d.buf = sc->fdbuf;
-	d.cap = FDDIR_BUFSZ;
-	while ((fdname = pm_dir_next(&d, &error)) != NULL) {
-		if ((fd = pm_parse_num(fdname)) == -1)
-			continue;	/* "." and ".." */
-		/* Relative to the fd directory: no path is built per fd. */
-		n = readlinkat(d.fd, fdname, link, sizeof(link));
-		if (n == -1) {
-			/* Closed since listed, or not a link (a test tree). */
-			if (errno == ENOENT || errno == EINVAL)
-				continue;
-			rv = pm_skip(sc, errno);
-			goto out;
-		}
-		if ((size_t)n == sizeof(link) ||
-		    (inode = pm_parse_socket(link, (size_t)n)) == 0)
-			continue;
-		if (o.command == NULL &&
-		    pm_read_comm(sc, pfd, &o.command) == -1) {
-			rv = pm_skip(sc, errno);
-			goto out;
-		}
-		o.fd = (int)fd;
-		if (pm_append(sc, inode, &o) == -1)
-			goto out;
+	if (pm_scan_table(sc, pfd, pfd, &o, &seen) == -1) {
+		rv = pm_skip(sc, errno);
+		/* Denied or gone before a single fd: not a process read. */
+		if (seen > 0)
+			sc->st.procs++;
+		goto out;
 	}
-	/* An fd table that vanishes mid-listing keeps what was read. */
-	rv = error != 0 ? pm_skip(sc, error) : 0;
+	sc->st.procs++;
+	rv = seen == 0 ? pm_scan_tasks(sc, pfd, &o) : 0;
 out:
 	error = errno;
-	if (d.fd != -1)
-		close(d.fd);
 	close(pfd);
 	errno = error;
 	return rv;
@@ -506,14 +628,16 @@ pm_threads(void)
 }
 
 /*
- * procmap_build with nthreads workers (1 to PM_THREADS_MAX; 1 creates no
- * thread): not in procmap.h, the tests declare it to compare counts.
+ * procmap_build_flags with nthreads workers (1 to PM_THREADS_MAX; 1
+ * creates no thread): not in procmap.h, the tests declare it to compare
+ * counts.
  */
-struct procmap	*procmap_build_n(const char *, struct procmap_stats *, int);
+struct procmap	*procmap_build_n(const char *, unsigned,
+		    struct procmap_stats *, int);
 
 struct procmap *
-procmap_build_n(const char *proc_root, struct procmap_stats *stp,
-    int nthreads)
+procmap_build_n(const char *proc_root, unsigned flags,
+    struct procmap_stats *stp, int nthreads)
 {
 	struct procmap_stats dummy, *st = stp != NULL ? stp : &dummy;
 	struct pm_scan w[PM_THREADS_MAX];
@@ -530,6 +654,7 @@ procmap_build_n(const char *proc_root, struct procmap_stats *stp,
 	memset(w, 0, sizeof(w));
 	memset(&pids, 0, sizeof(pids));
 	sh.procfd = -1;
+	sh.flags = flags;
 	sh.pids = &pids;
 	atomic_init(&sh.next, 0);
 	atomic_init(&sh.error, 0);
@@ -566,6 +691,9 @@ procmap_build_n(const char *proc_root, struct procmap_stats *stp,
 		st->procs += w[i].st.procs;
 		st->procs_vanished += w[i].st.procs_vanished;
 		st->procs_denied += w[i].st.procs_denied;
+		st->procs_failed += w[i].st.procs_failed;
+		if (st->failed_errno == 0)
+			st->failed_errno = w[i].st.failed_errno;
 	}
 	if ((errno = atomic_load(&sh.error)) != 0 ||
 	    pm_merge(w, nthreads, &owners, &inodes, &n) == -1)
@@ -602,5 +730,12 @@ fail:
 struct procmap *
 procmap_build(const char *proc_root, struct procmap_stats *st)
 {
-	return procmap_build_n(proc_root, st, pm_threads());
+	return procmap_build_n(proc_root, 0, st, pm_threads());
+}
+
+struct procmap *
+procmap_build_flags(const char *proc_root, unsigned flags,
+    struct procmap_stats *st)
+{
+	return procmap_build_n(proc_root, flags, st, pm_threads());
 }

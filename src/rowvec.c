@@ -140,6 +140,13 @@ rowvec_push(struct rowvec *rv, const struct sock_row *r)
 			goto fail;
 		memcpy(ow, r->owners, r->nowners * sizeof(*ow));
 		for (i = 0; i < r->nowners; i++) {
+			if (ow[i].argv0 != NULL) {
+				n = strlen(ow[i].argv0) + 1;
+				if ((cmd = arena_alloc(rv, n, 1)) == NULL)
+					goto fail;
+				memcpy(cmd, ow[i].argv0, n);
+				ow[i].argv0 = cmd;
+			}
 			if (ow[i].command == NULL)
 				continue;
 			n = strlen(ow[i].command) + 1;

@@ -98,7 +98,8 @@ run(struct out *b, const struct sock_row *rows, size_t n)
 
 static const struct sock_owner owners[] = {
 	{ .pid = 42, .uid = 0, .fd = 3, .mode = 'u', .command = "ng\x1binx" },
-	{ .pid = 43, .uid = 4242421, .fd = 7, .mode = 'u', .command = "w" },
+	{ .pid = 43, .uid = 4242421, .fd = 7, .mode = 'u', .command = "w",
+	    .argv0 = "w\x1b 1" },
 };
 
 static struct sock_row
@@ -176,9 +177,10 @@ test_fmt_json_tcp4_listen(void **state)
 	    "\"refcnt\":null,"
 	    "\"timer\":{\"kind\":\"off\",\"expires_ms\":0,\"retrans\":0},"
 	    "\"owners\":["
-	    "{\"pid\":42,\"command\":\"ng\\u001binx\",\"user\":\"root\","
-	    "\"uid\":0,\"fd\":3},"
-	    "{\"pid\":43,\"command\":\"w\",\"user\":null,\"uid\":4242421,"
+	    "{\"pid\":42,\"command\":\"ng\\u001binx\",\"argv0\":null,"
+	    "\"user\":\"root\",\"uid\":0,\"fd\":3},"
+	    "{\"pid\":43,\"command\":\"w\",\"argv0\":\"w\\u001b 1\","
+	    "\"user\":null,\"uid\":4242421,"
 	    "\"fd\":7}]}\n"
 	    "]\n");
 	assert_int_equal(python_check(PY_CHECK, b->data, b->len), 0);
@@ -194,7 +196,7 @@ test_fmt_json_numeric_users(void **state)
 	b->o.numeric_users = 1;
 	run(b, &r, 1);
 	assert_non_null(strstr(b->data, "{\"pid\":42,\"command\":\"ng\\u001binx\","
-	    "\"user\":null,\"uid\":0,\"fd\":3}"));
+	    "\"argv0\":null,\"user\":null,\"uid\":0,\"fd\":3}"));
 }
 
 static void

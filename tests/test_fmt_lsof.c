@@ -173,6 +173,7 @@ feed_run(struct pass *p, const int *pids, size_t npids)
 	struct sock_row r;
 	size_t i, k, j, n;
 
+	memset(ows, 0, sizeof(ows));	/* argv0 and any later field */
 	for (i = NRUN; i-- > 0;) {
 		r = row_of(&run[i]);
 		n = 0;

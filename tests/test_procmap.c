@@ -67,6 +67,20 @@ tree_file(const struct tree *t, const char *rel, const char *data)
 	assert_int_equal(chmod(p, 0644), 0);
 }
 
+/* A file of len raw bytes (NULs kept: a cmdline). */
+static void
+tree_bytes(const struct tree *t, const char *rel, const char *data,
+    size_t len)
+{
+	char p[PATH_MAX];
+	FILE *fp;
+
+	tree_path(t, rel, p, sizeof(p));
+	assert_non_null(fp = fopen(p, "w"));
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
 static void
 tree_link(const struct tree *t, const char *rel, const char *target)
 {
@@ -594,7 +608,8 @@ test_procmap_build_large(void **state)
 }
 
 /* Not in procmap.h: procmap_build with a forced number of workers. */
-struct procmap	*procmap_build_n(const char *, struct procmap_stats *, int);
+struct procmap	*procmap_build_n(const char *, unsigned, struct procmap_stats *,
+		    int);
 
 #define THREADS_PROCS	40
 #define THREADS_BIG	6000	/* fds of the one huge process */
@@ -665,7 +680,7 @@ test_procmap_build_threads(void **state)
 	}
 	tree_mkdir(t, "4500", 0755);		/* exited: no fd/ */
 	for (i = 0; i < 3; i++) {
-		assert_non_null(m[i] = procmap_build_n(t->root, &st[i], i + 1));
+		assert_non_null(m[i] = procmap_build_n(t->root, 0, &st[i], i + 1));
 		assert_int_equal(st[i].procs, THREADS_PROCS);
 		assert_int_equal(st[i].procs_vanished, 1);
 		assert_int_equal(st[i].procs_denied, 0);
@@ -681,10 +696,10 @@ test_procmap_build_threads(void **state)
 	}
 	/* Out of range counts are clamped, not refused. */
 	procmap_free(m[2]);
-	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 0));
+	assert_non_null(m[2] = procmap_build_n(t->root, 0, &st[2], 0));
 	assert_int_equal(st[2].fds, want_fds);
 	procmap_free(m[2]);
-	assert_non_null(m[2] = procmap_build_n(t->root, &st[2], 1000));
+	assert_non_null(m[2] = procmap_build_n(t->root, 0, &st[2], 1000));
 	assert_int_equal(st[2].fds, want_fds);
 	for (i = 0; i < 3; i++)
 		procmap_free(m[i]);
@@ -738,10 +753,13 @@ static void
 test_procmap_owners_text_cases(void **state)
 {
 	const struct sock_owner ow[] = {
-		{ 100, 0, 3, 'u', "nginx" },
-		{ 100, 0, 7, 'u', "nginx" },	/* same process, another fd */
-		{ 2000000, 0, 4, 'u', "wor\033ker" },
-		{ 2000001, 0, 4, 'u', NULL },	/* comm unknown */
+		{ 100, 0, 3, 'u', "nginx", NULL },
+		{ 100, 0, 7, 'u', "nginx", NULL },	/* same process */
+		{ 2000000, 0, 4, 'u', "wor\033ker", NULL },
+		{ 2000001, 0, 4, 'u', NULL, NULL },	/* comm unknown */
+		/* netstat's name when read, escaped too; "" is a name. */
+		{ 7, 0, 4, 'u', "python3", "my\033server" },
+		{ 8, 0, 4, 'u', "python3", "" },
 	};
 	char *buf = NULL;
 	size_t cap = 0;
@@ -755,6 +773,8 @@ test_procmap_owners_text_cases(void **state)
 	assert_string_equal(buf,
 	    "100/nginx,2000000/wor\\x1bker,2000001/-");
 	assert_true(cap > 38);
+	assert_int_equal(procmap_owners_text(ow + 4, 2, &buf, &cap), 17);
+	assert_string_equal(buf, "7/my\\x1bserver,8/");
 	free(buf);
 }
 
@@ -768,6 +788,7 @@ test_procmap_owners_text_long(void **state)
 	ssize_t n;
 
 	(void)state;
+	memset(ow, 0, sizeof(ow));
 	for (i = 0; i < 300; i++) {
 		ow[i].pid = (pid_t)(10000 + i);
 		ow[i].uid = 0;
@@ -908,6 +929,189 @@ test_procmap_owners_widest_real(void **state)
 	procmap_free(m);
 }
 
+/*
+ * An errno that is neither "exited" nor "denied" skips that process
+ * alone, counted with the first errno; the others keep their owners
+ * (issue 11 item 12).
+ */
+static void
+test_procmap_build_failed(void **state)
+{
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	const struct sock_owner *o;
+	size_t n;
+
+	tree_proc(t, 100, "before");
+	tree_fd(t, 100, 3, "socket:[111]");
+	/* fd/ a symlink to itself: ELOOP on opening it. */
+	tree_mkdir(t, "200", 0755);
+	tree_file(t, "200/comm", "loop\n");
+	tree_link(t, "200/fd", "fd");
+	/* comm a directory: EISDIR once a socket is seen. */
+	tree_mkdir(t, "300", 0755);
+	tree_mkdir(t, "300/fd", 0755);
+	tree_mkdir(t, "300/comm", 0755);
+	tree_fd(t, 300, 3, "socket:[333]");
+	tree_proc(t, 400, "after");
+	tree_fd(t, 400, 4, "socket:[444]");
+
+	/* One worker: the first errno met is 200's. */
+	assert_non_null(m = procmap_build_n(t->root, 0, &st, 1));
+	assert_int_equal(st.procs_failed, 2);
+	assert_int_equal(st.failed_errno, ELOOP);
+	assert_int_equal(st.procs_vanished, 0);
+	assert_int_equal(st.procs_denied, 0);
+	assert_non_null(o = procmap_lookup(m, 111, &n));
+	check_owner(o, 100, 3, "before");
+	assert_non_null(o = procmap_lookup(m, 444, &n));
+	check_owner(o, 400, 4, "after");
+	assert_null(procmap_lookup(m, 333, &n));	/* never guessed */
+	procmap_free(m);
+	/* Two workers count the same. */
+	assert_non_null(m = procmap_build_n(t->root, 0, &st, 2));
+	assert_int_equal(st.procs_failed, 2);
+	assert_true(st.failed_errno == ELOOP || st.failed_errno == EISDIR);
+	procmap_free(m);
+}
+
+/*
+ * A zombie leader: its own fd/ is empty, its table is read through the
+ * first other thread that lists one (issue 10 item 14); argv0 comes from
+ * that thread's cmdline, comm stays the leader's.  A leader whose table
+ * lists anything is never read through task/.
+ */
+static void
+test_procmap_build_zombie(void **state)
+{
+	static const char cmd[] = "/usr/bin/zsrv\0--port\0";
+	struct tree *t = *state;
+	struct procmap_stats st;
+	struct procmap *m;
+	const struct sock_owner *o;
+	size_t n;
+
+	tree_proc(t, 500, "zleader");
+	tree_bytes(t, "500/cmdline", "", 0);		/* no mm left */
+	tree_mkdir(t, "500/task", 0755);
+	tree_mkdir(t, "500/task/500", 0755);
+	tree_mkdir(t, "500/task/500/fd", 0755);
+	tree_mkdir(t, "500/task/502", 0755);		/* exited: no fd/ */
+	tree_mkdir(t, "500/task/503", 0755);
+	tree_mkdir(t, "500/task/503/fd", 0755);		/* lists nothing */
+	tree_mkdir(t, "500/task/501", 0755);
+	tree_mkdir(t, "500/task/501/fd", 0755);
+	tree_bytes(t, "500/task/501/cmdline", cmd, sizeof(cmd) - 1);
+	tree_link(t, "500/task/501/fd/3", "socket:[555]");
+	tree_link(t, "500/task/501/fd/4", "socket:[556]");
+	/* A kernel thread: nothing anywhere, and no error. */
+	tree_proc(t, 600, "kworker/0:1");
+	tree_mkdir(t, "600/task", 0755);
+	tree_mkdir(t, "600/task/600", 0755);
+	tree_mkdir(t, "600/task/600/fd", 0755);
+	/* A live leader: its thread's own table is not looked at. */
+	tree_proc(t, 700, "live");
+	tree_fd(t, 700, 0, "/dev/null");
+	tree_mkdir(t, "700/task", 0755);
+	tree_mkdir(t, "700/task/701", 0755);
+	tree_mkdir(t, "700/task/701/fd", 0755);
+	tree_link(t, "700/task/701/fd/5", "socket:[777]");
+
+	assert_non_null(m = procmap_build_flags(t->root, PROCMAP_ARGV0, &st));
+	assert_int_equal(st.procs, 3);
+	assert_int_equal(st.procs_vanished + st.procs_denied +
+	    st.procs_failed, 0);
+	assert_int_equal(st.sockets, 2);
+	assert_non_null(o = procmap_lookup(m, 555, &n));
+	assert_int_equal(n, 1);
+	check_owner(o, 500, 3, "zleader");
+	assert_string_equal(o->argv0, "zsrv");
+	assert_non_null(o = procmap_lookup(m, 556, &n));
+	check_owner(o, 500, 4, "zleader");
+	assert_null(procmap_lookup(m, 777, &n));
+	procmap_free(m);
+	/* Without the flag argv0 is not read. */
+	assert_non_null(m = procmap_build(t->root, &st));
+	assert_non_null(o = procmap_lookup(m, 555, &n));
+	assert_null(o->argv0);
+	procmap_free(m);
+}
+
+/*
+ * argv0 as netstat 2.10 -p names a program (checked against it by
+ * experiment): the first string of cmdline's first 511 bytes, cut after
+ * its last '/' only when it starts with '/'; empty cmdline: NULL.
+ */
+static void
+test_procmap_build_argv0(void **state)
+{
+	static const struct {
+		const char	*cmdline;
+		size_t		 len;		/* 0: strlen(cmdline) */
+		const char	*want;		/* NULL: no argv0 */
+	} c[] = {
+		{ "/usr/sbin/sshd\0-D\0", 18, "sshd" },
+		{ "./x/y\0", 6, "./x/y" },		/* relative: whole */
+		{ "x/\0", 3, "x/" },
+		{ "my server\0--flag\0", 17, "my server" },
+		{ "/opt/x y/my server\0", 19, "my server" },
+		{ "/usr/bin/\0", 10, "" },
+		{ "-bash\0", 6, "-bash" },
+		/* setproctitle: no NUL at all; the '/' is not first. */
+		{ "nginx: master process /usr/sbin/nginx", 0,
+		    "nginx: master process /usr/sbin/nginx" },
+		{ "/usr/lib/x/worker arg", 0, "worker arg" },
+		{ "", 0, NULL },			/* kernel thread */
+	};
+	struct tree *t = *state;
+	struct procmap *m;
+	const struct sock_owner *o;
+	char rel[64], big[600];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		tree_proc(t, (int)(10 + i), "comm");
+		snprintf(rel, sizeof(rel), "socket:[%zu]", 1000 + i);
+		tree_fd(t, (int)(10 + i), 3, rel);
+		snprintf(rel, sizeof(rel), "%zu/cmdline", 10 + i);
+		tree_bytes(t, rel, c[i].cmdline,
+		    c[i].len ? c[i].len : strlen(c[i].cmdline));
+	}
+	/* 511 bytes are read: a '/' at 510 is seen, one at 511 is not. */
+	memset(big, 'a', sizeof(big));
+	big[0] = '/';
+	big[510] = '/';
+	tree_proc(t, 90, "comm");
+	tree_fd(t, 90, 3, "socket:[90]");
+	tree_bytes(t, "90/cmdline", big, sizeof(big));
+	big[510] = 'a';
+	big[511] = '/';
+	tree_proc(t, 91, "comm");
+	tree_fd(t, 91, 3, "socket:[91]");
+	tree_bytes(t, "91/cmdline", big, sizeof(big));
+	tree_proc(t, 92, "nocmdline");			/* unreadable */
+	tree_fd(t, 92, 3, "socket:[92]");
+
+	assert_non_null(m = procmap_build_flags(t->root, PROCMAP_ARGV0, NULL));
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_non_null(o = procmap_lookup(m, 1000 + i, &n));
+		if (c[i].want == NULL)
+			assert_null(o->argv0);
+		else
+			assert_string_equal(o->argv0, c[i].want);
+		assert_string_equal(o->command, "comm");
+	}
+	assert_non_null(o = procmap_lookup(m, 90, &n));
+	assert_string_equal(o->argv0, "");
+	assert_non_null(o = procmap_lookup(m, 91, &n));
+	assert_int_equal(strlen(o->argv0), 510);
+	assert_int_equal(strspn(o->argv0, "a"), 510);
+	assert_non_null(o = procmap_lookup(m, 92, &n));
+	assert_null(o->argv0);
+	procmap_free(m);
+}
+
 int
 main(void)
 {
@@ -925,6 +1129,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_procmap_build_errors,
 		    setup_tree, teardown_tree),
 		cmocka_unit_test_setup_teardown(test_procmap_build_empty,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_failed,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_zombie,
+		    setup_tree, teardown_tree),
+		cmocka_unit_test_setup_teardown(test_procmap_build_argv0,
 		    setup_tree, teardown_tree),
 		cmocka_unit_test(test_procmap_build_real),
 		cmocka_unit_test(test_procmap_build_real_unprivileged),

@@ -412,6 +412,23 @@ bad:
 }
 
 /*
+ * idiag_retrans holds what the pending timer counts: retransmits for the
+ * retransmit timer, unanswered probes (icsk_probes_out) for the keepalive
+ * and zero window probe timers, as /proc/net/tcp's "timeout" column.  The
+ * other count is not in the message; it is 0 then, since every ACK that
+ * advances snd_una zeroes the retransmits and every ACK zeroes the probes,
+ * and neither probe timer runs while data is unacknowledged.
+ */
+static void
+diag_timer_counts(const struct inet_diag_msg *m, struct sock_row *row)
+{
+	if (m->idiag_timer == TIMER_KEEPALIVE || m->idiag_timer == TIMER_PROBE)
+		row->probes = m->idiag_retrans;
+	else
+		row->retrans = m->idiag_retrans;
+}
+
+/*
  * An inet_diag_msg: ports and addresses in network order, the socket's
  * queues (for a listener: accept queue and its maximum), uid, inode and
  * cookie; for TCP the pending timer.  The only attribute read is
@@ -437,7 +454,7 @@ diag_parse_inet(const struct nlmsghdr *nlh, const struct dump_req *req,
 		row->type = SOCK_STREAM;
 		row->timer = m->idiag_timer;
 		row->expires_ms = m->idiag_expires;
-		row->retrans = m->idiag_retrans;
+		diag_timer_counts(m, row);
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:

@@ -14,7 +14,7 @@
  *   unix: path ("@name" if abstract, null if unnamed), peer_inode;
  *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
  *   interface (ifindex, 0: none), v6only, refcnt,
- *   timer {kind, expires_ms, retrans};
+ *   timer {kind, expires_ms, retrans, probes};
  *   owners [{pid, command, user, uid, fd}], only with -p.
  */
 #include <sys/socket.h>
@@ -243,6 +243,7 @@ timer(struct jsonw *j, const struct sock_row *r)
 	jsonw_string_field(j, "kind", names_timer(r->timer));
 	jsonw_uint_field(j, "expires_ms", r->expires_ms);
 	jsonw_uint_field(j, "retrans", r->retrans);
+	jsonw_uint_field(j, "probes", r->probes);
 	jsonw_end_object(j);
 }
 

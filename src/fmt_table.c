@@ -574,6 +574,7 @@ inet_trim(const struct options *o, struct sock_row *r)
 		r->timer = TIMER_OFF;
 		r->expires_ms = 0;
 		r->retrans = 0;
+		r->probes = 0;
 		r->has &= ~ROW_HAS_TIMER;
 	}
 }

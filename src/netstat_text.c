@@ -64,8 +64,10 @@ netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
 
 /*
  * netstat -o: "kind (seconds/retransmits/probes)", seconds with two
- * decimals.  Rows carry no probe count, so the last field reads 0; UDP and
- * RAW have no timer and read "off (0.00/0/0)" as in netstat.
+ * decimals: "off", "on" (retransmit), "keepalive", "timewait", "probe"
+ * (zero window probe), "unkn-N" past those.  netstat prints both counts
+ * whatever the timer, so an idle socket reads "off (0.00/0/0)"; UDP and
+ * RAW have no timer and read the same.
  */
 size_t
 netstat_timer(const struct sock_row *r, char *buf, size_t len)
@@ -73,17 +75,17 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 	uint64_t cs = r->expires_ms / 10;
 	const char *kind;
 	char num[24], *p;
-	unsigned timer = 0, retrans = 0;
+	unsigned timer = 0, retrans = 0, probes = 0;
 	size_t n, k;
 
 	if (r->has & ROW_HAS_TIMER) {
 		timer = r->timer;
 		retrans = r->retrans;
+		probes = r->probes;
 	}
 	if (timer == TIMER_OFF)
 		cs = 0;
-	/* netstat has no name for the probe timer: "unkn-4". */
-	if (timer > TIMER_TIMEWAIT || (kind = names_timer(timer)) == NULL) {
+	if ((kind = names_timer(timer)) == NULL) {
 		n = (size_t)snprintf(buf, len, "unkn-%u (", timer);
 		if (n >= len)
 			n = len - 1;
@@ -93,7 +95,7 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 		buf[n++] = ' ';
 		buf[n++] = '(';
 	}
-	/* len >= 64 holds "unkn-N (" and the 20+3+10+3 digits below. */
+	/* len >= 64 holds "unkn-N (" and the 20+3+10+1+10+1 digits below. */
 	p = netstat_u64(num, cs / 100, &k);
 	memcpy(buf + n, p, k);
 	n += k;
@@ -104,8 +106,13 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 	p = netstat_u64(num, retrans, &k);
 	memcpy(buf + n, p, k);
 	n += k;
-	memcpy(buf + n, "/0)", 4);
-	return n + 3;
+	buf[n++] = '/';
+	p = netstat_u64(num, probes, &k);
+	memcpy(buf + n, p, k);
+	n += k;
+	buf[n++] = ')';
+	buf[n] = '\0';
+	return n;
 }
 
 /*

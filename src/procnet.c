@@ -221,7 +221,7 @@ ticks_to_ms(uint64_t ticks)
  *	   4 zero window probe), %08lX clock ticks (USER_HZ) until it fires
  * retrnsmt %08X, retransmits (TCP; 0 for UDP and RAW)
  * uid	   %5u
- * timeout %8d, unanswered probes (TCP), ignored
+ * timeout %8d, unanswered keepalive or zero window probes (TCP)
  * inode   %lu; 0 for request and TIME_WAIT sockets
  *
  * What follows depends on the file and the socket: full TCP sockets have
@@ -234,14 +234,14 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
     struct sock_row *row)
 {
 	const char *p;
-	uint64_t v, txq, rxq, tr, when, retr, uid, inode;
+	uint64_t v, txq, rxq, tr, when, retr, uid, probes, inode;
 
 	if (line == NULL || row == NULL ||
 	    (family != AF_INET && family != AF_INET6) ||
 	    (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_RAW))
 		return EINVAL;
 	memset(row, 0, sizeof(*row));
-	v = txq = rxq = tr = when = retr = uid = inode = 0;
+	v = txq = rxq = tr = when = retr = uid = probes = inode = 0;
 
 	p = line;
 	while (*p == ' ')
@@ -260,9 +260,10 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 	p = scan_end(scan_hex(scan_sep(p), 8, &retr));
 	p = scan_end(scan_dec(scan_sep(p), UINT32_MAX, &uid));
 	p = scan_sep(p);					/* timeout */
-	if (p != NULL && *p == '-')
-		p++;
-	p = scan_end(scan_dec(p, INT_MAX, &v));
+	if (p != NULL && *p == '-')	/* never a probe count: 0 */
+		p = scan_end(scan_dec(p + 1, INT_MAX, &v));
+	else
+		p = scan_end(scan_dec(p, INT_MAX, &probes));
 	p = scan_end(scan_dec(scan_sep(p), UINT64_MAX, &inode));
 	if (p == NULL || tr > UINT8_MAX)
 		return EINVAL;
@@ -280,6 +281,7 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 		row->timer = (uint8_t)tr;
 		row->expires_ms = ticks_to_ms(when);
 		row->retrans = (uint32_t)retr;
+		row->probes = (uint32_t)probes;
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:

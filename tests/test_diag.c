@@ -130,6 +130,33 @@ test_diag_parse_msg_ipv4(void **state)
 	assert_int_equal(row.peer_inode, 0);
 }
 
+/* Keepalive and zero window probe timers count probes, not retransmits. */
+static void
+test_diag_parse_msg_probes(void **state)
+{
+	static const unsigned timers[] = { TIMER_PROBE, TIMER_KEEPALIVE };
+	union msgbuf u;
+	struct inet_diag_msg m;
+	struct sock_row row;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		tcp4_msg(&m);
+		m.idiag_timer = (uint8_t)timers[i];
+		m.idiag_retrans = 4;
+		assert_int_equal(diag_parse_msg(put_inet(&u, &m), &req_tcp4,
+		    &row), 0);
+		assert_int_equal(row.timer, timers[i]);
+		assert_int_equal(row.probes, 4);
+		assert_int_equal(row.retrans, 0);
+	}
+	tcp4_msg(&m);		/* the retransmit timer: retransmits */
+	assert_int_equal(diag_parse_msg(put_inet(&u, &m), &req_tcp4, &row), 0);
+	assert_int_equal(row.retrans, 2);
+	assert_int_equal(row.probes, 0);
+}
+
 static void
 test_diag_parse_msg_ipv6(void **state)
 {
@@ -1419,6 +1446,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diag_parse_msg_ipv4),
+		cmocka_unit_test(test_diag_parse_msg_probes),
 		cmocka_unit_test(test_diag_parse_msg_ipv6),
 		cmocka_unit_test(test_diag_parse_msg_listen_backlog),
 		cmocka_unit_test(test_diag_parse_msg_timewait),

@@ -151,6 +151,33 @@ test_procnet_parse_inet_ipv4(void **state)
 	assert_int_equal(r.ifindex, 0);
 }
 
+/* "timeout" is the count of unanswered keepalive or zero window probes. */
+static void
+test_procnet_parse_inet_probes(void **state)
+{
+	struct sock_row r;
+
+	(void)state;
+	assert_int_equal(procnet_parse_inet("   1: 0100007F:1F90 "
+	    "0100007F:9C40 01 00000000:00000000 04:00000018 00000000     0 "
+	    "       1 1003 2 0000000000000000 20 4 1 10 -1", AF_INET,
+	    PROTO_TCP, &r), 0);
+	assert_int_equal(r.timer, TIMER_PROBE);
+	assert_int_equal(r.retrans, 0);
+	assert_int_equal(r.probes, 1);
+	assert_int_equal(procnet_parse_inet("   1: 0100007F:1F90 "
+	    "0100007F:9C40 01 00000000:00000000 02:0000000B 00000002     0 "
+	    "       4 1004 2 0000000000000000 20 4 1 10 -1", AF_INET,
+	    PROTO_TCP, &r), 0);
+	assert_int_equal(r.timer, TIMER_KEEPALIVE);
+	assert_int_equal(r.retrans, 2);
+	assert_int_equal(r.probes, 4);
+	/* TCP_ESTAB4's 0 probes; UDP rows have none either. */
+	assert_int_equal(procnet_parse_inet(TCP_ESTAB4, AF_INET, PROTO_TCP,
+	    &r), 0);
+	assert_int_equal(r.probes, 0);
+}
+
 static void
 test_procnet_parse_inet_ipv6_byteorder(void **state)
 {
@@ -1159,6 +1186,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_procnet_parse_inet_ipv4),
+		cmocka_unit_test(test_procnet_parse_inet_probes),
 		cmocka_unit_test(test_procnet_parse_inet_ipv6_byteorder),
 		cmocka_unit_test(test_procnet_parse_inet_states),
 		cmocka_unit_test(test_procnet_parse_inet_timewait),

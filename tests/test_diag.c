@@ -339,6 +339,49 @@ test_diag_parse_msg_unix_path(void **state)
 	assert_true(row.path > u.buf && row.path < u.buf + sizeof(u.buf));
 }
 
+/* UNIX_DIAG_ICONS of a listener: one waiting connection per entry. */
+static void
+test_diag_parse_embryo(void **state)
+{
+	static const char name[] = "/run/q.sock";
+	static const uint32_t icons[] = { 4001, 4002 };
+	union msgbuf u;
+	struct unix_diag_msg m;
+	struct nlmsghdr *nlh;
+	struct sock_row lrow, row;
+
+	(void)state;
+	unix_msg(&m, SOCK_STREAM, ST_LISTEN);
+	nlh = put_unix(&u, &m);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(name), name);
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, sizeof(icons), icons);
+	assert_int_equal(diag_parse_msg(nlh, &req_unix, &lrow), 0);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), 1);
+	assert_int_equal(row.family, AF_UNIX);
+	assert_int_equal(row.proto, PROTO_UNIX);
+	assert_int_equal(row.type, SOCK_STREAM);
+	assert_int_equal(row.state, ST_SYN_SENT);
+	assert_int_equal(row.inode, 0);
+	assert_int_equal(row.peer_inode, 4001);
+	assert_int_equal(row.has, ROW_HAS_PEER);
+	assert_int_equal(row.path_len, strlen(name));
+	assert_memory_equal(row.path, name, strlen(name));
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 1, &row), 1);
+	assert_int_equal(row.peer_inode, 4002);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 2, &row), 0);
+
+	/* Not a listener; no attribute; a length that is no whole u32. */
+	row = lrow;
+	lrow.state = ST_ESTABLISHED;
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), -1);
+	assert_int_equal(errno, EINVAL);
+	lrow.state = ST_LISTEN;
+	nlh = put_unix(&u, &m);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), 0);
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, 6, icons);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), -1);
+}
+
 static void
 test_diag_parse_msg_unix_abstract(void **state)
 {
@@ -733,7 +776,7 @@ test_diag_collect_multipart(void **state)
 	assert_int_equal(ur->sdiag_family, AF_UNIX);
 	assert_int_equal(ur->udiag_states, ST_BIT(ST_LISTEN));
 	assert_int_equal(ur->udiag_show, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
-	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID);
+	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS);
 }
 
 /*
@@ -1322,6 +1365,84 @@ test_diag_collect_unix(void **state)
 	assert_int_equal(w0->found, 0);
 }
 
+/* The waiting connections a dump gave: inode 0, at the fixture's path. */
+struct embryos {
+	const char	*path;
+	size_t		 n, listeners;
+	uint64_t	 peers[4];
+	unsigned	 states, types;
+};
+
+static int
+embryo_cb(const struct sock_row *r, void *arg)
+{
+	struct embryos *e = arg;
+
+	if (r->path == NULL || r->path_len != strlen(e->path) ||
+	    memcmp(r->path, e->path, r->path_len) != 0)
+		return 0;
+	if (r->state == ST_LISTEN) {
+		e->listeners++;
+		return 0;
+	}
+	assert_int_equal(r->inode, 0);
+	assert_true(e->n < 4);
+	e->peers[e->n++] = r->peer_inode;
+	e->states |= 1U << r->state;
+	e->types |= 1U << r->type;
+	return 0;
+}
+
+/* Connections in a listener's accept queue, as /proc/net/unix has them. */
+static void
+test_diag_collect_unix_queue(void **state)
+{
+	struct kfix *k = *state;
+	struct diag *d = kfix_diag(k);
+	struct sockaddr_un sun;
+	struct embryos e;
+	struct source_stats st;
+	int pfd, c[2], i;
+
+	snprintf(k->dir, sizeof(k->dir), "/tmp/test_diag.XXXXXX");
+	assert_non_null(mkdtemp(k->dir));
+	snprintf(k->path, sizeof(k->path), "%s/queue.sock", k->dir);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, k->path, strlen(k->path) + 1);
+	pfd = kfix_fd(k, socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	assert_int_equal(bind(pfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(pfd, 5), 0);
+	for (i = 0; i < 2; i++) {
+		c[i] = kfix_fd(k, socket(AF_UNIX, SOCK_SEQPACKET, 0));
+		assert_int_equal(connect(c[i], (struct sockaddr *)&sun,
+		    sizeof(sun)), 0);
+	}
+
+	/* The default view: no listener, both waiting connections. */
+	memset(&e, 0, sizeof(e));
+	memset(&st, 0, sizeof(st));
+	e.path = k->path;
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_UNIX,
+	    PROTO_UNIX, ST_ALL & ~ST_BIT(ST_LISTEN) }, embryo_cb, &e, &st), 0);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(e.listeners, 0);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.states, 1U << ST_SYN_SENT);
+	assert_int_equal(e.types, 1U << SOCK_SEQPACKET);
+	assert_true((e.peers[0] == fd_inode(c[0]) &&
+	    e.peers[1] == fd_inode(c[1])) || (e.peers[0] == fd_inode(c[1]) &&
+	    e.peers[1] == fd_inode(c[0])));
+
+	/* -l: the listener alone. */
+	memset(&e, 0, sizeof(e));
+	e.path = k->path;
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_UNIX,
+	    PROTO_UNIX, ST_BIT(ST_LISTEN) }, embryo_cb, &e, &st), 0);
+	assert_int_equal(e.listeners, 1);
+	assert_int_equal(e.n, 0);
+}
+
 /*
  * A dump stopped by its callback leaves the rest of a reply larger than
  * one datagram behind; the next dump must not trip over it.
@@ -1453,6 +1574,7 @@ main(void)
 		cmocka_unit_test(test_diag_parse_msg_syn_recv),
 		cmocka_unit_test(test_diag_parse_msg_raw),
 		cmocka_unit_test(test_diag_parse_msg_unix_path),
+		cmocka_unit_test(test_diag_parse_embryo),
 		cmocka_unit_test(test_diag_parse_msg_unix_abstract),
 		cmocka_unit_test(test_diag_parse_msg_unix_unnamed_peer),
 		cmocka_unit_test(test_diag_parse_msg_malformed),
@@ -1471,6 +1593,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_diag_collect_tcp,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_udp6,
+		    kfix_setup, kfix_teardown),
+		cmocka_unit_test_setup_teardown(test_diag_collect_unix_queue,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_unix,
 		    kfix_setup, kfix_teardown),

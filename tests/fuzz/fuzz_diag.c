@@ -106,6 +106,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < row.path_len; i++)
 			sink ^= (uint8_t)row.path[i];
 	}
+	/* A listener's waiting connections: its type and name, no inode. */
+	if (row.family == AF_UNIX && row.state == ST_LISTEN) {
+		struct sock_row emb;
+		size_t k;
+
+		for (k = 0; (rc = diag_parse_embryo(nlh, &row, k, &emb)) == 1;
+		    k++) {
+			FUZZ_CHECK(k < len / sizeof(uint32_t));
+			FUZZ_CHECK(emb.inode == 0 && emb.type == row.type &&
+			    emb.state == ST_SYN_SENT);
+			FUZZ_CHECK(emb.path == row.path &&
+			    emb.path_len == row.path_len);
+		}
+		FUZZ_CHECK(rc == 0 || (rc == -1 && errno == EINVAL));
+	}
 	(void)sink;
 	free(nlh);
 	return 0;

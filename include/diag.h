@@ -1,6 +1,7 @@
 /*
- * diag.h - the netlink sock_diag source (libmnl): TCP, UDP and RAW over
- * IPv4 and IPv6 through inet_diag, UNIX sockets through unix_diag.
+ * diag.h - the netlink sock_diag source (libmnl): TCP, UDP, UDP-Lite and
+ * RAW over IPv4 and IPv6 through inet_diag, UNIX sockets through
+ * unix_diag.
  */
 #ifndef DIAG_H
 #define DIAG_H

@@ -51,6 +51,7 @@ enum sock_state {
 enum sock_proto {
 	PROTO_TCP = 0,
 	PROTO_UDP,
+	PROTO_UDPLITE,		/* UDP-Lite (RFC 3828): netstat's "udpl" */
 	PROTO_RAW,
 	PROTO_UNIX,
 	PROTO_COUNT

@@ -175,6 +175,10 @@ diag_request(struct diag *d, const struct dump_req *req)
 			ir->sdiag_protocol = IPPROTO_UDP;
 			states = ST_ALL;
 			break;
+		case PROTO_UDPLITE:	/* served by udp_diag too */
+			ir->sdiag_protocol = IPPROTO_UDPLITE;
+			states = ST_ALL;
+			break;
 		case PROTO_RAW:
 			ir->sdiag_protocol = IPPROTO_RAW;
 			ir->sdiag_raw_protocol = IPPROTO_RAW;
@@ -499,6 +503,7 @@ diag_parse_inet(const struct nlmsghdr *nlh, const struct dump_req *req,
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:
+	case PROTO_UDPLITE:
 		row->type = SOCK_DGRAM;
 		break;
 	case PROTO_RAW:

@@ -267,8 +267,8 @@ json_row(void *arg, const struct sock_row *r)
 	size_t i;
 	int inet = r->family == AF_INET || r->family == AF_INET6;
 
-	/* names_proto() without the "6": the family says that here. */
-	proto = names_proto(r->proto, AF_INET);
+	/* No "6": the family says that here. */
+	proto = names_proto_json(r->proto);
 	if (names_type(r->type) != NULL) {
 		snprintf(type, sizeof(type), "%s", names_type(r->type));
 		for (i = 0; type[i] != '\0'; i++)

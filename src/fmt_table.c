@@ -40,7 +40,8 @@
 #include "util.h"
 
 #define OUTBUF_SIZE	(32 * 1024)
-#define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
+#define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | \
+			 1U << PROTO_UDPLITE | 1U << PROTO_RAW)
 
 /*
  * netstat's column widths.  netstat cuts addresses and program names to

@@ -29,9 +29,9 @@ netstat_u64(char *buf, uint64_t v, size_t *n)
 }
 
 /*
- * netstat's State column: names for TCP; for UDP only ESTABLISHED, blank
- * for an unconnected socket; for RAW the bare kernel code, since netstat
- * prints the number there ("7").  A code with no name reads UNKNOWN(n).
+ * netstat's State column: names for TCP; for UDP and UDP-Lite only
+ * ESTABLISHED, blank for an unconnected socket; for RAW the bare kernel
+ * code, since netstat prints the number there ("7").  A code with no name reads UNKNOWN(n).
  */
 size_t
 netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
@@ -39,17 +39,19 @@ netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
 	const char *s;
 	char tmp[24], *p;
 	size_t n;
+	int udp;
 
 	if (r->proto == PROTO_RAW) {
 		p = netstat_u64(tmp, r->state, &n);
 		memcpy(buf, p, n + 1);
 		return n;
 	}
-	if (r->proto == PROTO_UDP && r->state == ST_CLOSE) {
+	udp = r->proto == PROTO_UDP || r->proto == PROTO_UDPLITE;
+	if (udp && r->state == ST_CLOSE) {
 		buf[0] = '\0';
 		return 0;
 	}
-	if (r->proto == PROTO_UDP && r->state != ST_ESTABLISHED)
+	if (udp && r->state != ST_ESTABLISHED)
 		s = NULL;
 	else
 		s = names_state(r->state);

@@ -207,7 +207,8 @@ ticks_to_ms(uint64_t ticks)
 }
 
 /*
- * /proc/net/{tcp,tcp6,udp,udp6,raw,raw6}, after a header line:
+ * /proc/net/{tcp,udp,udplite,raw}[6], after a header line (UDP-Lite
+ * shares UDP's code and format):
  *
  *   sl  local_address rem_address   st tx_queue rx_queue tr tm->when
  *   retrnsmt   uid  timeout inode [ref pointer ...]
@@ -242,7 +243,8 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 
 	if (line == NULL || row == NULL ||
 	    (family != AF_INET && family != AF_INET6) ||
-	    (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_RAW))
+	    (proto != PROTO_TCP && proto != PROTO_UDP &&
+	    proto != PROTO_UDPLITE && proto != PROTO_RAW))
 		return EINVAL;
 	memset(row, 0, sizeof(*row));
 	v = txq = rxq = tr = when = retr = uid = probes = inode = 0;
@@ -289,6 +291,7 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:
+	case PROTO_UDPLITE:
 		row->type = SOCK_DGRAM;
 		break;
 	default:
@@ -410,13 +413,16 @@ procnet_want(uint32_t states, unsigned state)
 static const char *
 procnet_file(const struct dump_req *req)
 {
-	static const char *const inet4[] = { "tcp", "udp", "raw" };
-	static const char *const inet6[] = { "tcp6", "udp6", "raw6" };
+	static const char *const inet4[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp", [PROTO_UDP] = "udp",
+		[PROTO_UDPLITE] = "udplite", [PROTO_RAW] = "raw" };
+	static const char *const inet6[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp6", [PROTO_UDP] = "udp6",
+		[PROTO_UDPLITE] = "udplite6", [PROTO_RAW] = "raw6" };
 
 	if (req->family == AF_UNIX)
 		return req->proto == PROTO_UNIX ? "unix" : NULL;
-	if (req->proto != PROTO_TCP && req->proto != PROTO_UDP &&
-	    req->proto != PROTO_RAW)
+	if ((unsigned)req->proto >= PROTO_COUNT || req->proto == PROTO_UNIX)
 		return NULL;
 	if (req->family == AF_INET)
 		return inet4[req->proto];

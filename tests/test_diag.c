@@ -1017,6 +1017,9 @@ test_diag_collect_request(void **state)
 	r = fake_request(d, AF_INET, PROTO_UDP, ST_BIT(ST_LISTEN));
 	assert_int_equal(r->sdiag_protocol, IPPROTO_UDP);
 	assert_int_equal(r->idiag_states, ST_ALL);
+	r = fake_request(d, AF_INET6, PROTO_UDPLITE, ST_BIT(ST_LISTEN));
+	assert_int_equal(r->sdiag_protocol, IPPROTO_UDPLITE);
+	assert_int_equal(r->idiag_states, ST_ALL);
 	r = fake_request(d, AF_INET6, PROTO_RAW, ST_BIT(ST_LISTEN));
 	assert_int_equal(r->sdiag_protocol, IPPROTO_RAW);
 	assert_int_equal(r->sdiag_raw_protocol, IPPROTO_RAW);
@@ -1277,6 +1280,55 @@ test_diag_collect_udp6(void **state)
 		assert_true(w0->row.has & ROW_HAS_V6ONLY);
 		assert_int_equal(w0->row.v6only, 0);
 	}
+}
+
+/* UDP-Lite through udp_diag: a bound and a connected socket. */
+static void
+test_diag_collect_udplite(void **state)
+{
+	struct kfix *k = *state;
+	struct diag *d = kfix_diag(k);
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct seen s;
+	struct want *w, *wc;
+	int fd, fc, rc;
+
+	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	if (fd == -1)
+		skip();		/* a kernel without UDP-Lite */
+	kfix_fd(k, fd);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	fc = kfix_fd(k, socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+	assert_int_equal(connect(fc, (struct sockaddr *)&sin, sizeof(sin)), 0);
+
+	memset(&s, 0, sizeof(s));
+	w = want_add(&s, fd);
+	wc = want_add(&s, fc);
+	rc = diag_collect(d, &(struct dump_req){ AF_INET, PROTO_UDPLITE,
+	    ST_ALL }, seen_cb, &s, NULL);
+	if (rc == -1 && DIAG_UNAVAILABLE(errno))
+		skip();		/* no udp_diag module */
+	assert_int_equal(rc, 0);
+	assert_int_equal(w->found, 1);
+	assert_int_equal(w->row.proto, PROTO_UDPLITE);
+	assert_int_equal(w->row.type, SOCK_DGRAM);
+	assert_int_equal(w->row.state, ST_CLOSE);
+	assert_int_equal(w->row.lport, ntohs(sin.sin_port));
+	assert_int_equal(wc->found, 1);
+	assert_int_equal(wc->row.state, ST_ESTABLISHED);
+	assert_int_equal(wc->row.rport, ntohs(sin.sin_port));
+
+	/* Not in a UDP dump: the kernel keeps them apart. */
+	memset(&s, 0, sizeof(s));
+	w = want_add(&s, fd);
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_INET,
+	    PROTO_UDP, ST_ALL }, seen_cb, &s, NULL), 0);
+	assert_int_equal(w->found, 0);
 }
 
 static void
@@ -1593,6 +1645,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_diag_collect_tcp,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_udp6,
+		    kfix_setup, kfix_teardown),
+		cmocka_unit_test_setup_teardown(test_diag_collect_udplite,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_unix_queue,
 		    kfix_setup, kfix_teardown),

@@ -151,6 +151,25 @@ test_procnet_parse_inet_ipv4(void **state)
 	assert_int_equal(r.ifindex, 0);
 }
 
+/* /proc/net/udplite[6]: UDP's format, its own protocol. */
+static void
+test_procnet_parse_inet_udplite(void **state)
+{
+	struct sock_row r;
+
+	(void)state;
+	assert_int_equal(procnet_parse_inet("12466: 0100007F:A581 "
+	    "00000000:0000 07 00000000:00000000 00:00000000 00000000     0 "
+	    "       0 426517 2 00000000a1785aab 0", AF_INET, PROTO_UDPLITE,
+	    &r), 0);
+	assert_int_equal(r.proto, PROTO_UDPLITE);
+	assert_int_equal(r.type, SOCK_DGRAM);
+	assert_int_equal(r.state, ST_CLOSE);
+	assert_int_equal(r.lport, 0xA581);
+	assert_int_equal(r.inode, 426517);
+	assert_int_equal(r.has, ROW_HAS_UID | ROW_HAS_QUEUES);
+}
+
 /* "timeout" is the count of unanswered keepalive or zero window probes. */
 static void
 test_procnet_parse_inet_probes(void **state)
@@ -1163,6 +1182,22 @@ test_procnet_collect_real_inet(void **state)
 	assert_v6(&f.rows[0].laddr.v6, "::1");
 	assert_v6(&f.rows[0].raddr.v6, "::");
 	close(ufd);
+
+	/* UDP-Lite over IPv6, from /proc/net/udplite6. */
+	memset(&f, 0, sizeof(f));
+	if ((ufd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE)) == -1)
+		return;		/* a kernel without UDP-Lite */
+	sin6.sin6_port = 0;
+	assert_int_equal(bind(ufd, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	sl = sizeof(sin6);
+	assert_int_equal(getsockname(ufd, (struct sockaddr *)&sin6, &sl), 0);
+	f.inode[0] = fd_inode(ufd);
+	real_collect(AF_INET6, PROTO_UDPLITE, &f);
+	assert_int_equal(f.found[0], 1);
+	assert_int_equal(f.rows[0].proto, PROTO_UDPLITE);
+	assert_int_equal(f.rows[0].type, SOCK_DGRAM);
+	assert_int_equal(f.rows[0].lport, ntohs(sin6.sin6_port));
+	close(ufd);
 }
 
 static void
@@ -1269,6 +1304,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_procnet_parse_inet_ipv4),
 		cmocka_unit_test(test_procnet_parse_inet_probes),
+		cmocka_unit_test(test_procnet_parse_inet_udplite),
 		cmocka_unit_test(test_procnet_collect_unix_forged),
 		cmocka_unit_test(test_procnet_parse_inet_ipv6_byteorder),
 		cmocka_unit_test(test_procnet_parse_inet_states),

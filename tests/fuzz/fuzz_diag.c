@@ -26,6 +26,8 @@ static const struct dump_req reqs[] = {
 	{ AF_INET6, PROTO_TCP, ST_ALL },
 	{ AF_INET6, PROTO_UDP, ST_ALL },
 	{ AF_INET6, PROTO_RAW, ST_ALL },
+	{ AF_INET, PROTO_UDPLITE, ST_ALL },
+	{ AF_INET6, PROTO_UDPLITE, ST_ALL },
 	{ AF_UNIX, PROTO_UNIX, ST_ALL },
 	/* Pairs diag_collect never makes: they must fail, not misparse. */
 	{ AF_UNIX, PROTO_TCP, ST_ALL },
@@ -84,7 +86,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(len >= NLMSG_HDRLEN + sizeof(struct unix_diag_msg));
 	} else {
 		FUZZ_CHECK(req->proto == PROTO_TCP ||
-		    req->proto == PROTO_UDP || req->proto == PROTO_RAW);
+		    req->proto == PROTO_UDP || req->proto == PROTO_UDPLITE ||
+		    req->proto == PROTO_RAW);
 		FUZZ_CHECK(len >= NLMSG_HDRLEN + sizeof(struct inet_diag_msg));
 		/* Request sockets are reported as SYN_RECV. */
 		FUZZ_CHECK(row.state != ST_NEW_SYN_RECV);

@@ -38,7 +38,7 @@ def timer(x):
     return x is None or (type(x) is dict and set(x) == {"kind", "expires_ms", "retrans", "probes"} and
                          x["kind"] in ("off", "on", "keepalive", "timewait", "probe") and
                          isint(x["expires_ms"]) and isint(x["retrans"]) and isint(x["probes"]))
-common = {"proto": lambda x: x in ("tcp", "udp", "raw", "unix"),
+common = {"proto": lambda x: x in ("tcp", "udp", "udplite", "raw", "unix"),
           "family": lambda x: x in ("inet", "inet6", "unix"),
           "type": lambda x: x in ("stream", "dgram", "raw", "seqpacket"),
           "state": isstr, "recv_q": opt(isint), "send_q": opt(isint),

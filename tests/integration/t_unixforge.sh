@@ -23,7 +23,7 @@ for i in range(8):
     f.bind(("\0f%d\n" % i + line.rstrip("\n")).encode())
     held.append(f)
 open(sys.argv[1], "w").write("%d\n" % ino)
-time.sleep(60)
+time.sleep(900)
 EOF
 python3 "$TMP/forge.py" "$TMP/ready" >"$TMP/forge.log" 2>&1 &
 PIDS="$PIDS $!"

@@ -19,7 +19,7 @@ for kind, name, n in ((socket.SOCK_STREAM, "$TMP/$tag.sock", 2),
     for i in range(n):
         c = socket.socket(socket.AF_UNIX, kind); c.connect(name); held.append(c)
 open(sys.argv[1], "w").write("ready\n")
-time.sleep(60)
+time.sleep(900)
 EOF
 python3 "$TMP/queue.py" "$TMP/ready" >"$TMP/queue.log" 2>&1 &
 PIDS="$PIDS $!"

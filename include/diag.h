@@ -1,6 +1,7 @@
 /*
- * diag.h - the netlink sock_diag source (libmnl): TCP, UDP and RAW over
- * IPv4 and IPv6 through inet_diag, UNIX sockets through unix_diag.
+ * diag.h - the netlink sock_diag source (libmnl): TCP, UDP, UDP-Lite and
+ * RAW over IPv4 and IPv6 through inet_diag, UNIX sockets through
+ * unix_diag.
  */
 #ifndef DIAG_H
 #define DIAG_H
@@ -53,5 +54,17 @@ void		 diag_close(struct diag *d);
  */
 int		 diag_parse_msg(const struct nlmsghdr *nlh,
 		    const struct dump_req *req, struct sock_row *row);
+
+/*
+ * The i-th (from 0) connection waiting in the accept queue of the UNIX
+ * listener whose reply is nlh, already parsed into *listener (by
+ * diag_parse_msg): CONNECTING (ST_SYN_SENT), no inode, the listener's type
+ * and name (row->path points into nlh), peer_inode the connecting
+ * socket's.  Returns 1, 0 past the last, or -1 with errno EINVAL when
+ * the attribute is malformed or listener is not a UNIX listener.
+ */
+int		 diag_parse_embryo(const struct nlmsghdr *nlh,
+		    const struct sock_row *listener, size_t i,
+		    struct sock_row *row);
 
 #endif /* DIAG_H */

@@ -19,8 +19,14 @@ const char	*names_state(unsigned state);
 /* Writes names_state() or "UNKNOWN(n)" into buf; returns buf. */
 const char	*names_state_fmt(unsigned state, char *buf, size_t len);
 
-/* "tcp", "udp", "raw" or "unix"; with family AF_INET6 "tcp6" etc. */
+/*
+ * netstat's Proto column: "tcp", "udp", "udpl", "raw" or "unix"; with
+ * family AF_INET6 "tcp6" etc.  NULL past PROTO_COUNT.
+ */
 const char	*names_proto(unsigned proto, int family);
+
+/* The JSON and -s name: "tcp", "udp", "udplite", "raw", "unix" or NULL. */
+const char	*names_proto_json(unsigned proto);
 
 /* "STREAM", "DGRAM", "SEQPACKET", "RAW", ... or NULL. */
 const char	*names_type(unsigned type);

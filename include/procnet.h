@@ -1,7 +1,7 @@
 /*
- * procnet.h - the /proc/net source: tcp, tcp6, udp, udp6, raw, raw6 and
- * unix, as the kernel writes them, for kernels or sandboxes without
- * sock_diag.  Every reader takes the root of /proc so tests can point it
+ * procnet.h - the /proc/net source: tcp, udp, udplite, raw (each also
+ * for IPv6) and unix, as the kernel writes them, for kernels or
+ * sandboxes without sock_diag.  Every reader takes the root of /proc so tests can point it
  * at tests/data/proc.
  */
 #ifndef PROCNET_H

@@ -51,6 +51,7 @@ enum sock_state {
 enum sock_proto {
 	PROTO_TCP = 0,
 	PROTO_UDP,
+	PROTO_UDPLITE,		/* UDP-Lite (RFC 3828): netstat's "udpl" */
 	PROTO_RAW,
 	PROTO_UNIX,
 	PROTO_COUNT
@@ -72,7 +73,7 @@ enum sock_timer {
 #define ROW_HAS_PEER	0x08	/* peer_inode (UNIX, netlink only) */
 #define ROW_HAS_QUEUES	0x10	/* rqueue/wqueue (always but UNIX from /proc) */
 #define ROW_HAS_REFCNT	0x20	/* refcnt (UNIX from /proc/net/unix) */
-#define ROW_HAS_TIMER	0x40	/* timer, expires_ms, retrans (TCP) */
+#define ROW_HAS_TIMER	0x40	/* timer, expires_ms, retrans, probes (TCP) */
 #define ROW_HAS_UID	0x80	/* uid (not for UNIX from /proc) */
 #define ROW_HAS_BACKLOG	0x100	/* backlog (LISTEN, netlink only) */
 
@@ -117,6 +118,8 @@ struct sock_row {
 	uint32_t	 ifindex;	/* bound device, 0 for none */
 	uint32_t	 retrans;
 	uint32_t	 refcnt;	/* UNIX /proc RefCount */
+	uint32_t	 probes;	/* TCP: unanswered keepalive or zero
+					   window probes (ROW_HAS_TIMER) */
 	uint64_t	 expires_ms;
 	uint64_t	 inode;
 	uint64_t	 cookie;

@@ -39,9 +39,9 @@ FUZZ_RUNFLAGS	= -timeout=10 -print_final_stats=1
 
 # The sources each target links (default: none but its own file).
 fuzz_diag_SRCS		= src/diag.c src/diag_rx.c src/util.c
-fuzz_procnet_inet_SRCS	= src/procnet.c src/util.c
-fuzz_procnet_unix_SRCS	= src/procnet.c src/util.c
-fuzz_procnet_collect_SRCS = src/procnet.c src/util.c
+fuzz_procnet_inet_SRCS	= src/procnet.c src/unixguard.c src/util.c
+fuzz_procnet_unix_SRCS	= src/procnet.c src/unixguard.c src/util.c
+fuzz_procnet_collect_SRCS = src/procnet.c src/unixguard.c src/util.c
 fuzz_cli_SRCS		= src/cli.c src/filter.c src/util.c
 fuzz_escape_SRCS	= src/util.c
 fuzz_jsonw_SRCS		= src/jsonw.c src/util.c

@@ -156,9 +156,10 @@ addr_port(char *buf, size_t len, unsigned proto, unsigned port, int numeric)
 		switch (proto) {
 		case PROTO_TCP:
 		case PROTO_UDP:
+		case PROTO_UDPLITE:	/* netstat names it as UDP */
 			if (svc_tab[0] == NULL && svc_load() == -1)
 				return -1;
-			name = svc_tab[proto == PROTO_UDP][port];
+			name = svc_tab[proto != PROTO_TCP][port];
 			break;
 		case PROTO_RAW:
 			if (ipproto_tab == NULL && ipproto_load() == -1)

@@ -26,6 +26,7 @@ enum {
 	OPT_NUMERIC_USERS,
 	OPT_PORT,
 	OPT_SOURCE,
+	OPT_UDPLITE,
 };
 
 /*
@@ -62,6 +63,7 @@ static const struct option longopts[] = {
 	{ "tcp",		no_argument,		NULL, 't' },
 	{ "timers",		no_argument,		NULL, 'o' },
 	{ "udp",		no_argument,		NULL, 'u' },
+	{ "udplite",		no_argument,		NULL, OPT_UDPLITE },
 	{ "unix",		no_argument,		NULL, 'x' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "wide",		no_argument,		NULL, 'W' },
@@ -388,6 +390,9 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 				return cli_fail(err, errlen, "--source %s: expected "
 				    "netlink, proc or auto", optarg);
 			g.source = 1;
+			break;
+		case OPT_UDPLITE:	/* netstat's -U; sockstat's -U is lsof's */
+			o->protos |= 1U << PROTO_UDPLITE;
 			break;
 		default:
 			return bad_option(ch, argv, err, errlen);

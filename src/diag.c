@@ -65,6 +65,8 @@ static int	diag_attrs(const struct nlmsghdr *, size_t,
 static int	diag_parse_inet(const struct nlmsghdr *,
 		    const struct dump_req *, struct sock_row *);
 static int	diag_parse_unix(const struct nlmsghdr *, struct sock_row *);
+static int	diag_emit(const struct nlmsghdr *, const struct dump_req *,
+		    row_cb, void *, struct source_stats *, unsigned long *);
 
 struct diag *
 diag_open(void)
@@ -146,9 +148,17 @@ diag_request(struct diag *d, const struct dump_req *req)
 	if (req->family == AF_UNIX && req->proto == PROTO_UNIX) {
 		ur = mnl_nlmsg_put_extra_header(nlh, sizeof(*ur));
 		ur->sdiag_family = AF_UNIX;
+		/*
+		 * Connections waiting in an accept queue have no inode, and
+		 * the dump skips them: they are read from their listener's
+		 * UNIX_DIAG_ICONS (diag_emit), so CONNECTING asks for
+		 * listeners too.
+		 */
 		ur->udiag_states = req->states;
+		if (req->states & ST_BIT(ST_SYN_SENT))
+			ur->udiag_states |= ST_BIT(ST_LISTEN);
 		ur->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
-		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS;
 	} else if ((req->family == AF_INET || req->family == AF_INET6) &&
 	    req->proto != PROTO_UNIX) {
 		ir = mnl_nlmsg_put_extra_header(nlh, sizeof(*ir));
@@ -163,6 +173,10 @@ diag_request(struct diag *d, const struct dump_req *req)
 			break;
 		case PROTO_UDP:
 			ir->sdiag_protocol = IPPROTO_UDP;
+			states = ST_ALL;
+			break;
+		case PROTO_UDPLITE:	/* served by udp_diag too */
+			ir->sdiag_protocol = IPPROTO_UDPLITE;
 			states = ST_ALL;
 			break;
 		case PROTO_RAW:
@@ -278,6 +292,43 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
 }
 
 /*
+ * The rows of one reply: its socket, and for a UNIX listener the
+ * connections waiting in its accept queue, each as /proc/net/unix shows
+ * it (CONNECTING, no inode, the listener's name).  A listener asked for
+ * only for those is not passed on.  Returns 0, or -1 when cb stops.
+ */
+static int
+diag_emit(const struct nlmsghdr *nlh, const struct dump_req *req, row_cb cb,
+    void *arg, struct source_stats *st, unsigned long *rows)
+{
+	struct sock_row row, emb;
+	size_t i;
+	int rc;
+
+	if (diag_parse_msg(nlh, req, &row) == -1) {
+		st->malformed++;
+		return 0;
+	}
+	if (row.family != AF_UNIX || row.state != ST_LISTEN ||
+	    (req->states & ST_BIT(ST_LISTEN))) {
+		if (cb(&row, arg) == -1)
+			return -1;
+		(*rows)++;
+	}
+	if (row.family != AF_UNIX || row.state != ST_LISTEN ||
+	    !(req->states & ST_BIT(ST_SYN_SENT)))
+		return 0;
+	for (i = 0; (rc = diag_parse_embryo(nlh, &row, i, &emb)) == 1; i++) {
+		if (cb(&emb, arg) == -1)
+			return -1;
+		(*rows)++;
+	}
+	if (rc == -1)
+		st->malformed++;
+	return 0;
+}
+
+/*
  * Handles the n bytes of one datagram at buf.  Returns 1 at the end of
  * the dump, 0 when more is to come, -1 with errno set on an error from
  * the kernel or cb.
@@ -289,7 +340,6 @@ diag_walk(struct diag *d, const struct dump_req *req, const char *buf, int n,
 {
 	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
 	const struct nlmsgerr *e;
-	struct sock_row row;
 	int err;
 
 	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
@@ -304,13 +354,8 @@ diag_walk(struct diag *d, const struct dump_req *req, const char *buf, int n,
 		}
 		switch (nlh->nlmsg_type) {
 		case SOCK_DIAG_BY_FAMILY:
-			if (diag_parse_msg(nlh, req, &row) == -1) {
-				st->malformed++;
-				break;
-			}
-			if (cb(&row, arg) == -1)
+			if (diag_emit(nlh, req, cb, arg, st, rows) == -1)
 				return -1;
-			(*rows)++;
 			break;
 		case NLMSG_DONE:
 			/* A dump that failed midway says so here. */
@@ -412,6 +457,23 @@ bad:
 }
 
 /*
+ * idiag_retrans holds what the pending timer counts: retransmits for the
+ * retransmit timer, unanswered probes (icsk_probes_out) for the keepalive
+ * and zero window probe timers, as /proc/net/tcp's "timeout" column.  The
+ * other count is not in the message; it is 0 then, since every ACK that
+ * advances snd_una zeroes the retransmits and every ACK zeroes the probes,
+ * and neither probe timer runs while data is unacknowledged.
+ */
+static void
+diag_timer_counts(const struct inet_diag_msg *m, struct sock_row *row)
+{
+	if (m->idiag_timer == TIMER_KEEPALIVE || m->idiag_timer == TIMER_PROBE)
+		row->probes = m->idiag_retrans;
+	else
+		row->retrans = m->idiag_retrans;
+}
+
+/*
  * An inet_diag_msg: ports and addresses in network order, the socket's
  * queues (for a listener: accept queue and its maximum), uid, inode and
  * cookie; for TCP the pending timer.  The only attribute read is
@@ -437,10 +499,11 @@ diag_parse_inet(const struct nlmsghdr *nlh, const struct dump_req *req,
 		row->type = SOCK_STREAM;
 		row->timer = m->idiag_timer;
 		row->expires_ms = m->idiag_expires;
-		row->retrans = m->idiag_retrans;
+		diag_timer_counts(m, row);
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:
+	case PROTO_UDPLITE:
 		row->type = SOCK_DGRAM;
 		break;
 	case PROTO_RAW:
@@ -557,6 +620,50 @@ bad:
 	memset(row, 0, sizeof(*row));
 	errno = EINVAL;
 	return -1;
+}
+
+/*
+ * UNIX_DIAG_ICONS of a listener: one u32 per connection in its accept
+ * queue, the inode of the socket that connected (0 once it is gone).  The
+ * waiting socket itself has no inode yet; it shares the listener's type
+ * and name.
+ */
+int
+diag_parse_embryo(const struct nlmsghdr *nlh, const struct sock_row *listener,
+    size_t i, struct sock_row *row)
+{
+	const struct nlattr *tb[UNIX_DIAG_ICONS + 1], *a;
+	uint32_t peer;
+	size_t len;
+
+	memset(row, 0, sizeof(*row));
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN + sizeof(struct unix_diag_msg) ||
+	    listener->family != AF_UNIX || listener->state != ST_LISTEN ||
+	    diag_attrs(nlh, sizeof(struct unix_diag_msg), tb,
+	    UNIX_DIAG_ICONS + 1) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	if ((a = tb[UNIX_DIAG_ICONS]) == NULL)
+		return 0;
+	len = mnl_attr_get_payload_len(a);
+	if (len % sizeof(peer) != 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (i >= len / sizeof(peer))
+		return 0;
+	memcpy(&peer, (const char *)mnl_attr_get_payload(a) + i * sizeof(peer),
+	    sizeof(peer));
+	row->family = AF_UNIX;
+	row->proto = PROTO_UNIX;
+	row->type = listener->type;
+	row->state = ST_SYN_SENT;	/* SS_CONNECTING: not yet accepted */
+	row->path = listener->path;
+	row->path_len = listener->path_len;
+	row->peer_inode = peer;
+	row->has = ROW_HAS_PEER;
+	return 1;
 }
 
 /* The struct source face of this module; proc_root means nothing here. */

@@ -7,7 +7,7 @@
 
 #define PROTO_BIT(p)	(1U << (p))
 #define INET_PROTOS	(PROTO_BIT(PROTO_TCP) | PROTO_BIT(PROTO_UDP) | \
-			 PROTO_BIT(PROTO_RAW))
+			 PROTO_BIT(PROTO_UDPLITE) | PROTO_BIT(PROTO_RAW))
 
 void
 filter_normalize(struct options *o)

@@ -172,7 +172,7 @@ fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 	jsonw_string_field(j, "event", fmt_event_kind(ev->kind));
 	jsonw_string_field(j, "method",
 	    ev->method == WATCH_TRACE ? "trace" : "poll");
-	jsonw_string_field(j, "proto", names_proto(ev->proto, AF_INET));
+	jsonw_string_field(j, "proto", names_proto_json(ev->proto));
 	jsonw_string_field(j, "family",
 	    ev->family == AF_INET ? "inet" : "inet6");
 	fmt_json_endpoint(j, "local", ev->family, &ev->laddr, ev->lport);

@@ -14,7 +14,7 @@
  *   unix: path ("@name" if abstract, null if unnamed), peer_inode;
  *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
  *   interface (ifindex, 0: none), v6only, refcnt,
- *   timer {kind, expires_ms, retrans};
+ *   timer {kind, expires_ms, retrans, probes};
  *   owners [{pid, command, argv0, user, uid, fd}], only with -p:
  *     command is comm (lsof's COMMAND), argv0 netstat's program name
  *     (null when not read; procmap.h).
@@ -218,6 +218,7 @@ timer(struct jsonw *j, const struct sock_row *r)
 	jsonw_string_field(j, "kind", names_timer(r->timer));
 	jsonw_uint_field(j, "expires_ms", r->expires_ms);
 	jsonw_uint_field(j, "retrans", r->retrans);
+	jsonw_uint_field(j, "probes", r->probes);
 	jsonw_end_object(j);
 }
 
@@ -241,8 +242,8 @@ json_row(void *arg, const struct sock_row *r)
 	size_t i;
 	int inet = r->family == AF_INET || r->family == AF_INET6;
 
-	/* names_proto() without the "6": the family says that here. */
-	proto = names_proto(r->proto, AF_INET);
+	/* No "6": the family says that here. */
+	proto = names_proto_json(r->proto);
 	if (names_type(r->type) != NULL) {
 		snprintf(type, sizeof(type), "%s", names_type(r->type));
 		for (i = 0; type[i] != '\0'; i++)

@@ -185,6 +185,15 @@ host_text(struct lsof_fmt *f, char *buf, size_t len, int family,
 	return n;
 }
 
+/* lsof's NODE for an Internet socket, and its -F P field. */
+static const char *
+lsof_proto(const struct sock_row *r)
+{
+	if (r->proto == PROTO_TCP)
+		return "TCP";
+	return r->proto == PROTO_UDPLITE ? "UDPLITE" : "UDP";
+}
+
 /* "host:port" in lsof's notation: "*:22", "[::1]:22", "localhost:ssh". */
 static int
 endpoint(struct lsof_fmt *f, char *buf, size_t len, const struct sock_row *r,
@@ -209,8 +218,10 @@ endpoint(struct lsof_fmt *f, char *buf, size_t len, const struct sock_row *r,
 		return -1;
 	}
 	buf[h] = ':';
+	/* lsof names TCP and UDP ports only. */
 	p = addr_port(buf + h + 1, len - h - 1, r->proto,
-	    remote ? r->rport : r->lport, o->numeric_ports);
+	    remote ? r->rport : r->lport,
+	    o->numeric_ports || r->proto == PROTO_UDPLITE);
 	return p == -1 ? -1 : h + 1 + p;
 }
 
@@ -336,8 +347,7 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	if (r->family == AF_UNIX)
 		snprintf(c->node, sizeof(c->node), "%" PRIu64, r->inode);
 	else
-		snprintf(c->node, sizeof(c->node), "%s",
-		    r->proto == PROTO_TCP ? "TCP" : "UDP");
+		snprintf(c->node, sizeof(c->node), "%s", lsof_proto(r));
 	if (!name)
 		return 0;
 	if (name_text(f, r, c->name, sizeof(c->name)) == -1)
@@ -392,6 +402,8 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 	    (r->has & ROW_HAS_COOKIE) ? 18 : digits(r->inode));
 	if (r->family == AF_UNIX)
 		w->node = MAX(w->node, digits(r->inode));
+	else
+		w->node = MAX(w->node, strlen(lsof_proto(r)));
 }
 
 /* s in width columns, on the left or the right, then one space. */
@@ -568,7 +580,7 @@ print_fields(struct lsof_fmt *f)
 			field(f, 'i', buf);
 		}
 		if (want(f, 'P') && r->family != AF_UNIX)
-			field(f, 'P', r->proto == PROTO_TCP ? "TCP" : "UDP");
+			field(f, 'P', lsof_proto(r));
 		if (want(f, 'n')) {
 			if (name_text(f, r, buf, sizeof(buf)) == -1)
 				return -1;

@@ -112,7 +112,9 @@ static void
 summary_text(struct summary_state *st, const struct kt_list *kt, int kt_err)
 {
 	static const char *const label[PROTO_COUNT] = {
-	    "TCP", "UDP", "RAW", "UNIX" };
+	    [PROTO_TCP] = "TCP", [PROTO_UDP] = "UDP",
+	    [PROTO_UDPLITE] = "UDPLITE", [PROTO_RAW] = "RAW",
+	    [PROTO_UNIX] = "UNIX" };
 	FILE *out = st->out;
 	char name[32];
 	unsigned long v4 = 0, v6 = 0;
@@ -186,7 +188,7 @@ summary_json(struct summary_state *st, const struct kt_list *kt, int kt_err)
 	jsonw_key(j, "protocols");
 	jsonw_start_object(j);
 	for (p = 0; p < PROTO_COUNT; p++) {
-		jsonw_key(j, names_proto(p, AF_INET));
+		jsonw_key(j, names_proto_json(p));
 		jsonw_start_object(j);
 		jsonw_uint_field(j, "total", proto_total(st, p));
 		if (p != PROTO_UNIX) {

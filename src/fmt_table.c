@@ -40,7 +40,8 @@
 #include "util.h"
 
 #define OUTBUF_SIZE	(32 * 1024)
-#define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW)
+#define INET_PROTOS	(1U << PROTO_TCP | 1U << PROTO_UDP | \
+			 1U << PROTO_UDPLITE | 1U << PROTO_RAW)
 
 /*
  * netstat's column widths.  netstat cuts addresses and program names to
@@ -574,6 +575,7 @@ inet_trim(const struct options *o, struct sock_row *r)
 		r->timer = TIMER_OFF;
 		r->expires_ms = 0;
 		r->retrans = 0;
+		r->probes = 0;
 		r->has &= ~ROW_HAS_TIMER;
 	}
 }

@@ -230,9 +230,12 @@ parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
 			sp->protos = 1U << PROTO_TCP;
 		else if (n == 3 && strncasecmp(s, "udp", 3) == 0)
 			sp->protos = 1U << PROTO_UDP;
+		else if (n == 7 && strncasecmp(s, "udplite", 7) == 0)
+			sp->protos = 1U << PROTO_UDPLITE;
 		else
 			return cli_fail(err, errlen, "-i %s: protocol \"%.*s\": "
-			    "expected 4, 6, TCP or UDP", text, (int)n, s);
+			    "expected 4, 6, TCP, UDP or UDPLITE", text, (int)n,
+			    s);
 		s += n;
 	}
 	if (*s == '@') {
@@ -423,12 +426,13 @@ set_dumps(struct options *o, const struct lsof_sel *s)
 
 	for (i = 0; i < s->nspecs; i++) {
 		protos |= s->specs[i].protos ? s->specs[i].protos :
-		    (1U << PROTO_TCP | 1U << PROTO_UDP);
+		    (1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_UDPLITE);
 		fams |= s->specs[i].families ? s->specs[i].families :
 		    (FAM_INET4 | FAM_INET6);
 	}
 	if (s->inet && owners_or) {
-		protos = 1U << PROTO_TCP | 1U << PROTO_UDP;
+		protos = 1U << PROTO_TCP | 1U << PROTO_UDP |
+		    1U << PROTO_UDPLITE;
 		fams = FAM_INET4 | FAM_INET6;
 	}
 	if (s->unix_sockets)

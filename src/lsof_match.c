@@ -52,7 +52,7 @@ port_match(const struct lsof_spec *sp, int udp, unsigned port)
 static int
 spec_match(const struct lsof_spec *sp, const struct sock_row *r)
 {
-	int udp = r->proto == PROTO_UDP;
+	int udp = r->proto != PROTO_TCP;	/* UDP's service names */
 
 	if (sp->families != 0 &&
 	    !(sp->families & (r->family == AF_INET ? FAM_INET4 : FAM_INET6)))
@@ -77,7 +77,8 @@ lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 	if (r->family == AF_UNIX)
 		return s->unix_sockets ? LSOF_SOCK_SPEC : LSOF_SOCK_NO;
 	if (!s->inet || (r->family != AF_INET && r->family != AF_INET6) ||
-	    (r->proto != PROTO_TCP && r->proto != PROTO_UDP))
+	    (r->proto != PROTO_TCP && r->proto != PROTO_UDP &&
+	    r->proto != PROTO_UDPLITE))
 		return LSOF_SOCK_NO;
 	/*
 	 * -s: an inclusion lists only TCP sockets in those states (UDP has

@@ -45,12 +45,29 @@ names_state_fmt(unsigned state, char *buf, size_t len)
 const char *
 names_proto(unsigned proto, int family)
 {
-	static const char *const v4[PROTO_COUNT] = { "tcp", "udp", "raw", "unix" };
-	static const char *const v6[PROTO_COUNT] = { "tcp6", "udp6", "raw6", "unix" };
+	static const char *const v4[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp", [PROTO_UDP] = "udp",
+		[PROTO_UDPLITE] = "udpl", [PROTO_RAW] = "raw",
+		[PROTO_UNIX] = "unix" };
+	static const char *const v6[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp6", [PROTO_UDP] = "udp6",
+		[PROTO_UDPLITE] = "udpl6", [PROTO_RAW] = "raw6",
+		[PROTO_UNIX] = "unix" };
 
 	if (proto >= PROTO_COUNT)
 		return NULL;
 	return family == AF_INET6 ? v6[proto] : v4[proto];
+}
+
+const char *
+names_proto_json(unsigned proto)
+{
+	static const char *const n[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp", [PROTO_UDP] = "udp",
+		[PROTO_UDPLITE] = "udplite", [PROTO_RAW] = "raw",
+		[PROTO_UNIX] = "unix" };
+
+	return proto < PROTO_COUNT ? n[proto] : NULL;
 }
 
 const char *

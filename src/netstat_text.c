@@ -29,9 +29,9 @@ netstat_u64(char *buf, uint64_t v, size_t *n)
 }
 
 /*
- * netstat's State column: names for TCP; for UDP only ESTABLISHED, blank
- * for an unconnected socket; for RAW the bare kernel code, since netstat
- * prints the number there ("7").  A code with no name reads UNKNOWN(n).
+ * netstat's State column: names for TCP; for UDP and UDP-Lite only
+ * ESTABLISHED, blank for an unconnected socket; for RAW the bare kernel
+ * code, since netstat prints the number there ("7").  A code with no name reads UNKNOWN(n).
  */
 size_t
 netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
@@ -39,17 +39,19 @@ netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
 	const char *s;
 	char tmp[24], *p;
 	size_t n;
+	int udp;
 
 	if (r->proto == PROTO_RAW) {
 		p = netstat_u64(tmp, r->state, &n);
 		memcpy(buf, p, n + 1);
 		return n;
 	}
-	if (r->proto == PROTO_UDP && r->state == ST_CLOSE) {
+	udp = r->proto == PROTO_UDP || r->proto == PROTO_UDPLITE;
+	if (udp && r->state == ST_CLOSE) {
 		buf[0] = '\0';
 		return 0;
 	}
-	if (r->proto == PROTO_UDP && r->state != ST_ESTABLISHED)
+	if (udp && r->state != ST_ESTABLISHED)
 		s = NULL;
 	else
 		s = names_state(r->state);
@@ -64,8 +66,10 @@ netstat_inet_state(const struct sock_row *r, char *buf, size_t len)
 
 /*
  * netstat -o: "kind (seconds/retransmits/probes)", seconds with two
- * decimals.  Rows carry no probe count, so the last field reads 0; UDP and
- * RAW have no timer and read "off (0.00/0/0)" as in netstat.
+ * decimals: "off", "on" (retransmit), "keepalive", "timewait", "probe"
+ * (zero window probe), "unkn-N" past those.  netstat prints both counts
+ * whatever the timer, so an idle socket reads "off (0.00/0/0)"; UDP and
+ * RAW have no timer and read the same.
  */
 size_t
 netstat_timer(const struct sock_row *r, char *buf, size_t len)
@@ -73,17 +77,17 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 	uint64_t cs = r->expires_ms / 10;
 	const char *kind;
 	char num[24], *p;
-	unsigned timer = 0, retrans = 0;
+	unsigned timer = 0, retrans = 0, probes = 0;
 	size_t n, k;
 
 	if (r->has & ROW_HAS_TIMER) {
 		timer = r->timer;
 		retrans = r->retrans;
+		probes = r->probes;
 	}
 	if (timer == TIMER_OFF)
 		cs = 0;
-	/* netstat has no name for the probe timer: "unkn-4". */
-	if (timer > TIMER_TIMEWAIT || (kind = names_timer(timer)) == NULL) {
+	if ((kind = names_timer(timer)) == NULL) {
 		n = (size_t)snprintf(buf, len, "unkn-%u (", timer);
 		if (n >= len)
 			n = len - 1;
@@ -93,7 +97,7 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 		buf[n++] = ' ';
 		buf[n++] = '(';
 	}
-	/* len >= 64 holds "unkn-N (" and the 20+3+10+3 digits below. */
+	/* len >= 64 holds "unkn-N (" and the 20+3+10+1+10+1 digits below. */
 	p = netstat_u64(num, cs / 100, &k);
 	memcpy(buf + n, p, k);
 	n += k;
@@ -104,8 +108,13 @@ netstat_timer(const struct sock_row *r, char *buf, size_t len)
 	p = netstat_u64(num, retrans, &k);
 	memcpy(buf + n, p, k);
 	n += k;
-	memcpy(buf + n, "/0)", 4);
-	return n + 3;
+	buf[n++] = '/';
+	p = netstat_u64(num, probes, &k);
+	memcpy(buf + n, p, k);
+	n += k;
+	buf[n++] = ')';
+	buf[n] = '\0';
+	return n;
 }
 
 /*

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "procnet.h"
+#include "unixguard.h"
 
 /* sun_path holds at most 108 bytes; one more for the NUL. */
 #define PROCNET_PATHMAX		(108 + 1)
@@ -44,6 +45,9 @@ struct procnet {
 	struct sock_row	 held;
 	char		 held_path[PROCNET_PATHMAX];
 	int		 holding;
+	struct unixguard_line held_line; /* unixguard.h: may be forged */
+	int		 held_wanted;	/* in the selection; else only judged */
+	struct unixguard *guard;	/* NULL until a UNIX file is read */
 };
 
 /* Value of a hex digit plus one; 0 marks a byte that is not one. */
@@ -203,7 +207,8 @@ ticks_to_ms(uint64_t ticks)
 }
 
 /*
- * /proc/net/{tcp,tcp6,udp,udp6,raw,raw6}, after a header line:
+ * /proc/net/{tcp,udp,udplite,raw}[6], after a header line (UDP-Lite
+ * shares UDP's code and format):
  *
  *   sl  local_address rem_address   st tx_queue rx_queue tr tm->when
  *   retrnsmt   uid  timeout inode [ref pointer ...]
@@ -221,7 +226,7 @@ ticks_to_ms(uint64_t ticks)
  *	   4 zero window probe), %08lX clock ticks (USER_HZ) until it fires
  * retrnsmt %08X, retransmits (TCP; 0 for UDP and RAW)
  * uid	   %5u
- * timeout %8d, unanswered probes (TCP), ignored
+ * timeout %8d, unanswered keepalive or zero window probes (TCP)
  * inode   %lu; 0 for request and TIME_WAIT sockets
  *
  * What follows depends on the file and the socket: full TCP sockets have
@@ -234,14 +239,15 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
     struct sock_row *row)
 {
 	const char *p;
-	uint64_t v, txq, rxq, tr, when, retr, uid, inode;
+	uint64_t v, txq, rxq, tr, when, retr, uid, probes, inode;
 
 	if (line == NULL || row == NULL ||
 	    (family != AF_INET && family != AF_INET6) ||
-	    (proto != PROTO_TCP && proto != PROTO_UDP && proto != PROTO_RAW))
+	    (proto != PROTO_TCP && proto != PROTO_UDP &&
+	    proto != PROTO_UDPLITE && proto != PROTO_RAW))
 		return EINVAL;
 	memset(row, 0, sizeof(*row));
-	v = txq = rxq = tr = when = retr = uid = inode = 0;
+	v = txq = rxq = tr = when = retr = uid = probes = inode = 0;
 
 	p = line;
 	while (*p == ' ')
@@ -260,9 +266,10 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 	p = scan_end(scan_hex(scan_sep(p), 8, &retr));
 	p = scan_end(scan_dec(scan_sep(p), UINT32_MAX, &uid));
 	p = scan_sep(p);					/* timeout */
-	if (p != NULL && *p == '-')
-		p++;
-	p = scan_end(scan_dec(p, INT_MAX, &v));
+	if (p != NULL && *p == '-')	/* never a probe count: 0 */
+		p = scan_end(scan_dec(p + 1, INT_MAX, &v));
+	else
+		p = scan_end(scan_dec(p, INT_MAX, &probes));
 	p = scan_end(scan_dec(scan_sep(p), UINT64_MAX, &inode));
 	if (p == NULL || tr > UINT8_MAX)
 		return EINVAL;
@@ -280,9 +287,11 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
 		row->timer = (uint8_t)tr;
 		row->expires_ms = ticks_to_ms(when);
 		row->retrans = (uint32_t)retr;
+		row->probes = (uint32_t)probes;
 		row->has |= ROW_HAS_TIMER;
 		break;
 	case PROTO_UDP:
+	case PROTO_UDPLITE:
 		row->type = SOCK_DGRAM;
 		break;
 	default:
@@ -314,9 +323,9 @@ procnet_parse_inet(const char *line, int family, enum sock_proto proto,
  * A path containing a newline splits the kernel's line in two: the head
  * parses with a cut path and the tail does not parse.  procnet_collect
  * therefore holds each UNIX row until the next line parses, and skips
- * and counts a row followed by a malformed line.  XXX A tail crafted to
- * parse as a line of its own cannot be told apart; only sock_diag gives
- * such names whole.
+ * and counts a row followed by a malformed line.  A tail crafted to
+ * parse as a line of its own is caught when it repeats another line's
+ * inode (unixguard.h); only sock_diag gives such names whole.
  */
 int
 procnet_parse_unix(const char *line, struct sock_row *row, char *pathbuf,
@@ -404,13 +413,16 @@ procnet_want(uint32_t states, unsigned state)
 static const char *
 procnet_file(const struct dump_req *req)
 {
-	static const char *const inet4[] = { "tcp", "udp", "raw" };
-	static const char *const inet6[] = { "tcp6", "udp6", "raw6" };
+	static const char *const inet4[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp", [PROTO_UDP] = "udp",
+		[PROTO_UDPLITE] = "udplite", [PROTO_RAW] = "raw" };
+	static const char *const inet6[PROTO_COUNT] = {
+		[PROTO_TCP] = "tcp6", [PROTO_UDP] = "udp6",
+		[PROTO_UDPLITE] = "udplite6", [PROTO_RAW] = "raw6" };
 
 	if (req->family == AF_UNIX)
 		return req->proto == PROTO_UNIX ? "unix" : NULL;
-	if (req->proto != PROTO_TCP && req->proto != PROTO_UDP &&
-	    req->proto != PROTO_RAW)
+	if ((unsigned)req->proto >= PROTO_COUNT || req->proto == PROTO_UNIX)
 		return NULL;
 	if (req->family == AF_INET)
 		return inet4[req->proto];
@@ -443,6 +455,7 @@ procnet_close(struct procnet *p)
 		return;
 	free(p->buf);
 	free(p->root);
+	unixguard_free(p->guard);
 	free(p);
 }
 
@@ -462,14 +475,56 @@ procnet_parses(const char *line, const struct dump_req *req)
 	return procnet_parse_inet(line, req->family, req->proto, &row) == 0;
 }
 
-/* Hands on the held UNIX row, if any.  -1 stops the dump. */
+/*
+ * Hands on the held UNIX row, if any: to cb, or to the guard when it or
+ * the line after it (next_suspect) may be forged.  -1 stops the dump.
+ */
 static int
-procnet_release(struct procnet *p, row_cb cb, void *arg)
+procnet_release(struct procnet *p, int next_suspect, row_cb cb, void *arg)
 {
 	if (!p->holding)
 		return 0;
 	p->holding = 0;
+	if (p->held_line.suspect || next_suspect)
+		return unixguard_hold(p->guard, &p->held, &p->held_line,
+		    p->held_wanted);
+	if (!p->held_wanted)
+		return 0;
 	return cb(&p->held, arg) == 0 ? 0 : -1;
+}
+
+/*
+ * A parsed UNIX row: noted by the guard, then held until the next line
+ * shows its name whole (named rows), or until the file is read whole
+ * (rows that may be forged, see unixguard.h), or handed on.
+ */
+static int
+procnet_unix_row(struct procnet *p, struct sock_row *row, size_t linelen,
+    const char *path, const struct dump_req *req, row_cb cb, void *arg)
+{
+	struct unixguard_line l;
+	int wanted;
+
+	if (unixguard_next(p->guard, row, linelen, &l) == -1 ||
+	    procnet_release(p, l.suspect, cb, arg) == -1)
+		return -1;
+	/* A named row outside the selection is held too: a forged line
+	 * after it is counted with it whatever the selection. */
+	wanted = procnet_want(req->states, row->state);
+	if (row->path != NULL) {
+		p->held = *row;
+		memcpy(p->held_path, path, PROCNET_PATHMAX);
+		p->held.path = p->held_path;
+		p->held_line = l;
+		p->held_wanted = wanted;
+		p->holding = 1;
+		return 0;
+	}
+	if (l.suspect)
+		return unixguard_hold(p->guard, row, &l, wanted);
+	if (!wanted)
+		return 0;
+	return cb(row, arg) == 0 ? 0 : -1;
 }
 
 /* One line, NUL-terminated: parse, filter, hand on.  -1 stops the dump. */
@@ -489,22 +544,16 @@ procnet_line(struct procnet *p, const char *line, const struct dump_req *req,
 		if (st != NULL)
 			st->malformed += 1 + (unsigned long)p->holding;
 		p->holding = 0;		/* its path was cut: skip it too */
+		if (p->guard != NULL)
+			unixguard_break(p->guard);
 		return 0;
 	}
-	if (req->family == AF_UNIX && procnet_release(p, cb, arg) == -1)
-		return -1;
+	if (req->family == AF_UNIX)
+		return procnet_unix_row(p, &row, strlen(line), path, req, cb,
+		    arg);
 	if (!procnet_want(req->states, row.state))
 		return 0;
-	/* Only a named row can have been cut by a newline in its name. */
-	if (req->family != AF_UNIX || row.path == NULL)
-		return cb(&row, arg) == 0 ? 0 : -1;
-	p->held = row;
-	if (row.path != NULL) {
-		memcpy(p->held_path, path, sizeof(path));
-		p->held.path = p->held_path;
-	}
-	p->holding = 1;
-	return 0;
+	return cb(&row, arg) == 0 ? 0 : -1;
 }
 
 /* A whole line: the titles if it is the first and not a row, else a row. */
@@ -541,8 +590,14 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
+	if (req->family == AF_UNIX && p->guard == NULL &&
+	    (p->guard = unixguard_new()) == NULL)
+		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return errno == ENOENT ? 0 : -1;
+	p->holding = 0;
+	if (p->guard != NULL)
+		unixguard_clear(p->guard);
 
 	/*
 	 * Read as much as fits, hand on every whole line, slide the partial
@@ -593,10 +648,15 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		p->buf[have] = '\0';
 		rc = procnet_take(p, p->buf, &header, req, cb, arg, st);
 	}
-	if (rc == 0)
-		rc = procnet_release(p, cb, arg);
+	if (rc == 0 && req->family == AF_UNIX &&
+	    (procnet_release(p, 0, cb, arg) == -1 ||
+	    unixguard_flush(p->guard, cb, arg, st != NULL ? &st->malformed :
+	    NULL) == -1))
+		rc = -1;
 out:
 	p->holding = 0;
+	if (p->guard != NULL)
+		unixguard_clear(p->guard);
 	save_errno = errno;
 	close(fd);
 	errno = save_errno;

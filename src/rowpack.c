@@ -54,7 +54,7 @@
  */
 _Static_assert(offsetof(struct sock_row, path) == 6 * sizeof(uint8_t) +
     3 * sizeof(uint16_t) + 2 * sizeof(union sock_addr) +
-    7 * sizeof(uint32_t) + 4 * sizeof(uint64_t),
+    8 * sizeof(uint32_t) + 4 /* padding */ + 4 * sizeof(uint64_t),
     "struct sock_row changed: update rowpack's row coding");
 
 /* Mask bits of a row; data follows in row_decode's order, not this. */
@@ -78,6 +78,7 @@ _Static_assert(offsetof(struct sock_row, path) == 6 * sizeof(uint8_t) +
 #define M_BACKLOG	(1U << 19)
 #define M_IFINDEX	(1U << 20)
 #define M_REFCNT	(1U << 21)	/* fourth */
+#define M_PROBES	(1U << 22)
 
 /* How a delta row gives an address. */
 enum addr_mode {
@@ -259,6 +260,7 @@ delta_mask(const struct sock_row *b, const struct sock_row *n, size_t plen)
 	m |= n->backlog != b->backlog ? M_BACKLOG : 0;
 	m |= n->ifindex != b->ifindex ? M_IFINDEX : 0;
 	m |= n->refcnt != b->refcnt ? M_REFCNT : 0;
+	m |= n->probes != b->probes ? M_PROBES : 0;
 	return m;
 }
 
@@ -342,6 +344,8 @@ delta_put(unsigned char *h, const struct sock_row *b,
 		k += varint_put(h + k, n->ifindex);
 	if (m & M_REFCNT)
 		k += varint_put(h + k, n->refcnt);
+	if (m & M_PROBES)
+		k += varint_put(h + k, n->probes);
 	if (m & M_PATH)
 		k += varint_put(h + k, plen);
 	return k;
@@ -653,6 +657,7 @@ row_decode(const struct block *b, size_t off, size_t *next,
 	GET(M_BACKLOG, out->backlog = (uint32_t)v);
 	GET(M_IFINDEX, out->ifindex = (uint32_t)v);
 	GET(M_REFCNT, out->refcnt = (uint32_t)v);
+	GET(M_PROBES, out->probes = (uint32_t)v);
 	GET(M_PATH, plen = v);
 #undef GET
 path:

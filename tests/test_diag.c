@@ -130,6 +130,33 @@ test_diag_parse_msg_ipv4(void **state)
 	assert_int_equal(row.peer_inode, 0);
 }
 
+/* Keepalive and zero window probe timers count probes, not retransmits. */
+static void
+test_diag_parse_msg_probes(void **state)
+{
+	static const unsigned timers[] = { TIMER_PROBE, TIMER_KEEPALIVE };
+	union msgbuf u;
+	struct inet_diag_msg m;
+	struct sock_row row;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		tcp4_msg(&m);
+		m.idiag_timer = (uint8_t)timers[i];
+		m.idiag_retrans = 4;
+		assert_int_equal(diag_parse_msg(put_inet(&u, &m), &req_tcp4,
+		    &row), 0);
+		assert_int_equal(row.timer, timers[i]);
+		assert_int_equal(row.probes, 4);
+		assert_int_equal(row.retrans, 0);
+	}
+	tcp4_msg(&m);		/* the retransmit timer: retransmits */
+	assert_int_equal(diag_parse_msg(put_inet(&u, &m), &req_tcp4, &row), 0);
+	assert_int_equal(row.retrans, 2);
+	assert_int_equal(row.probes, 0);
+}
+
 static void
 test_diag_parse_msg_ipv6(void **state)
 {
@@ -310,6 +337,49 @@ test_diag_parse_msg_unix_path(void **state)
 	    ROW_HAS_UID | ROW_HAS_BACKLOG);
 	/* The path points into the message, not into a copy. */
 	assert_true(row.path > u.buf && row.path < u.buf + sizeof(u.buf));
+}
+
+/* UNIX_DIAG_ICONS of a listener: one waiting connection per entry. */
+static void
+test_diag_parse_embryo(void **state)
+{
+	static const char name[] = "/run/q.sock";
+	static const uint32_t icons[] = { 4001, 4002 };
+	union msgbuf u;
+	struct unix_diag_msg m;
+	struct nlmsghdr *nlh;
+	struct sock_row lrow, row;
+
+	(void)state;
+	unix_msg(&m, SOCK_STREAM, ST_LISTEN);
+	nlh = put_unix(&u, &m);
+	mnl_attr_put(nlh, UNIX_DIAG_NAME, sizeof(name), name);
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, sizeof(icons), icons);
+	assert_int_equal(diag_parse_msg(nlh, &req_unix, &lrow), 0);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), 1);
+	assert_int_equal(row.family, AF_UNIX);
+	assert_int_equal(row.proto, PROTO_UNIX);
+	assert_int_equal(row.type, SOCK_STREAM);
+	assert_int_equal(row.state, ST_SYN_SENT);
+	assert_int_equal(row.inode, 0);
+	assert_int_equal(row.peer_inode, 4001);
+	assert_int_equal(row.has, ROW_HAS_PEER);
+	assert_int_equal(row.path_len, strlen(name));
+	assert_memory_equal(row.path, name, strlen(name));
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 1, &row), 1);
+	assert_int_equal(row.peer_inode, 4002);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 2, &row), 0);
+
+	/* Not a listener; no attribute; a length that is no whole u32. */
+	row = lrow;
+	lrow.state = ST_ESTABLISHED;
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), -1);
+	assert_int_equal(errno, EINVAL);
+	lrow.state = ST_LISTEN;
+	nlh = put_unix(&u, &m);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), 0);
+	mnl_attr_put(nlh, UNIX_DIAG_ICONS, 6, icons);
+	assert_int_equal(diag_parse_embryo(nlh, &lrow, 0, &row), -1);
 }
 
 static void
@@ -706,7 +776,7 @@ test_diag_collect_multipart(void **state)
 	assert_int_equal(ur->sdiag_family, AF_UNIX);
 	assert_int_equal(ur->udiag_states, ST_BIT(ST_LISTEN));
 	assert_int_equal(ur->udiag_show, UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
-	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID);
+	    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS);
 }
 
 /*
@@ -946,6 +1016,9 @@ test_diag_collect_request(void **state)
 	/* UDP and RAW take every state; RAW asks raw_diag for all. */
 	r = fake_request(d, AF_INET, PROTO_UDP, ST_BIT(ST_LISTEN));
 	assert_int_equal(r->sdiag_protocol, IPPROTO_UDP);
+	assert_int_equal(r->idiag_states, ST_ALL);
+	r = fake_request(d, AF_INET6, PROTO_UDPLITE, ST_BIT(ST_LISTEN));
+	assert_int_equal(r->sdiag_protocol, IPPROTO_UDPLITE);
 	assert_int_equal(r->idiag_states, ST_ALL);
 	r = fake_request(d, AF_INET6, PROTO_RAW, ST_BIT(ST_LISTEN));
 	assert_int_equal(r->sdiag_protocol, IPPROTO_RAW);
@@ -1209,6 +1282,55 @@ test_diag_collect_udp6(void **state)
 	}
 }
 
+/* UDP-Lite through udp_diag: a bound and a connected socket. */
+static void
+test_diag_collect_udplite(void **state)
+{
+	struct kfix *k = *state;
+	struct diag *d = kfix_diag(k);
+	struct sockaddr_in sin;
+	socklen_t slen = sizeof(sin);
+	struct seen s;
+	struct want *w, *wc;
+	int fd, fc, rc;
+
+	fd = socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE);
+	if (fd == -1)
+		skip();		/* a kernel without UDP-Lite */
+	kfix_fd(k, fd);
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &slen), 0);
+	fc = kfix_fd(k, socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+	assert_int_equal(connect(fc, (struct sockaddr *)&sin, sizeof(sin)), 0);
+
+	memset(&s, 0, sizeof(s));
+	w = want_add(&s, fd);
+	wc = want_add(&s, fc);
+	rc = diag_collect(d, &(struct dump_req){ AF_INET, PROTO_UDPLITE,
+	    ST_ALL }, seen_cb, &s, NULL);
+	if (rc == -1 && DIAG_UNAVAILABLE(errno))
+		skip();		/* no udp_diag module */
+	assert_int_equal(rc, 0);
+	assert_int_equal(w->found, 1);
+	assert_int_equal(w->row.proto, PROTO_UDPLITE);
+	assert_int_equal(w->row.type, SOCK_DGRAM);
+	assert_int_equal(w->row.state, ST_CLOSE);
+	assert_int_equal(w->row.lport, ntohs(sin.sin_port));
+	assert_int_equal(wc->found, 1);
+	assert_int_equal(wc->row.state, ST_ESTABLISHED);
+	assert_int_equal(wc->row.rport, ntohs(sin.sin_port));
+
+	/* Not in a UDP dump: the kernel keeps them apart. */
+	memset(&s, 0, sizeof(s));
+	w = want_add(&s, fd);
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_INET,
+	    PROTO_UDP, ST_ALL }, seen_cb, &s, NULL), 0);
+	assert_int_equal(w->found, 0);
+}
+
 static void
 test_diag_collect_unix(void **state)
 {
@@ -1293,6 +1415,84 @@ test_diag_collect_unix(void **state)
 	    PROTO_UNIX, ST_BIT(ST_LISTEN) }, seen_cb, &s, &st), 0);
 	assert_int_equal(wp->found, 1);
 	assert_int_equal(w0->found, 0);
+}
+
+/* The waiting connections a dump gave: inode 0, at the fixture's path. */
+struct embryos {
+	const char	*path;
+	size_t		 n, listeners;
+	uint64_t	 peers[4];
+	unsigned	 states, types;
+};
+
+static int
+embryo_cb(const struct sock_row *r, void *arg)
+{
+	struct embryos *e = arg;
+
+	if (r->path == NULL || r->path_len != strlen(e->path) ||
+	    memcmp(r->path, e->path, r->path_len) != 0)
+		return 0;
+	if (r->state == ST_LISTEN) {
+		e->listeners++;
+		return 0;
+	}
+	assert_int_equal(r->inode, 0);
+	assert_true(e->n < 4);
+	e->peers[e->n++] = r->peer_inode;
+	e->states |= 1U << r->state;
+	e->types |= 1U << r->type;
+	return 0;
+}
+
+/* Connections in a listener's accept queue, as /proc/net/unix has them. */
+static void
+test_diag_collect_unix_queue(void **state)
+{
+	struct kfix *k = *state;
+	struct diag *d = kfix_diag(k);
+	struct sockaddr_un sun;
+	struct embryos e;
+	struct source_stats st;
+	int pfd, c[2], i;
+
+	snprintf(k->dir, sizeof(k->dir), "/tmp/test_diag.XXXXXX");
+	assert_non_null(mkdtemp(k->dir));
+	snprintf(k->path, sizeof(k->path), "%s/queue.sock", k->dir);
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, k->path, strlen(k->path) + 1);
+	pfd = kfix_fd(k, socket(AF_UNIX, SOCK_SEQPACKET, 0));
+	assert_int_equal(bind(pfd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(pfd, 5), 0);
+	for (i = 0; i < 2; i++) {
+		c[i] = kfix_fd(k, socket(AF_UNIX, SOCK_SEQPACKET, 0));
+		assert_int_equal(connect(c[i], (struct sockaddr *)&sun,
+		    sizeof(sun)), 0);
+	}
+
+	/* The default view: no listener, both waiting connections. */
+	memset(&e, 0, sizeof(e));
+	memset(&st, 0, sizeof(st));
+	e.path = k->path;
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_UNIX,
+	    PROTO_UNIX, ST_ALL & ~ST_BIT(ST_LISTEN) }, embryo_cb, &e, &st), 0);
+	assert_int_equal(st.malformed, 0);
+	assert_int_equal(e.listeners, 0);
+	assert_int_equal(e.n, 2);
+	assert_int_equal(e.states, 1U << ST_SYN_SENT);
+	assert_int_equal(e.types, 1U << SOCK_SEQPACKET);
+	assert_true((e.peers[0] == fd_inode(c[0]) &&
+	    e.peers[1] == fd_inode(c[1])) || (e.peers[0] == fd_inode(c[1]) &&
+	    e.peers[1] == fd_inode(c[0])));
+
+	/* -l: the listener alone. */
+	memset(&e, 0, sizeof(e));
+	e.path = k->path;
+	assert_int_equal(diag_collect(d, &(struct dump_req){ AF_UNIX,
+	    PROTO_UNIX, ST_BIT(ST_LISTEN) }, embryo_cb, &e, &st), 0);
+	assert_int_equal(e.listeners, 1);
+	assert_int_equal(e.n, 0);
 }
 
 /*
@@ -1419,12 +1619,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diag_parse_msg_ipv4),
+		cmocka_unit_test(test_diag_parse_msg_probes),
 		cmocka_unit_test(test_diag_parse_msg_ipv6),
 		cmocka_unit_test(test_diag_parse_msg_listen_backlog),
 		cmocka_unit_test(test_diag_parse_msg_timewait),
 		cmocka_unit_test(test_diag_parse_msg_syn_recv),
 		cmocka_unit_test(test_diag_parse_msg_raw),
 		cmocka_unit_test(test_diag_parse_msg_unix_path),
+		cmocka_unit_test(test_diag_parse_embryo),
 		cmocka_unit_test(test_diag_parse_msg_unix_abstract),
 		cmocka_unit_test(test_diag_parse_msg_unix_unnamed_peer),
 		cmocka_unit_test(test_diag_parse_msg_malformed),
@@ -1443,6 +1645,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_diag_collect_tcp,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_udp6,
+		    kfix_setup, kfix_teardown),
+		cmocka_unit_test_setup_teardown(test_diag_collect_udplite,
+		    kfix_setup, kfix_teardown),
+		cmocka_unit_test_setup_teardown(test_diag_collect_unix_queue,
 		    kfix_setup, kfix_teardown),
 		cmocka_unit_test_setup_teardown(test_diag_collect_unix,
 		    kfix_setup, kfix_teardown),

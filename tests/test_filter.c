@@ -34,20 +34,22 @@ test_filter_normalize_defaults(void **state)
 
 	(void)state;
 	filter_normalize(&o);
-	assert_int_equal(o.protos, 0xf);
+	/* Every protocol, UDP-Lite included, as netstat. */
+	assert_int_equal(o.protos, (1U << PROTO_COUNT) - 1);
 	assert_int_equal(o.families, FAM_INET4 | FAM_INET6);
 
 	memset(&o, 0, sizeof(o));
 	o.families = FAM_INET6;		/* -6: no UNIX, as netstat */
 	filter_normalize(&o);
-	assert_int_equal(o.protos, 0x7);
+	assert_int_equal(o.protos, ((1U << PROTO_COUNT) - 1) &
+	    ~(1U << PROTO_UNIX));
 	assert_int_equal(o.families, FAM_INET6);
 
 	memset(&o, 0, sizeof(o));
 	o.families = FAM_INET4;		/* -x -4: both, as netstat */
 	o.protos = 1U << PROTO_UNIX;
 	filter_normalize(&o);
-	assert_int_equal(o.protos, 0xf);
+	assert_int_equal(o.protos, (1U << PROTO_COUNT) - 1);
 
 	memset(&o, 0, sizeof(o));
 	o.protos = 1U << PROTO_UNIX;	/* -x alone: UNIX only */
@@ -72,8 +74,12 @@ test_filter_match_servers(void **state)
 	struct sock_row ud = row(AF_UNIX, PROTO_UNIX, ST_CLOSE, 0);
 	struct sock_row rawc = row(AF_INET, PROTO_RAW, ST_ESTABLISHED, 0);
 	struct sock_row raws = row(AF_INET, PROTO_RAW, ST_CLOSE, 0);
+	struct sock_row ulite = row(AF_INET, PROTO_UDPLITE, ST_CLOSE, 0);
+	struct sock_row ulitec = row(AF_INET, PROTO_UDPLITE, ST_ESTABLISHED,
+	    53);
 
 	rawc.raddr.v4.s_addr = htonl(0x7f000002);	/* connected */
+	ulitec.raddr.v4.s_addr = htonl(0x7f000001);
 
 	(void)state;
 	filter_normalize(&o);
@@ -84,7 +90,11 @@ test_filter_match_servers(void **state)
 	assert_true(filter_match(&o, &ud));	/* unbound DGRAM: not a server */
 	assert_true(filter_match(&o, &rawc));	/* remote address, port 0 */
 	assert_false(filter_match(&o, &raws));
+	assert_false(filter_match(&o, &ulite));	/* UDP-Lite as UDP */
+	assert_true(filter_match(&o, &ulitec));
 	o.listening = 1;
+	assert_true(filter_match(&o, &ulite));
+	assert_false(filter_match(&o, &ulitec));
 	assert_true(filter_match(&o, &lst));
 	assert_false(filter_match(&o, &est));
 	assert_true(filter_match(&o, &udp));

@@ -175,7 +175,7 @@ test_fmt_json_tcp4_listen(void **state)
 	    "\"recv_q\":1,\"send_q\":0,\"backlog\":128,\"uid\":0,"
 	    "\"inode\":1234,\"cookie\":99,\"interface\":0,\"v6only\":null,"
 	    "\"refcnt\":null,"
-	    "\"timer\":{\"kind\":\"off\",\"expires_ms\":0,\"retrans\":0},"
+	    "\"timer\":{\"kind\":\"off\",\"expires_ms\":0,\"retrans\":0,\"probes\":0},"
 	    "\"owners\":["
 	    "{\"pid\":42,\"command\":\"ng\\u001binx\",\"argv0\":null,"
 	    "\"user\":\"root\",\"uid\":0,\"fd\":3},"
@@ -207,7 +207,7 @@ test_fmt_json_no_owners_key(void **state)
 
 	run(b, &r, 1);
 	assert_null(strstr(b->data, "owners"));
-	assert_non_null(strstr(b->data, "\"retrans\":0}}\n]\n"));
+	assert_non_null(strstr(b->data, "\"retrans\":0,\"probes\":0}}\n]\n"));
 }
 
 static void
@@ -224,7 +224,7 @@ test_fmt_json_tcp6(void **state)
 	    "\"recv_q\":0,\"send_q\":5,\"backlog\":null,\"uid\":1000,"
 	    "\"inode\":77,\"cookie\":5,\"interface\":1,\"v6only\":true,"
 	    "\"refcnt\":null,\"timer\":{\"kind\":\"keepalive\","
-	    "\"expires_ms\":7200000,\"retrans\":0}}\n"
+	    "\"expires_ms\":7200000,\"retrans\":0,\"probes\":0}}\n"
 	    "]\n");
 }
 

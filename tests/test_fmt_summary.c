@@ -59,6 +59,7 @@ static const struct sock_row rows[] = {
 	{ .family = AF_INET, .proto = PROTO_UDP, .state = ST_CLOSE },
 	{ .family = AF_INET6, .proto = PROTO_UDP, .state = ST_ESTABLISHED },
 	{ .family = AF_INET6, .proto = PROTO_RAW, .state = ST_CLOSE },
+	{ .family = AF_INET, .proto = PROTO_UDPLITE, .state = ST_CLOSE },
 	{ .family = AF_UNIX, .proto = PROTO_UNIX, .state = ST_LISTEN },
 	{ .family = AF_UNIX, .proto = PROTO_UNIX, .state = ST_CLOSE },
 	{ .family = AF_INET, .proto = PROTO_COUNT },	/* ignored */
@@ -101,9 +102,10 @@ test_fmt_summary_text(void **state)
 	    "Protocol      Total     IPv4     IPv6\n"
 	    "TCP               3        2        1\n"
 	    "UDP               2        1        1\n"
+	    "UDPLITE           1        1        0\n"
 	    "RAW               1        0        1\n"
 	    "UNIX              2        -        -\n"
-	    "Total             8        3        3\n"
+	    "Total             9        4        3\n"
 	    "\n"
 	    "TCP states:\n"
 	    "  SYN_RECV              1\n"
@@ -133,6 +135,7 @@ test_fmt_summary_text_empty(void **state)
 	    "Protocol      Total     IPv4     IPv6\n"
 	    "TCP               0        0        0\n"
 	    "UDP               0        0        0\n"
+	    "UDPLITE           0        0        0\n"
 	    "RAW               0        0        0\n"
 	    "UNIX              0        -        -\n"
 	    "Total             0        0        0\n"
@@ -162,9 +165,10 @@ test_fmt_summary_json(void **state)
 
 	b->o.json = 1;
 	assert_string_equal(run(b, rows, sizeof(rows) / sizeof(rows[0])),
-	    "{\"total\":8,\"protocols\":{"
+	    "{\"total\":9,\"protocols\":{"
 	    "\"tcp\":{\"total\":3,\"inet\":2,\"inet6\":1},"
 	    "\"udp\":{\"total\":2,\"inet\":1,\"inet6\":1},"
+	    "\"udplite\":{\"total\":1,\"inet\":1,\"inet6\":0},"
 	    "\"raw\":{\"total\":1,\"inet\":0,\"inet6\":1},"
 	    "\"unix\":{\"total\":2}},"
 	    "\"tcp_states\":{\"ESTABLISHED\":0,\"SYN_SENT\":0,\"SYN_RECV\":1,"

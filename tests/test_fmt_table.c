@@ -531,12 +531,22 @@ timed(unsigned st, unsigned timer, uint64_t ms, uint32_t retrans)
 	return r;
 }
 
+/* The same with probes: keepalive and zero window probe timers count them. */
+static struct sock_row
+probed(unsigned timer, uint64_t ms, uint32_t probes)
+{
+	struct sock_row r = timed(ST_ESTABLISHED, timer, ms, 0);
+
+	r.probes = probes;
+	return r;
+}
+
 static void
 test_fmt_table_timers(void **state)
 {
 	struct fx u = { AF_INET, PROTO_UDP, SOCK_DGRAM, ST_CLOSE, LOC, 53, ANY,
 	    0, 0, 0, 7, 0, 0, 0, NULL, 0 };
-	struct sock_row rows[7];
+	struct sock_row rows[9];
 	struct options o;
 	char *got;
 
@@ -551,8 +561,10 @@ test_fmt_table_timers(void **state)
 	rows[4] = timed(ST_ESTABLISHED, TIMER_PROBE, 509, 2);
 	rows[5] = timed(ST_ESTABLISHED, TIMER_OFF, 0, 4);
 	rows[6] = fx_row(&u);
-	got = format(&o, rows, 7);
-	/* Shapes from netstat -ano: off/on/keepalive/timewait, unkn-N. */
+	rows[7] = probed(TIMER_PROBE, 240, 1);
+	rows[8] = probed(TIMER_KEEPALIVE, 110, 4);
+	got = format(&o, rows, 9);
+	/* Shapes from netstat -ano: off/on/keepalive/timewait/probe. */
 	assert_string_equal(got,
 	    "Active Internet connections (servers and established)\n"
 	    "Proto Recv-Q Send-Q Local Address           Foreign Address         State       Timer\n"
@@ -560,9 +572,11 @@ test_fmt_table_timers(void **state)
 	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         SYN_SENT    on (0.20/3/0)\n"
 	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED keepalive (7199.95/0/0)\n"
 	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         TIME_WAIT   timewait (59.82/0/0)\n"
-	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED unkn-4 (0.50/2/0)\n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED probe (0.50/2/0)\n"
 	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED off (0.00/4/0)\n"
-	    "udp        0      0 127.0.0.1:53            0.0.0.0:*                           off (0.00/0/0)\n");
+	    "udp        0      0 127.0.0.1:53            0.0.0.0:*                           off (0.00/0/0)\n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED probe (0.24/0/1)\n"
+	    "tcp        0      0 127.0.0.1:8080          127.0.0.1:40000         ESTABLISHED keepalive (0.11/0/4)\n");
 	free(got);
 }
 

@@ -60,7 +60,8 @@ test_lsof_parse_bare_i(void **state)
 	assert_int_equal(sp->protos, 0);
 	assert_int_equal(sp->naddrs, 0);
 	assert_int_equal(sp->nports, 0);
-	assert_int_equal(o.protos, 1U << PROTO_TCP | 1U << PROTO_UDP);
+	assert_int_equal(o.protos, 1U << PROTO_TCP | 1U << PROTO_UDP |
+	    1U << PROTO_UDPLITE);
 	assert_int_equal(o.families, FAM_INET4 | FAM_INET6);
 	lsof_sel_free(o.lsof);
 }
@@ -396,12 +397,14 @@ test_lsof_parse_dumps(void **state)
 	char *v2[] = { "sockstat", "-i6TCP", "-a", "-p", "5", NULL };
 	char *v3[] = { "sockstat", "-i6TCP", "-U", NULL };
 	char *v4[] = { "sockstat", "-i6TCP", "-p^5", "-c^x", NULL };
+	char *v5[] = { "sockstat", "-i4udplite:53", NULL };
 	struct options o;
 	char err[CLI_ERRLEN];
 
 	(void)state;
 	assert_int_equal(parse(NARGS(v1), v1, &o, err), CLI_RUN);
-	assert_int_equal(o.protos, 1U << PROTO_TCP | 1U << PROTO_UDP);
+	assert_int_equal(o.protos, 1U << PROTO_TCP | 1U << PROTO_UDP |
+	    1U << PROTO_UDPLITE);
 	assert_int_equal(o.families, FAM_INET4 | FAM_INET6);
 	lsof_sel_free(o.lsof);
 	assert_int_equal(parse(NARGS(v2), v2, &o, err), CLI_RUN);
@@ -415,6 +418,11 @@ test_lsof_parse_dumps(void **state)
 	assert_int_equal(parse(NARGS(v4), v4, &o, err), CLI_RUN);
 	assert_int_equal(o.protos, 1U << PROTO_TCP);
 	assert_int_equal(o.families, FAM_INET6);
+	lsof_sel_free(o.lsof);
+	/* lsof's UDPLITE protocol name, in any case. */
+	assert_int_equal(parse(NARGS(v5), v5, &o, err), CLI_RUN);
+	assert_int_equal(o.protos, 1U << PROTO_UDPLITE);
+	assert_int_equal(o.families, FAM_INET4);
 	lsof_sel_free(o.lsof);
 }
 

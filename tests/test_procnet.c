@@ -151,6 +151,52 @@ test_procnet_parse_inet_ipv4(void **state)
 	assert_int_equal(r.ifindex, 0);
 }
 
+/* /proc/net/udplite[6]: UDP's format, its own protocol. */
+static void
+test_procnet_parse_inet_udplite(void **state)
+{
+	struct sock_row r;
+
+	(void)state;
+	assert_int_equal(procnet_parse_inet("12466: 0100007F:A581 "
+	    "00000000:0000 07 00000000:00000000 00:00000000 00000000     0 "
+	    "       0 426517 2 00000000a1785aab 0", AF_INET, PROTO_UDPLITE,
+	    &r), 0);
+	assert_int_equal(r.proto, PROTO_UDPLITE);
+	assert_int_equal(r.type, SOCK_DGRAM);
+	assert_int_equal(r.state, ST_CLOSE);
+	assert_int_equal(r.lport, 0xA581);
+	assert_int_equal(r.inode, 426517);
+	assert_int_equal(r.has, ROW_HAS_UID | ROW_HAS_QUEUES);
+}
+
+/* "timeout" is the count of unanswered keepalive or zero window probes. */
+static void
+test_procnet_parse_inet_probes(void **state)
+{
+	struct sock_row r;
+
+	(void)state;
+	assert_int_equal(procnet_parse_inet("   1: 0100007F:1F90 "
+	    "0100007F:9C40 01 00000000:00000000 04:00000018 00000000     0 "
+	    "       1 1003 2 0000000000000000 20 4 1 10 -1", AF_INET,
+	    PROTO_TCP, &r), 0);
+	assert_int_equal(r.timer, TIMER_PROBE);
+	assert_int_equal(r.retrans, 0);
+	assert_int_equal(r.probes, 1);
+	assert_int_equal(procnet_parse_inet("   1: 0100007F:1F90 "
+	    "0100007F:9C40 01 00000000:00000000 02:0000000B 00000002     0 "
+	    "       4 1004 2 0000000000000000 20 4 1 10 -1", AF_INET,
+	    PROTO_TCP, &r), 0);
+	assert_int_equal(r.timer, TIMER_KEEPALIVE);
+	assert_int_equal(r.retrans, 2);
+	assert_int_equal(r.probes, 4);
+	/* TCP_ESTAB4's 0 probes; UDP rows have none either. */
+	assert_int_equal(procnet_parse_inet(TCP_ESTAB4, AF_INET, PROTO_TCP,
+	    &r), 0);
+	assert_int_equal(r.probes, 0);
+}
+
 static void
 test_procnet_parse_inet_ipv6_byteorder(void **state)
 {
@@ -857,6 +903,88 @@ tally_cb(const struct sock_row *r, void *arg)
 	return 0;
 }
 
+struct inodes {
+	size_t		 n;
+	uint64_t	 ino[16];
+	char		 path[16][16];
+};
+
+static int
+inodes_cb(const struct sock_row *r, void *arg)
+{
+	struct inodes *in = arg;
+
+	assert_true(in->n < 16);
+	snprintf(in->path[in->n], sizeof(in->path[0]), "%.*s",
+	    (int)r->path_len, r->path != NULL ? r->path : "");
+	in->ino[in->n++] = r->inode;
+	return 0;
+}
+
+#define UNIX_LINE(flags, type, st, ino, name) \
+	"0000000000000000: 00000002 00000000 " flags " " type " " st " " \
+	ino name
+
+/*
+ * Names with a newline whose tails copy real lines (unixguard.h): each
+ * copy and the socket whose name it ends are skipped and counted; the
+ * real sockets show once, whether the copy comes before or after them;
+ * a line after a copy is judged by the name it would end.
+ */
+static void
+test_procnet_collect_unix_forged(void **state)
+{
+	struct dump_req req = { AF_UNIX, PROTO_UNIX, ST_ALL };
+	struct source_stats st = { 0, 0, 0 };
+	struct inodes in;
+	struct procnet *p;
+	char root[64];
+	FILE *fp;
+
+	(void)state;
+	memset(&in, 0, sizeof(in));
+	scratch_root(root, sizeof(root), "unix", &fp);
+	fprintf(fp, "Num       RefCount Protocol Flags    Type St Inode Path\n"
+	    UNIX_LINE("00010000", "0001", "01", "7001", " /run/real.sock") "\n"
+	    UNIX_LINE("00000000", "0002", "01", "7002", " @a") "\n"
+	    UNIX_LINE("00010000", "0001", "01", "7001", " /run/real.sock") "\n"
+	    UNIX_LINE("00000000", "0001", "03", "7003", "") "\n"
+	    UNIX_LINE("00000000", "0002", "01", "7004", " @c") "\n"
+	    UNIX_LINE("00010000", "0005", "01", "7009", " @later") "\n"
+	    UNIX_LINE("00010000", "0005", "01", "7009", " @later") "\n"
+	    UNIX_LINE("00000000", "0002", "01", "7010", " /run/a-long-name"
+	    "-that-leaves-no-room-for-a-line-after-it.sock") "\n"
+	    UNIX_LINE("00000000", "0001", "03", "7011", "") "\n");
+	assert_int_equal(fclose(fp), 0);
+	assert_non_null(p = procnet_open(root));
+	assert_int_equal(procnet_collect(p, &req, inodes_cb, &in, &st), 0);
+	assert_int_equal(st.malformed, 4);
+	assert_int_equal(in.n, 5);
+	/* Lines that could be forged come last, in file order. */
+	assert_true(in.ino[0] == 7010 && in.ino[1] == 7011 &&
+	    in.ino[2] == 7001 && in.ino[3] == 7003 && in.ino[4] == 7009);
+	assert_string_equal(in.path[2], "/run/real.sock");
+	assert_string_equal(in.path[4], "");	/* abstract: NUL first */
+
+	/* Read again, the same: nothing is left of the first read. */
+	memset(&in, 0, sizeof(in));
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(procnet_collect(p, &req, inodes_cb, &in, &st), 0);
+	assert_int_equal(st.malformed, 4);
+	assert_int_equal(in.n, 5);
+
+	/* Listeners only: the copies are still counted. */
+	memset(&in, 0, sizeof(in));
+	memset(&st, 0, sizeof(st));
+	req.states = ST_BIT(ST_LISTEN);
+	assert_int_equal(procnet_collect(p, &req, inodes_cb, &in, &st), 0);
+	assert_int_equal(st.malformed, 4);
+	assert_int_equal(in.n, 2);
+	assert_true(in.ino[0] == 7001 && in.ino[1] == 7009);
+	procnet_close(p);
+	scratch_remove(root, "unix");
+}
+
 /* Many lines cross the read buffer at every offset: none is lost. */
 static void
 test_procnet_collect_many(void **state)
@@ -1054,6 +1182,22 @@ test_procnet_collect_real_inet(void **state)
 	assert_v6(&f.rows[0].laddr.v6, "::1");
 	assert_v6(&f.rows[0].raddr.v6, "::");
 	close(ufd);
+
+	/* UDP-Lite over IPv6, from /proc/net/udplite6. */
+	memset(&f, 0, sizeof(f));
+	if ((ufd = socket(AF_INET6, SOCK_DGRAM, IPPROTO_UDPLITE)) == -1)
+		return;		/* a kernel without UDP-Lite */
+	sin6.sin6_port = 0;
+	assert_int_equal(bind(ufd, (struct sockaddr *)&sin6, sizeof(sin6)), 0);
+	sl = sizeof(sin6);
+	assert_int_equal(getsockname(ufd, (struct sockaddr *)&sin6, &sl), 0);
+	f.inode[0] = fd_inode(ufd);
+	real_collect(AF_INET6, PROTO_UDPLITE, &f);
+	assert_int_equal(f.found[0], 1);
+	assert_int_equal(f.rows[0].proto, PROTO_UDPLITE);
+	assert_int_equal(f.rows[0].type, SOCK_DGRAM);
+	assert_int_equal(f.rows[0].lport, ntohs(sin6.sin6_port));
+	close(ufd);
 }
 
 static void
@@ -1159,6 +1303,9 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_procnet_parse_inet_ipv4),
+		cmocka_unit_test(test_procnet_parse_inet_probes),
+		cmocka_unit_test(test_procnet_parse_inet_udplite),
+		cmocka_unit_test(test_procnet_collect_unix_forged),
 		cmocka_unit_test(test_procnet_parse_inet_ipv6_byteorder),
 		cmocka_unit_test(test_procnet_parse_inet_states),
 		cmocka_unit_test(test_procnet_parse_inet_timewait),

@@ -1,1 +1,1 @@
-test_procnet_OBJS = src/procnet.o src/util.o
+test_procnet_OBJS = src/procnet.o src/unixguard.o src/util.o

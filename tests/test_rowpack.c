@@ -66,6 +66,7 @@ row_assert_equal(const struct sock_row *want, const struct sock_row *got)
 	assert_int_equal(got->uid, want->uid);
 	assert_int_equal(got->ifindex, want->ifindex);
 	assert_int_equal(got->retrans, want->retrans);
+	assert_int_equal(got->probes, want->probes);
 	assert_int_equal(got->refcnt, want->refcnt);
 	assert_true(got->expires_ms == want->expires_ms);
 	assert_true(got->inode == want->inode);
@@ -230,6 +231,7 @@ field_set(struct sock_row *r, int f, uint64_t v)
 	case 19: r->peer_inode = v; break;
 	case 20: memset(&r->laddr, (int)(v & 0xff), sizeof(r->laddr)); break;
 	case 21: memset(&r->raddr, (int)(v & 0xff), sizeof(r->raddr)); break;
+	case 22: r->probes = (uint32_t)v; break;
 	default: return 0;
 	}
 	return 1;
@@ -396,6 +398,7 @@ test_rowpack_push_random(void **state)
 		r->ifindex = (uint32_t)rng_num(&s, 32);
 		r->retrans = (uint32_t)rng_num(&s, 32);
 		r->refcnt = (uint32_t)rng_num(&s, 32);
+		r->probes = (uint32_t)rng_num(&s, 32);
 		r->expires_ms = rng_num(&s, 64);
 		/* Ascending mostly, as the kernel gives them, or anything. */
 		r->inode = rng(&s) % 3 == 0 ? rng_num(&s, 64) :

@@ -51,6 +51,7 @@ fuzz_row_equal(const struct sock_row *a, const struct sock_row *b)
 	    a->rqueue != b->rqueue || a->wqueue != b->wqueue ||
 	    a->backlog != b->backlog || a->uid != b->uid ||
 	    a->ifindex != b->ifindex || a->retrans != b->retrans ||
+	    a->probes != b->probes ||
 	    a->refcnt != b->refcnt || a->expires_ms != b->expires_ms ||
 	    a->inode != b->inode || a->cookie != b->cookie ||
 	    a->peer_inode != b->peer_inode || a->path_len != b->path_len ||

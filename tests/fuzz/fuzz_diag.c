@@ -26,6 +26,8 @@ static const struct dump_req reqs[] = {
 	{ AF_INET6, PROTO_TCP, ST_ALL },
 	{ AF_INET6, PROTO_UDP, ST_ALL },
 	{ AF_INET6, PROTO_RAW, ST_ALL },
+	{ AF_INET, PROTO_UDPLITE, ST_ALL },
+	{ AF_INET6, PROTO_UDPLITE, ST_ALL },
 	{ AF_UNIX, PROTO_UNIX, ST_ALL },
 	/* Pairs diag_collect never makes: they must fail, not misparse. */
 	{ AF_UNIX, PROTO_TCP, ST_ALL },
@@ -84,7 +86,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(len >= NLMSG_HDRLEN + sizeof(struct unix_diag_msg));
 	} else {
 		FUZZ_CHECK(req->proto == PROTO_TCP ||
-		    req->proto == PROTO_UDP || req->proto == PROTO_RAW);
+		    req->proto == PROTO_UDP || req->proto == PROTO_UDPLITE ||
+		    req->proto == PROTO_RAW);
 		FUZZ_CHECK(len >= NLMSG_HDRLEN + sizeof(struct inet_diag_msg));
 		/* Request sockets are reported as SYN_RECV. */
 		FUZZ_CHECK(row.state != ST_NEW_SYN_RECV);
@@ -105,6 +108,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    NULL);
 		for (i = 0; i < row.path_len; i++)
 			sink ^= (uint8_t)row.path[i];
+	}
+	/* A listener's waiting connections: its type and name, no inode. */
+	if (row.family == AF_UNIX && row.state == ST_LISTEN) {
+		struct sock_row emb;
+		size_t k;
+
+		for (k = 0; (rc = diag_parse_embryo(nlh, &row, k, &emb)) == 1;
+		    k++) {
+			FUZZ_CHECK(k < len / sizeof(uint32_t));
+			FUZZ_CHECK(emb.inode == 0 && emb.type == row.type &&
+			    emb.state == ST_SYN_SENT);
+			FUZZ_CHECK(emb.path == row.path &&
+			    emb.path_len == row.path_len);
+		}
+		FUZZ_CHECK(rc == 0 || (rc == -1 && errno == EINVAL));
 	}
 	(void)sink;
 	free(nlh);

@@ -32,17 +32,17 @@ format_inet(char *buf, size_t len, const struct sock_row *r)
 		}
 	}
 	return snprintf(buf, len, "%4d: %s:%04X %s:%04X %02X %08" PRIX32
-	    ":%08" PRIX32 " %02X:%08X %08" PRIX32 " %5" PRIu32 " %8d %"
+	    ":%08" PRIX32 " %02X:%08X %08" PRIX32 " %5" PRIu32 " %8" PRIu32 " %"
 	    PRIu64 " 1 0000000000000000 100 0 0 10 0", 7, addr[0], r->lport,
 	    addr[1], r->rport, r->state, r->wqueue, r->rqueue, r->timer, 0,
-	    r->retrans, r->uid, 0, r->inode);
+	    r->retrans, r->uid, r->probes, r->inode);
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum sock_proto protos[] = {
-		PROTO_TCP, PROTO_UDP, PROTO_RAW, PROTO_UNIX
+		PROTO_TCP, PROTO_UDP, PROTO_RAW, PROTO_UNIX, PROTO_UDPLITE
 	};
 	struct sock_row row, again;
 	enum sock_proto proto;
@@ -52,7 +52,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	family = (data[0] & 1) ? AF_INET6 : AF_INET;
-	proto = protos[(data[0] >> 1) % 4];
+	proto = protos[(data[0] >> 1) % 5];
 	if ((line = malloc(size)) == NULL)
 		return 0;
 	memcpy(line, data + 1, size - 1);
@@ -75,7 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    (row.has & ROW_HAS_TIMER));
 	else
 		FUZZ_CHECK(row.timer == 0 && row.retrans == 0 &&
-		    row.expires_ms == 0 && !(row.has & ROW_HAS_TIMER));
+		    row.probes == 0 && row.expires_ms == 0 &&
+		    !(row.has & ROW_HAS_TIMER));
 
 	n = format_inet(back, sizeof(back), &row);
 	FUZZ_CHECK(n > 0 && (size_t)n < sizeof(back));

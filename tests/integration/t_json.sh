@@ -35,10 +35,10 @@ def isbool(x): return type(x) is bool
 def endpoint(x):
     return type(x) is dict and set(x) == {"address", "port"} and isstr(x["address"]) and isint(x["port"]) and x["port"] < 65536
 def timer(x):
-    return x is None or (type(x) is dict and set(x) == {"kind", "expires_ms", "retrans"} and
+    return x is None or (type(x) is dict and set(x) == {"kind", "expires_ms", "retrans", "probes"} and
                          x["kind"] in ("off", "on", "keepalive", "timewait", "probe") and
-                         isint(x["expires_ms"]) and isint(x["retrans"]))
-common = {"proto": lambda x: x in ("tcp", "udp", "raw", "unix"),
+                         isint(x["expires_ms"]) and isint(x["retrans"]) and isint(x["probes"]))
+common = {"proto": lambda x: x in ("tcp", "udp", "udplite", "raw", "unix"),
           "family": lambda x: x in ("inet", "inet6", "unix"),
           "type": lambda x: x in ("stream", "dgram", "raw", "seqpacket"),
           "state": isstr, "recv_q": opt(isint), "send_q": opt(isint),

@@ -25,6 +25,7 @@
 #include "names.h"
 #include "outbuf.h"
 #include "rowvec.h"
+#include "textwidth.h"
 #include "users.h"
 #include "util.h"
 
@@ -61,7 +62,7 @@ struct lsof_fmt {
 
 /* The columns of one line as text. */
 struct cols {
-	char	 cmd[UTIL_ESCAPE_MAX(CMD_CUT)];
+	char	 cmd[CMD_CUT + 1];
 	char	 pid[24];
 	char	 user[UTIL_ESCAPE_MAX(256)];
 	char	 fd[16];
@@ -130,6 +131,106 @@ escape(struct lsof_fmt *f, const char *src, size_t len)
 	return f->esc;
 }
 
+/*
+ * Length of the UTF-8 sequence at s (n > 0 bytes left) of a code point
+ * past U+009F, or 0 when there is none (invalid, or a C1 control).
+ */
+static size_t
+utf8_char(const unsigned char *s, size_t n)
+{
+	size_t len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2, i;
+	uint32_t c;
+
+	if (s[0] < 0xc2 || s[0] > 0xf4 || n < len)
+		return 0;
+	c = s[0] & (0x7f >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	if (c <= 0x9f || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * One unit of a command name as lsof 4.95 escapes it, found by running
+ * it on hostile names: \b \f \n \r \t and \\ as C escapes, other
+ * control bytes as ^X (ESC is ^[), DEL as \x7f.  In the table (table
+ * set) the space too (\x20, so that awk's $2 is always the PID) and
+ * every byte past 0x7f (\xc3\xa9): the column is plain ASCII.  In -F's
+ * c field a space and valid UTF-8 stay as they are, but for C1
+ * controls.  Writes the unit to u (8 bytes); returns the bytes of s it
+ * took, *ulen its length.
+ */
+static size_t
+cmd_unit(const unsigned char *s, size_t n, int table, char *u, size_t *ulen)
+{
+	static const char hex[] = "0123456789abcdef";
+	static const char cesc[] = "\bb\ff\nn\rr\tt\\\\";
+	const char *e;
+	size_t k;
+
+	if (s[0] >= 0x80 && !table && (k = utf8_char(s, n)) > 0) {
+		memcpy(u, s, k);
+		*ulen = k;
+		return k;
+	}
+	if (s[0] > 0x20 && s[0] < 0x7f && s[0] != '\\') {
+		u[0] = (char)s[0];
+		*ulen = 1;
+	} else if (s[0] == ' ' && !table) {
+		u[0] = ' ';
+		*ulen = 1;
+	} else if (s[0] != 0 && (e = memchr(cesc, s[0], sizeof(cesc) - 1))
+	    != NULL && (e - cesc) % 2 == 0) {
+		u[0] = '\\';
+		u[1] = e[1];
+		*ulen = 2;
+	} else if (s[0] < 0x20) {
+		u[0] = '^';
+		u[1] = (char)(s[0] + 0x40);
+		*ulen = 2;
+	} else {
+		u[0] = '\\';
+		u[1] = 'x';
+		u[2] = hex[s[0] >> 4];
+		u[3] = hex[s[0] & 0xf];
+		*ulen = 4;
+	}
+	return 1;
+}
+
+/*
+ * The command name src (len bytes) escaped as lsof does (cmd_unit) into
+ * dst (dstlen bytes, NUL-terminated).  lsof escapes first and then cuts:
+ * with cut > 0 only whole units fit in cut display columns ("\xc3\xa9",
+ * never "\xc3\xa9\x").  Returns the length written.
+ */
+static size_t
+cmd_escape(char *dst, size_t dstlen, const char *src, size_t len, int table,
+    size_t cut)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, off = 0, w = 0, uw, ulen;
+	char u[8];
+
+	while (i < len) {
+		i += cmd_unit(s + i, len - i, table, u, &ulen);
+		uw = textwidth(u, ulen);
+		if ((cut > 0 && w + uw > cut) || off + ulen >= dstlen)
+			break;
+		memcpy(dst + off, u, ulen);
+		off += ulen;
+		w += uw;
+	}
+	if (dstlen > 0)
+		dst[off] = '\0';
+	return off;
+}
+
 /* The escaped login name of uid, or NULL when it has none (or ENOMEM). */
 static const char *
 user_name(struct lsof_fmt *f, uid_t uid)
@@ -192,17 +293,25 @@ endpoint(struct lsof_fmt *f, char *buf, size_t len, const struct sock_row *r,
 {
 	const struct options *o = f->o;
 	const union sock_addr *a = remote ? &r->raddr : &r->laddr;
+	union sock_addr v4;
 	unsigned flags = ADDR_BRACKET;
-	int h, p;
+	int h, p, family = r->family;
 
 	if (!o->numeric_hosts)
 		flags |= ADDR_RESOLVE;
-	if (is_wildcard(r->family, a)) {
+	/* lsof shows a v4-mapped end as IPv4: "127.0.0.1:8081". */
+	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->v6)) {
+		memset(&v4, 0, sizeof(v4));
+		memcpy(&v4.v4, &a->v6.s6_addr[12], sizeof(v4.v4));
+		a = &v4;
+		family = AF_INET;
+	}
+	if (is_wildcard(family, a)) {
 		if (len < 3)
 			return -1;
 		memcpy(buf, "*", 2);
 		h = 1;
-	} else if ((h = host_text(f, buf, len, r->family, a, flags)) == -1)
+	} else if ((h = host_text(f, buf, len, family, a, flags)) == -1)
 		return -1;
 	if ((size_t)h + 2 >= len) {
 		errno = ENOSPC;
@@ -317,7 +426,7 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	char sbuf[32];
 	size_t n;
 
-	util_escape(c->cmd, sizeof(c->cmd), cmd, strnlen(cmd, CMD_CUT));
+	cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), 1, CMD_CUT);
 	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
@@ -381,12 +490,15 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 	const struct sock_row *r = l->r;
 	const struct sock_owner *ow = l->ow;
 	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
+	char c[CMD_CUT + 1];
+	size_t n;
 
-	w->cmd = MAX(w->cmd, util_escape(NULL, 0, cmd, strnlen(cmd, CMD_CUT)));
+	n = cmd_escape(c, sizeof(c), cmd, strlen(cmd), 1, CMD_CUT);
+	w->cmd = MAX(w->cmd, textwidth(c, n));
 	w->pid = MAX(w->pid, ow->pid < 0 ? 11 : digits((uint64_t)ow->pid));
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
-	w->user = MAX(w->user, u != NULL ? strlen(u) :
+	w->user = MAX(w->user, u != NULL ? textwidth(u, strlen(u)) :
 	    MAX(8, digits(ow->uid)));
 	w->dev = MAX(w->dev, r->family == AF_UNIX &&
 	    (r->has & ROW_HAS_COOKIE) ? 18 : digits(r->inode));
@@ -394,14 +506,20 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 		w->node = MAX(w->node, digits(r->inode));
 }
 
-/* s in width columns, on the left or the right, then one space. */
+/*
+ * s in width display columns, on the left or the right, then one space:
+ * padded by display width, so a wide character counts two columns.
+ */
 static void
 out_col(struct outbuf *o, const char *s, size_t width, int right)
 {
-	if (right)
-		outbuf_right(o, s, strlen(s), width);
-	else
-		outbuf_left(o, s, strlen(s), width);
+	size_t n = strlen(s), w = textwidth(s, n);
+
+	if (right && w < width)
+		outbuf_spaces(o, width - w);
+	outbuf_put(o, s, n);
+	if (!right && w < width)
+		outbuf_spaces(o, width - w);
 	outbuf_put(o, " ", 1);
 }
 
@@ -493,6 +611,24 @@ field(struct lsof_fmt *f, char letter, const char *text)
 		putc('\n', f->out);
 }
 
+/* The c field: the whole command, escaped as lsof's -F escapes it. */
+static int
+cmd_field(struct lsof_fmt *f, const char *cmd)
+{
+	size_t len = strlen(cmd), need = UTIL_ESCAPE_MAX(len);
+	char *p;
+
+	if (need > f->esclen) {
+		if ((p = realloc(f->esc, need)) == NULL)
+			return -1;
+		f->esc = p;
+		f->esclen = need;
+	}
+	cmd_escape(f->esc, f->esclen, cmd, len, 0, 0);
+	field(f, 'c', f->esc);
+	return 0;
+}
+
 static int
 want(const struct lsof_fmt *f, char letter)
 {
@@ -508,6 +644,16 @@ set_end(struct lsof_fmt *f)
 }
 
 /*
+ * Whether a file set has a field at all: lsof writes none (not even
+ * -F0's newline) when only process fields were asked for ("-F0pc").
+ */
+static int
+want_file_set(const struct lsof_fmt *f)
+{
+	return strpbrk(f->s->field_set, "faltdioPnT") != NULL;
+}
+
+/*
  * lsof's field output: a process set (p c u L) when the PID changes,
  * then a file set per descriptor (f a t d o i P n T), in lsof's order.
  */
@@ -519,6 +665,7 @@ print_fields(struct lsof_fmt *f)
 	const char *e, *u;
 	char buf[NAME_MAX_LEN], sbuf[32];
 	size_t i;
+	int files = want_file_set(f);
 
 	for (i = 0; i < f->nlines; i++) {
 		l = &f->lines[i];
@@ -528,9 +675,8 @@ print_fields(struct lsof_fmt *f)
 			field(f, 'p', buf);
 			if (want(f, 'c')) {
 				e = l->ow->command != NULL ? l->ow->command : "";
-				if ((e = escape(f, e, strlen(e))) == NULL)
+				if (cmd_field(f, e) == -1)
 					return -1;
-				field(f, 'c', e);
 			}
 			snprintf(buf, sizeof(buf), "%u", (unsigned)l->ow->uid);
 			if (want(f, 'u'))
@@ -541,6 +687,8 @@ print_fields(struct lsof_fmt *f)
 			}
 			set_end(f);
 		}
+		if (!files)
+			continue;
 		if (want(f, 'f')) {
 			/* lsof's FD text, "*345" past 9999, here too. */
 			if (l->ow->fd > 9999)
@@ -554,6 +702,8 @@ print_fields(struct lsof_fmt *f)
 			snprintf(buf, sizeof(buf), "%c", l->ow->mode);
 			field(f, 'a', buf);
 		}
+		if (want(f, 'l'))	/* no lock on a socket: lsof's space */
+			field(f, 'l', " ");
 		if (want(f, 't'))
 			field(f, 't', r->family == AF_UNIX ? "unix" :
 			    r->family == AF_INET ? "IPv4" : "IPv6");

@@ -538,8 +538,12 @@ set_dumps(struct options *o, const struct lsof_sel *s)
 	for (i = 0; i < s->nspecs; i++) {
 		protos |= s->specs[i].protos ? s->specs[i].protos :
 		    (1U << PROTO_TCP | 1U << PROTO_UDP);
-		fams |= s->specs[i].families ? s->specs[i].families :
-		    (FAM_INET4 | FAM_INET6);
+		/* An IPv4 SPEC also names v4-mapped IPv6 sockets. */
+		if (s->specs[i].families == FAM_INET4 && !s->specs[i].type_only)
+			fams |= FAM_INET4 | FAM_INET6;
+		else
+			fams |= s->specs[i].families ? s->specs[i].families :
+			    (FAM_INET4 | FAM_INET6);
 	}
 	if (s->inet && owners_or) {
 		protos = 1U << PROTO_TCP | 1U << PROTO_UDP;

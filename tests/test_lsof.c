@@ -419,6 +419,8 @@ test_lsof_parse_dumps(void **state)
 	char *v2[] = { "sockstat", "-i6TCP", "-a", "-p", "5", NULL };
 	char *v3[] = { "sockstat", "-i6TCP", "-U", NULL };
 	char *v4[] = { "sockstat", "-i6TCP", "-p^5", "-c^x", NULL };
+	char *v5[] = { "sockstat", "-i4TCP", NULL };
+	char *v6[] = { "sockstat", "-i4", NULL };
 	struct options o;
 	char err[CLI_ERRLEN];
 
@@ -438,6 +440,14 @@ test_lsof_parse_dumps(void **state)
 	assert_int_equal(parse(NARGS(v4), v4, &o, err), CLI_RUN);
 	assert_int_equal(o.protos, 1U << PROTO_TCP);
 	assert_int_equal(o.families, FAM_INET6);
+	lsof_sel_free(o.lsof);
+	/* An IPv4 SPEC also names v4-mapped sockets: IPv6 is dumped too. */
+	assert_int_equal(parse(NARGS(v5), v5, &o, err), CLI_RUN);
+	assert_int_equal(o.families, FAM_INET4 | FAM_INET6);
+	lsof_sel_free(o.lsof);
+	/* "-i 4" alone is the TYPE: IPv4 sockets only. */
+	assert_int_equal(parse(NARGS(v6), v6, &o, err), CLI_RUN);
+	assert_int_equal(o.families, FAM_INET4);
 	lsof_sel_free(o.lsof);
 }
 

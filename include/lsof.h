@@ -131,6 +131,24 @@ enum cli_result	 lsof_parse(int argc, char **argv, struct options *o,
  */
 enum cli_result	 lsof_resolve(struct lsof_sel *s, char *err, size_t errlen);
 
+/*
+ * Stores address a (a struct in_addr or in6_addr) of family af as sp's
+ * next host, a v4-mapped IPv6 one as IPv4, as lsof shows and matches
+ * it; one the SPEC's family excludes, or past LSOF_ADDRS_MAX, is not.
+ */
+void		 lsof_spec_add_addr(struct lsof_spec *sp, int af,
+		    const void *a);
+
+/*
+ * The command name src (len bytes) escaped as lsof 4.95 escapes it into
+ * dst (dstlen bytes, NUL-terminated): in the table (table set) the space
+ * and every byte past 0x7f too, in -F's c field not valid UTF-8.  With
+ * cut > 0 only the whole escapes that fit cut display columns are kept
+ * (lsof escapes first, then cuts).  Returns the length written.
+ */
+size_t		 lsof_cmd_escape(char *dst, size_t dstlen, const char *src,
+		    size_t len, int table, size_t cut);
+
 /* Frees s and what it owns; NULL is a no-op. */
 void		 lsof_sel_free(struct lsof_sel *s);
 

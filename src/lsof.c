@@ -134,44 +134,6 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 	}
 }
 
-/*
- * Looks up the service names of sp's ports, per protocol, since lsof's
- * ":domain" means TCP 53 and UDP 53 and a name may exist for one only.
- */
-static enum cli_result
-resolve_ports(const char *spec, struct lsof_spec *sp, char *err,
-    size_t errlen)
-{
-	struct lsof_port *pt;
-	struct servent *se;
-	char item[64];
-	size_t i, n;
-	int p, found;
-
-	for (i = 0; i < sp->nports; i++) {
-		pt = &sp->ports[i];
-		if (pt->service == NULL)
-			continue;
-		n = strcspn(pt->service, ",");
-		snprintf(item, sizeof(item), "%.*s", (int)n, pt->service);
-		found = 0;
-		for (p = 0; p < 2; p++) {
-			se = getservbyname(item, p == 0 ? "tcp" : "udp");
-			pt->lo[p] = 1;
-			pt->hi[p] = 0;	/* none for this protocol */
-			if (se != NULL) {
-				pt->lo[p] = pt->hi[p] =
-				    ntohs((uint16_t)se->s_port);
-				found = 1;
-			}
-		}
-		if (!found)
-			return cli_fail(err, errlen, "-i %s: unknown service "
-			    "\"%s\"", spec, item);
-	}
-	return CLI_RUN;
-}
-
 /* Whether the SPEC's family allows an address of family af. */
 static enum cli_result
 host_family(const char *spec, const struct lsof_spec *sp, int af,
@@ -221,12 +183,8 @@ parse_host(const char *spec, const char *host, struct lsof_spec *sp,
 	return CLI_RUN;
 }
 
-/*
- * Stores address a of family af as the SPEC's next host, a v4-mapped
- * IPv6 one as IPv4 (lsof shows and matches those sockets as IPv4).
- */
-static void
-add_addr(struct lsof_spec *sp, int af, const void *a)
+void
+lsof_spec_add_addr(struct lsof_spec *sp, int af, const void *a)
 {
 	const struct in6_addr *a6 = a;
 
@@ -244,36 +202,6 @@ add_addr(struct lsof_spec *sp, int af, const void *a)
 	else
 		memcpy(&sp->addrs[sp->naddrs].v6, a, sizeof(struct in6_addr));
 	sp->addr_family[sp->naddrs++] = (uint8_t)af;
-}
-
-/* Looks up sp's host name: every address it has, of the SPEC's family. */
-static enum cli_result
-resolve_host(const char *spec, struct lsof_spec *sp, char *err,
-    size_t errlen)
-{
-	struct addrinfo hints, *res, *ai;
-	int rc;
-
-	memset(&hints, 0, sizeof(hints));
-	hints.ai_family = sp->families == FAM_INET4 ? AF_INET :
-	    sp->families == FAM_INET6 ? AF_INET6 : AF_UNSPEC;
-	hints.ai_socktype = SOCK_STREAM;
-	if ((rc = getaddrinfo(sp->host, NULL, &hints, &res)) != 0)
-		return cli_fail(err, errlen, "-i %s: host \"%s\": %s",
-		    spec, sp->host, gai_strerror(rc));
-	for (ai = res; ai != NULL; ai = ai->ai_next) {
-		if (ai->ai_family == AF_INET)
-			add_addr(sp, AF_INET,
-			    &((struct sockaddr_in *)ai->ai_addr)->sin_addr);
-		else if (ai->ai_family == AF_INET6)
-			add_addr(sp, AF_INET6,
-			    &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr);
-	}
-	freeaddrinfo(res);
-	if (sp->naddrs == 0)
-		return cli_fail(err, errlen, "-i %s: host \"%s\" has no "
-		    "address", spec, sp->host);
-	return CLI_RUN;
 }
 
 /* "[v6]" at s: the address into sp, *end past ']'. */
@@ -302,7 +230,7 @@ parse_host6(const char *spec, const char *s, const char **end,
 	    (IN6_IS_ADDR_V4MAPPED(&a) &&
 	    (rc = host_family(spec, sp, AF_INET, err, errlen)) != CLI_RUN))
 		return rc;
-	add_addr(sp, AF_INET6, &a);
+	lsof_spec_add_addr(sp, AF_INET6, &a);
 	*end = close + 1;
 	return CLI_RUN;
 }
@@ -783,61 +711,6 @@ lsof_sel_free(struct lsof_sel *s)
 	free(s->cmds);
 	free(s->scratch);
 	free(s);
-}
-
-/*
- * The SPEC's text for messages: lsof_parse keeps no words, so it is
- * rebuilt from what the name lookup concerns.
- */
-static const char *
-spec_word(const struct lsof_spec *sp, char *buf, size_t len)
-{
-	size_t i;
-
-	if (sp->host != NULL) {
-		snprintf(buf, len, "@%s", sp->host);
-		return buf;
-	}
-	for (i = 0; i < sp->nports; i++)
-		if (sp->ports[i].service != NULL) {
-			snprintf(buf, len, ":%.*s",
-			    (int)strcspn(sp->ports[i].service, ","),
-			    sp->ports[i].service);
-			return buf;
-		}
-	return "";
-}
-
-enum cli_result
-lsof_resolve(struct lsof_sel *s, char *err, size_t errlen)
-{
-	struct lsof_spec *sp;
-	struct passwd *pw;
-	char word[NI_MAXHOST + 2];
-	size_t i;
-	enum cli_result rc;
-
-	for (i = 0; i < s->nspecs; i++) {
-		sp = &s->specs[i];
-		if (!sp->pending)
-			continue;
-		spec_word(sp, word, sizeof(word));
-		if (sp->host != NULL &&
-		    (rc = resolve_host(word, sp, err, errlen)) != CLI_RUN)
-			return rc;
-		if ((rc = resolve_ports(word, sp, err, errlen)) != CLI_RUN)
-			return rc;
-		sp->pending = 0;
-	}
-	for (i = 0; i < s->nuids; i++) {
-		if (s->uids[i].name == NULL || s->uids[i].id != -1)
-			continue;
-		if ((pw = getpwnam(s->uids[i].name)) == NULL)
-			return cli_fail(err, errlen, "-u %s: unknown user",
-			    s->uids[i].name);
-		s->uids[i].id = (long)pw->pw_uid;
-	}
-	return CLI_RUN;
 }
 
 const char *

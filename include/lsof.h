@@ -39,16 +39,30 @@
 #define LSOF_OWNER_ANY	1	/* not excluded; no inclusion names it */
 #define LSOF_OWNER_SEL	2	/* an inclusion names it (-a: all kinds do) */
 
-/* A port item of a SPEC, per protocol ([0] TCP, [1] UDP); lo > hi: none. */
+/*
+ * A port item of a SPEC, per protocol ([0] TCP, [1] UDP); lo > hi: none.
+ * Port 0 never matches, as in lsof: it is the port of no end.
+ */
 struct lsof_port {
 	uint32_t	 lo[2];
 	uint32_t	 hi[2];
+	const char	*service;	/* a name lsof_resolve looks up, or NULL */
 };
 
-/* One -i SPEC: [46][protocol][@host][:port,...]; empty parts match all. */
+/*
+ * One -i SPEC: [46][protocol][@host][:port,...]; empty parts match all.
+ * As in lsof, "-i 4" or "-i 6" alone selects by the socket's type (the
+ * TYPE column), while the family of any other SPEC is that of its
+ * addresses, where a v4-mapped IPv6 address (::ffff:a.b.c.d) is IPv4; a
+ * SPEC without a family takes that of an earlier "-i 4" or "-i 6".
+ */
 struct lsof_spec {
 	unsigned	 families;	/* FAM_*; 0: both */
+	int		 type_only;	/* "-i 4", "-i 6": match the TYPE */
 	unsigned	 protos;	/* 1 << PROTO_TCP, _UDP; 0: both */
+	const char	*host;		/* a name lsof_resolve looks up */
+	char		*host_copy;	/* owns host when it is a copy */
+	int		 pending;	/* a name is not looked up yet */
 	size_t		 naddrs;	/* 0: any host */
 	uint8_t		 addr_family[LSOF_ADDRS_MAX];
 	union sock_addr	 addrs[LSOF_ADDRS_MAX];
@@ -58,8 +72,9 @@ struct lsof_spec {
 
 /* A -p or -u item: an id, or one to exclude (^). */
 struct lsof_id {
-	long		 id;
+	long		 id;		/* -1 while name is not looked up */
 	int		 exclude;
+	char		*name;		/* a user name lsof_resolve looks up */
 };
 
 /* A -c item: a command prefix, or one to exclude (^). */
@@ -69,7 +84,7 @@ struct lsof_cmd {
 };
 
 /* -F output: which fields, and the terminator. */
-#define LSOF_FIELDS	"pcuLfatdioPnT"	/* the fields sockstat can give */
+#define LSOF_FIELDS	"pcuLfaltdioPnT" /* the fields sockstat can give */
 
 struct lsof_sel {
 	int		 inet;		/* -i given: TCP and UDP listed */
@@ -89,6 +104,7 @@ struct lsof_sel {
 	size_t		 ncmds;
 	uint32_t	 states_in;	/* -s TCP:S: ST_BIT mask; 0: no inclusion */
 	uint32_t	 states_out;	/* -s TCP:^S */
+	unsigned	 type_fams;	/* FAM_* of the "-i 4"/"-i 6" so far */
 	unsigned long	 matched;	/* (socket, owner) pairs listed so far */
 	struct sock_owner *scratch;	/* lsof_select_owners' result */
 	size_t		 scratch_cap;
@@ -100,10 +116,38 @@ struct lsof_sel {
  * program and the dumps to ask for set) and o->lsof (allocated; free it
  * with lsof_sel_free, also after CLI_USAGE).  Returns a cli_result; for
  * CLI_USAGE err holds a one-line message naming the bad word or part.
- * Host names in a SPEC are resolved here (getaddrinfo: may reach DNS).
+ * Nothing is looked up here: host, service and user names are kept for
+ * lsof_resolve, and match nothing until it ran.
  */
 enum cli_result	 lsof_parse(int argc, char **argv, struct options *o,
 		    char *err, size_t errlen);
+
+/*
+ * Looks up the names lsof_parse kept: hosts (getaddrinfo: may reach
+ * DNS), services (getservbyname) and users (getpwnam), all through NSS.
+ * Call it after privileges are reduced: NSS modules and DNS replies
+ * then meet no capability.  Returns CLI_RUN, or CLI_USAGE with a
+ * one-line message in err naming the name that has no answer.
+ */
+enum cli_result	 lsof_resolve(struct lsof_sel *s, char *err, size_t errlen);
+
+/*
+ * Stores address a (a struct in_addr or in6_addr) of family af as sp's
+ * next host, a v4-mapped IPv6 one as IPv4, as lsof shows and matches
+ * it; one the SPEC's family excludes, or past LSOF_ADDRS_MAX, is not.
+ */
+void		 lsof_spec_add_addr(struct lsof_spec *sp, int af,
+		    const void *a);
+
+/*
+ * The command name src (len bytes) escaped as lsof 4.95 escapes it into
+ * dst (dstlen bytes, NUL-terminated): in the table (table set) the space
+ * and every byte past 0x7f too, in -F's c field not valid UTF-8.  With
+ * cut > 0 only the whole escapes that fit cut display columns are kept
+ * (lsof escapes first, then cuts).  Returns the length written.
+ */
+size_t		 lsof_cmd_escape(char *dst, size_t dstlen, const char *src,
+		    size_t len, int table, size_t cut);
 
 /* Frees s and what it owns; NULL is a no-op. */
 void		 lsof_sel_free(struct lsof_sel *s);

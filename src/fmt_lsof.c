@@ -25,6 +25,7 @@
 #include "names.h"
 #include "outbuf.h"
 #include "rowvec.h"
+#include "textwidth.h"
 #include "users.h"
 #include "util.h"
 
@@ -61,7 +62,7 @@ struct lsof_fmt {
 
 /* The columns of one line as text. */
 struct cols {
-	char	 cmd[UTIL_ESCAPE_MAX(CMD_CUT)];
+	char	 cmd[CMD_CUT + 1];
 	char	 pid[24];
 	char	 user[UTIL_ESCAPE_MAX(256)];
 	char	 fd[16];
@@ -201,17 +202,25 @@ endpoint(struct lsof_fmt *f, char *buf, size_t len, const struct sock_row *r,
 {
 	const struct options *o = f->o;
 	const union sock_addr *a = remote ? &r->raddr : &r->laddr;
+	union sock_addr v4;
 	unsigned flags = ADDR_BRACKET;
-	int h, p;
+	int h, p, family = r->family;
 
 	if (!o->numeric_hosts)
 		flags |= ADDR_RESOLVE;
-	if (is_wildcard(r->family, a)) {
+	/* lsof shows a v4-mapped end as IPv4: "127.0.0.1:8081". */
+	if (family == AF_INET6 && IN6_IS_ADDR_V4MAPPED(&a->v6)) {
+		memset(&v4, 0, sizeof(v4));
+		memcpy(&v4.v4, &a->v6.s6_addr[12], sizeof(v4.v4));
+		a = &v4;
+		family = AF_INET;
+	}
+	if (is_wildcard(family, a)) {
 		if (len < 3)
 			return -1;
 		memcpy(buf, "*", 2);
 		h = 1;
-	} else if ((h = host_text(f, buf, len, r->family, a, flags)) == -1)
+	} else if ((h = host_text(f, buf, len, family, a, flags)) == -1)
 		return -1;
 	if ((size_t)h + 2 >= len) {
 		errno = ENOSPC;
@@ -328,7 +337,7 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	char sbuf[32];
 	size_t n;
 
-	util_escape(c->cmd, sizeof(c->cmd), cmd, strnlen(cmd, CMD_CUT));
+	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), 1, CMD_CUT);
 	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
@@ -391,12 +400,15 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 	const struct sock_row *r = l->r;
 	const struct sock_owner *ow = l->ow;
 	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
+	char c[CMD_CUT + 1];
+	size_t n;
 
-	w->cmd = MAX(w->cmd, util_escape(NULL, 0, cmd, strnlen(cmd, CMD_CUT)));
+	n = lsof_cmd_escape(c, sizeof(c), cmd, strlen(cmd), 1, CMD_CUT);
+	w->cmd = MAX(w->cmd, textwidth(c, n));
 	w->pid = MAX(w->pid, ow->pid < 0 ? 11 : digits((uint64_t)ow->pid));
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
-	w->user = MAX(w->user, u != NULL ? strlen(u) :
+	w->user = MAX(w->user, u != NULL ? textwidth(u, strlen(u)) :
 	    MAX(8, digits(ow->uid)));
 	w->dev = MAX(w->dev, r->family == AF_UNIX &&
 	    (r->has & ROW_HAS_COOKIE) ? 18 : digits(r->inode));
@@ -406,14 +418,20 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 		w->node = MAX(w->node, strlen(lsof_proto(r)));
 }
 
-/* s in width columns, on the left or the right, then one space. */
+/*
+ * s in width display columns, on the left or the right, then one space:
+ * padded by display width, so a wide character counts two columns.
+ */
 static void
 out_col(struct outbuf *o, const char *s, size_t width, int right)
 {
-	if (right)
-		outbuf_right(o, s, strlen(s), width);
-	else
-		outbuf_left(o, s, strlen(s), width);
+	size_t n = strlen(s), w = textwidth(s, n);
+
+	if (right && w < width)
+		outbuf_spaces(o, width - w);
+	outbuf_put(o, s, n);
+	if (!right && w < width)
+		outbuf_spaces(o, width - w);
 	outbuf_put(o, " ", 1);
 }
 
@@ -505,6 +523,24 @@ field(struct lsof_fmt *f, char letter, const char *text)
 		putc('\n', f->out);
 }
 
+/* The c field: the whole command, escaped as lsof's -F escapes it. */
+static int
+cmd_field(struct lsof_fmt *f, const char *cmd)
+{
+	size_t len = strlen(cmd), need = UTIL_ESCAPE_MAX(len);
+	char *p;
+
+	if (need > f->esclen) {
+		if ((p = realloc(f->esc, need)) == NULL)
+			return -1;
+		f->esc = p;
+		f->esclen = need;
+	}
+	lsof_cmd_escape(f->esc, f->esclen, cmd, len, 0, 0);
+	field(f, 'c', f->esc);
+	return 0;
+}
+
 static int
 want(const struct lsof_fmt *f, char letter)
 {
@@ -520,6 +556,16 @@ set_end(struct lsof_fmt *f)
 }
 
 /*
+ * Whether a file set has a field at all: lsof writes none (not even
+ * -F0's newline) when only process fields were asked for ("-F0pc").
+ */
+static int
+want_file_set(const struct lsof_fmt *f)
+{
+	return strpbrk(f->s->field_set, "faltdioPnT") != NULL;
+}
+
+/*
  * lsof's field output: a process set (p c u L) when the PID changes,
  * then a file set per descriptor (f a t d o i P n T), in lsof's order.
  */
@@ -531,6 +577,7 @@ print_fields(struct lsof_fmt *f)
 	const char *e, *u;
 	char buf[NAME_MAX_LEN], sbuf[32];
 	size_t i;
+	int files = want_file_set(f);
 
 	for (i = 0; i < f->nlines; i++) {
 		l = &f->lines[i];
@@ -540,9 +587,8 @@ print_fields(struct lsof_fmt *f)
 			field(f, 'p', buf);
 			if (want(f, 'c')) {
 				e = l->ow->command != NULL ? l->ow->command : "";
-				if ((e = escape(f, e, strlen(e))) == NULL)
+				if (cmd_field(f, e) == -1)
 					return -1;
-				field(f, 'c', e);
 			}
 			snprintf(buf, sizeof(buf), "%u", (unsigned)l->ow->uid);
 			if (want(f, 'u'))
@@ -553,6 +599,8 @@ print_fields(struct lsof_fmt *f)
 			}
 			set_end(f);
 		}
+		if (!files)
+			continue;
 		if (want(f, 'f')) {
 			/* lsof's FD text, "*345" past 9999, here too. */
 			if (l->ow->fd > 9999)
@@ -566,6 +614,8 @@ print_fields(struct lsof_fmt *f)
 			snprintf(buf, sizeof(buf), "%c", l->ow->mode);
 			field(f, 'a', buf);
 		}
+		if (want(f, 'l'))	/* no lock on a socket: lsof's space */
+			field(f, 'l', " ");
 		if (want(f, 't'))
 			field(f, 't', r->family == AF_UNIX ? "unix" :
 			    r->family == AF_INET ? "IPv4" : "IPv6");

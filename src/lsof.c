@@ -48,21 +48,59 @@ grow(void *arrp, size_t *n, size_t sz)
 }
 
 /*
- * The ports of a SPEC: "22", "1-1024", "ssh", comma-separated.  A name
- * is looked up per protocol, since lsof's ":domain" means TCP 53 and
- * UDP 53 and a name may exist for one protocol only.
+ * One port item, "22" or "1-1024", into pt (both protocols).  Port 0 is
+ * accepted, as lsof does, and then never matches (lsof_match.c).
+ */
+static enum cli_result
+parse_port_range(const char *spec, const char *item, struct lsof_port *pt,
+    char *err, size_t errlen)
+{
+	const char *errstr, *dash = strchr(item, '-');
+	char num[64];
+	long long lo, hi;
+	int i;
+
+	if (dash != NULL) {
+		if ((size_t)(dash - item) >= sizeof(num))
+			return cli_fail(err, errlen, "-i %s: bad port range "
+			    "\"%s\"", spec, item);
+		memcpy(num, item, (size_t)(dash - item));
+		num[dash - item] = '\0';
+	} else
+		snprintf(num, sizeof(num), "%s", item);
+	lo = util_strtonum(num, 0, PORT_MAX, &errstr);
+	if (errstr != NULL)
+		return cli_fail(err, errlen, "-i %s: port \"%s\" %s (0 to "
+		    "65535)", spec, num, errstr);
+	hi = lo;
+	if (dash != NULL) {
+		hi = util_strtonum(dash + 1, 0, PORT_MAX, &errstr);
+		if (errstr != NULL)
+			return cli_fail(err, errlen, "-i %s: port \"%s\" %s "
+			    "(0 to 65535)", spec, dash + 1, errstr);
+		if (hi < lo)
+			return cli_fail(err, errlen, "-i %s: port range "
+			    "\"%s\" runs backwards", spec, item);
+	}
+	for (i = 0; i < 2; i++) {
+		pt->lo[i] = (uint32_t)lo;
+		pt->hi[i] = (uint32_t)hi;
+	}
+	return CLI_RUN;
+}
+
+/*
+ * The ports of a SPEC: "22", "1-1024", "ssh", comma-separated.  A
+ * service name is kept (it points into argv) for lsof_resolve.
  */
 static enum cli_result
 parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
     char *err, size_t errlen)
 {
 	struct lsof_port *pt;
-	struct servent *se;
-	const char *errstr, *dash;
-	char item[64], num[64];
-	long long lo, hi;
+	char item[64];
 	size_t n;
-	int i, found;
+	enum cli_result rc;
 
 	while (1) {
 		n = strcspn(list, ",");
@@ -82,51 +120,13 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 		 * Debian's /etc/services starts with a digit.
 		 */
 		if (isdigit((unsigned char)item[0])) {
-			dash = strchr(item, '-');
-			if (dash != NULL) {
-				if ((size_t)(dash - item) >= sizeof(num))
-					return cli_fail(err, errlen, "-i %s: bad "
-					    "port range \"%s\"", spec, item);
-				memcpy(num, item, (size_t)(dash - item));
-				num[dash - item] = '\0';
-			} else
-				snprintf(num, sizeof(num), "%s", item);
-			lo = util_strtonum(num, 0, PORT_MAX, &errstr);
-			if (errstr != NULL)
-				return cli_fail(err, errlen, "-i %s: port \"%s\" "
-				    "%s (0 to 65535)", spec, num, errstr);
-			hi = lo;
-			if (dash != NULL) {
-				hi = util_strtonum(dash + 1, 0, PORT_MAX,
-				    &errstr);
-				if (errstr != NULL)
-					return cli_fail(err, errlen, "-i %s: port "
-					    "\"%s\" %s (0 to 65535)", spec,
-					    dash + 1, errstr);
-				if (hi < lo)
-					return cli_fail(err, errlen, "-i %s: port "
-					    "range \"%s\" runs backwards",
-					    spec, item);
-			}
-			for (i = 0; i < 2; i++) {
-				pt->lo[i] = (uint32_t)lo;
-				pt->hi[i] = (uint32_t)hi;
-			}
+			if ((rc = parse_port_range(spec, item, pt, err,
+			    errlen)) != CLI_RUN)
+				return rc;
 		} else {
-			found = 0;
-			for (i = 0; i < 2; i++) {
-				se = getservbyname(item, i == 0 ? "tcp" : "udp");
-				pt->lo[i] = 1;
-				pt->hi[i] = 0;	/* none for this protocol */
-				if (se != NULL) {
-					pt->lo[i] = pt->hi[i] =
-					    ntohs((uint16_t)se->s_port);
-					found = 1;
-				}
-			}
-			if (!found)
-				return cli_fail(err, errlen, "-i %s: unknown "
-				    "service \"%s\"", spec, item);
+			pt->service = list;
+			pt->lo[0] = pt->lo[1] = 1;	/* none until looked up */
+			sp->pending = 1;
 		}
 		if (list[n] == '\0')
 			return CLI_RUN;
@@ -134,55 +134,74 @@ parse_ports(const char *spec, const char *list, struct lsof_spec *sp,
 	}
 }
 
+/* Whether the SPEC's family allows an address of family af. */
+static enum cli_result
+host_family(const char *spec, const struct lsof_spec *sp, int af,
+    char *err, size_t errlen)
+{
+	if (af == AF_INET && sp->families == FAM_INET6)
+		return cli_fail(err, errlen, "-i %s: IPv4 addresses are "
+		    "prohibited in an IPv6 (6) SPEC", spec);
+	if (af == AF_INET6 && sp->families == FAM_INET4)
+		return cli_fail(err, errlen, "-i %s: IPv6 addresses are "
+		    "prohibited in an IPv4 (4) SPEC", spec);
+	return CLI_RUN;
+}
+
 /*
- * The host of a SPEC: a literal (IPv6 in brackets), else a name looked
- * up as lsof does, every address it has (of the SPEC's family, if any).
+ * The host of a SPEC: an IPv4 literal, or a name kept for lsof_resolve.
+ * As lsof, 0.0.0.0 names no host but makes the SPEC an IPv4 one: "-i
+ * TCP@0.0.0.0:5001" is "-i 4TCP:5001".
  */
 static enum cli_result
 parse_host(const char *spec, const char *host, struct lsof_spec *sp,
     char *err, size_t errlen)
 {
-	struct addrinfo hints, *res, *ai;
-	int rc;
+	enum cli_result rc;
 
 	if (host[0] == '\0')
 		return cli_fail(err, errlen, "-i %s: empty host after @", spec);
-	if (inet_pton(AF_INET, host, &sp->addrs[0].v4) == 1)
-		sp->addr_family[0] = AF_INET;
-	else if (inet_pton(AF_INET6, host, &sp->addrs[0].v6) == 1)
-		return cli_fail(err, errlen, "-i %s: IPv6 address \"%s\" needs "
-		    "brackets: @[%s]", spec, host, host);
-	else {
-		memset(&hints, 0, sizeof(hints));
-		hints.ai_family = sp->families == FAM_INET4 ? AF_INET :
-		    sp->families == FAM_INET6 ? AF_INET6 : AF_UNSPEC;
-		hints.ai_socktype = SOCK_STREAM;
-		if ((rc = getaddrinfo(host, NULL, &hints, &res)) != 0)
-			return cli_fail(err, errlen, "-i %s: host \"%s\": %s",
-			    spec, host, gai_strerror(rc));
-		for (ai = res; ai != NULL && sp->naddrs < LSOF_ADDRS_MAX;
-		    ai = ai->ai_next) {
-			if (ai->ai_family == AF_INET)
-				sp->addrs[sp->naddrs].v4 =
-				    ((struct sockaddr_in *)ai->ai_addr)->sin_addr;
-			else if (ai->ai_family == AF_INET6)
-				sp->addrs[sp->naddrs].v6 =
-				    ((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr;
-			else
-				continue;
-			sp->addr_family[sp->naddrs++] = (uint8_t)ai->ai_family;
+	if (inet_pton(AF_INET, host, &sp->addrs[0].v4) == 1) {
+		if ((rc = host_family(spec, sp, AF_INET, err, errlen)) !=
+		    CLI_RUN)
+			return rc;
+		if (sp->addrs[0].v4.s_addr == htonl(INADDR_ANY)) {
+			sp->families = FAM_INET4;
+			return CLI_RUN;
 		}
-		freeaddrinfo(res);
-		if (sp->naddrs == 0)
-			return cli_fail(err, errlen, "-i %s: host \"%s\" has no "
-			    "address", spec, host);
+		sp->addr_family[0] = AF_INET;
+		sp->naddrs = 1;
 		return CLI_RUN;
 	}
-	sp->naddrs = 1;
-	if (sp->families == FAM_INET6)
-		return cli_fail(err, errlen, "-i %s: IPv4 address \"%s\" in an "
-		    "IPv6 (6) SPEC", spec, host);
+	if (inet_pton(AF_INET6, host, &sp->addrs[0].v6) == 1)
+		return cli_fail(err, errlen, "-i %s: IPv6 address \"%s\" needs "
+		    "brackets: @[%s]", spec, host, host);
+	if ((sp->host_copy = strdup(host)) == NULL)
+		return cli_fail(err, errlen, "%s", strerror(errno));
+	sp->host = sp->host_copy;
+	sp->pending = 1;
 	return CLI_RUN;
+}
+
+void
+lsof_spec_add_addr(struct lsof_spec *sp, int af, const void *a)
+{
+	const struct in6_addr *a6 = a;
+
+	if (sp->naddrs >= LSOF_ADDRS_MAX)
+		return;
+	if (af == AF_INET6 && IN6_IS_ADDR_V4MAPPED(a6)) {
+		af = AF_INET;
+		a = &a6->s6_addr[12];
+	}
+	if (sp->families != 0 && !(sp->families &
+	    (af == AF_INET ? FAM_INET4 : FAM_INET6)))
+		return;		/* a name's mapped answer in a 6 SPEC */
+	if (af == AF_INET)
+		memcpy(&sp->addrs[sp->naddrs].v4, a, sizeof(struct in_addr));
+	else
+		memcpy(&sp->addrs[sp->naddrs].v6, a, sizeof(struct in6_addr));
+	sp->addr_family[sp->naddrs++] = (uint8_t)af;
 }
 
 /* "[v6]" at s: the address into sp, *end past ']'. */
@@ -192,38 +211,53 @@ parse_host6(const char *spec, const char *s, const char **end,
 {
 	const char *close = strchr(s, ']');
 	char buf[INET6_ADDRSTRLEN + 16];
+	struct in6_addr a;
+	enum cli_result rc;
 	size_t n;
 
 	if (close == NULL)
 		return cli_fail(err, errlen, "-i %s: no ']' after \"%s\"", spec, s);
 	n = (size_t)(close - s - 1);
 	if (n >= sizeof(buf) || (memcpy(buf, s + 1, n), buf[n] = '\0',
-	    inet_pton(AF_INET6, buf, &sp->addrs[0].v6) != 1))
+	    inet_pton(AF_INET6, buf, &a) != 1))
 		return cli_fail(err, errlen, "-i %s: bad IPv6 address \"%.*s\"",
 		    spec, (int)(close - s + 1), s);
-	if (sp->families == FAM_INET4)
-		return cli_fail(err, errlen, "-i %s: IPv6 address \"%s\" in an "
-		    "IPv4 (4) SPEC", spec, buf);
-	sp->addr_family[0] = AF_INET6;
-	sp->naddrs = 1;
+	/* lsof refuses [::], and takes [::ffff:a.b.c.d] as IPv4. */
+	if (IN6_IS_ADDR_UNSPECIFIED(&a))
+		return cli_fail(err, errlen, "-i %s: unacceptable Internet "
+		    "address [%s]", spec, buf);
+	if ((rc = host_family(spec, sp, AF_INET6, err, errlen)) != CLI_RUN ||
+	    (IN6_IS_ADDR_V4MAPPED(&a) &&
+	    (rc = host_family(spec, sp, AF_INET, err, errlen)) != CLI_RUN))
+		return rc;
+	lsof_spec_add_addr(sp, AF_INET6, &a);
 	*end = close + 1;
 	return CLI_RUN;
 }
 
 /*
  * One SPEC: [46][protocol][@host|@[v6]][:port[,port|-port]...].  An
- * empty text is a bare -i.  Messages name the part that is wrong.
+ * empty text is a bare -i.  type_fams: the families of the "-i 4" and
+ * "-i 6" before it.  Messages name the part that is wrong.
  */
 static enum cli_result
-parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
+parse_spec(const char *text, unsigned type_fams, struct lsof_spec *sp,
+    char *err, size_t errlen)
 {
 	const char *s = text, *p = NULL;
 	char host[NI_MAXHOST];
 	size_t n;
 	enum cli_result rc;
 
-	if (*s == '4' || *s == '6')
+	if (*s == '4' || *s == '6') {
 		sp->families = *s++ == '4' ? FAM_INET4 : FAM_INET6;
+		if (*s == '\0') {
+			sp->type_only = 1;
+			return CLI_RUN;
+		}
+	} else if (*s != '\0' && (type_fams == FAM_INET4 ||
+	    type_fams == FAM_INET6))
+		sp->families = type_fams;	/* lsof: "-i 4 -i :22" */
 	n = strcspn(s, "@:");
 	if (n > 0) {
 		if (n == 3 && strncasecmp(s, "tcp", 3) == 0)
@@ -267,6 +301,11 @@ parse_spec(const char *text, struct lsof_spec *sp, char *err, size_t errlen)
 		return parse_ports(text, s + 1, sp, err, errlen);
 	if (*s != '\0')
 		return cli_fail(err, errlen, "-i %s: unexpected \"%s\"", text, s);
+	/* "@0.0.0.0" alone names nothing: lsof refuses it so. */
+	if (strchr(text, '@') != NULL && sp->naddrs == 0 &&
+	    sp->host == NULL && sp->protos == 0)
+		return cli_fail(err, errlen, "-i %s: incomplete Internet "
+		    "address specification", text);
 	return CLI_RUN;
 }
 
@@ -336,8 +375,9 @@ parse_states(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 
 /*
  * -p, -u: comma list of ids (users by name or uid), ^ to exclude.  A
- * user name is looked up here, once, rather than per owner at match
- * time; an unknown name is a usage error, as a typo should be.
+ * user name is kept for lsof_resolve, which looks it up once rather
+ * than per owner at match time; an unknown name is then a usage error,
+ * as a typo should be.
  */
 static enum cli_result
 parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
@@ -345,7 +385,6 @@ parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
 {
 	const char *w, *errstr, *opt = users ? "-u" : "-p";
 	struct lsof_id *id;
-	struct passwd *pw;
 	char item[256];
 	size_t n;
 
@@ -361,10 +400,10 @@ parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
 		id->id = (long)util_strtonum(item, 0, users ? UINT32_MAX - 1 :
 		    INT_MAX, &errstr);
 		if (errstr != NULL && users && !isdigit((unsigned char)item[0])) {
-			if ((pw = getpwnam(item)) == NULL)
-				return cli_fail(err, errlen, "-u %s: unknown user "
-				    "\"%s\"", arg, item);
-			id->id = (long)pw->pw_uid;
+			if ((id->name = strdup(item)) == NULL)
+				return cli_fail(err, errlen, "%s",
+				    strerror(errno));
+			id->id = -1;	/* matches no owner until looked up */
 		} else if (errstr != NULL)
 			return cli_fail(err, errlen, "%s %s: %s \"%s\" %s", opt,
 			    arg, users ? "uid" : "PID", item, errstr);
@@ -384,8 +423,11 @@ parse_fields(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 	size_t n = 0;
 
 	s->fields = 1;
-	if (*arg == '\0')	/* lsof's bare -F: every field it can give */
+	/* lsof's bare -F (or -F0): every field it can give. */
+	if (arg[strspn(arg, "0")] == '\0') {
+		s->field_nul = *arg == '0';
 		arg = LSOF_FIELDS;
+	}
 	for (; *arg != '\0'; arg++) {
 		if (*arg == '0') {
 			s->field_nul = 1;
@@ -427,8 +469,12 @@ set_dumps(struct options *o, const struct lsof_sel *s)
 	for (i = 0; i < s->nspecs; i++) {
 		protos |= s->specs[i].protos ? s->specs[i].protos :
 		    (1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_UDPLITE);
-		fams |= s->specs[i].families ? s->specs[i].families :
-		    (FAM_INET4 | FAM_INET6);
+		/* An IPv4 SPEC also names v4-mapped IPv6 sockets. */
+		if (s->specs[i].families == FAM_INET4 && !s->specs[i].type_only)
+			fams |= FAM_INET4 | FAM_INET6;
+		else
+			fams |= s->specs[i].families ? s->specs[i].families :
+			    (FAM_INET4 | FAM_INET6);
 	}
 	if (s->inet && owners_or) {
 		protos = 1U << PROTO_TCP | 1U << PROTO_UDP |
@@ -528,8 +574,11 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 			if ((sp = grow(&s->specs, &s->nspecs, sizeof(*sp))) ==
 			    NULL)
 				return cli_fail(err, errlen, "%s", strerror(errno));
-			if ((rc = parse_spec(val, sp, err, errlen)) != CLI_RUN)
+			if ((rc = parse_spec(val, s->type_fams, sp, err,
+			    errlen)) != CLI_RUN)
 				return rc;
+			if (sp->type_only)
+				s->type_fams |= sp->families;
 			return CLI_RUN;		/* the SPEC ends the word */
 		case 'l':
 			o->numeric_users = 1;
@@ -654,8 +703,12 @@ lsof_sel_free(struct lsof_sel *s)
 
 	if (s == NULL)
 		return;
-	for (i = 0; i < s->nspecs; i++)
+	for (i = 0; i < s->nspecs; i++) {
 		free(s->specs[i].ports);
+		free(s->specs[i].host_copy);
+	}
+	for (i = 0; i < s->nuids; i++)
+		free(s->uids[i].name);
 	free(s->specs);
 	free(s->pids);
 	free(s->uids);

@@ -19,34 +19,76 @@ state_bit(unsigned state)
 	return state < 32 ? ST_BIT(state) : 0;
 }
 
-/* Whether a of family af is one of the SPEC's hosts (v4 also as ::ffff:). */
+/*
+ * The address at a of a socket of family af as lsof takes it: a
+ * v4-mapped IPv6 address is IPv4.  Returns the family, *v4 set for IPv4.
+ */
+static int
+lsof_af(int af, const union sock_addr *a, struct in_addr *v4)
+{
+	if (af == AF_INET) {
+		*v4 = a->v4;
+		return AF_INET;
+	}
+	if (IN6_IS_ADDR_V4MAPPED(&a->v6)) {
+		memcpy(v4, &a->v6.s6_addr[12], sizeof(*v4));
+		return AF_INET;
+	}
+	return AF_INET6;
+}
+
+/*
+ * The family of a socket's addresses, as a SPEC with a family but no
+ * host matches it: the local end's, or the remote end's when the local
+ * one is unspecified (a dual-stack socket bound to [::]).
+ */
+static int
+row_af(const struct sock_row *r)
+{
+	struct in_addr v4;
+
+	if (r->family == AF_INET6 && IN6_IS_ADDR_UNSPECIFIED(&r->laddr.v6) &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&r->raddr.v6))
+		return lsof_af(r->family, &r->raddr, &v4);
+	return lsof_af(r->family, &r->laddr, &v4);
+}
+
+/* Whether address a of a socket of family af is one of the SPEC's hosts. */
 static int
 host_match(const struct lsof_spec *sp, int af, const union sock_addr *a)
 {
+	struct in_addr v4;
 	size_t i;
 
+	af = lsof_af(af, a, &v4);
 	for (i = 0; i < sp->naddrs; i++) {
-		if (sp->addr_family[i] == af && (af == AF_INET ?
-		    a->v4.s_addr == sp->addrs[i].v4.s_addr :
-		    memcmp(&a->v6, &sp->addrs[i].v6, sizeof(a->v6)) == 0))
-			return 1;
-		if (sp->addr_family[i] == AF_INET && af == AF_INET6 &&
-		    IN6_IS_ADDR_V4MAPPED(&a->v6) &&
-		    memcmp(&a->v6.s6_addr[12], &sp->addrs[i].v4, 4) == 0)
+		if (sp->addr_family[i] != af)
+			continue;
+		if (af == AF_INET ? v4.s_addr == sp->addrs[i].v4.s_addr :
+		    memcmp(&a->v6, &sp->addrs[i].v6, sizeof(a->v6)) == 0)
 			return 1;
 	}
 	return 0;
 }
 
+/* Port 0 is no port (an unbound end, or no remote end): never matched. */
 static int
 port_match(const struct lsof_spec *sp, int udp, unsigned port)
 {
 	size_t i;
 
+	if (port == 0)
+		return 0;
 	for (i = 0; i < sp->nports; i++)
 		if (port >= sp->ports[i].lo[udp] && port <= sp->ports[i].hi[udp])
 			return 1;
 	return 0;
+}
+
+static unsigned
+fam_bit(int af)
+{
+	return af == AF_INET ? FAM_INET4 : FAM_INET6;
 }
 
 static int
@@ -54,8 +96,13 @@ spec_match(const struct lsof_spec *sp, const struct sock_row *r)
 {
 	int udp = r->proto != PROTO_TCP;	/* UDP's service names */
 
-	if (sp->families != 0 &&
-	    !(sp->families & (r->family == AF_INET ? FAM_INET4 : FAM_INET6)))
+	/* A name not looked up yet (lsof_resolve) names no socket. */
+	if (sp->pending)
+		return 0;
+	/* "-i 4", "-i 6": the socket's type, the TYPE column. */
+	if (sp->type_only)
+		return (sp->families & fam_bit(r->family)) != 0;
+	if (sp->families != 0 && !(sp->families & fam_bit(row_af(r))))
 		return 0;
 	if (sp->protos != 0 && !(sp->protos & (1U << r->proto)))
 		return 0;

@@ -100,6 +100,25 @@ stdfds_open(void)
 	}
 }
 
+/*
+ * The lsof face's host, service and user names are looked up here, once
+ * capabilities are reduced, not while parsing: NSS modules and DNS
+ * replies then meet no effective capability.
+ */
+static void
+resolve_names(struct options *o)
+{
+	char err[CLI_ERRLEN], safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
+
+	if (o->face != FACE_LSOF ||
+	    lsof_resolve(o->lsof, err, sizeof(err)) == CLI_RUN)
+		return;
+	util_escape(safe, sizeof(safe), err, strlen(err));
+	warnx("%s", safe);
+	usage_print(stderr, USAGE_LSOF);
+	exit(EXIT_USAGE);
+}
+
 /* Timestamp line heading each pass of -c. */
 static void
 print_timestamp(FILE *out)
@@ -318,6 +337,8 @@ main(int argc, char *argv[])
 		}
 		if (o.program && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");
+		if (pass == 0)
+			resolve_names(&o);
 		if (o.continuous && !o.json && o.face != FACE_LSOF)
 			print_timestamp(stdout);
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {

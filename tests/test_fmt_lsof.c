@@ -302,18 +302,18 @@ test_fmt_lsof_long_command_big_fd(void **state)
 }
 
 /*
- * A command holding ESC and TAB (lsof prints "a^[b\tc"): sockstat
- * escapes it with util_escape, and the column fits the escaped text.
- * uid 65534 under -l: lsof -i -n -P -l shows it 8 wide.
+ * A command holding ESC and TAB: lsof prints "a^[b\tc", and the column
+ * fits the escaped text.  uid 65534 under -l: lsof -i -n -P -l shows it
+ * 8 wide.
  */
 static void
 test_fmt_lsof_escape_and_numeric_user(void **state)
 {
 	char *v[] = { "sockstat", "-i", "-n", "-P", "-l", NULL };
 	static const char want[] =
-"COMMAND     PID     USER   FD   TYPE  DEVICE SIZE/OFF NODE NAME\n"
-"a\\x1bb\\tc 26580        0    3u  IPv4 3847861      0t0  TCP 127.0.0.1:56557 (LISTEN)\n"
-"x         26779    65534    3u  IPv4 3848348      0t0  TCP 127.0.0.1:35227 (LISTEN)\n";
+"COMMAND   PID     USER   FD   TYPE  DEVICE SIZE/OFF NODE NAME\n"
+"a^[b\\tc 26580        0    3u  IPv4 3847861      0t0  TCP 127.0.0.1:56557 (LISTEN)\n"
+"x       26779    65534    3u  IPv4 3848348      0t0  TCP 127.0.0.1:35227 (LISTEN)\n";
 	struct sock_owner esc = { 26580, 0, 3, 'u', "a\033b\tc" },
 	    nob = { 26779, 65534, 3, 'u', "x" };
 	struct fixture f1 = { AF_INET, PROTO_TCP, ST_LISTEN, "127.0.0.1",
@@ -404,6 +404,166 @@ test_fmt_lsof_nothing_listed(void **state)
 	pass_free(&p);
 }
 
+/* One line of -i -n -P (header dropped) for a listener held by ow. */
+static void
+table_of(struct sock_owner *ow, char **v, int argc, char *line, size_t len)
+{
+	struct fixture fx = { AF_INET, PROTO_TCP, ST_LISTEN, "127.0.0.1",
+	    44765, "0.0.0.0", 0, 1395874, 0, { 3, -1 } };
+	struct sock_row r = row_of(&fx);
+	struct pass p;
+	char *nl;
+
+	r.owners = ow;
+	r.nowners = 1;
+	pass_begin(&p, argc, v);
+	pass_row(&p, &r);
+	pass_end(&p);
+	assert_non_null(nl = strchr(p.buf, '\n'));
+	snprintf(line, len, "%s", nl + 1);
+	pass_free(&p);
+}
+
+/*
+ * lsof 4.95 -i -n -P (LANG=C.UTF-8) on processes named with prctl: it
+ * escapes first, every byte past 0x7f and the space too, then keeps the
+ * whole escapes that fit 9 columns.
+ */
+static void
+test_fmt_lsof_command_escape_and_cut(void **state)
+{
+	char *v[] = { "sockstat", "-i", "-n", "-P", NULL };
+	static const struct {
+		const char	*comm;
+		const char	*col;	/* lsof's COMMAND */
+	} cases[] = {
+		{ "x 1", "x\\x201" },
+		{ "a\tb", "a\\tb" },
+		{ "e\033[31m", "e^[[31m" },
+		{ "\303\251\303\251\303\251\303\251\303\251", "\\xc3\\xa9" },
+		{ "\346\227\245\346\234\254", "\\xe6\\x97" },
+		{ "ab\377\376cd", "ab\\xff" },
+		{ "a\177b", "a\\x7fb" },
+		{ "a\\b", "a\\\\b" },
+		{ "abcdefghijklmno", "abcdefghi" },
+		{ "x\302\240y", "x\\xc2\\xa0" },
+		{ "ab\303", "ab\\xc3" },
+		{ "a\nb", "a\\nb" },
+		{ "a\rb\001", "a\\rb^A" },
+		{ "a\bb\fc\037d", "a\\bb\\fc^_" },
+		{ "ab  cdefghijk", "ab\\x20" },
+		{ "a\"b", "a\"b" },
+	};
+	struct sock_owner ow = { 19059, 0, 3, 'u', NULL };
+	char line[256], want[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ow.command = cases[i].comm;
+		table_of(&ow, v, NARGS(v), line, sizeof(line));
+		snprintf(want, sizeof(want), "%-7s 19059 root    3u  IPv4 "
+		    "1395874      0t0  TCP 127.0.0.1:44765 (LISTEN)\n",
+		    cases[i].col);
+		assert_string_equal(line, want);
+	}
+}
+
+/*
+ * A dual-stack listener's accepted connection, as lsof -i -n -P and
+ * -F ftn show it: TYPE IPv6, NAME in the IPv4 form.
+ */
+static void
+test_fmt_lsof_mapped(void **state)
+{
+	char *v[] = { "sockstat", "-i", "-n", "-P", NULL };
+	char *vf[] = { "sockstat", "-i", "-n", "-P", "-Fftn", NULL };
+	static const char want[] =
+"COMMAND   PID USER   FD   TYPE  DEVICE SIZE/OFF NODE NAME\n"
+"python3 18013 root    9u  IPv6 1318740      0t0  TCP *:8081 (LISTEN)\n"
+"python3 18013 root   12u  IPv6 1318742      0t0  TCP 127.0.0.1:8081->127.0.0.1:52458 (ESTABLISHED)\n";
+	static const char wantf[] = "p18013\nf9\ntIPv6\nn*:8081\n"
+	    "f12\ntIPv6\nn127.0.0.1:8081->127.0.0.1:52458\n";
+	struct fixture fl = { AF_INET6, PROTO_TCP, ST_LISTEN, "::", 8081,
+	    "::", 0, 1318740, 0, { 9, -1 } };
+	struct fixture fm = { AF_INET6, PROTO_TCP, ST_ESTABLISHED,
+	    "::ffff:127.0.0.1", 8081, "::ffff:127.0.0.1", 52458, 1318742, 0,
+	    { 12, -1 } };
+	struct sock_owner o1 = { 18013, 0, 9, 'u', "python3" },
+	    o2 = { 18013, 0, 12, 'u', "python3" };
+	struct sock_row l = row_of(&fl), m = row_of(&fm);
+	struct pass p;
+
+	(void)state;
+	l.owners = &o1;
+	m.owners = &o2;
+	l.nowners = m.nowners = 1;
+	pass_begin(&p, NARGS(v), v);
+	pass_row(&p, &m);
+	pass_row(&p, &l);
+	pass_end(&p);
+	assert_string_equal(p.buf, want);
+	pass_free(&p);
+	pass_begin(&p, NARGS(vf), vf);
+	pass_row(&p, &m);
+	pass_row(&p, &l);
+	pass_end(&p);
+	assert_string_equal(p.buf, wantf);
+	pass_free(&p);
+}
+
+/*
+ * lsof -F0 record layouts (taken with od -c): a process set, then a file
+ * set per descriptor only when a file field was asked for; -F0 alone is
+ * every field sockstat gives (lsof adds g, R and G, which it has not).
+ * The c field keeps a space and valid UTF-8, as lsof's does.
+ */
+static void
+test_fmt_lsof_fields_nul_layouts(void **state)
+{
+	char *v0p[] = { "sockstat", "-iTCP", "-nP", "-F0p", NULL };
+	char *v0pc[] = { "sockstat", "-iTCP", "-nP", "-F0pc", NULL };
+	char *v0[] = { "sockstat", "-iTCP", "-nP", "-F0", NULL };
+	char *v0fn[] = { "sockstat", "-iTCP", "-nP", "-F0fn", NULL };
+	static const char w0p[] = "p10747\0\n";
+	static const char w0pc[] = "p10747\0ca b\\t\303\251\0\n";
+	static const char w0[] = "p10747\0ca b\\t\303\251\0u0\0Lroot\0\n"
+	    "f3\0au\0l \0tIPv4\0d4680794\0o0t0\0PTCP\0n127.0.0.1:42603\0"
+	    "TST=LISTEN\0TQR=0\0TQS=0\0\n"
+	    "f4\0au\0l \0tIPv4\0d4680794\0o0t0\0PTCP\0n127.0.0.1:42603\0"
+	    "TST=LISTEN\0TQR=0\0TQS=0\0\n";
+	static const char w0fn[] = "p10747\0\nf3\0n127.0.0.1:42603\0\n"
+	    "f4\0n127.0.0.1:42603\0\n";
+	const struct {
+		char		**v;
+		int		  argc;
+		const char	 *want;
+		size_t		  len;
+	} cases[] = {
+		{ v0p, NARGS(v0p), w0p, sizeof(w0p) - 1 },
+		{ v0pc, NARGS(v0pc), w0pc, sizeof(w0pc) - 1 },
+		{ v0, NARGS(v0), w0, sizeof(w0) - 1 },
+		{ v0fn, NARGS(v0fn), w0fn, sizeof(w0fn) - 1 },
+	};
+	struct sock_owner ows[2] = { { 10747, 0, 3, 'u', "a b\t\303\251" },
+	    { 10747, 0, 4, 'u', "a b\t\303\251" } };
+	struct sock_row r = row_of(&run[0]);
+	struct pass p;
+	size_t i;
+
+	(void)state;
+	r.owners = ows;
+	r.nowners = 2;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pass_begin(&p, cases[i].argc, cases[i].v);
+		pass_row(&p, &r);
+		pass_end(&p);
+		assert_int_equal(p.len, cases[i].len);
+		assert_memory_equal(p.buf, cases[i].want, cases[i].len);
+		pass_free(&p);
+	}
+}
+
 int
 main(void)
 {
@@ -415,6 +575,9 @@ main(void)
 		cmocka_unit_test(test_fmt_lsof_long_command_big_fd),
 		cmocka_unit_test(test_fmt_lsof_escape_and_numeric_user),
 		cmocka_unit_test(test_fmt_lsof_unix),
+		cmocka_unit_test(test_fmt_lsof_command_escape_and_cut),
+		cmocka_unit_test(test_fmt_lsof_mapped),
+		cmocka_unit_test(test_fmt_lsof_fields_nul_layouts),
 		cmocka_unit_test(test_fmt_lsof_nothing_listed),
 	};
 

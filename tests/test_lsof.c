@@ -18,12 +18,20 @@
 
 #define NARGS(v)	((int)(sizeof(v) / sizeof((v)[0])) - 1)
 
-/* Parses v into o; the selection is freed by the caller (or teardown). */
+/*
+ * Parses v into o and looks its names up, as main does; the selection is
+ * freed by the caller (or teardown).
+ */
 static enum cli_result
 parse(int argc, char **argv, struct options *o, char *err)
 {
+	enum cli_result rc;
+
 	err[0] = '\0';
-	return lsof_parse(argc, argv, o, err, CLI_ERRLEN);
+	rc = lsof_parse(argc, argv, o, err, CLI_ERRLEN);
+	if (rc == CLI_RUN)
+		rc = lsof_resolve(o->lsof, err, CLI_ERRLEN);
+	return rc;
 }
 
 /* Parses v, expects CLI_USAGE and a message holding want. */
@@ -197,7 +205,7 @@ static void
 test_lsof_parse_spec_hosts(void **state)
 {
 	char *v[] = { "sockstat", "-i4TCP@127.0.0.1:22", "-i@[::1]:80",
-	    "-i6@[::ffff:10.0.0.1]", NULL };
+	    "-i@[::ffff:10.0.0.1]", NULL };
 	struct options o;
 	char err[CLI_ERRLEN];
 	struct in6_addr lo6 = IN6ADDR_LOOPBACK_INIT;
@@ -213,7 +221,9 @@ test_lsof_parse_spec_hosts(void **state)
 	assert_int_equal(sp[1].addr_family[0], AF_INET6);
 	assert_memory_equal(&sp[1].addrs[0].v6, &lo6, sizeof(lo6));
 	assert_int_equal(sp[1].ports[0].lo[0], 80);
-	assert_int_equal(sp[2].addr_family[0], AF_INET6);
+	/* lsof takes a v4-mapped address as the IPv4 one. */
+	assert_int_equal(sp[2].addr_family[0], AF_INET);
+	assert_int_equal(sp[2].addrs[0].v4.s_addr, htonl(0x0a000001));
 	assert_int_equal(sp[2].nports, 0);
 	lsof_sel_free(o.lsof);
 }
@@ -232,6 +242,13 @@ test_lsof_parse_spec_bad(void **state)
 	char *v9[] = { "sockstat", "-i4@[::1]", NULL };
 	char *v10[] = { "sockstat", "-iTCP@", NULL };
 	char *v11[] = { "sockstat", "-i", "TCP:22x", NULL };
+	/* lsof 4.95 refuses these three too. */
+	char *v12[] = { "sockstat", "-i", "@0.0.0.0", NULL };
+	char *v13[] = { "sockstat", "-i4@0.0.0.0", NULL };
+	char *v14[] = { "sockstat", "-i@[::]:22", NULL };
+	char *v15[] = { "sockstat", "-i6@[::ffff:127.0.0.1]", NULL };
+	char *v16[] = { "sockstat", "-i4@[::ffff:127.0.0.1]", NULL };
+	char *v17[] = { "sockstat", "-i6@0.0.0.0", NULL };
 
 	(void)state;
 	expect_usage(NARGS(v1), v1, "\"ICMP\"");
@@ -245,6 +262,12 @@ test_lsof_parse_spec_bad(void **state)
 	expect_usage(NARGS(v9), v9, "::1");
 	expect_usage(NARGS(v10), v10, "empty host");
 	expect_usage(NARGS(v11), v11, "22x");
+	expect_usage(NARGS(v12), v12, "incomplete Internet address");
+	expect_usage(NARGS(v13), v13, "incomplete Internet address");
+	expect_usage(NARGS(v14), v14, "unacceptable Internet address");
+	expect_usage(NARGS(v15), v15, "IPv4 addresses are prohibited");
+	expect_usage(NARGS(v16), v16, "IPv6 addresses are prohibited");
+	expect_usage(NARGS(v17), v17, "IPv4 addresses are prohibited");
 }
 
 static void
@@ -397,7 +420,9 @@ test_lsof_parse_dumps(void **state)
 	char *v2[] = { "sockstat", "-i6TCP", "-a", "-p", "5", NULL };
 	char *v3[] = { "sockstat", "-i6TCP", "-U", NULL };
 	char *v4[] = { "sockstat", "-i6TCP", "-p^5", "-c^x", NULL };
-	char *v5[] = { "sockstat", "-i4udplite:53", NULL };
+	char *v5[] = { "sockstat", "-i4TCP", NULL };
+	char *v6[] = { "sockstat", "-i4", NULL };
+	char *v7[] = { "sockstat", "-i4udplite:53", NULL };
 	struct options o;
 	char err[CLI_ERRLEN];
 
@@ -419,10 +444,17 @@ test_lsof_parse_dumps(void **state)
 	assert_int_equal(o.protos, 1U << PROTO_TCP);
 	assert_int_equal(o.families, FAM_INET6);
 	lsof_sel_free(o.lsof);
-	/* lsof's UDPLITE protocol name, in any case. */
+	/* An IPv4 SPEC also names v4-mapped sockets: IPv6 is dumped too. */
 	assert_int_equal(parse(NARGS(v5), v5, &o, err), CLI_RUN);
-	assert_int_equal(o.protos, 1U << PROTO_UDPLITE);
+	assert_int_equal(o.families, FAM_INET4 | FAM_INET6);
+	lsof_sel_free(o.lsof);
+	/* "-i 4" alone is the TYPE: IPv4 sockets only. */
+	assert_int_equal(parse(NARGS(v6), v6, &o, err), CLI_RUN);
 	assert_int_equal(o.families, FAM_INET4);
+	lsof_sel_free(o.lsof);
+	/* lsof's UDPLITE protocol name, in any case. */
+	assert_int_equal(parse(NARGS(v7), v7, &o, err), CLI_RUN);
+	assert_int_equal(o.protos, 1U << PROTO_UDPLITE);
 	lsof_sel_free(o.lsof);
 }
 
@@ -661,6 +693,158 @@ test_lsof_marker_forms(void **state)
 	lsof_sel_free(NULL);
 }
 
+/* A v4-mapped IPv6 connection (a dual-stack listener's accepted one). */
+static struct sock_row
+row_mapped(void)
+{
+	struct sock_row r = row_tcp6_to_22();
+
+	inet_pton(AF_INET6, "::ffff:127.0.0.1", &r.raddr.v6);
+	r.lport = 8081;
+	r.rport = 45404;
+	return r;
+}
+
+/* Port 0 is the port of no end: ":0" lists neither listeners nor UDP. */
+static void
+test_lsof_match_socket_port_zero(void **state)
+{
+	char *z[] = { "sockstat", "-i:0", NULL };
+	char *uz[] = { "sockstat", "-iUDP:0", NULL };
+	char *range[] = { "sockstat", "-i:0-8080", NULL };
+	struct sock_row l = row_tcp4_listen(), u = row_udp4();
+	struct lsof_sel *s;
+
+	(void)state;
+	s = sel(z);
+	assert_int_equal(lsof_match_socket(s, &l), LSOF_SOCK_FACE);
+	assert_int_equal(lsof_match_socket(s, &u), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+	s = sel(uz);
+	assert_int_equal(lsof_match_socket(s, &u), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+	s = sel(range);	/* the local 8080 does, the absent remote not */
+	assert_int_equal(lsof_match_socket(s, &l), LSOF_SOCK_SPEC);
+	l.lport = 9000;
+	assert_int_equal(lsof_match_socket(s, &l), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+}
+
+/* "@0.0.0.0" names no host: it makes the SPEC an IPv4 one. */
+static void
+test_lsof_match_socket_any_host(void **state)
+{
+	char *v[] = { "sockstat", "-iTCP@0.0.0.0:8081", NULL };
+	struct sock_row l = row_tcp4_listen(), m = row_mapped();
+	struct lsof_sel *s;
+
+	(void)state;
+	s = sel(v);
+	assert_int_equal(s->specs[0].naddrs, 0);
+	assert_int_equal(s->specs[0].families, FAM_INET4);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_SPEC);
+	l.lport = 8081;	/* 127.0.0.1:8081: not only 0.0.0.0 */
+	assert_int_equal(lsof_match_socket(s, &l), LSOF_SOCK_SPEC);
+	l.family = AF_INET6;	/* [::]:8081, dual-stack: IPv6 */
+	memset(&l.laddr, 0, sizeof(l.laddr));
+	assert_int_equal(lsof_match_socket(s, &l), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+}
+
+/*
+ * v4-mapped: "-i 4TCP:8081" includes it and "-i 6TCP:8081" does not (its
+ * addresses are IPv4), but "-i 6" alone does (its TYPE is IPv6).
+ */
+static void
+test_lsof_match_socket_mapped(void **state)
+{
+	char *v4[] = { "sockstat", "-i4TCP:8081", NULL };
+	char *v6[] = { "sockstat", "-i6TCP:8081", NULL };
+	char *t4[] = { "sockstat", "-i4", NULL };
+	char *t6[] = { "sockstat", "-i6", NULL };
+	char *h[] = { "sockstat", "-i@127.0.0.1", NULL };
+	char *h6[] = { "sockstat", "-i@[::ffff:127.0.0.1]", NULL };
+	struct sock_row m = row_mapped();
+	struct lsof_sel *s;
+
+	(void)state;
+	s = sel(v4);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_SPEC);
+	lsof_sel_free(s);
+	s = sel(v6);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+	s = sel(t4);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_FACE);
+	lsof_sel_free(s);
+	s = sel(t6);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_SPEC);
+	lsof_sel_free(s);
+	s = sel(h);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_SPEC);
+	lsof_sel_free(s);
+	s = sel(h6);
+	assert_int_equal(lsof_match_socket(s, &m), LSOF_SOCK_SPEC);
+	lsof_sel_free(s);
+}
+
+/* A SPEC without a family takes an earlier "-i 4"'s, as in lsof. */
+static void
+test_lsof_parse_spec_inherits_family(void **state)
+{
+	char *v[] = { "sockstat", "-i4", "-iTCP:22", NULL };
+	char *w[] = { "sockstat", "-iTCP:22", "-i4", NULL };
+	char *both[] = { "sockstat", "-i4", "-i6", "-iTCP:22", NULL };
+	struct lsof_sel *s;
+
+	(void)state;
+	s = sel(v);
+	assert_true(s->specs[0].type_only);
+	assert_int_equal(s->specs[1].families, FAM_INET4);
+	assert_false(s->specs[1].type_only);
+	lsof_sel_free(s);
+	s = sel(w);
+	assert_int_equal(s->specs[0].families, 0);
+	lsof_sel_free(s);
+	s = sel(both);
+	assert_int_equal(s->specs[2].families, 0);
+	lsof_sel_free(s);
+}
+
+/*
+ * Names are kept by lsof_parse and looked up by lsof_resolve only; until
+ * then they match nothing.
+ */
+static void
+test_lsof_resolve_deferred(void **state)
+{
+	char *v[] = { "sockstat", "-iTCP@localhost:ssh", "-u", "root", NULL };
+	char *bad[] = { "sockstat", "-i:no-such-service", NULL };
+	struct sock_row l = row_tcp4_listen();
+	struct options o;
+	char err[CLI_ERRLEN];
+
+	(void)state;
+	assert_int_equal(lsof_parse(NARGS(v), v, &o, err, sizeof(err)),
+	    CLI_RUN);
+	assert_true(o.lsof->specs[0].pending);
+	assert_int_equal(o.lsof->specs[0].naddrs, 0);
+	assert_int_equal(o.lsof->uids[0].id, -1);
+	l.lport = 22;
+	assert_int_equal(lsof_match_socket(o.lsof, &l), LSOF_SOCK_FACE);
+	assert_int_equal(lsof_resolve(o.lsof, err, sizeof(err)), CLI_RUN);
+	assert_false(o.lsof->specs[0].pending);
+	assert_true(o.lsof->specs[0].naddrs > 0);
+	assert_int_equal(o.lsof->uids[0].id, 0);
+	assert_int_equal(lsof_match_socket(o.lsof, &l), LSOF_SOCK_SPEC);
+	lsof_sel_free(o.lsof);
+	assert_int_equal(lsof_parse(NARGS(bad), bad, &o, err, sizeof(err)),
+	    CLI_RUN);
+	assert_int_equal(lsof_resolve(o.lsof, err, sizeof(err)), CLI_USAGE);
+	assert_non_null(strstr(err, "no-such-service"));
+	lsof_sel_free(o.lsof);
+}
+
 int
 main(void)
 {
@@ -681,6 +865,11 @@ main(void)
 		cmocka_unit_test(test_lsof_parse_misc),
 		cmocka_unit_test(test_lsof_parse_dumps),
 		cmocka_unit_test(test_lsof_match_socket_spec),
+		cmocka_unit_test(test_lsof_match_socket_port_zero),
+		cmocka_unit_test(test_lsof_match_socket_any_host),
+		cmocka_unit_test(test_lsof_match_socket_mapped),
+		cmocka_unit_test(test_lsof_parse_spec_inherits_family),
+		cmocka_unit_test(test_lsof_resolve_deferred),
 		cmocka_unit_test(test_lsof_match_socket_states),
 		cmocka_unit_test(test_lsof_match_socket_unix),
 		cmocka_unit_test(test_lsof_match_owner),

@@ -7,9 +7,10 @@
  * at NUL bytes.  The selection must be sane when the parse succeeds, and
  * lsof_sel_free must release everything either way (LeakSanitizer).
  *
- * Host names are looked up by getaddrinfo, which could wait on DNS; the
- * stand-in below answers literals and "localhost" only, so a run is fast
- * and the same on every host.
+ * Names are looked up by lsof_resolve, run after a successful parse as
+ * main runs it; getaddrinfo could wait on DNS, so the stand-in below
+ * answers literals and "localhost" only, and a run is fast and the same
+ * on every host.
  */
 #include <sys/socket.h>
 
@@ -116,6 +117,9 @@ check_sel(const struct options *o)
 			if (sp->families == FAM_INET6)
 				FUZZ_CHECK(sp->addr_family[k] == AF_INET6);
 		}
+		FUZZ_CHECK(!sp->pending);
+		FUZZ_CHECK(!sp->type_only || (sp->protos == 0 &&
+		    sp->naddrs == 0 && sp->nports == 0));
 		FUZZ_CHECK(sp->nports == 0 || sp->ports != NULL);
 		for (k = 0; k < sp->nports; k++)
 			for (p = 0; p < 2; p++)
@@ -164,6 +168,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL &&
 		    err[0] != '\0');
 	if (rc == CLI_RUN) {
+		memset(err, 'A', sizeof(err));
+		rc = lsof_resolve(o.lsof, err, sizeof(err));
+		FUZZ_CHECK(rc == CLI_RUN || rc == CLI_USAGE);
+		if (rc == CLI_USAGE)
+			FUZZ_CHECK(memchr(err, '\0', sizeof(err)) != NULL &&
+			    err[0] != '\0');
+	}
+	if (rc == CLI_RUN) {
+		for (i = 0; i < o.lsof->nuids; i++)
+			FUZZ_CHECK(o.lsof->uids[i].id != -1);
 		check_sel(&o);
 		if (!(data[0] & 1))
 			FUZZ_CHECK(o.lsof->inet && o.lsof->nspecs == 1);

@@ -1,0 +1,133 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# The lsof face looks names up (getaddrinfo for -i @host, getservbyname
+# for :service, getpwnam for -u user) only once capabilities are
+# reduced (issue 11 item 6).  A preloaded shim records CapEff and CapPrm
+# from /proc/self/status at each call, then calls the real function; as
+# root they must be 0 (CapPrm keeps the two /proc capabilities under -r,
+# CapEff stays 0).
+. "$SOCKSTAT_TESTS/lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "# not root: no capability to see dropped, skipped"
+	finish
+	exit 0
+fi
+CC=${CC:-cc}
+cat >"$TMP/shim.c" <<'C'
+#define _GNU_SOURCE
+#include <sys/socket.h>
+#include <dlfcn.h>
+#include <netdb.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Appends "FN CapEff: ..." and "FN CapPrm: ..." to $SHIM_LOG. */
+static void
+record(const char *fn)
+{
+	const char *path = getenv("SHIM_LOG");
+	char line[256];
+	FILE *in, *out;
+
+	if (path == NULL || (in = fopen("/proc/self/status", "r")) == NULL)
+		return;
+	if ((out = fopen(path, "a")) != NULL) {
+		while (fgets(line, sizeof(line), in) != NULL)
+			if (strncmp(line, "CapEff:", 7) == 0 ||
+			    strncmp(line, "CapPrm:", 7) == 0)
+				fprintf(out, "%s %s", fn, line);
+		fclose(out);
+	}
+	fclose(in);
+}
+
+int
+getaddrinfo(const char *node, const char *service,
+    const struct addrinfo *hints, struct addrinfo **res)
+{
+	int (*real)(const char *, const char *, const struct addrinfo *,
+	    struct addrinfo **) = (int (*)(const char *, const char *,
+	    const struct addrinfo *, struct addrinfo **))dlsym(RTLD_NEXT,
+	    "getaddrinfo");
+
+	record("getaddrinfo");
+	return real(node, service, hints, res);
+}
+
+struct servent *
+getservbyname(const char *name, const char *proto)
+{
+	struct servent *(*real)(const char *, const char *) =
+	    (struct servent *(*)(const char *, const char *))dlsym(RTLD_NEXT,
+	    "getservbyname");
+
+	record("getservbyname");
+	return real(name, proto);
+}
+
+struct passwd *
+getpwnam(const char *name)
+{
+	struct passwd *(*real)(const char *) =
+	    (struct passwd *(*)(const char *))dlsym(RTLD_NEXT, "getpwnam");
+
+	record("getpwnam");
+	return real(name);
+}
+C
+if ! "$CC" -shared -fPIC -o "$TMP/shim.so" "$TMP/shim.c" -ldl 2>"$TMP/cc.err"; then
+	echo "# cannot build the shim ($CC): skipped"; sed 's/^/#   /' "$TMP/cc.err"
+	finish
+	exit 0
+fi
+# A sanitizer build wants its runtime first; the shim does not mind.
+export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+
+hold_sockets srv --seconds 600 tcp4 || { not_ok "holder started"; exit 1; }
+PORT=$(jget "$TMP/srv.json" 'd["tcp4"]["listen"]["port"]' 2>/dev/null)
+if [ -z "$PORT" ]; then
+	sed 's/^/#   /' "$TMP/srv.json"
+	not_ok "holder port"; exit 1
+fi
+
+# run LOG ARGS...: sockstat with the shim, calls recorded in LOG.
+run() {
+	log=$1; shift
+	: >"$log"
+	SHIM_LOG=$log LD_PRELOAD=$TMP/shim.so "$SOCKSTAT" "$@" \
+	    >"$TMP/run.out" 2>"$TMP/run.err"
+}
+
+run "$TMP/one.log" -i "TCP@localhost:$PORT" -i :ssh -u root -n -P
+rc=$?
+check "-i @localhost:PORT -i :ssh -u root lists the listener" \
+    sh -c "[ $rc -eq 0 ] && grep -q ' TCP 127\\.0\\.0\\.1:$PORT (LISTEN)\$' '$TMP/run.out'"
+for fn in getaddrinfo getservbyname getpwnam; do
+	check "$fn was called (and recorded)" grep -q "^$fn CapEff:" "$TMP/one.log"
+done
+check "CapEff is 0 at every lookup" \
+    sh -c "! grep 'CapEff:' '$TMP/one.log' | grep -v 'CapEff:[[:space:]]*0000000000000000\$'"
+check "CapPrm is 0 at every lookup" \
+    sh -c "! grep 'CapPrm:' '$TMP/one.log' | grep -v 'CapPrm:[[:space:]]*0000000000000000\$'"
+sed 's/^/#   /' "$TMP/one.log" | sort -u | head -6
+
+# -r keeps the two /proc capabilities permitted, never effective.
+run "$TMP/r.log" -r1 --count 1 -i "TCP@localhost:$PORT" -u root -n -P
+check "-r: CapEff is 0 at every lookup" \
+    sh -c "grep -q CapEff '$TMP/r.log' && ! grep 'CapEff:' '$TMP/r.log' | grep -v 'CapEff:[[:space:]]*0000000000000000\$'"
+
+# A name with no answer is still a usage error, after the reduction.
+run "$TMP/bad.log" -i :no-such-service-here -n -P
+rc=$?
+check "unknown service: exit 2, message names it, nothing on stdout" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'no-such-service-here' '$TMP/run.err' && [ ! -s '$TMP/run.out' ]"
+check "unknown service: looked up with CapEff 0" \
+    sh -c "grep -q 'getservbyname CapEff:[[:space:]]*0000000000000000\$' '$TMP/bad.log'"
+run "$TMP/badu.log" -i -u no-such-user-here -n -P
+rc=$?
+check "unknown user: exit 2, message names it" \
+    sh -c "[ $rc -eq 2 ] && grep -q 'no-such-user-here' '$TMP/run.err'"
+finish

@@ -66,6 +66,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },
 	{ "-t, --tcp", "TCP sockets" },
 	{ "-u, --udp", "UDP sockets" },
+	{ "--udplite", "UDP-Lite sockets (netstat -U)" },
 	{ "-V, --version", "print the version" },
 	{ "-W, --wide", "accepted: nothing is ever cut" },
 	{ "-w, --raw", "raw sockets" },

@@ -329,9 +329,9 @@ test_fmt_json_exact_names(void **state)
 	assert_non_null(strstr(b->data, "\"path\":\"@a\\u0000\\ufffd(\","
 	    "\"path_bytes\":\"406100c328\","));
 	assert_non_null(strstr(b->data, "{\"pid\":7,\"command\":\"\\ufffd\\ufffdevil\","
-	    "\"command_bytes\":\"fffe6576696c\",\"user\":null,"));
+	    "\"command_bytes\":\"fffe6576696c\",\"argv0\":null,\"user\":null,"));
 	assert_non_null(strstr(b->data, "{\"pid\":8,\"command\":\"a\\u3164b,1/x\","
-	    "\"user\":null,"));
+	    "\"argv0\":null,\"user\":null,"));
 	assert_non_null(strstr(b->data, "\"path\":\"/tmp/caf\xc3\xa9\\u000a\","
 	    "\"peer_inode\""));
 	assert_int_equal(python_check(PY_CHECK, b->data, b->len), 0);

@@ -42,7 +42,7 @@ check "sockstat -tan lists the listener and both ends: 3 rows" [ "$rows" -eq 3 ]
 
 # sockfarm: what it announces is what the kernel holds.
 "$top/bench/sockfarm" --conns 300 --v6 40 --procs 3 --udp 80 --unix 30 -- \
-    sh -c '"$1" -s >"$2/s.out"; "$1" -tanp >"$2/p.out"' sh "$SOCKSTAT" "$TMP" \
+    sh -c '"$1" -s >"$2/s.out"; "$1" -tanp --json >"$2/p.json"' sh "$SOCKSTAT" "$TMP" \
     2>"$TMP/farm.err"
 check "sockfarm: exit 0 and one line saying what it built" \
     grep -q '^sockfarm: 300 tcp4 + 40 tcp6 connections, 6 listeners, 80 udp, 30 unix pairs over 3 processes; built in' "$TMP/farm.err"
@@ -53,8 +53,13 @@ check "sockfarm: 80 UDP sockets, one in four on ::1" \
     grep -Eq '^UDP +80 +60 +20$' "$TMP/s.out"
 check "sockfarm: 30 UNIX pairs and 3 listeners (one per holder with accepted pairs)" \
     grep -Eq '^UNIX +63 ' "$TMP/s.out"
+# The command (comm) is the holder's name; argv[0] stays python's.
 check "sockfarm: every connection held by a sockfarm-h process" \
-    sh -c "[ \$(grep -c ' [0-9]*/sockfarm-h[0-2] *\$' '$TMP/p.out') -eq 686 ]"
+    python3 -c 'import json, re, sys
+rows = json.load(open(sys.argv[1]))
+n = sum(1 for r in rows if any(re.fullmatch("sockfarm-h[0-2]", o["command"])
+        for o in r.get("owners", [])))
+sys.exit(0 if n == 686 else 1)' "$TMP/p.json"
 "$top/bench/sockfarm" --conns 10 --procs 1 -- sh -c 'exit 7' 2>/dev/null
 check "sockfarm: exits with the command's status" [ $? -eq 7 ]
 "$top/bench/sockfarm" --conns 10 --procs 1 --max-seconds 1 -- sleep 30 2>/dev/null

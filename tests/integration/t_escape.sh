@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# Hostile command names (issue 11 items 9-11).  Processes rename
-# themselves (prctl PR_SET_NAME) and share one listener, so the netstat
+# Hostile command names (issue 11 items 9-11).  Processes take them as
+# argv[0] and as their command (prctl PR_SET_NAME) and share one listener, so the netstat
 # face's -p column lists them all.  Expected output is exact text, as the
 # man page defines it (netstat prints these names raw, so it cannot be
 # the oracle): in the text faces ',' and '/' inside a name are \x2c and
@@ -24,7 +24,14 @@ NAMES = [
     (b"red\x1b[31m", "red\\x1b[31m"),                         # ESC
     ("caf\u00e9".encode(), "caf\u00e9"),                      # plain UTF-8
 ]
-libc = ctypes.CDLL(None, use_errno=True)
+KID = """
+import ctypes, os, signal, sys
+raw = bytes.fromhex(sys.argv[1])
+if ctypes.CDLL(None).prctl(15, ctypes.c_char_p(raw), 0, 0, 0) != 0:
+    os._exit(1)
+os.write(int(sys.argv[2]), b"x")
+signal.pause()
+"""
 ls = socket.socket()
 ls.bind(("127.0.0.1", 0))
 ls.listen(8)
@@ -33,12 +40,13 @@ for raw, shown in NAMES:
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
+        # The name is both argv[0] (the netstat face's program name)
+        # and the command (comm, the lsof face's): exec with it, then
+        # set comm, holding the inherited listener.
         os.close(r)
-        if libc.prctl(15, ctypes.c_char_p(raw), 0, 0, 0) != 0:
-            os._exit(1)
-        os.write(w, b"x")
-        signal.pause()
-        os._exit(0)
+        os.set_inheritable(w, True)
+        ls.set_inheritable(True)
+        os.execv(sys.executable, [raw, "-c", KID, raw.hex(), str(w)])
     os.close(w)
     os.read(r, 1)
     kids.append({"pid": pid, "hex": raw.hex(), "shown": shown})
@@ -57,7 +65,7 @@ python3 "$TMP/holder.py" "$TMP/pop.json" >"$TMP/holder.log" 2>&1 &
 hpid=$!
 PIDS="$PIDS $hpid"
 i=0
-while [ ! -s "$TMP/pop.json" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/pop.json" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/pop.json" ] || { cat "$TMP/holder.log"; not_ok "holder started"; exit 1; }
 # The children are killed by the holder's handler; make sure on exit too.
 for p in $(jget "$TMP/pop.json" '" ".join(str(k["pid"]) for k in d["kids"])'); do

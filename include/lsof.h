@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "fmt.h"
+#include "select.h"
 #include "sockstat.h"
 
 #define LSOF_ADDRS_MAX	16	/* addresses one -i @host may name */
@@ -131,6 +132,15 @@ int		 lsof_match_owner(const struct lsof_sel *s,
  */
 int		 lsof_select_owners(struct lsof_sel *s, int m,
 		    struct sock_row *r);
+
+/*
+ * The selection of o (parsed by lsof_parse: o->lsof set) as a struct
+ * selection: the dumps o asks for, lsof_match_socket, then the owners
+ * lsof_select_owners would keep, copied into the selection (o->lsof is
+ * never written).  o must outlive it.  Returns NULL with errno ENOMEM;
+ * free it with selection_free().
+ */
+struct selection *lsof_selection_new(const struct options *o);
 
 /*
  * The line main prints after each -r pass, newline included, and its

@@ -136,7 +136,7 @@ dump_name(unsigned proto, unsigned i)
  * from /proc/net: nothing to say then.
  */
 static void
-report_fallback(const struct pipeline_report *rep)
+report_fallback(const struct pipeline_report *rep, const char *root)
 {
 	const struct pipeline_dump *d, *first = NULL;
 	char names[128] = "";
@@ -153,7 +153,11 @@ report_fallback(const struct pipeline_report *rep)
 			list_add(names, sizeof(names), dump_name(proto, i), "",
 			    "");
 		}
-	if (first != NULL)
+	if (first != NULL && strcmp(first->from, "proc") == 0)
+		warnx("%s refused (%s): %s read from %s/net instead",
+		    first->missed[0], strerror(first->missed_errno[0]), names,
+		    root);
+	else if (first != NULL)
 		warnx("%s refused (%s): %s read from %s instead",
 		    first->missed[0], strerror(first->missed_errno[0]), names,
 		    first->from);
@@ -399,7 +403,7 @@ main(int argc, char *argv[])
 		listed += rep.rows;
 		/* What the sources could not give is said once per run. */
 		if (!gaps_said) {
-			report_fallback(&rep);
+			report_fallback(&rep, o.proc_root);
 			incomplete = report_gaps(&rep, &o);
 			gaps_said = 1;
 		}

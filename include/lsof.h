@@ -90,6 +90,8 @@ struct lsof_sel {
 	size_t		 ncmds;
 	uint32_t	 states_in;	/* -s TCP:S: ST_BIT mask; 0: no inclusion */
 	uint32_t	 states_out;	/* -s TCP:^S */
+	/* lsof_select_owners' own state; the pipeline's selection
+	   (lsof_selection_new) keeps its own and never writes these */
 	unsigned long	 matched;	/* (socket, owner) pairs listed so far */
 	struct sock_owner *scratch;	/* lsof_select_owners' result */
 	size_t		 scratch_cap;

@@ -4,6 +4,7 @@
 #ifndef FILTER_H
 #define FILTER_H
 
+#include "select.h"
 #include "sockstat.h"
 
 /*
@@ -23,5 +24,13 @@ int		 filter_match(const struct options *o, const struct sock_row *r);
 
 /* The state mask to ask the kernel for when dumping proto under o. */
 uint32_t	 filter_states(const struct options *o, enum sock_proto proto);
+
+/*
+ * The netstat flags of o as a selection (select.h): the dumps of the
+ * protocols and families selected, rows by filter_match, every owner.
+ * o must outlive it.  Returns NULL with errno ENOMEM; free it with
+ * selection_free().
+ */
+struct selection *filter_selection_new(const struct options *o);
 
 #endif /* FILTER_H */

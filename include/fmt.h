@@ -1,7 +1,9 @@
 /*
  * fmt.h - the table of output formatters.  Each consumes the same rows
  * (struct sock_row): begin a pass, take rows, end the pass.  A formatter
- * copies whatever it keeps past row(); the caller owns the rows.
+ * copies whatever it keeps past row(); the caller owns the rows.  How a
+ * formatter lays its columns out is its own business: it keeps what it
+ * needs to size them and pads at the end.
  */
 #ifndef FMT_H
 #define FMT_H
@@ -22,19 +24,16 @@ struct formatter {
 	 */
 	int		 (*end)(void *st);
 	/*
-	 * Optional (NULL in most formatters), for one that prints rows as
-	 * they arrive but sizes some columns first.  measure_families tells,
-	 * after begin, which families (FAM_*) the caller must show it first:
-	 * 0 for none.  The caller then hands each selected row of those
-	 * families' Internet dumps to measure(), which keeps nothing of it,
-	 * before the first row().  The caller may keep those rows and give
-	 * them to row() in place of a second dump; if it dumps again, row()
-	 * may see rows measure() never did.  Both return as row() does.
-	 * measure() may clear the fields of *r that the pass never prints,
-	 * so that a caller who keeps r keeps less.
+	 * Optional: told, before end(), that no source could read the dump
+	 * of proto in family, so that the output need not look complete.
 	 */
-	unsigned	 (*measure_families)(void *st);
-	int		 (*measure)(void *st, struct sock_row *r);
+	void		 (*gap)(void *st, int family, enum sock_proto proto);
+	/*
+	 * ROW_HAS_* fields the formatter prints that a source may lack and
+	 * the caller must then look up apart: ROW_HAS_REFCNT, netstat's
+	 * RefCnt, which sock_diag does not give for UNIX sockets.
+	 */
+	unsigned	 needs;
 };
 
 struct jsonw;
@@ -46,7 +45,7 @@ void	fmt_json_endpoint(struct jsonw *j, const char *key, int family,
 extern const struct formatter fmt_table;	/* the netstat face */
 extern const struct formatter fmt_json;		/* --json */
 extern const struct formatter fmt_summary;	/* -s, and -s --json */
-/* The lsof face (-i); its rows come through lsof_select_owners first. */
+/* The lsof face (-i); its rows come through the lsof selection first. */
 extern const struct formatter fmt_lsof;
 
 #endif /* FMT_H */

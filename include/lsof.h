@@ -25,14 +25,15 @@
 
 #include "cli.h"
 #include "fmt.h"
+#include "select.h"
 #include "sockstat.h"
 
 #define LSOF_ADDRS_MAX	16	/* addresses one -i @host may name */
 
 /* lsof_match_socket() results. */
-#define LSOF_SOCK_NO	0	/* never listed */
-#define LSOF_SOCK_FACE	1	/* in the universe; no SPEC names it */
-#define LSOF_SOCK_SPEC	2	/* a -i SPEC or -U names it */
+#define LSOF_SOCK_NO	SELECT_NO	/* never listed */
+#define LSOF_SOCK_FACE	SELECT_BY_OWNER	/* in the universe; no SPEC names it */
+#define LSOF_SOCK_SPEC	SELECT_ROW	/* a -i SPEC or -U names it */
 
 /* lsof_match_owner() results. */
 #define LSOF_OWNER_NO	0	/* excluded (^), or -a and an inclusion misses */
@@ -105,6 +106,8 @@ struct lsof_sel {
 	uint32_t	 states_in;	/* -s TCP:S: ST_BIT mask; 0: no inclusion */
 	uint32_t	 states_out;	/* -s TCP:^S */
 	unsigned	 type_fams;	/* FAM_* of the "-i 4"/"-i 6" so far */
+	/* lsof_select_owners' own state; the pipeline's selection
+	   (lsof_selection_new) keeps its own and never writes these */
 	unsigned long	 matched;	/* (socket, owner) pairs listed so far */
 	struct sock_owner *scratch;	/* lsof_select_owners' result */
 	size_t		 scratch_cap;
@@ -175,6 +178,15 @@ int		 lsof_match_owner(const struct lsof_sel *s,
  */
 int		 lsof_select_owners(struct lsof_sel *s, int m,
 		    struct sock_row *r);
+
+/*
+ * The selection of o (parsed by lsof_parse: o->lsof set) as a struct
+ * selection: the dumps o asks for, lsof_match_socket, then the owners
+ * lsof_select_owners would keep, copied into the selection (o->lsof is
+ * never written).  o must outlive it.  Returns NULL with errno ENOMEM;
+ * free it with selection_free().
+ */
+struct selection *lsof_selection_new(const struct options *o);
 
 /*
  * The line main prints after each -r pass, newline included, and its

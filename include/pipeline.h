@@ -1,6 +1,14 @@
 /*
- * pipeline.h - one pass of collect -> filter -> attach owners -> format.
+ * pipeline.h - one pass of sources -> selection -> owners -> formatter.
  * A repeat (-c) pass is the same pass run again.
+ *
+ * Every dump of the pass (tcp, tcp6, udp, udp6, raw, raw6, unix: the
+ * ones the selection asks for) is asked of the sources in the order of
+ * the pipeline's table: netlink sock_diag, then /proc/net (--source
+ * keeps one of them).  A source that cannot answer a dump here (no
+ * sock_diag module, a sandbox refusing netlink, a missing /proc/net
+ * file) hands the dump to the next; the report says which source gave
+ * each dump and why the others did not, and main tells the user.
  */
 #ifndef PIPELINE_H
 #define PIPELINE_H
@@ -10,14 +18,27 @@
 
 #include "fmt.h"
 #include "procmap.h"
+#include "select.h"
 #include "source.h"
 
-/* What a pass skipped or worked around; main reports it once. */
+/* The most sources one dump is asked of. */
+#define PIPELINE_SOURCES_MAX	2
+
+/* What became of one dump of a pass. */
+struct pipeline_dump {
+	int		 asked;		/* the selection needed it */
+	const char	*from;		/* name of the source that gave its
+					   rows; NULL: none could */
+	size_t		 nmissed;	/* sources that could not, in order */
+	const char	*missed[PIPELINE_SOURCES_MAX];
+	int		 missed_errno[PIPELINE_SOURCES_MAX];
+};
+
+/* What a pass read, skipped and worked around; main reports it. */
 struct pipeline_report {
 	struct source_stats stats;
-	unsigned	 fallback;	/* 1 << PROTO_* read from /proc/net
-					   because netlink was unavailable */
-	int		 fallback_errno;	/* why, for the first of them */
+	/* [proto][0]: the IPv4 dump (UNIX: its only one), [1]: IPv6 */
+	struct pipeline_dump dumps[PROTO_COUNT][2];
 	unsigned long	 rows;		/* rows formatted */
 	unsigned long	 unowned;	/* selected rows with an inode but no
 					   owner seen */
@@ -25,34 +46,33 @@ struct pipeline_report {
 	int		 refcnt_errno;	/* /proc/net/unix unreadable: RefCnt 0 */
 };
 
+/*
+ * Whether errno e, with which a source could not answer a dump, means a
+ * refusal (seccomp, a container: EPERM, EACCES) rather than a kernel or
+ * a /proc that simply lacks the table.
+ */
+int		 pipeline_refused(int e);
+
 struct pipeline;
 
-/* Returns a pipeline for o (sources opened lazily), NULL with errno. */
-struct pipeline	*pipeline_new(const struct options *o);
+/*
+ * Returns a pipeline for o (sources opened on first use) that shows
+ * what sel selects; o and sel are borrowed and must outlive it.  NULL
+ * with errno set.
+ */
+struct pipeline	*pipeline_new(const struct options *o, struct selection *sel);
 
 /*
  * Runs one pass into f writing to out.  owners may be NULL (no -p).
- * Returns 0, or -1 with errno set and rep->failed naming the dump.
+ * A dump no source can answer is recorded in rep and the pass goes on.
+ * Returns 0, or -1 with errno set and rep->failed naming the dump that
+ * failed (empty when the output failed).
  */
 int		 pipeline_pass(struct pipeline *p, const struct formatter *f,
 		    FILE *out, const struct procmap *owners,
 		    struct pipeline_report *rep);
 
-/*
- * Memory a pass may spend keeping the rows of the measured (IPv6) dumps
- * so as not to read them twice: packed, a loopback IPv6 row takes about
- * 7 bytes, one with distinct addresses about 40.  Past it they are read
- * again.
- */
-#define PIPELINE_SPOOL_BYTES	(2 * 1024 * 1024)
-
-/*
- * Also caps the measured rows a pass may keep, by number (no cap until
- * then); 0 keeps none and reads every measured dump twice.
- */
-void		 pipeline_set_spool_max(struct pipeline *p, size_t rows);
-
-/* Frees p; NULL is a no-op. */
+/* Frees p (not its options or selection); NULL is a no-op. */
 void		 pipeline_free(struct pipeline *p);
 
 #endif /* PIPELINE_H */

@@ -2,8 +2,7 @@
  * rowvec.h - a growable vector of socket rows that owns what they point
  * at.  Sources hand rows to a callback with pointers into their receive
  * buffers; a consumer that must see every row first (the lsof face sorts
- * them, the table face sizes its columns when names or DNS make any
- * width possible) keeps them here.  Rows sit in one array
+ * them) keeps them here.  Rows sit in one array
  * and their UNIX names, owners and command strings in an arena of large
  * blocks: no allocation per row.
  */

@@ -157,7 +157,6 @@ enum source_choice {
 /* Families selected (-4, -6; UNIX via -x). */
 #define FAM_INET4	0x1
 #define FAM_INET6	0x2
-#define FAM_UNIX	0x4	/* only in a formatter's measure_families */
 
 /*
  * Everything the command line selects.  Fields are named after the long
@@ -177,8 +176,6 @@ struct options {
 	int		 extend;	/* -e: User, Inode */
 	int		 timers;	/* -o: Timer */
 	int		 program;	/* -p: PID/Program name */
-	unsigned	 prog_width;	/* -p -o: widest owner text of the
-					   whole owner map, set by main */
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
 	int		 continuous;	/* -c: repeat */

@@ -3,6 +3,8 @@
  */
 #include <sys/socket.h>
 
+#include <stdlib.h>
+
 #include "filter.h"
 
 #define PROTO_BIT(p)	(1U << (p))
@@ -75,4 +77,56 @@ filter_states(const struct options *o, enum sock_proto proto)
 	if (o->listening)
 		return ST_BIT(ST_LISTEN);
 	return ST_ALL & ~ST_BIT(ST_LISTEN);
+}
+
+/* The netstat flags as a selection: it only reads the options. */
+struct filter_sel {
+	struct selection	 base;
+	const struct options	*o;
+};
+
+static uint32_t
+filter_sel_states(const struct selection *s, int family,
+    enum sock_proto proto)
+{
+	const struct options *o = ((const struct filter_sel *)s)->o;
+
+	if (!(o->protos & PROTO_BIT(proto)))
+		return 0;
+	if ((family == AF_INET && !(o->families & FAM_INET4)) ||
+	    (family == AF_INET6 && !(o->families & FAM_INET6)))
+		return 0;
+	return filter_states(o, proto);
+}
+
+static int
+filter_sel_match(const struct selection *s, const struct sock_row *r)
+{
+	return filter_match(((const struct filter_sel *)s)->o, r) ?
+	    SELECT_ROW : SELECT_NO;
+}
+
+static void
+filter_sel_free(struct selection *s)
+{
+	free(s);
+}
+
+static const struct selection_ops filter_sel_ops = {
+	filter_sel_states,
+	filter_sel_match,
+	NULL,		/* netstat shows every holder */
+	filter_sel_free,
+};
+
+struct selection *
+filter_selection_new(const struct options *o)
+{
+	struct filter_sel *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL)
+		return NULL;
+	f->base.ops = &filter_sel_ops;
+	f->o = o;
+	return &f->base;
 }

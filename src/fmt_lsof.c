@@ -733,6 +733,6 @@ const struct formatter fmt_lsof = {
 	lsof_begin,
 	lsof_row,
 	lsof_end,
-	NULL,		/* no measure pass */
-	NULL,
+	NULL,		/* a dump not read: main's line says so */
+	0,		/* needs no field apart */
 };

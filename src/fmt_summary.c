@@ -27,6 +27,7 @@ struct summary_state {
 	unsigned long	 counts[PROTO_COUNT][FAM_N];
 	unsigned long	 tcp_states[256];	/* by state byte */
 	unsigned long	 total;
+	unsigned	 unread[PROTO_COUNT];	/* 1 << FAM_V4, _V6: dumps not read */
 };
 
 /* The kernel's totals, read whole before any is written. */
@@ -70,6 +71,27 @@ summary_row(void *arg, const struct sock_row *r)
 		st->tcp_states[r->state == ST_NEW_SYN_RECV ?
 		    ST_SYN_RECV : r->state]++;
 	return 0;
+}
+
+/* A dump no source could read: its counts are unknown, not 0. */
+static void
+summary_gap(void *arg, int family, enum sock_proto proto)
+{
+	struct summary_state *st = arg;
+
+	if (proto < PROTO_COUNT)
+		st->unread[proto] |= 1U << (family == AF_INET6 ? FAM_V6 :
+		    FAM_V4);
+}
+
+/* A count as text, or "?" when a dump it sums was not read. */
+static const char *
+count_text(char *buf, size_t len, unsigned long v, int unread)
+{
+	if (unread)
+		return "?";
+	snprintf(buf, len, "%lu", v);
+	return buf;
 }
 
 static unsigned long
@@ -118,28 +140,38 @@ summary_text(struct summary_state *st, const struct kt_list *kt, int kt_err)
 	FILE *out = st->out;
 	char name[32];
 	unsigned long v4 = 0, v6 = 0;
-	unsigned s;
+	unsigned s, u, all = 0, fams = 0;
+	char c[3][24];
 	size_t i;
 	int p;
 
 	fprintf(out, "%-10s %8s %8s %8s\n", "Protocol", "Total", "IPv4",
 	    "IPv6");
 	for (p = 0; p < PROTO_COUNT; p++) {
-		if (p == PROTO_UNIX) {
-			fprintf(out, "%-10s %8lu %8s %8s\n", label[p],
-			    proto_total(st, p), "-", "-");
+		u = st->unread[p];
+		all |= u;
+		fprintf(out, "%-10s %8s %8s %8s\n", label[p],
+		    count_text(c[0], sizeof(c[0]), proto_total(st, p), u != 0),
+		    p == PROTO_UNIX ? "-" : count_text(c[1], sizeof(c[1]),
+		    st->counts[p][FAM_V4], u & 1U << FAM_V4),
+		    p == PROTO_UNIX ? "-" : count_text(c[2], sizeof(c[2]),
+		    st->counts[p][FAM_V6], u & 1U << FAM_V6));
+		if (p == PROTO_UNIX)
 			continue;
-		}
-		fprintf(out, "%-10s %8lu %8lu %8lu\n", label[p],
-		    proto_total(st, p), st->counts[p][FAM_V4],
-		    st->counts[p][FAM_V6]);
 		v4 += st->counts[p][FAM_V4];
 		v6 += st->counts[p][FAM_V6];
+		fams |= u;
 	}
-	fprintf(out, "%-10s %8lu %8lu %8lu\n", "Total", st->total, v4, v6);
-
+	fprintf(out, "%-10s %8s %8s %8s\n", "Total",
+	    count_text(c[0], sizeof(c[0]), st->total, all != 0),
+	    count_text(c[1], sizeof(c[1]), v4, fams & 1U << FAM_V4),
+	    count_text(c[2], sizeof(c[2]), v6, fams & 1U << FAM_V6));
+	if (all != 0)
+		fprintf(out, "(?: not read, see standard error)\n");
 	fprintf(out, "\nTCP states:\n");
-	if (proto_total(st, PROTO_TCP) == 0)
+	if (st->unread[PROTO_TCP] != 0)
+		fprintf(out, "  (not all read)\n");
+	else if (proto_total(st, PROTO_TCP) == 0)
 		fprintf(out, "  (none)\n");
 	for (s = 0; s < 256; s++)
 		if (st->tcp_states[s] > 0)
@@ -164,6 +196,17 @@ summary_text(struct summary_state *st, const struct kt_list *kt, int kt_err)
 		fputc('\n', out);
 }
 
+/* key: v, or null when a dump it sums was not read. */
+static void
+count_field(struct jsonw *j, const char *key, unsigned long v, unsigned unread)
+{
+	if (unread) {
+		jsonw_key(j, key);
+		jsonw_null(j);
+	} else
+		jsonw_uint_field(j, key, v);
+}
+
 /*
  * JSON: {"total": n, "protocols": {"tcp": {"total", "inet", "inet6"},
  * ..., "unix": {"total"}}, "tcp_states": {"ESTABLISHED": n, ...},
@@ -178,22 +221,27 @@ summary_json(struct summary_state *st, const struct kt_list *kt, int kt_err)
 	char name[32];
 	unsigned s;
 	size_t i;
+	unsigned all = 0;
 	int p, rc, save_errno;
 
 	/* One object on one line, as every other view's records. */
 	if ((j = jsonw_new(st->out, 0)) == NULL)
 		return -1;
+	for (p = 0; p < PROTO_COUNT; p++)
+		all |= st->unread[p];
 	jsonw_start_object(j);
-	jsonw_uint_field(j, "total", st->total);
+	count_field(j, "total", st->total, all);
 	jsonw_key(j, "protocols");
 	jsonw_start_object(j);
 	for (p = 0; p < PROTO_COUNT; p++) {
 		jsonw_key(j, names_proto_json(p));
 		jsonw_start_object(j);
-		jsonw_uint_field(j, "total", proto_total(st, p));
+		count_field(j, "total", proto_total(st, p), st->unread[p]);
 		if (p != PROTO_UNIX) {
-			jsonw_uint_field(j, "inet", st->counts[p][FAM_V4]);
-			jsonw_uint_field(j, "inet6", st->counts[p][FAM_V6]);
+			count_field(j, "inet", st->counts[p][FAM_V4],
+			    st->unread[p] & 1U << FAM_V4);
+			count_field(j, "inet6", st->counts[p][FAM_V6],
+			    st->unread[p] & 1U << FAM_V6);
 		}
 		jsonw_end_object(j);
 	}
@@ -269,4 +317,5 @@ const struct formatter fmt_summary = {
 	.begin = summary_begin,
 	.row = summary_row,
 	.end = summary_end,
+	.gap = summary_gap,
 };

@@ -3,22 +3,17 @@
  * byte for byte where netstat's columns hold the text.  Where netstat
  * would cut (long IPv6 addresses, program lists) the column grows for
  * every row and for the header instead, so the widths must be known
- * before the first line.
+ * before the first line of a section.
  *
- * Two ways to know them.  With numeric ports and no DNS (-n, the common
- * and the big case) an IPv4 address never passes netstat's 23 columns:
- * only IPv6 rows can widen the addresses, and the caller shows those
- * first through measure(); the program column comes sized from the
- * owner map (options.prog_width).  Rows are then printed as they arrive,
- * and the pass holds one output buffer, not the rows.  Otherwise (port
- * names, host names) any row may widen, and every row is kept until
- * end() to size the columns over all of them.
- *
- * The caller normally keeps the measured rows and hands those same rows
- * to row(), so the widths hold for every line.  Only past the caller's
- * cap (an IPv6-heavy host) does it dump them again, and then a socket
- * created between the two dumps with an address wider than any measured
- * is printed whole but pushes the rest of its line out of the column.
+ * This file alone knows its columns.  The Internet section is kept until
+ * it ends (the first UNIX row, or end()), each row in a plain 16-byte
+ * record of what its columns print, with side arrays for what only some
+ * rows or options have (IPv6 addresses, nonzero queues, -e, -o, the -p
+ * text); the widening columns are measured as rows come, then the
+ * section is printed and its arrays freed.  With numeric ports and no
+ * DNS an IPv4 address never passes netstat's 23 columns, so only the
+ * other rows are measured.  The UNIX section streams, but with -p, whose
+ * column comes before Path: then it is kept too, as records and text.
  */
 #include <sys/socket.h>
 
@@ -35,7 +30,6 @@
 #include "netstat_text.h"
 #include "procmap.h"
 #include "outbuf.h"
-#include "rowvec.h"
 #include "users.h"
 #include "util.h"
 
@@ -62,6 +56,9 @@
 #define W_USTATE	13
 #define W_UINODE	8
 
+/* The widest the PID/Program name column grows before Timer (-o). */
+#define PROG_WIDTH_MAX	64
+
 /* The widths of the Internet columns that widen; the rest are netstat's W_*. */
 struct inet_w {
 	size_t	 local, foreign, prog;
@@ -72,21 +69,67 @@ struct unix_w {
 	size_t	 prog;
 };
 
+/* A growable array of bytes: records or text, read back in order. */
+struct vec {
+	char	*p;
+	size_t	 len, cap;
+};
+
 /*
- * One pass.  buf is written out whenever full; werr keeps the errno of
+ * One kept Internet row.  An IPv4 row holds its addresses; an IPv6 row
+ * the index of its pair in v6.  Nonzero queues, -e and -o fields, and
+ * the -p text are in side arrays, read in the same order as the rows.
+ */
+struct irow {
+	uint32_t	 la, ra;
+	uint16_t	 lport, rport;
+	uint8_t		 proto, state, flags, timer;
+};
+
+#define IROW_V6		0x01	/* addresses in v6 */
+#define IROW_QUEUES	0x02	/* a struct queues in queues */
+#define IROW_UID	0x04	/* ROW_HAS_UID */
+#define IROW_TIMER	0x08	/* ROW_HAS_TIMER */
+
+struct queues {
+	uint32_t	 r, w;
+};
+
+struct ext {			/* -e */
+	uint64_t	 inode;
+	uint32_t	 uid;
+};
+
+struct timers {			/* -o */
+	uint64_t	 expires_ms;
+	uint32_t	 retrans;
+	uint32_t	 probes;
+};
+
+/* One kept UNIX row (-p); its program and path text follow in utext. */
+struct urow {
+	uint64_t	 inode;
+	uint32_t	 refcnt;
+	uint8_t		 type, state;
+};
+
+/*
+ * One pass.  ob is written out whenever full; ob.werr keeps the errno of
  * the first failed write.  scratch holds escaped paths and program lists.
- * users caches the User column's names.
- * rows is NULL when the pass streams; then iw and uw are the widths from
- * begin() and measure(), and inet_head, unix_head say which section
- * headers are out.
+ * users caches the User column's names.  numeric: IPv4 rows never widen.
+ * The Internet rows wait in irows and its side arrays until inet_done;
+ * with -p the UNIX rows wait in urows and utext.
  */
 struct table {
 	FILE		*out;
 	struct options	 o;
-	struct rowvec	*rows;
+	int		 numeric;
 	struct inet_w	 iw;
 	struct unix_w	 uw;
-	int		 inet_head, unix_head;
+	size_t		 prog_widest;	/* of the kept Internet rows */
+	int		 inet_done, unix_head;
+	struct vec	 irows, v6, queues, ext, timers, itext;
+	struct vec	 urows, utext;
 	struct outbuf	 ob;
 	char		*scratch;
 	size_t		 scratch_cap;
@@ -214,17 +257,76 @@ title_suffix(const struct options *o)
 }
 
 /* netstat's widths; the program column at least prog wide. */
-static void
-inet_widths_init(struct inet_w *w, size_t prog)
+/*
+ * Terminal columns of escaped text: every aligned column's width goes
+ * through here.
+ */
+static size_t
+text_cols(const char *s, size_t n)
 {
-	w->local = w->foreign = W_ADDR;
-	w->prog = max_sz(W_PROG, prog);
+	return outbuf_text_width(s, n);
+}
+
+/* Appends n bytes of p to v.  Returns 0, or -1 with errno ENOMEM. */
+static int
+vec_push(struct vec *v, const void *p, size_t n)
+{
+	size_t cap;
+	char *np;
+
+	if (n > v->cap - v->len) {
+		cap = v->cap == 0 ? 4096 : v->cap;
+		while (cap - v->len < n)
+			cap *= 2;
+		if ((np = realloc(v->p, cap)) == NULL) {
+			errno = ENOMEM;
+			return -1;
+		}
+		v->p = np;
+		v->cap = cap;
+	}
+	memcpy(v->p + v->len, p, n);
+	v->len += n;
+	return 0;
+}
+
+/* Reads the next n bytes of v at *pos into p. */
+static void
+vec_read(const struct vec *v, size_t *pos, void *p, size_t n)
+{
+	memcpy(p, v->p + *pos, n);
+	*pos += n;
 }
 
 static void
-unix_widths_init(struct unix_w *w)
+vec_free(struct vec *v)
 {
-	w->prog = W_PROG;
+	free(v->p);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Appends a text with its length. */
+static int
+text_push(struct vec *v, const char *s, size_t n)
+{
+	uint32_t len = (uint32_t)n;
+
+	return vec_push(v, &len, sizeof(len)) == -1 ? -1 :
+	    vec_push(v, s, n);
+}
+
+/* The next text of v at *pos. */
+static const char *
+text_next(const struct vec *v, size_t *pos, size_t *n)
+{
+	uint32_t len;
+	const char *s;
+
+	vec_read(v, pos, &len, sizeof(len));
+	s = v->p + *pos;
+	*pos += len;
+	*n = len;
+	return s;
 }
 
 /* Widens the address columns of w to hold r's. */
@@ -240,31 +342,6 @@ inet_measure(struct table *t, const struct sock_row *r, struct inet_w *w)
 	if ((k = addr_netstat(buf, sizeof(buf), r, 1, &t->o)) == -1)
 		return -1;
 	w->foreign = max_sz(w->foreign, (size_t)k);
-	return 0;
-}
-
-/* Sizes the Internet columns over every kept row. */
-static int
-inet_widths(struct table *t, struct inet_w *w)
-{
-	const struct sock_row *r;
-	size_t i, nrows = rowvec_len(t->rows);
-	ssize_t n;
-
-	inet_widths_init(w, 0);
-	for (i = 0; i < nrows; i++) {
-		r = rowvec_get(t->rows, i);
-		if (!is_inet(r))
-			continue;
-		if (inet_measure(t, r, w) == -1)
-			return -1;
-		if (t->o.program && t->o.timers) {
-			if ((n = prog_text(t, r)) == -1)
-				return -1;
-			w->prog = max_sz(w->prog,
-			    outbuf_text_width(t->scratch, (size_t)n));
-		}
-	}
 	return 0;
 }
 
@@ -299,13 +376,16 @@ inet_header(struct table *t, const struct inet_w *w)
 	outbuf_put(&t->ob, "\n", 1);
 }
 
-/* One Internet row; text wider than its column is written whole. */
+/*
+ * One Internet row; prog is its PID/Program name text (-p).  Text wider
+ * than its column is written whole.
+ */
 static int
-inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
+inet_line(struct table *t, const struct sock_row *r, const char *prog,
+    size_t plen, const struct inet_w *w)
 {
 	char buf[ADDR_HOSTPORT_MAX], num[24];
 	const char *u, *proto;
-	ssize_t n;
 	int k;
 
 	if ((proto = names_proto(r->proto, r->family)) == NULL)
@@ -335,10 +415,8 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 		outbuf_u64(&t->ob, r->inode, W_INODE, 0);
 	}
 	if (t->o.program) {
-		if ((n = prog_text(t, r)) == -1)
-			return -1;
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_text(&t->ob, t->scratch, (size_t)n, w->prog);
+		outbuf_text(&t->ob, prog, plen, w->prog);
 	}
 	if (t->o.timers) {
 		outbuf_put(&t->ob, " ", 1);
@@ -348,45 +426,172 @@ inet_line(struct table *t, const struct sock_row *r, const struct inet_w *w)
 	return 0;
 }
 
-/* The whole Internet section from the kept rows. */
+/*
+ * Keeps an Internet row until its section ends: the record, what only
+ * some rows or options have in the side arrays, and its widths.
+ */
 static int
-inet_print(struct table *t)
+inet_keep(struct table *t, const struct sock_row *r)
 {
-	const struct sock_row *r;
-	size_t i, nrows = rowvec_len(t->rows);
-
-	if (inet_widths(t, &t->iw) == -1)
-		return -1;
-	inet_header(t, &t->iw);
-	for (i = 0; i < nrows; i++) {
-		r = rowvec_get(t->rows, i);
-		if (is_inet(r) && inet_line(t, r, &t->iw) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/* Sizes the UNIX columns over every kept row. */
-static int
-unix_widths(struct table *t, struct unix_w *w)
-{
-	const struct sock_row *r;
-	size_t i, nrows = rowvec_len(t->rows);
+	struct irow k;
+	struct queues q;
+	struct ext e;
+	struct timers tm;
 	ssize_t n;
 
-	unix_widths_init(w);
-	for (i = 0; i < nrows; i++) {
-		r = rowvec_get(t->rows, i);
-		if (r->proto != PROTO_UNIX)
-			continue;
-		if (t->o.program) {
-			if ((n = prog_text(t, r)) == -1)
-				return -1;
-			w->prog = max_sz(w->prog,
-			    outbuf_text_width(t->scratch, (size_t)n));
-		}
+	memset(&k, 0, sizeof(k));
+	k.lport = r->lport;
+	k.rport = r->rport;
+	k.proto = r->proto;
+	k.state = r->state;
+	k.timer = r->timer;
+	if (r->family == AF_INET6) {
+		k.flags |= IROW_V6;
+		k.la = (uint32_t)(t->v6.len / (2 * sizeof(struct in6_addr)));
+		if (vec_push(&t->v6, &r->laddr.v6, sizeof(r->laddr.v6)) == -1 ||
+		    vec_push(&t->v6, &r->raddr.v6, sizeof(r->raddr.v6)) == -1)
+			return -1;
+	} else {
+		k.la = r->laddr.v4.s_addr;
+		k.ra = r->raddr.v4.s_addr;
 	}
-	return 0;
+	if (r->rqueue != 0 || r->wqueue != 0) {
+		k.flags |= IROW_QUEUES;
+		q.r = r->rqueue;
+		q.w = r->wqueue;
+		if (vec_push(&t->queues, &q, sizeof(q)) == -1)
+			return -1;
+	}
+	if (r->has & ROW_HAS_UID)
+		k.flags |= IROW_UID;
+	if (r->has & ROW_HAS_TIMER)
+		k.flags |= IROW_TIMER;
+	if (t->o.extend) {
+		memset(&e, 0, sizeof(e));
+		e.inode = r->inode;
+		e.uid = r->uid;
+		if (vec_push(&t->ext, &e, sizeof(e)) == -1)
+			return -1;
+	}
+	if (t->o.timers) {
+		memset(&tm, 0, sizeof(tm));
+		tm.expires_ms = r->expires_ms;
+		tm.retrans = r->retrans;
+		tm.probes = r->probes;
+		if (vec_push(&t->timers, &tm, sizeof(tm)) == -1)
+			return -1;
+	}
+	if (t->o.program) {
+		if ((n = prog_text(t, r)) == -1 ||
+		    text_push(&t->itext, t->scratch, (size_t)n) == -1)
+			return -1;
+		/* Last in its line (no -o), the column never widens. */
+		if (t->o.timers)
+			t->prog_widest = max_sz(t->prog_widest,
+			    text_cols(t->scratch, (size_t)n));
+	}
+	if ((!t->numeric || r->family != AF_INET) &&
+	    inet_measure(t, r, &t->iw) == -1)
+		return -1;
+	return vec_push(&t->irows, &k, sizeof(k));
+}
+
+/* The row a kept record stands for, its side arrays read at *c. */
+struct icursor {
+	size_t	 q, e, tm, text;
+};
+
+static void
+inet_load(const struct table *t, const struct irow *k, struct icursor *c,
+    struct sock_row *r)
+{
+	struct queues q;
+	struct ext e;
+	struct timers tm;
+
+	memset(r, 0, sizeof(*r));
+	r->proto = k->proto;
+	r->state = k->state;
+	r->timer = k->timer;
+	r->lport = k->lport;
+	r->rport = k->rport;
+	if (k->flags & IROW_V6) {
+		r->family = AF_INET6;
+		memcpy(&r->laddr.v6, t->v6.p + (size_t)k->la * 2 *
+		    sizeof(struct in6_addr), sizeof(r->laddr.v6));
+		memcpy(&r->raddr.v6, t->v6.p + ((size_t)k->la * 2 + 1) *
+		    sizeof(struct in6_addr), sizeof(r->raddr.v6));
+	} else {
+		r->family = AF_INET;
+		r->laddr.v4.s_addr = k->la;
+		r->raddr.v4.s_addr = k->ra;
+	}
+	if (k->flags & IROW_QUEUES) {
+		vec_read(&t->queues, &c->q, &q, sizeof(q));
+		r->rqueue = q.r;
+		r->wqueue = q.w;
+	}
+	if (k->flags & IROW_UID)
+		r->has |= ROW_HAS_UID;
+	if (k->flags & IROW_TIMER)
+		r->has |= ROW_HAS_TIMER;
+	if (t->o.extend) {
+		vec_read(&t->ext, &c->e, &e, sizeof(e));
+		r->inode = e.inode;
+		r->uid = e.uid;
+	}
+	if (t->o.timers) {
+		vec_read(&t->timers, &c->tm, &tm, sizeof(tm));
+		r->expires_ms = tm.expires_ms;
+		r->retrans = tm.retrans;
+		r->probes = tm.probes;
+	}
+}
+
+static void
+inet_release(struct table *t)
+{
+	vec_free(&t->irows);
+	vec_free(&t->v6);
+	vec_free(&t->queues);
+	vec_free(&t->ext);
+	vec_free(&t->timers);
+	vec_free(&t->itext);
+}
+
+/*
+ * Ends the Internet section: its header at the widths measured, then
+ * every kept row, then the arrays go.  Once only.
+ */
+static int
+inet_flush(struct table *t)
+{
+	struct icursor c;
+	struct irow k;
+	struct sock_row r;
+	const char *prog = NULL;
+	size_t pos, plen = 0;
+	int rc = 0;
+
+	if (t->inet_done)
+		return 0;
+	t->inet_done = 1;
+	if (!want_inet(&t->o))
+		return 0;
+	/* A socket shared by a hundred workers must not pad every row. */
+	t->iw.prog = max_sz(W_PROG, t->prog_widest > PROG_WIDTH_MAX ?
+	    PROG_WIDTH_MAX : t->prog_widest);
+	inet_header(t, &t->iw);
+	memset(&c, 0, sizeof(c));
+	for (pos = 0; rc == 0 && pos < t->irows.len; ) {
+		vec_read(&t->irows, &pos, &k, sizeof(k));
+		inet_load(t, &k, &c, &r);
+		if (t->o.program)
+			prog = text_next(&t->itext, &c.text, &plen);
+		rc = inet_line(t, &r, prog, plen, &t->iw);
+	}
+	inet_release(t);
+	return rc;
 }
 
 static void
@@ -411,11 +616,15 @@ unix_header(struct table *t, const struct unix_w *w)
 	outbuf_str(&t->ob, " Path\n");
 }
 
-static int
-unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
+/*
+ * One UNIX row: the fixed columns from r, then prog (-p) and path as
+ * escaped text.
+ */
+static void
+unix_line(struct table *t, const struct sock_row *r, const char *prog,
+    size_t plen, const char *path, size_t pathlen, const struct unix_w *w)
 {
 	char buf[32];
-	ssize_t n;
 
 	outbuf_str(&t->ob, "unix  ");
 	outbuf_u64(&t->ob, r->refcnt, W_REFCNT, 0);
@@ -433,56 +642,84 @@ unix_line(struct table *t, const struct sock_row *r, const struct unix_w *w)
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_u64(&t->ob, r->inode, W_UINODE, 0);
 	if (t->o.program) {
-		if ((n = prog_text(t, r)) == -1)
-			return -1;
 		outbuf_put(&t->ob, " ", 1);
-		outbuf_text(&t->ob, t->scratch, (size_t)n, w->prog);
+		outbuf_text(&t->ob, prog, plen, w->prog);
 	}
 	outbuf_put(&t->ob, " ", 1);
-	if ((n = path_text(t, r)) == -1)
-		return -1;
-	outbuf_put(&t->ob, t->scratch, (size_t)n);
+	outbuf_put(&t->ob, path, pathlen);
 	outbuf_put(&t->ob, "\n", 1);
-	return 0;
 }
 
-/* The whole UNIX section from the kept rows. */
-static int
-unix_print(struct table *t)
-{
-	const struct sock_row *r;
-	size_t i, nrows = rowvec_len(t->rows);
-
-	if (unix_widths(t, &t->uw) == -1)
-		return -1;
-	unix_header(t, &t->uw);
-	for (i = 0; i < nrows; i++) {
-		r = rowvec_get(t->rows, i);
-		if (r->proto == PROTO_UNIX && unix_line(t, r, &t->uw) == -1)
-			return -1;
-	}
-	return 0;
-}
-
-/*
- * Streaming: each section header goes out before its first row, or at
- * the end for an empty section; the Internet one always comes first.
- */
+/* The UNIX header, before the first UNIX line or at the end. */
 static void
-stream_inet_head(struct table *t)
+unix_head(struct table *t)
 {
-	if (!t->inet_head && want_inet(&t->o))
-		inet_header(t, &t->iw);
-	t->inet_head = 1;
-}
-
-static void
-stream_unix_head(struct table *t)
-{
-	stream_inet_head(t);
 	if (!t->unix_head && want_unix(&t->o))
 		unix_header(t, &t->uw);
 	t->unix_head = 1;
+}
+
+/* A UNIX row printed at once (no -p: no column of it widens). */
+static int
+unix_stream(struct table *t, const struct sock_row *r)
+{
+	ssize_t n;
+
+	if ((n = path_text(t, r)) == -1)
+		return -1;
+	unix_head(t);
+	unix_line(t, r, NULL, 0, t->scratch, (size_t)n, &t->uw);
+	return 0;
+}
+
+/* A UNIX row kept until the end (-p): record, program, path; width. */
+static int
+unix_keep(struct table *t, const struct sock_row *r)
+{
+	struct urow u;
+	ssize_t n;
+
+	memset(&u, 0, sizeof(u));
+	u.inode = r->inode;
+	u.refcnt = r->refcnt;
+	u.type = r->type;
+	u.state = r->state;
+	if (vec_push(&t->urows, &u, sizeof(u)) == -1 ||
+	    (n = prog_text(t, r)) == -1 ||
+	    text_push(&t->utext, t->scratch, (size_t)n) == -1)
+		return -1;
+	t->uw.prog = max_sz(t->uw.prog, text_cols(t->scratch, (size_t)n));
+	if ((n = path_text(t, r)) == -1 ||
+	    text_push(&t->utext, t->scratch, (size_t)n) == -1)
+		return -1;
+	return 0;
+}
+
+/* The kept UNIX rows (-p), at the width measured. */
+static void
+unix_flush(struct table *t)
+{
+	struct urow u;
+	struct sock_row r;
+	const char *prog, *path;
+	size_t pos, tpos = 0, plen, pathlen;
+
+	unix_head(t);
+	for (pos = 0; pos < t->urows.len; ) {
+		vec_read(&t->urows, &pos, &u, sizeof(u));
+		memset(&r, 0, sizeof(r));
+		r.family = AF_UNIX;
+		r.proto = PROTO_UNIX;
+		r.inode = u.inode;
+		r.refcnt = u.refcnt;
+		r.type = u.type;
+		r.state = u.state;
+		prog = text_next(&t->utext, &tpos, &plen);
+		path = text_next(&t->utext, &tpos, &pathlen);
+		unix_line(t, &r, prog, plen, path, pathlen, &t->uw);
+	}
+	vec_free(&t->urows);
+	vec_free(&t->utext);
 }
 
 static void
@@ -490,10 +727,12 @@ table_free(struct table *t)
 {
 	if (t == NULL)
 		return;
+	inet_release(t);
+	vec_free(&t->urows);
+	vec_free(&t->utext);
 	users_free(t->users);
 	free(t->scratch);
 	outbuf_free(&t->ob);
-	rowvec_free(t->rows);
 	free(t);
 }
 
@@ -501,29 +740,18 @@ static void *
 table_begin(FILE *out, const struct options *o)
 {
 	struct table *t;
-	int stream;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	t->out = out;
 	t->o = *o;
-	/*
-	 * Only with numeric ports and hosts is an IPv4 address known to
-	 * fit netstat's column: then stream, else keep every row.
-	 */
-	stream = o->numeric_ports && !o->resolve;
-	/*
-	 * Last in its line (no -o), the program column need not widen: a
-	 * longer list runs on past it, as netstat's printf would, and every
-	 * other row keeps netstat's bytes.  Before Timer or Path it widens.
-	 */
-	inet_widths_init(&t->iw, o->program && o->timers && stream ?
-	    o->prog_width : 0);
-	/* The UNIX rows are measured (table_measure): their own width. */
-	unix_widths_init(&t->uw);
+	/* Only then is an IPv4 address known to fit netstat's column. */
+	t->numeric = o->numeric_ports && !o->resolve;
+	t->iw.local = t->iw.foreign = W_ADDR;
+	t->iw.prog = W_PROG;
+	t->uw.prog = W_PROG;
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
-	    (t->users = users_new()) == NULL ||
-	    (!stream && (t->rows = rowvec_new()) == NULL)) {
+	    (t->users = users_new()) == NULL) {
 		table_free(t);
 		errno = ENOMEM;
 		return NULL;
@@ -532,121 +760,39 @@ table_begin(FILE *out, const struct options *o)
 }
 
 /*
- * Streaming needs the IPv6 rows first (IPv4 ones always fit) and, with
- * -p, the UNIX rows, whose program column comes before Path.
- */
-static unsigned
-table_measure_families(void *st)
-{
-	struct table *t = st;
-	unsigned fams = 0;
-
-	if (t->rows != NULL)
-		return 0;
-	if (want_inet(&t->o))
-		fams |= FAM_INET6;
-	if (t->o.program && want_unix(&t->o))
-		fams |= FAM_UNIX;
-	return fams;
-}
-
-/*
- * Clears what no column of this pass shows of an Internet row, for the
- * caller that keeps measured rows: zeros pack to nearly nothing.  The
- * inode stays while -p looks owners up by it.
- */
-static void
-inet_trim(const struct options *o, struct sock_row *r)
-{
-	r->cookie = 0;
-	r->ifindex = 0;
-	r->v6only = 0;
-	r->backlog = 0;
-	r->peer_inode = 0;
-	r->has &= ~(ROW_HAS_COOKIE | ROW_HAS_IFINDEX | ROW_HAS_V6ONLY |
-	    ROW_HAS_BACKLOG | ROW_HAS_PEER);
-	if (!o->extend) {
-		r->uid = 0;
-		r->has &= ~ROW_HAS_UID;
-		if (!o->program)
-			r->inode = 0;
-	}
-	if (!o->timers) {
-		r->timer = TIMER_OFF;
-		r->expires_ms = 0;
-		r->retrans = 0;
-		r->probes = 0;
-		r->has &= ~ROW_HAS_TIMER;
-	}
-}
-
-static int
-table_measure(void *st, struct sock_row *r)
-{
-	struct table *t = st;
-	ssize_t n;
-
-	if (t->rows != NULL)
-		return 0;
-	if (is_inet(r)) {
-		inet_trim(&t->o, r);
-		return inet_measure(t, r, &t->iw);
-	}
-	if (r->proto == PROTO_UNIX && t->o.program) {
-		if ((n = prog_text(t, r)) == -1)
-			return -1;
-		t->uw.prog = max_sz(t->uw.prog,
-		    outbuf_text_width(t->scratch, (size_t)n));
-	}
-	return 0;
-}
-
-/*
- * Rows arrive filtered and in section order (Internet, then UNIX).
- * Streaming prints each at once, else it is kept for end().
+ * Rows arrive selected and in section order (Internet, then UNIX): the
+ * Internet ones are kept, the first UNIX one ends their section.
  */
 static int
 table_row(void *st, const struct sock_row *r)
 {
 	struct table *t = st;
 
-	if (t->rows != NULL)
-		return rowvec_push(t->rows, r);
 	/* A reader gone (| head) stops the dump instead of feeding it. */
 	if (t->ob.werr != 0) {
 		errno = t->ob.werr;
 		return -1;
 	}
-	if (is_inet(r)) {
-		if (!want_inet(&t->o))
-			return 0;
-		stream_inet_head(t);
-		return inet_line(t, r, &t->iw);
-	}
+	if (is_inet(r))
+		return want_inet(&t->o) && !t->inet_done ? inet_keep(t, r) : 0;
 	if (r->proto != PROTO_UNIX || !want_unix(&t->o))
 		return 0;
-	stream_unix_head(t);
-	return unix_line(t, r, &t->uw);
+	if (inet_flush(t) == -1)
+		return -1;
+	return t->o.program ? unix_keep(t, r) : unix_stream(t, r);
 }
 
 static int
 table_end(void *st)
 {
 	struct table *t = st;
-	int rc = 0, save_errno;
+	int rc = 0, save_errno = 0;
 
-	if (t->rows == NULL) {
-		stream_inet_head(t);
-		stream_unix_head(t);
-	} else {
-		if (want_inet(&t->o) && inet_print(t) == -1)
-			rc = -1;
-		if (rc == 0 && want_unix(&t->o) && unix_print(t) == -1)
-			rc = -1;
-	}
-	if (rc == -1)
+	if (inet_flush(t) == -1) {
+		rc = -1;
 		save_errno = errno;
-	else {
+	} else {
+		unix_flush(t);
 		outbuf_flush(&t->ob);
 		if (t->ob.werr == 0 && fflush(t->out) == EOF)
 			t->ob.werr = errno != 0 ? errno : EIO;
@@ -666,6 +812,5 @@ const struct formatter fmt_table = {
 	.begin = table_begin,
 	.row = table_row,
 	.end = table_end,
-	.measure_families = table_measure_families,
-	.measure = table_measure,
+	.needs = ROW_HAS_REFCNT,
 };

@@ -218,35 +218,130 @@ lsof_match_owner(const struct lsof_sel *s, const struct sock_owner *ow)
  * The rule of lsof.h in one place: an owner is listed when not excluded
  * and either the socket is named by a SPEC (with -a, owners must also
  * pass every inclusion, which lsof_match_owner already checked) or,
- * without -a, an inclusion names the owner.  The copy lives in s so the
- * pipeline can hand the row on without an allocation per socket.
+ * without -a, an inclusion names the owner.  Copies the listed owners of
+ * r to out (room for r->nowners) and returns how many.
  */
-int
-lsof_select_owners(struct lsof_sel *s, int m, struct sock_row *r)
+static size_t
+owners_keep(const struct lsof_sel *s, int m, const struct sock_row *r,
+    struct sock_owner *out)
 {
-	struct sock_owner *n;
 	size_t i, k = 0;
 	int om;
 
-	if (m == LSOF_SOCK_NO || r->nowners == 0) {
-		r->nowners = 0;
-		return 0;
-	}
-	if (r->nowners > s->scratch_cap) {
-		if ((n = realloc(s->scratch, r->nowners * sizeof(*n))) == NULL)
-			return -1;
-		s->scratch = n;
-		s->scratch_cap = r->nowners;
-	}
 	for (i = 0; i < r->nowners; i++) {
 		om = lsof_match_owner(s, &r->owners[i]);
 		if (om == LSOF_OWNER_NO)
 			continue;
 		if (m == LSOF_SOCK_SPEC || (!s->and && om == LSOF_OWNER_SEL))
-			s->scratch[k++] = r->owners[i];
+			out[k++] = r->owners[i];
 	}
+	return k;
+}
+
+/* Makes *buf hold n owners.  Returns 0, or -1 with errno ENOMEM. */
+static int
+owners_reserve(struct sock_owner **buf, size_t *cap, size_t n)
+{
+	struct sock_owner *p;
+
+	if (n <= *cap)
+		return 0;
+	if ((p = realloc(*buf, n * sizeof(*p))) == NULL)
+		return -1;
+	*buf = p;
+	*cap = n;
+	return 0;
+}
+
+int
+lsof_select_owners(struct lsof_sel *s, int m, struct sock_row *r)
+{
+	size_t k;
+
+	if (m == LSOF_SOCK_NO || r->nowners == 0) {
+		r->nowners = 0;
+		return 0;
+	}
+	if (owners_reserve(&s->scratch, &s->scratch_cap, r->nowners) == -1)
+		return -1;
+	k = owners_keep(s, m, r, s->scratch);
 	r->owners = k > 0 ? s->scratch : NULL;
 	r->nowners = k;
 	s->matched += k;
 	return 0;
+}
+
+/*
+ * lsof's letters as a selection (select.h).  The parsed struct lsof_sel
+ * stays read-only in the options; the owners a row keeps are copied
+ * into this object's own buffer.
+ */
+struct lsof_selection {
+	struct selection	 base;
+	const struct options	*o;
+	struct sock_owner	*keep;
+	size_t			 keep_cap;
+};
+
+static uint32_t
+lsof_sel_states(const struct selection *sel, int family,
+    enum sock_proto proto)
+{
+	const struct options *o = ((const struct lsof_selection *)sel)->o;
+
+	if (!(o->protos & (1U << proto)) ||
+	    (family == AF_INET && !(o->families & FAM_INET4)) ||
+	    (family == AF_INET6 && !(o->families & FAM_INET6)))
+		return 0;
+	return ST_ALL;		/* -s is applied to the rows */
+}
+
+static int
+lsof_sel_match(const struct selection *sel, const struct sock_row *r)
+{
+	return lsof_match_socket(((const struct lsof_selection *)sel)->o->lsof,
+	    r);
+}
+
+static int
+lsof_sel_owners(struct selection *sel, int m, struct sock_row *r)
+{
+	struct lsof_selection *ls = (struct lsof_selection *)sel;
+
+	/* lsof lists open files: a socket nobody listed holds has no line. */
+	if (r->nowners == 0)
+		return 0;
+	if (owners_reserve(&ls->keep, &ls->keep_cap, r->nowners) == -1)
+		return -1;
+	r->nowners = owners_keep(ls->o->lsof, m, r, ls->keep);
+	r->owners = r->nowners > 0 ? ls->keep : NULL;
+	return r->nowners > 0;
+}
+
+static void
+lsof_sel_destroy(struct selection *sel)
+{
+	struct lsof_selection *ls = (struct lsof_selection *)sel;
+
+	free(ls->keep);
+	free(ls);
+}
+
+static const struct selection_ops lsof_sel_ops = {
+	lsof_sel_states,
+	lsof_sel_match,
+	lsof_sel_owners,
+	lsof_sel_destroy,
+};
+
+struct selection *
+lsof_selection_new(const struct options *o)
+{
+	struct lsof_selection *ls;
+
+	if ((ls = calloc(1, sizeof(*ls))) == NULL)
+		return NULL;
+	ls->base.ops = &lsof_sel_ops;
+	ls->o = o;
+	return &ls->base;
 }

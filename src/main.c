@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "demo.h"
+#include "filter.h"
 #include "fmt.h"
 #include "lsof.h"
 #include "names.h"
@@ -160,6 +161,145 @@ report_pass(const struct pipeline_report *rep, const struct options *o)
 		    st->inconsistent == 1 ? "" : "s");
 }
 
+/* Appends ", " (unless first) and the words a, b, c to buf; cuts. */
+static void
+list_add(char *buf, size_t len, const char *a, const char *b, const char *c)
+{
+	size_t n = strlen(buf);
+
+	if (snprintf(buf + n, len - n, "%s%s%s%s", n > 0 ? ", " : "", a, b,
+	    c) < 0)
+		buf[n] = '\0';
+}
+
+/* netstat's name of dump i (0: IPv4 or UNIX, 1: IPv6) of proto. */
+static const char *
+dump_name(unsigned proto, unsigned i)
+{
+	return names_proto(proto, proto == PROTO_UNIX ? AF_UNIX :
+	    i == 0 ? AF_INET : AF_INET6);
+}
+
+/*
+ * Issue 11: when netlink was refused (seccomp, a container), says once
+ * which dumps came from /proc/net instead, whose UNIX rows a process can
+ * forge.  A kernel that only lacks a diag module gives the same rows
+ * from /proc/net: nothing to say then.
+ */
+static void
+report_fallback(const struct pipeline_report *rep, const char *root)
+{
+	const struct pipeline_dump *d, *first = NULL;
+	char names[128] = "";
+	unsigned proto, i;
+
+	for (proto = 0; proto < PROTO_COUNT; proto++)
+		for (i = 0; i < 2; i++) {
+			d = &rep->dumps[proto][i];
+			if (d->from == NULL || d->nmissed == 0 ||
+			    !pipeline_refused(d->missed_errno[0]))
+				continue;
+			if (first == NULL)
+				first = d;
+			list_add(names, sizeof(names), dump_name(proto, i), "",
+			    "");
+		}
+	if (first != NULL && strcmp(first->from, "proc") == 0)
+		warnx("%s refused (%s): %s read from %s/net instead",
+		    first->missed[0], strerror(first->missed_errno[0]), names,
+		    root);
+	else if (first != NULL)
+		warnx("%s refused (%s): %s read from %s instead",
+		    first->missed[0], strerror(first->missed_errno[0]), names,
+		    first->from);
+}
+
+/* Why the last source of d could not read it, in the user's words. */
+static const char *
+gap_reason(const struct pipeline_dump *d)
+{
+	const char *src = d->missed[d->nmissed - 1];
+	int e = d->missed_errno[d->nmissed - 1];
+
+	if (strcmp(src, "netlink") == 0) {
+		if (e == ENOENT || e == EOPNOTSUPP)
+			return "the kernel has no sock_diag module for them";
+		if (e == EPROTONOSUPPORT || e == EAFNOSUPPORT)
+			return "the kernel has no sock_diag";
+		if (pipeline_refused(e))
+			return "netlink was refused";
+	}
+	return NULL;
+}
+
+/* Whether dump g went unread for the same reason as d. */
+static int
+same_gap(const struct pipeline_dump *g, const struct pipeline_dump *d)
+{
+	return g->asked && g->from == NULL &&
+	    strcmp(g->missed[g->nmissed - 1], d->missed[d->nmissed - 1]) == 0 &&
+	    g->missed_errno[g->nmissed - 1] == d->missed_errno[d->nmissed - 1];
+}
+
+/*
+ * One line for the unread dump d (of proto) and every later one unread
+ * for the same reason, marked in seen.
+ */
+static void
+report_gap(const struct pipeline_report *rep, unsigned proto,
+    const struct pipeline_dump *d, unsigned seen[][2], const char *root)
+{
+	char names[128] = "", files[1024] = "";
+	const char *why = gap_reason(d), *src = d->missed[d->nmissed - 1];
+	const char *e = strerror(d->missed_errno[d->nmissed - 1]);
+	unsigned p, j;
+
+	for (p = proto; p < PROTO_COUNT; p++)
+		for (j = 0; j < 2; j++) {
+			if (seen[p][j] || !same_gap(&rep->dumps[p][j], d))
+				continue;
+			seen[p][j] = 1;
+			list_add(names, sizeof(names), dump_name(p, j), "", "");
+			/* /proc/net's files bear the dumps' names. */
+			list_add(files, sizeof(files), root, "/net/",
+			    dump_name(p, j));
+		}
+	if (strcmp(src, "proc") == 0)
+		src = files;
+	if (why != NULL)
+		warnx("%s sockets not read: %s (%s: %s)", names, why, src, e);
+	else
+		warnx("%s sockets not read: %s: %s", names, src, e);
+}
+
+/*
+ * Issue 10: names the dumps no source could read and why, one line per
+ * reason.  Returns whether some protocol asked for was not read at all
+ * (every dump of it missing): then the run exits 1.
+ */
+static int
+report_gaps(const struct pipeline_report *rep, const struct options *o)
+{
+	const struct pipeline_dump *d;
+	unsigned proto, i, seen[PROTO_COUNT][2];
+	int missing = 0, asked, read_some;
+
+	memset(seen, 0, sizeof(seen));
+	for (proto = 0; proto < PROTO_COUNT; proto++) {
+		asked = read_some = 0;
+		for (i = 0; i < 2; i++) {
+			d = &rep->dumps[proto][i];
+			asked |= d->asked;
+			read_some |= d->from != NULL;
+			if (d->asked && d->from == NULL && !seen[proto][i])
+				report_gap(rep, proto, d, seen, o->proc_root);
+		}
+		if (asked && !read_some)
+			missing = 1;
+	}
+	return missing;
+}
+
 /* Appends ", " and the printf text to buf (of size len), cut if full. */
 static void
 why_add(char *buf, size_t len, const char *fmt, ...)
@@ -254,9 +394,6 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	return m;
 }
 
-/* The widest the PID/Program name column is made before a pass. */
-#define PROG_WIDTH_MAX	64
-
 /* Subcommands: small programs of their own, run before anything else. */
 static const struct subcommand {
 	const char	*name;
@@ -267,6 +404,19 @@ static const struct subcommand {
 	{ "echo-server",	cmd_echo_server },
 };
 
+/* The selection the face's letters make (select.h). */
+static struct selection *
+pick_selection(const struct options *o)
+{
+	struct selection *sel;
+
+	sel = o->face == FACE_LSOF ? lsof_selection_new(o) :
+	    filter_selection_new(o);
+	if (sel == NULL)
+		err(EXIT_FAIL, NULL);
+	return sel;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -276,9 +426,10 @@ main(int argc, char *argv[])
 	struct pipeline_report rep;
 	struct procmap_stats ps;
 	struct procmap *owners = NULL;
+	struct selection *sel;
 	const struct formatter *f;
-	unsigned long pass;
-	int owners_said = 0;
+	unsigned long pass, listed = 0;
+	int incomplete = 0, gaps_said = 0, owners_said = 0;
 
 	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
@@ -300,14 +451,14 @@ main(int argc, char *argv[])
 		return cmd_watch(&o);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
-	/* Only -c -p needs a capability after the first pass. */
 	/*
 	 * Only -p needs a capability, and only the two for /proc/PID/fd:
 	 * keep those alone, permitted but not effective, or nothing at all.
 	 */
 	if (o.program ? privs_keep(PRIVS_FDS) == -1 : privs_drop_all() == -1)
 		err(EXIT_FAIL, "dropping capabilities");
-	if ((p = pipeline_new(&o)) == NULL)
+	sel = pick_selection(&o);
+	if ((p = pipeline_new(&o, sel)) == NULL)
 		err(EXIT_FAIL, NULL);
 	f = pick_formatter(&o);
 
@@ -317,24 +468,6 @@ main(int argc, char *argv[])
 		memset(&ps, 0, sizeof(ps));
 		if (o.program)
 			owners = owners_build(&o, &ps);
-		/*
-		 * The netstat face prints rows as they come: before the
-		 * Timer column (-o) it takes the PID/Program name width from
-		 * every socket of the map.  Elsewhere the column is last or
-		 * measured on the rows shown, so the walk is not needed.
-		 */
-		if (owners != NULL && f == &fmt_table && o.timers) {
-			size_t w;
-
-			if (procmap_owners_widest(owners, &w) == -1)
-				err(EXIT_FAIL, NULL);
-			/*
-			 * A socket shared by a hundred workers must not pad
-			 * every row: past PROG_WIDTH_MAX a list runs on.
-			 */
-			o.prog_width = w > PROG_WIDTH_MAX ? PROG_WIDTH_MAX :
-			    (unsigned)w;
-		}
 		if (o.program && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");
 		if (pass == 0)
@@ -348,6 +481,13 @@ main(int argc, char *argv[])
 			if (errno == EPIPE)
 				exit(EXIT_FAIL);
 			err(EXIT_FAIL, "writing output");
+		}
+		listed += rep.rows;
+		/* What the sources could not give is said once per run. */
+		if (!gaps_said) {
+			report_fallback(&rep, o.proc_root);
+			incomplete = report_gaps(&rep, &o);
+			gaps_said = 1;
 		}
 		report_pass(&rep, &o);
 		if (o.program && !owners_said)
@@ -367,12 +507,11 @@ main(int argc, char *argv[])
 		}
 	}
 	pipeline_free(p);
-	/* As lsof: nothing listed is exit 1. */
-	if (o.face == FACE_LSOF) {
-		int matched = o.lsof->matched > 0;
-
+	selection_free(sel);
+	if (o.face == FACE_LSOF)
 		lsof_sel_free(o.lsof);
-		return matched ? EXIT_OK : EXIT_FAIL;
-	}
-	return EXIT_OK;
+	if (incomplete)
+		return EXIT_FAIL;
+	/* As lsof: nothing listed is exit 1. */
+	return o.face == FACE_LSOF && listed == 0 ? EXIT_FAIL : EXIT_OK;
 }

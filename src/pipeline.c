@@ -1,23 +1,19 @@
 /*
- * pipeline.c - runs the dumps of a selection through one formatter.
+ * pipeline.c - one pass: sources -> selection -> owners -> formatter.
  *
- * Dumps go in netstat's order (tcp, tcp6, udp, udp6, raw, raw6, unix).
- * Each is asked of netlink first; when netlink cannot answer for that
- * protocol (DIAG_UNAVAILABLE) and nothing of the dump was emitted yet,
- * the same dump is read from /proc/net instead, unless --source forbids.
+ * Dumps go in netstat's order (tcp, tcp6, udp, udp6, raw, raw6, unix),
+ * each one the selection asks for.  A dump is asked of the sources of
+ * the table in turn; the fallback is decided here and only here: a
+ * source that fails with an error of DIAG_UNAVAILABLE's list before any
+ * row of the dump went out cannot answer it here, and the next source
+ * is asked.  When none can, the dump is recorded as not read and the
+ * pass goes on with the next dump; main says what is missing and why.
+ * Any other error ends the pass.
  *
- * A formatter that prints rows as they come but must size some columns
- * first (the netstat face) asks for a measure pass: the dumps of the
- * families it names are read before the real pass and their selected
- * rows shown to its measure hook.  Each read of an IPv6 dump walks the
- * kernel's whole hash of that protocol, so the measure pass keeps the
- * rows it selects (the spool, packed: a few bytes a row, rowpack.h) and
- * the real pass prints those in the dump's place instead of reading it
- * again: the rows printed are then the rows measured.  Past
- * PIPELINE_SPOOL_BYTES (or spool_max rows) the spool is dropped, to
- * bound memory where IPv6 sockets abound, and the real pass reads every
- * measured dump again; sockets may then come and go between the two
- * reads, and the formatter copes with a row it did not see.
+ * Each row the selection keeps gets its holders from the owner map
+ * (with -p), the RefCnt /proc/net/unix has when the formatter needs it
+ * and the source lacks it, and goes to the formatter.  The pipeline
+ * knows no face: formatters size their own columns.
  */
 #include <sys/socket.h>
 
@@ -28,33 +24,18 @@
 #include <string.h>
 
 #include "diag.h"
-#include "filter.h"
-#include "lsof.h"
 #include "names.h"
 #include "pipeline.h"
-#include "procnet.h"
 #include "refcnt.h"
-#include "rowpack.h"
-
-/*
- * A dump the measure pass kept whole: its rows end at spool position end
- * (they start where the previous kept dump's end), with the statistics
- * and the fallback its read gave, for the real pass to report in turn.
- */
-struct spooled {
-	int			 kept;
-	size_t			 end;		/* rowpack_mark */
-	struct source_stats	 stats;
-	int			 fallback;	/* read from /proc/net */
-	int			 fallback_errno;
-};
 
 struct pipeline {
 	const struct options	*o;
-	struct diag		*diag;
-	int			 diag_errno;	/* diag_open failed */
-	struct procnet		*procnet;
-	size_t			 spool_max;	/* rows; 0: never keep */
+	struct selection	*sel;
+	/* the source table of this run, in the order they are asked */
+	const struct source	*src[PIPELINE_SOURCES_MAX];
+	void			*h[PIPELINE_SOURCES_MAX];
+	int			 open_errno[PIPELINE_SOURCES_MAX];
+	size_t			 nsrc;
 	/* per pass */
 	const struct formatter	*f;
 	void			*fst;
@@ -63,48 +44,55 @@ struct pipeline {
 	unsigned long		 emitted;	/* rows seen in this dump */
 	int			 out_failed;	/* the formatter failed */
 	struct refcnt_map	*refcnts;	/* NULL: none this pass */
-	/* NULL unless every measured dump so far was kept whole */
-	struct rowpack		*spool;
-	struct spooled		 spooled[PROTO_COUNT];	/* IPv6 dumps */
 };
 
+int
+pipeline_refused(int e)
+{
+	return e == EPERM || e == EACCES;
+}
+
 struct pipeline *
-pipeline_new(const struct options *o)
+pipeline_new(const struct options *o, struct selection *sel)
 {
 	struct pipeline *p;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->o = o;
-	p->spool_max = SIZE_MAX;
+	p->sel = sel;
+	/* The table: netlink first, /proc/net where netlink cannot answer. */
+	if (o->source != SOURCE_PROC)
+		p->src[p->nsrc++] = &diag_source;
+	if (o->source != SOURCE_NETLINK)
+		p->src[p->nsrc++] = &procnet_source;
 	return p;
-}
-
-void
-pipeline_set_spool_max(struct pipeline *p, size_t rows)
-{
-	p->spool_max = rows;
-}
-
-/* Forgets the kept rows: the real pass will read their dumps again. */
-static void
-spool_drop(struct pipeline *p)
-{
-	rowpack_free(p->spool);
-	p->spool = NULL;
-	memset(p->spooled, 0, sizeof(p->spooled));
 }
 
 void
 pipeline_free(struct pipeline *p)
 {
+	size_t i;
+
 	if (p == NULL)
 		return;
-	diag_close(p->diag);
-	procnet_close(p->procnet);
+	for (i = 0; i < p->nsrc; i++)
+		if (p->h[i] != NULL)
+			p->src[i]->close(p->h[i]);
 	refcnt_map_free(p->refcnts);
-	rowpack_free(p->spool);
 	free(p);
+}
+
+/* Source i's handle, opened on first use.  NULL with errno set. */
+static void *
+source_handle(struct pipeline *p, size_t i)
+{
+	if (p->h[i] == NULL && p->open_errno[i] == 0 &&
+	    (p->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
+		p->open_errno[i] = errno != 0 ? errno : ENOMEM;
+	if (p->h[i] == NULL)
+		errno = p->open_errno[i];
+	return p->h[i];
 }
 
 static int
@@ -116,44 +104,46 @@ refcnt_add(const struct sock_row *r, void *arg)
 /*
  * sock_diag has no reference count for UNIX sockets, but netstat's RefCnt
  * column shows the one /proc/net/unix prints; read it once per pass so
- * that netlink rows read as netstat's do.  A missing file leaves RefCnt 0
- * and p->refcnts NULL.
+ * that netlink rows read as netstat's do.  A missing or unreadable file
+ * leaves RefCnt 0 and p->refcnts NULL, and the report says why.
  */
 static int
 refcnt_load(struct pipeline *p)
 {
 	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U };
-	struct source_stats st = { 0 };
+	struct source_stats st = { 0, 0, 0 };
+	void *h;
 	int save_errno;
 
 	if ((p->refcnts = refcnt_map_new()) == NULL)
 		return -1;
-	if ((p->procnet == NULL &&
-	    (p->procnet = procnet_open(p->o->proc_root)) == NULL) ||
-	    procnet_collect(p->procnet, &req, refcnt_add, p->refcnts,
-	    &st) == -1) {
+	h = procnet_source.open(p->o->proc_root);
+	if (h == NULL || procnet_source.collect(h, &req, refcnt_add,
+	    p->refcnts, &st) == -1) {
 		save_errno = errno;
+		if (h != NULL)
+			procnet_source.close(h);
 		refcnt_map_free(p->refcnts);
 		p->refcnts = NULL;
 		errno = save_errno;
 		return -1;
 	}
+	procnet_source.close(h);
 	refcnt_map_seal(p->refcnts);
 	return 0;
 }
 
+/* One row of a dump: select, attach owners and RefCnt, format. */
 static int
 row_take(const struct sock_row *in, void *arg)
 {
 	struct pipeline *p = arg;
+	struct selection *sel = p->sel;
 	struct sock_row r;
-	int m = LSOF_SOCK_NO;
+	int m, rc;
 
 	p->emitted++;
-	if (p->o->lsof != NULL) {
-		if ((m = lsof_match_socket(p->o->lsof, in)) == LSOF_SOCK_NO)
-			return 0;
-	} else if (!filter_match(p->o, in))
+	if ((m = sel->ops->match(sel, in)) == 0)
 		return 0;
 	r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
@@ -162,17 +152,17 @@ row_take(const struct sock_row *in, void *arg)
 		r.has |= ROW_HAS_REFCNT;
 	if (p->owners != NULL && r.inode != 0) {
 		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
-		/* lsof lists a socket no SPEC names only through its owner. */
-		if (r.nowners == 0 && m != LSOF_SOCK_FACE)
+		/*
+		 * An unseen owner counts only where the row itself was
+		 * selected: a row kept in case a holder selects it (lsof's
+		 * -p, -c, -u) is no loss without one.
+		 */
+		if (r.nowners == 0 && m == SELECT_ROW)
 			p->rep->unowned++;
 	}
-	/* The lsof face lists only the owners its -p, -c, -u select. */
-	if (p->o->lsof != NULL) {
-		if (lsof_select_owners(p->o->lsof, m, &r) == -1)
-			return -1;
-		if (r.nowners == 0)
-			return 0;
-	}
+	if (sel->ops->owners != NULL &&
+	    (rc = sel->ops->owners(sel, m, &r)) != 1)
+		return rc;
 	p->rep->rows++;
 	if (p->f->row(p->fst, &r) == -1) {
 		p->out_failed = 1;
@@ -182,200 +172,80 @@ row_take(const struct sock_row *in, void *arg)
 }
 
 /*
- * A row of the measure pass: selected as row_take does, measured, and
- * kept in the spool as the measure left it (without owners).
+ * One dump, from the first source of the table that can answer it.
+ * Returns 0 (also when none could: d says so), or -1 with errno set.
  */
 static int
-row_measure(const struct sock_row *in, void *arg)
+collect(struct pipeline *p, const struct dump_req *req,
+    struct pipeline_dump *d)
 {
-	struct pipeline *p = arg;
-	struct sock_row r;
+	void *h;
+	size_t i;
+	int e;
 
-	p->emitted++;
-	if (p->o->lsof != NULL) {
-		if (lsof_match_socket(p->o->lsof, in) == LSOF_SOCK_NO)
+	d->asked = 1;
+	for (i = 0; i < p->nsrc; i++) {
+		p->emitted = 0;
+		if ((h = source_handle(p, i)) != NULL &&
+		    p->src[i]->collect(h, req, row_take, p,
+		    &p->rep->stats) == 0) {
+			d->from = p->src[i]->name;
 			return 0;
-	} else if (!filter_match(p->o, in))
-		return 0;
-	/* The program column is measured on the owners it will show. */
-	r = *in;
-	if (p->owners != NULL && r.inode != 0)
-		r.owners = procmap_lookup(p->owners, r.inode, &r.nowners);
-	if (p->f->measure(p->fst, &r) == -1) {
-		p->out_failed = 1;
-		return -1;
-	}
-	r.owners = NULL;
-	r.nowners = 0;
-	/* A full spool, or no memory for it, only costs the second read. */
-	if (p->spool != NULL && (rowpack_len(p->spool) >= p->spool_max ||
-	    rowpack_push(p->spool, &r) == -1))
-		spool_drop(p);
-	return 0;
-}
-
-static int
-collect_netlink(struct pipeline *p, const struct dump_req *req, row_cb cb)
-{
-	if (p->diag == NULL && p->diag_errno == 0 &&
-	    (p->diag = diag_open()) == NULL)
-		p->diag_errno = errno;
-	if (p->diag == NULL) {
-		errno = p->diag_errno;
-		return -1;
-	}
-	return diag_collect(p->diag, req, cb, p, &p->rep->stats);
-}
-
-static int
-collect_proc(struct pipeline *p, const struct dump_req *req, row_cb cb)
-{
-	if (p->procnet == NULL &&
-	    (p->procnet = procnet_open(p->o->proc_root)) == NULL)
-		return -1;
-	return procnet_collect(p->procnet, req, cb, p, &p->rep->stats);
-}
-
-/* One dump into cb, from netlink or, when it cannot, /proc/net. */
-static int
-collect(struct pipeline *p, const struct dump_req *req, row_cb cb)
-{
-	int save_errno;
-
-	p->emitted = 0;
-	if (p->o->source == SOURCE_PROC)
-		return collect_proc(p, req, cb);
-	if (collect_netlink(p, req, cb) == 0)
-		return 0;
-	save_errno = errno;
-	if (p->o->source == SOURCE_NETLINK || !DIAG_UNAVAILABLE(save_errno) ||
-	    p->emitted > 0) {
-		errno = save_errno;
-		return -1;
-	}
-	if (p->rep->fallback == 0)
-		p->rep->fallback_errno = save_errno;
-	p->rep->fallback |= 1U << req->proto;
-	return collect_proc(p, req, cb);
-}
-
-/*
- * After a measured dump: while the spool lives, notes where the dump's
- * rows end and what its read reported, then clears that from the
- * measure pass's scratch report so the next dump starts from nothing.
- */
-static void
-spool_mark(struct pipeline *p, enum sock_proto proto)
-{
-	struct spooled *d = &p->spooled[proto];
-
-	if (p->spool != NULL) {
-		d->kept = 1;
-		d->end = rowpack_mark(p->spool);
-		d->stats = p->rep->stats;
-		d->fallback = (p->rep->fallback & 1U << proto) != 0;
-		d->fallback_errno = p->rep->fallback_errno;
-	}
-	memset(&p->rep->stats, 0, sizeof(p->rep->stats));
-	p->rep->fallback = 0;
-	p->rep->fallback_errno = 0;
-}
-
-static void
-stats_add(struct source_stats *to, const struct source_stats *from)
-{
-	to->malformed += from->malformed;
-	to->interrupted += from->interrupted;
-	to->inconsistent += from->inconsistent;
-}
-
-/*
- * A kept dump in place of reading it: its statistics and fallback are
- * reported as collect() would have, then its rows go through row_take.
- */
-static int
-spool_replay(struct pipeline *p, enum sock_proto proto)
-{
-	const struct spooled *d = &p->spooled[proto];
-	struct sock_row r;
-	size_t pos = rowpack_start(p->spool);
-	unsigned q;
-
-	for (q = 0; q < proto; q++)
-		if (p->spooled[q].kept)
-			pos = p->spooled[q].end;
-	stats_add(&p->rep->stats, &d->stats);
-	if (d->fallback) {
-		if (p->rep->fallback == 0)
-			p->rep->fallback_errno = d->fallback_errno;
-		p->rep->fallback |= 1U << proto;
-	}
-	while (pos < d->end && rowpack_read(p->spool, &pos, &r) == 1)
-		if (row_take(&r, p) == -1)
+		}
+		e = errno;
+		/* Rows already out cannot be taken back: that is a failure. */
+		if (p->out_failed || p->emitted > 0 || !DIAG_UNAVAILABLE(e)) {
+			errno = e;
 			return -1;
+		}
+		d->missed[d->nmissed] = p->src[i]->name;
+		d->missed_errno[d->nmissed++] = e;
+	}
+	if (p->f->gap != NULL)
+		p->f->gap(p->fst, req->family, req->proto);
 	return 0;
 }
 
 /*
- * Before the real pass's UNIX dump.  The kept Internet rows are all out
- * by now: unless UNIX rows are kept too, the spool goes before the
- * RefCnt map comes, so that a pass never holds both.  RefCnt is a
- * nicety: without /proc/net/unix the rows stay right and the column
- * reads 0, which main says once.
+ * Before the UNIX dump: the RefCnt map, when the formatter shows RefCnt
+ * and the first source (netlink) does not give it.  A nicety: without
+ * /proc/net/unix the rows stay right and the column reads 0, which main
+ * says once.
  */
 static void
 unix_prepare(struct pipeline *p)
 {
-	if (p->spool != NULL && !p->spooled[PROTO_UNIX].kept)
-		spool_drop(p);
-	if (p->f == &fmt_table && p->o->source != SOURCE_PROC) {
-		if (refcnt_load(p) == -1)
-			p->rep->refcnt_errno = errno;
-	}
+	if ((p->f->needs & ROW_HAS_REFCNT) && p->src[0] != &procnet_source &&
+	    refcnt_load(p) == -1)
+		p->rep->refcnt_errno = errno;
 }
 
 /*
- * Runs every selected dump (netstat's order) into cb; with fams only
- * the Internet dumps of those families.  A dump the spool holds is
- * replayed, not read.  Returns 0, or -1 with errno set and rep->failed
- * naming the dump unless the formatter failed.
+ * Runs every dump the selection asks for, in netstat's order.  Returns
+ * 0, or -1 with errno set and rep->failed naming the dump unless the
+ * formatter failed.
  */
 static int
-run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
+run_dumps(struct pipeline *p)
 {
-	static const int families[] = { AF_INET, AF_INET6 };
-	const struct options *o = p->o;
+	static const int families[2] = { AF_INET, AF_INET6 };
 	struct dump_req req;
-	unsigned proto, fam;
+	unsigned proto;
 	size_t i;
-	int rv;
 
-	for (proto = PROTO_TCP; proto < PROTO_COUNT; proto++) {
-		if (!(o->protos & (1U << proto)))
-			continue;
-		if (proto == PROTO_UNIX && fams != 0 && !(fams & FAM_UNIX))
-			break;
+	for (proto = 0; proto < PROTO_COUNT; proto++) {
 		for (i = 0; i < 2; i++) {
 			if (proto == PROTO_UNIX && i > 0)
 				break;
-			fam = i == 0 ? FAM_INET4 : FAM_INET6;
-			if (proto != PROTO_UNIX && (!(o->families & fam) ||
-			    (fams != 0 && !(fams & fam))))
-				continue;
 			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
 			req.proto = proto;
-			req.states = filter_states(o, proto);
-			if (cb == row_take && proto == PROTO_UNIX)
+			req.states = p->sel->ops->states(p->sel, req.family,
+			    req.proto);
+			if (req.states == 0)
+				continue;
+			if (proto == PROTO_UNIX)
 				unix_prepare(p);
-			if (cb == row_take && p->spool != NULL &&
-			    (req.family == AF_INET6 || req.family == AF_UNIX) &&
-			    p->spooled[proto].kept)
-				rv = spool_replay(p, proto);
-			else
-				rv = collect(p, &req, cb);
-			if (rv == 0 && cb == row_measure)
-				spool_mark(p, proto);
-			if (rv == -1) {
+			if (collect(p, &req, &p->rep->dumps[proto][i]) == -1) {
 				/* An empty rep->failed means the output failed. */
 				if (!p->out_failed)
 					snprintf(p->rep->failed,
@@ -388,68 +258,28 @@ run_dumps(struct pipeline *p, unsigned fams, row_cb cb)
 	return 0;
 }
 
-/*
- * The measure pass, keeping its rows unless spool_max is 0.  Its
- * statistics and fallbacks go to a scratch report: the real pass
- * reports them, from the spool or from its own read of the same dumps,
- * so they are not counted twice.  Only a failure is reported here.
- */
-static int
-measure_pass(struct pipeline *p, unsigned fams)
-{
-	struct pipeline_report *rep = p->rep, scratch;
-	int rv;
-
-	spool_drop(p);
-	if (p->spool_max > 0)	/* NULL: no spool, no harm */
-		p->spool = rowpack_new(PIPELINE_SPOOL_BYTES);
-	memset(&scratch, 0, sizeof(scratch));
-	p->rep = &scratch;
-	rv = run_dumps(p, fams, row_measure);
-	p->rep = rep;
-	if (rv == -1)
-		memcpy(rep->failed, scratch.failed, sizeof(rep->failed));
-	return rv;
-}
-
-/*
- * What a pass built for itself goes at its end, so that the next pass of
- * -c measures (spool) without the last one's RefCnt map still held.
- */
-static void
-pass_release(struct pipeline *p)
-{
-	spool_drop(p);
-	refcnt_map_free(p->refcnts);
-	p->refcnts = NULL;
-}
-
 int
 pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
     const struct procmap *owners, struct pipeline_report *rep)
 {
-	const struct options *o = p->o;
-	unsigned fams = 0;
-	int save_errno;
+	int rv, save_errno;
 
 	memset(rep, 0, sizeof(*rep));
 	p->out_failed = 0;
 	p->f = f;
 	p->owners = owners;
 	p->rep = rep;
-	if ((p->fst = f->begin(out, o)) == NULL)
+	if ((p->fst = f->begin(out, p->o)) == NULL)
 		return -1;
-	if (f->measure_families != NULL && f->measure != NULL)
-		fams = f->measure_families(p->fst) &
-		    (FAM_INET4 | FAM_INET6 | FAM_UNIX);
-	if ((fams != 0 && measure_pass(p, fams) == -1) ||
-	    run_dumps(p, 0, row_take) == -1) {
-		save_errno = errno;
-		pass_release(p);
+	rv = run_dumps(p);
+	save_errno = errno;
+	/* The next pass of -c starts without this one's map. */
+	refcnt_map_free(p->refcnts);
+	p->refcnts = NULL;
+	if (rv == -1) {
 		f->end(p->fst);
 		errno = save_errno;
 		return -1;
 	}
-	pass_release(p);
 	return f->end(p->fst);
 }

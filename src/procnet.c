@@ -670,10 +670,28 @@ procnet_source_open(const char *root)
 	return procnet_open(root);
 }
 
+/*
+ * procnet_collect reads a missing file as an empty table; the source
+ * table must not, or a /proc mounted subset=pid would pass for a host
+ * without sockets: there a missing file is -1 ENOENT, for the pipeline
+ * to report.
+ */
 static int
 procnet_source_collect(void *h, const struct dump_req *req, row_cb cb,
     void *arg, struct source_stats *st)
 {
+	struct procnet *p = h;
+	char path[PATH_MAX];
+	const char *file;
+	int n;
+
+	if (p != NULL && req != NULL && (file = procnet_file(req)) != NULL) {
+		n = snprintf(path, sizeof(path), "%s/net/%s", p->root, file);
+		if (n > 0 && (size_t)n < sizeof(path) &&
+		    faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == -1 &&
+		    errno == ENOENT)
+			return -1;
+	}
 	return procnet_collect(h, req, cb, arg, st);
 }
 

@@ -137,6 +137,42 @@ test_filter_states_masks(void **state)
 	assert_true(ST_ALL & ST_BIT(ST_NEW_SYN_RECV));
 }
 
+/*
+ * The netstat flags as a selection: a dump of a protocol or family not
+ * selected is not asked for; the others get filter_states' mask; rows
+ * go through filter_match; every holder is kept (no owners hook).
+ */
+static void
+test_filter_selection(void **state)
+{
+	struct selection *sel;
+	struct options o;
+	struct sock_row r;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.listening = 1;
+	o.protos = 1U << PROTO_TCP | 1U << PROTO_UNIX;
+	o.families = FAM_INET6;
+	filter_normalize(&o);
+	assert_non_null(sel = filter_selection_new(&o));
+	assert_int_equal(sel->ops->states(sel, AF_INET, PROTO_TCP), 0);
+	assert_int_equal(sel->ops->states(sel, AF_INET6, PROTO_TCP),
+	    ST_BIT(ST_LISTEN));
+	assert_int_equal(sel->ops->states(sel, AF_INET6, PROTO_UDP), 0);
+	assert_int_equal(sel->ops->states(sel, AF_UNIX, PROTO_UNIX),
+	    ST_BIT(ST_LISTEN));
+	assert_null(sel->ops->owners);
+	memset(&r, 0, sizeof(r));
+	r.family = AF_INET6;
+	r.proto = PROTO_TCP;
+	r.state = ST_LISTEN;
+	assert_true(sel->ops->match(sel, &r));
+	r.rport = 80;
+	assert_false(sel->ops->match(sel, &r));
+	selection_free(sel);
+}
+
 int
 main(void)
 {
@@ -145,6 +181,7 @@ main(void)
 		cmocka_unit_test(test_filter_match_servers),
 		cmocka_unit_test(test_filter_match_selection),
 		cmocka_unit_test(test_filter_states_masks),
+		cmocka_unit_test(test_filter_selection),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

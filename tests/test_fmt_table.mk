@@ -1,1 +1,1 @@
-test_fmt_table_OBJS = src/fmt_table.o src/netstat_text.o src/outbuf.o src/users.o src/pipeline.o src/refcnt.o src/diag.o src/diag_rx.o src/procnet.o src/unixguard.o src/lsof.o src/lsof_match.o src/cli.o src/addr.o src/rowvec.o src/rowpack.o src/names.o src/filter.o src/procmap.o src/util.o
+test_fmt_table_OBJS = src/fmt_table.o src/netstat_text.o src/outbuf.o src/users.o src/addr.o src/names.o src/filter.o src/procmap.o src/util.o

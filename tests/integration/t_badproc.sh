@@ -38,7 +38,8 @@ good='   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 0000000
 } >"$root/net/unix"
 printf 'sockets: used garbage\nTCP: inuse 1 orphan\n\033[2J\n' >"$root/net/sockstat"
 : >"$root/net/raw"			# empty
-# udp6, raw6 and sockstat6 are missing: no rows, no error.
+# udp6, raw6 and sockstat6 are missing: no rows, and a line names them
+# (issue 10 item 11); udp and raw were read, so the exit stays 0.
 
 run() { SOCKSTAT_PROC_ROOT=$root "$SOCKSTAT" --source=proc "$@"; }
 
@@ -53,7 +54,9 @@ check "bad /proc: no control byte reaches the output" \
     sh -c '! LC_ALL=C grep -q "[[:cntrl:]]" "$1"' sh "$TMP/an.out"
 check "bad /proc: one warning counts the skipped lines" \
     grep -q '^sockstat: skipped [0-9]* malformed kernel records$' "$TMP/an.err"
-check "bad /proc: the warning is said once" [ "$(wc -l <"$TMP/an.err")" -eq 1 ]
+check "bad /proc: the warning is said once" [ "$(grep -c malformed "$TMP/an.err")" -eq 1 ]
+check "bad /proc: the missing files are named, nothing else is said" \
+    [ "$(grep -v malformed "$TMP/an.err")" = "sockstat: udp6, raw6 sockets not read: $root/net/udp6, $root/net/raw6: No such file or directory" ]
 n=$(sed -n 's/^sockstat: skipped \([0-9]*\) .*/\1/p' "$TMP/an.err")
 # tcp: 1 truncated; tcp6: the header out of place; udp: ESC line, random
 # line, bad hex, 3-digit state; unix: "x" and a short line.
@@ -73,9 +76,11 @@ run -s --json >"$TMP/sj.out" 2>/dev/null
 check "bad /proc: -s --json parses" \
     python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/sj.out"
 
-# A root with no net/ at all: no rows, exit 0; a missing root likewise.
+# A root with no net/ at all: headers, no rows, one line saying what is
+# missing, exit 1 (nothing of a protocol asked for could be read).
 mkdir -p "$TMP/empty"
-SOCKSTAT_PROC_ROOT=$TMP/empty "$SOCKSTAT" --source=proc -an >"$TMP/e.out" 2>&1
-check "empty /proc: exit 0 with headers only" [ $? -eq 0 ]
+SOCKSTAT_PROC_ROOT=$TMP/empty "$SOCKSTAT" --source=proc -an >"$TMP/e.out" 2>"$TMP/e.err"
+check "empty /proc: exit 1, not an empty table" [ $? -eq 1 ]
 check "empty /proc: four header lines" [ "$(wc -l <"$TMP/e.out")" -eq 4 ]
+check "empty /proc: one line names what is missing" [ "$(wc -l <"$TMP/e.err")" -eq 1 ]
 finish

@@ -1,1 +1,0 @@
-test_rowpack_OBJS = src/rowpack.o

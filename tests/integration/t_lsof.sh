@@ -172,7 +172,8 @@ check "after the kill -t finds nothing: exit 1, no output" \
     sh -c "[ $rc -eq 1 ] && [ ! -s '$TMP/t2.out' ]"
 
 # -r: lsof's marker after each pass; --count bounds it.
-timeout 10 "$SOCKSTAT" -r1 --count 2 -iTCP:"$PORT" -n -P >"$TMP/r.out" 2>&1
+# (timeout: a bound for a hang, generous for a loaded host)
+timeout 30 "$SOCKSTAT" -r1 --count 2 -iTCP:"$PORT" -n -P >"$TMP/r.out" 2>&1
 rc=$?
 check "-r1 --count 2 exits 0 by itself" [ "$rc" -eq 0 ]
 check "-r1 --count 2 prints two passes, each closed by =======" \
@@ -193,7 +194,8 @@ sys.exit(0 if {int(sys.argv[2]), int(sys.argv[3])} <= pids else 1)' \
 # Usage errors: exit 2, the message names the bad part, nothing on stdout.
 usage_err() {	# DESC WORD ARGS...
 	desc=$1 word=$2; shift 2
-	timeout 5 "$SOCKSTAT" "$@" >"$TMP/u.out" 2>"$TMP/u.err"
+	# A name is looked up after the /proc scan: bound a hang, not that.
+	timeout 30 "$SOCKSTAT" "$@" >"$TMP/u.out" 2>"$TMP/u.err"
 	rc=$?
 	if [ "$rc" -eq 2 ] && grep -qF -- "$word" "$TMP/u.err" && [ ! -s "$TMP/u.out" ]; then
 		ok "$desc: exit 2, message names $word"

@@ -423,25 +423,27 @@ pm_widest_cb(uint64_t inode, const struct sock_owner *ow, size_t n,
 {
 	struct pm_widest *w = arg;
 	struct sock_owner one;
+	const char *name = ow->argv0 != NULL ? ow->argv0 : ow->command;
 	uint64_t pid;
 	ssize_t len;
 	size_t cols, slot;
 
 	(void)inode;
 	/*
-	 * A socket held by one process (almost all) reads "pid/command":
-	 * the pid's digits, '/', and the escaped command, whose width is
-	 * kept per command string.  Others go through the text itself.
+	 * A socket held by one process (almost all) reads "pid/name": the
+	 * pid's digits, '/', and the escaped name (argv0 or command),
+	 * whose width is kept per name string.  Others go through the text
+	 * itself.
 	 */
-	if (n == 1 && ow->command != NULL && ow->argv0 == NULL) {
-		slot = ((uintptr_t)ow->command >> 3) % WIDEST_CACHE;
-		if (w->cache[slot].cmd != ow->command) {
+	if (n == 1 && name != NULL) {
+		slot = ((uintptr_t)name >> 3) % WIDEST_CACHE;
+		if (w->cache[slot].cmd != name) {
 			one = *ow;
 			one.pid = 0;		/* "0/": two columns */
 			if ((len = procmap_owners_text(&one, 1, &w->buf,
 			    &w->cap)) == -1)
 				return -1;
-			w->cache[slot].cmd = ow->command;
+			w->cache[slot].cmd = name;
 			w->cache[slot].cols = pm_cols(w->buf, (size_t)len) - 2;
 		}
 		cols = 2 + w->cache[slot].cols;

@@ -921,6 +921,14 @@ test_procmap_owners_widest_real(void **state)
 	/* At least this one: "PID/test_procmap". */
 	assert_true((fd = socket(AF_UNIX, SOCK_STREAM, 0)) >= 0);
 	assert_non_null(m = procmap_build("/proc", NULL));
+	assert_int_equal(procmap_foreach(m, widest_cb, &want), 0);
+	assert_int_equal(procmap_owners_widest(m, &w), 0);
+	assert_int_equal(w, want);
+	assert_true(w >= strlen("1/test_procmap"));
+	procmap_free(m);
+	/* With argv0, which the text then shows. */
+	want = 0;
+	assert_non_null(m = procmap_build_flags("/proc", PROCMAP_ARGV0, NULL));
 	close(fd);
 	assert_int_equal(procmap_foreach(m, widest_cb, &want), 0);
 	assert_int_equal(procmap_owners_widest(m, &w), 0);

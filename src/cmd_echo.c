@@ -64,12 +64,19 @@ log_line(void *arg, int level, const char *msg)
 void
 cmd_bad_option(int ch, char **argv)
 {
-	char eb[CMD_ESCLEN];
+	char eb[CMD_ESCLEN], name[CMD_ESCLEN];
+	const char *arg = argv[optind - 1], *eq;
 
 	if (ch == ':')
 		warnx("option %s needs a value",
-		    util_esc(eb, sizeof(eb), argv[optind - 1]));
-	else if (optopt != 0)
+		    util_esc(eb, sizeof(eb), arg));
+	else if (optopt != 0 && strncmp(arg, "--", 2) == 0 &&
+	    (eq = strchr(arg, '=')) != NULL) {
+		/* getopt names a flag's letter when it was given a value. */
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+		warnx("option %s takes no value",
+		    util_esc(eb, sizeof(eb), name));
+	} else if (optopt != 0)
 		warnx("unknown option -%s", util_esc(eb, sizeof(eb),
 		    (char[]){ (char)optopt, '\0' }));
 	else

@@ -147,4 +147,11 @@ check "echo-server refuses a host name" [ $? -eq 2 ]
 check "echo-client -c 0 exits 2" [ $? -eq 2 ]
 "$SOCKSTAT" demo --method=magic >/dev/null 2>"$TMP/err"
 check "demo --method=magic exits 2" [ $? -eq 2 ]
+# A flag given a value is named as typed, not by its letter.
+for cmd in echo-server echo-client; do
+	timeout 10 "$SOCKSTAT" $cmd --verbose=1 >/dev/null 2>"$TMP/err"
+	check "$cmd --verbose=1 exits 2" [ $? -eq 2 ]
+	check "$cmd --verbose=1: 'option --verbose takes no value'" \
+	    grep -qx 'sockstat: option --verbose takes no value' "$TMP/err"
+done
 finish

@@ -33,6 +33,9 @@ int		 procnet_collect(struct procnet *p, const struct dump_req *req,
 /* Frees p; NULL is a no-op. */
 void		 procnet_close(struct procnet *p);
 
+/* The file below <root>/net that holds req's sockets, or NULL if none. */
+const char	*procnet_file(const struct dump_req *req);
+
 /*
  * Parsers of one line (no header), used by procnet_collect and the tests.
  * An inet line is "sl local rem st tx:rx tr:when retrnsmt uid timeout

@@ -154,6 +154,12 @@ enum source_choice {
 	SOURCE_PROC		/* /proc/net only */
 };
 
+/*
+ * Protocols a kernel may lack altogether (UDP-Lite is optional and on
+ * its way out): when not asked for by name, their absence is no gap.
+ */
+#define PROTO_OPTIONAL	(1U << PROTO_UDPLITE)
+
 /* Families selected (-4, -6; UNIX via -x). */
 #define FAM_INET4	0x1
 #define FAM_INET6	0x2
@@ -166,6 +172,8 @@ struct options {
 	enum face	 face;
 	enum source_choice source;
 	unsigned	 protos;	/* bitmask of 1 << PROTO_*; 0: all */
+	unsigned	 protos_implied;	/* of protos, those filter_normalize
+					   added: not asked for by name */
 	unsigned	 families;	/* FAM_*; 0: both */
 	int		 all;		/* -a: servers and the rest */
 	int		 listening;	/* -l: servers only */

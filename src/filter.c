@@ -19,10 +19,13 @@ filter_normalize(struct options *o)
 	 * -t, -u or -w means every Internet protocol of that family, and
 	 * adds to -x rather than replacing it.
 	 */
+	unsigned named = o->protos;
+
 	if (o->protos == 0 && o->families == 0)
 		o->protos = INET_PROTOS | PROTO_BIT(PROTO_UNIX);
 	else if (!(o->protos & INET_PROTOS) && o->families != 0)
 		o->protos |= INET_PROTOS;
+	o->protos_implied = o->protos & ~named;
 	if (o->families == 0)
 		o->families = FAM_INET4 | FAM_INET6;
 }

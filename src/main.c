@@ -24,6 +24,7 @@
 #include "names.h"
 #include "pipeline.h"
 #include "privs.h"
+#include "procnet.h"
 #include "procmap.h"
 #include "sockstat.h"
 #include "usage.h"
@@ -180,6 +181,18 @@ dump_name(unsigned proto, unsigned i)
 	    i == 0 ? AF_INET : AF_INET6);
 }
 
+/* The /proc/net file of dump i of proto ("udplite6"), "?" if none. */
+static const char *
+dump_file(unsigned proto, unsigned i)
+{
+	struct dump_req req = { .proto = (enum sock_proto)proto,
+	    .family = proto == PROTO_UNIX ? AF_UNIX :
+	    i == 0 ? AF_INET : AF_INET6 };
+	const char *f = procnet_file(&req);
+
+	return f != NULL ? f : "?";
+}
+
 /*
  * Issue 11: when netlink was refused (seccomp, a container), says once
  * which dumps came from /proc/net instead, whose UNIX rows a process can
@@ -260,9 +273,8 @@ report_gap(const struct pipeline_report *rep, unsigned proto,
 				continue;
 			seen[p][j] = 1;
 			list_add(names, sizeof(names), dump_name(p, j), "", "");
-			/* /proc/net's files bear the dumps' names. */
 			list_add(files, sizeof(files), root, "/net/",
-			    dump_name(p, j));
+			    dump_file(p, j));
 		}
 	if (strcmp(src, "proc") == 0)
 		src = files;
@@ -285,7 +297,13 @@ report_gaps(const struct pipeline_report *rep, const struct options *o)
 	int missing = 0, asked, read_some;
 
 	memset(seen, 0, sizeof(seen));
+	/* A kernel without UDP-Lite lacks nothing asked for by name. */
+	for (proto = 0; proto < PROTO_COUNT; proto++)
+		if (o->protos_implied & PROTO_OPTIONAL & (1U << proto))
+			seen[proto][0] = seen[proto][1] = 1;
 	for (proto = 0; proto < PROTO_COUNT; proto++) {
+		if (seen[proto][0] && seen[proto][1])
+			continue;
 		asked = read_some = 0;
 		for (i = 0; i < 2; i++) {
 			d = &rep->dumps[proto][i];

@@ -409,8 +409,7 @@ procnet_want(uint32_t states, unsigned state)
 	return (states & rest) == rest;
 }
 
-/* The file below <root>/net for req, or NULL if there is none. */
-static const char *
+const char *
 procnet_file(const struct dump_req *req)
 {
 	static const char *const inet4[PROTO_COUNT] = {

@@ -29,6 +29,7 @@
 #include "diag.h"
 #include "procmap.h"
 #include "trace.h"
+#include "util.h"
 #include "watch.h"
 
 #define OWNER_SLOTS	4096	/* trace owner cache, a power of two */
@@ -84,6 +85,8 @@ struct watch {
 	int		 tw_open;	/* a pending_tw event is in evs */
 
 	struct procmap	*map;
+	watch_owners_fn	 owners_fn;	/* NULL: procmap_build alone */
+	void		*owners_arg;
 	uint64_t	 map_ms;
 	uint64_t	 map_cost;	/* ms the last build took */
 	unsigned long	 tcp_rows;	/* rows of the last full TCP dump */
@@ -122,7 +125,7 @@ watch_open(const struct options *o)
 	w->o = *o;
 	w->o.lsof = NULL;
 	w->method = WATCH_POLL;
-	w->wall_off = (int64_t)watch_now_ms() - (int64_t)watch_mono_ms();
+	w->wall_off = (int64_t)util_now_ms() - (int64_t)util_mono_ms();
 	if (w->o.interval_ms == 0)
 		w->o.interval_ms = 100;
 	if ((w->diff = watch_diff_new()) == NULL ||
@@ -180,6 +183,13 @@ watch_set_port(struct watch *w, int port)
 }
 
 void
+watch_set_owners(struct watch *w, watch_owners_fn fn, void *arg)
+{
+	w->owners_fn = fn;
+	w->owners_arg = arg;
+}
+
+void
 watch_stats(const struct watch *w, struct watch_stats *st)
 {
 	st->lost = w->lost;
@@ -206,16 +216,6 @@ ev_push(struct watch *w)
 	memset(n, 0, sizeof(*n));
 	n->seq = w->seq++;
 	return n;
-}
-
-static int
-same_tuple(const struct watch_event *a, const struct watch_event *b)
-{
-	size_t len = a->family == AF_INET ? 4 : 16;
-
-	return a->family == b->family && a->lport == b->lport &&
-	    a->rport == b->rport && memcmp(&a->laddr, &b->laddr, len) == 0 &&
-	    memcmp(&a->raddr, &b->raddr, len) == 0;
 }
 
 /* An event of the diff: into the round. */
@@ -251,7 +251,8 @@ match_time_wait(struct watch *w)
 			y = &w->evs[k];
 			if (y->dropped || y->ev.method != WATCH_POLL ||
 			    y->ev.kind != WATCH_EV_NEW ||
-			    y->ev.proto != PROTO_TCP || !same_tuple(&x->ev, &y->ev))
+			    y->ev.proto != PROTO_TCP ||
+			    !watch_same_tuple(&x->ev, &y->ev))
 				continue;
 			x->pending_tw = 0;
 			x->ev.kind = WATCH_EV_STATE;
@@ -297,7 +298,7 @@ snapshot(struct watch *w)
 	unsigned proto;
 	int i;
 
-	watch_diff_begin(w->diff, watch_now_ms());
+	watch_diff_begin(w->diff, util_now_ms());
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
 			if (!selected(w, fams[i], proto) ||
@@ -504,13 +505,14 @@ resolve_row(const struct sock_row *r, void *arg)
 		return 0;
 	memset(&key, 0, sizeof(key));
 	key.family = r->family;
+	key.proto = PROTO_TCP;
 	key.lport = r->lport;
 	key.rport = r->rport;
 	key.laddr = r->laddr;
 	key.raddr = r->raddr;
 	for (i = 0; i < w->nevs; i++)
 		if (w->evs[i].ev.inode == 0 && wants_owner(&w->evs[i]) &&
-		    same_tuple(&w->evs[i].ev, &key))
+		    watch_same_tuple(&w->evs[i].ev, &key))
 			w->evs[i].ev.inode = r->inode;
 	return 0;
 }
@@ -555,13 +557,14 @@ resolve_inodes(struct watch *w)
 static void
 map_rebuild(struct watch *w)
 {
-	uint64_t t0 = watch_mono_ms();
+	const char *root = w->o.proc_root != NULL ? w->o.proc_root : "/proc";
+	uint64_t t0 = util_mono_ms();
 
 	procmap_free(w->map);
 	/* Unreadable processes only cost their owners. */
-	w->map = procmap_build(w->o.proc_root != NULL ? w->o.proc_root :
-	    "/proc", NULL);
-	w->map_ms = watch_mono_ms();
+	w->map = w->owners_fn != NULL ? w->owners_fn(root, w->owners_arg) :
+	    procmap_build(root, NULL);
+	w->map_ms = util_mono_ms();
 	w->map_cost = w->map_ms - t0;
 }
 
@@ -581,7 +584,7 @@ fill_owners(struct watch *w)
 		if (x->dropped || x->ev.pid != 0 || x->ev.inode == 0)
 			continue;
 		ow = procmap_lookup(w->map, x->ev.inode, &n);
-		now = watch_mono_ms();
+		now = util_mono_ms();
 		if (n == 0 && !rebuilt && x->ev.kind != WATCH_EV_CLOSED &&
 		    (w->map == NULL || now - w->map_ms >= MAP_MAX_AGE_MS) &&
 		    (w->map == NULL || now - w->map_ms >= 10 * w->map_cost)) {
@@ -712,7 +715,7 @@ watch_begin(struct watch *w)
 	if (w->method == WATCH_POLL &&
 	    watch_diff_len(w->diff) <= BASELINE_MAP_MAX)
 		map_rebuild(w);
-	w->next_snap = watch_mono_ms() + w->o.interval_ms;
+	w->next_snap = util_mono_ms() + w->o.interval_ms;
 	return 0;
 }
 
@@ -726,7 +729,7 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	if (watch_begin(w) == -1)
 		return -1;
 	w->tw_open = 0;
-	now = watch_mono_ms();
+	now = util_mono_ms();
 	wait = w->next_snap > now ? (int)(w->next_snap - now) : 0;
 	if (max_wait_ms >= 0 && max_wait_ms < wait)
 		wait = max_wait_ms;
@@ -758,10 +761,10 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 				fill_ports(w);
 			}
 		}
-		cutoff = (watch_now_ms() - HOLD_MS) * 1000000;
+		cutoff = (util_now_ms() - HOLD_MS) * 1000000;
 	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
 		return -1;
-	now = watch_mono_ms();
+	now = util_mono_ms();
 	if (w->tw_open || now >= w->next_snap) {
 		if (snapshot(w) == -1)
 			return -1;

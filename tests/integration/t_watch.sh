@@ -183,6 +183,16 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	check "-E unprivileged falls back to snapshots" \
 	    grep -q 'snapshots' "$TMP/np2.err"
 fi
+# Issue 10 item 17: the notice speaks only of what the selection asked
+# for: -t is TCP alone, and a RAW socket has no port for --port to match.
+"$SOCKSTAT" -E -t --duration 1 >/dev/null 2>"$TMP/t.err"
+check "-E -t: exit 0, a notice, no word of UDP or RAW" sh -c \
+    "grep -q watching '$TMP/t.err' && ! grep -Eq 'UDP|RAW' '$TMP/t.err'"
+"$SOCKSTAT" -E --port 1 --duration 1 >/dev/null 2>"$TMP/p.err"
+check "-E --port: a notice, no word of RAW" sh -c \
+    "grep -q watching '$TMP/p.err' && ! grep -q 'RAW' '$TMP/p.err'"
+check "-E -w --port is a usage error" sh -c \
+    "'$SOCKSTAT' -E -w --port 1 --duration 1 >/dev/null 2>&1; [ \$? -eq 2 ]"
 check "-x alone is refused by -E" sh -c \
     "! '$SOCKSTAT' -E -x --duration 1 >/dev/null 2>&1"
 finish

@@ -13,7 +13,10 @@
 
 #include "sockstat.h"
 
-/* Where tracefs is looked for, and mounted when it is nowhere. */
+/*
+ * Where tracefs is looked for, and where it is mounted, in a private
+ * mount namespace of the process, when it is nowhere.
+ */
 #define TRACE_TRACEFS		"/sys/kernel/tracing"
 #define TRACE_DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define TRACE_EVENT_DIR		"events/sock/inet_sock_set_state"
@@ -76,8 +79,9 @@ int	 trace_decode(const struct trace_format *f, const void *raw,
 struct trace;
 
 /*
- * Finds tracefs (mounting it on TRACE_TRACEFS when it is not mounted
- * anywhere), reads the event's id and format, and opens one perf event
+ * Finds tracefs (when it is not mounted anywhere, the process enters a
+ * mount namespace of its own, with every mount private, and mounts it on
+ * TRACE_TRACEFS there: the host's mounts never change), reads the event's id and format, and opens one perf event
  * with a ring buffer on every online CPU.  Needs CAP_PERFMON or
  * CAP_SYS_ADMIN in the effective set (the caller raises them).  Returns
  * the handle, or NULL with errno set: EACCES or EPERM without the

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -262,37 +263,70 @@ read_file(const char *path)
 }
 
 /*
- * Writes into dir the tracefs directory holding the event: the usual
- * mount point, the one under debugfs, or the usual one after mounting
- * tracefs there (which needs CAP_SYS_ADMIN).
+ * Whether root holds the event: its id file opens for reading.  Opening
+ * is the test, not access(2), which judges by the real uid and ignores
+ * the effective capabilities that the read itself will use.
+ */
+static int
+event_readable(const char *root, char *dir, size_t len)
+{
+	char path[300];
+	int fd;
+
+	snprintf(dir, len, "%s/%s", root, TRACE_EVENT_DIR);
+	snprintf(path, sizeof(path), "%s/id", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * A read-only tool changes no mount of the host: when tracefs is
+ * mounted nowhere, it is mounted in a mount namespace of this process
+ * alone (unshare(2) with CLONE_NEWNS, every mount made private first so
+ * that nothing propagates back), which goes away with the process.
+ * Needs CAP_SYS_ADMIN; the process must still be single-threaded.
+ */
+static int
+tracefs_mount_private(void)
+{
+	if (unshare(CLONE_NEWNS) == -1)
+		return -1;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	return mount("nodev", TRACE_TRACEFS, "tracefs", MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, NULL);
+}
+
+/*
+ * Writes into dir the tracefs directory holding the event: under the
+ * usual mount point, under debugfs, or under the usual mount point in a
+ * private mount namespace (tracefs_mount_private).
  */
 static int
 find_event_dir(char *dir, size_t len)
 {
 	static const char *const roots[] = { TRACE_TRACEFS,
 	    TRACE_DEBUGFS_TRACING };
-	char path[300];
 	size_t i;
 	int save_errno = ENOENT;
 
 	for (i = 0; i < 2; i++) {
-		snprintf(dir, len, "%s/%s", roots[i], TRACE_EVENT_DIR);
-		snprintf(path, sizeof(path), "%s/id", dir);
-		if (access(path, R_OK) == 0)
+		if (event_readable(roots[i], dir, len))
 			return 0;
-		if (errno == EACCES)
-			save_errno = EACCES;
+		if (errno == EACCES || errno == EPERM)
+			save_errno = errno;
 	}
-	if (save_errno != EACCES && mount("nodev", TRACE_TRACEFS, "tracefs",
-	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
-		snprintf(dir, len, "%s/%s", TRACE_TRACEFS, TRACE_EVENT_DIR);
-		snprintf(path, sizeof(path), "%s/id", dir);
-		if (access(path, R_OK) == 0)
-			return 0;
-		save_errno = errno;
-	} else if (save_errno != EACCES && errno == EPERM)
-		save_errno = EPERM;
-	errno = save_errno;
+	/* Mounted but refused: mounting it again would not help. */
+	if (save_errno != ENOENT) {
+		errno = save_errno;
+		return -1;
+	}
+	if (tracefs_mount_private() == -1)
+		return -1;
+	if (event_readable(TRACE_TRACEFS, dir, len))
+		return 0;
 	return -1;
 }
 

@@ -234,6 +234,32 @@ for i in range(150):
 	done
 fi
 
+# Issue 11 item 2: with tracefs mounted nowhere (unmounted inside a
+# private mount namespace of the test), -E still traces, and leaves no
+# tracefs mount behind in the namespace it was run from.
+if [ $trace_ok -eq 1 ] && command -v unshare >/dev/null 2>&1; then
+	unshare -m --propagation private sh -c '
+		i=0
+		while grep -q " - tracefs " /proc/self/mountinfo &&
+		    [ $i -lt 5 ]; do
+			for d in $(grep " - tracefs " /proc/self/mountinfo |
+			    cut -d " " -f 5); do umount "$d"; done
+			i=$((i + 1))
+		done
+		grep -c " - tracefs " /proc/self/mountinfo >"$1/mnt.before"
+		"$2" -E -t --duration 1 >/dev/null 2>"$1/mnt.err"
+		echo $? >"$1/mnt.rc"
+		grep -c " - tracefs " /proc/self/mountinfo >"$1/mnt.after"
+		findmnt -t tracefs >>"$1/mnt.after"
+	' sh "$TMP" "$SOCKSTAT"
+	check "no tracefs: the test namespace starts without one" \
+	    grep -qx 0 "$TMP/mnt.before"
+	check "no tracefs: -E exits 0 and still uses the tracepoint" sh -c \
+	    "grep -qx 0 '$TMP/mnt.rc' && grep -q tracepoint '$TMP/mnt.err'"
+	check "no tracefs: no tracefs mount left behind" \
+	    grep -qx 0 "$TMP/mnt.after"
+fi
+
 # Issue 10 item 17: the notice speaks only of what the selection asked
 # for: -t is TCP alone, and a RAW socket has no port for --port to match.
 "$SOCKSTAT" -E -t --duration 1 >/dev/null 2>"$TMP/t.err"

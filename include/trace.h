@@ -81,14 +81,25 @@ struct trace;
 /*
  * Finds tracefs (when it is not mounted anywhere, the process enters a
  * mount namespace of its own, with every mount private, and mounts it on
- * TRACE_TRACEFS there: the host's mounts never change), reads the event's id and format, and opens one perf event
- * with a ring buffer on every online CPU.  Needs CAP_PERFMON or
+ * TRACE_TRACEFS there: the host's mounts never change), reads the
+ * event's id and format, and opens one perf event, filtered in the
+ * kernel by filter (trace_set_filter; NULL: none), with a ring buffer on
+ * every online CPU.  Needs CAP_PERFMON or
  * CAP_SYS_ADMIN in the effective set (the caller raises them).  Returns
  * the handle, or NULL with errno set: EACCES or EPERM without the
  * privilege, ENOENT when the kernel has no such tracepoint, EINVAL for
  * an unreadable format.  Free with trace_close().
  */
-struct trace	*trace_open(void);
+struct trace	*trace_open(const char *filter);
+
+/*
+ * Sets the kernel's filter of the event on every CPU: a tracepoint
+ * filter expression over the format's fields ("protocol == 6 && (sport
+ * == 80 || dport == 80)"); records it rejects never reach the rings.
+ * trace_open(filter) sets it from the start (NULL: none).  Returns 0,
+ * or -1 with errno set (EINVAL for an expression the kernel refuses).
+ */
+int		 trace_set_filter(struct trace *t, const char *filter);
 
 /*
  * Waits up to timeout_ms (-1: forever) for samples.  Returns 1 when some

@@ -181,17 +181,15 @@ int		 watch_step(struct watch *w, int max_wait_ms, watch_cb cb,
 int		 watch_flush(struct watch *w, watch_cb cb, void *arg);
 
 /*
- * Builds the owner map of the processes under proc_root (procmap.h) for
- * w, as the command allows it: the command raises the capabilities it
- * kept for this around the build.  Returns the map, or NULL with errno
- * set (no owners this time).
+ * Raises (raise 1) or lowers (raise 0) what the command kept for reading
+ * other users' processes; returns 0, or -1 with errno set.  The watch
+ * calls it around each owner-map build and each read of processes'
+ * network namespaces, never while an event is handed out.
  */
-struct procmap;
-typedef struct procmap *(*watch_owners_fn)(const char *proc_root,
-    void *arg);
+typedef int (*watch_privs_fn)(int raise, void *arg);
 
-/* Makes w build its owner maps with fn (default: procmap_build alone). */
-void		 watch_set_owners(struct watch *w, watch_owners_fn fn,
+/* Makes w call fn around its reads of other processes (default: none). */
+void		 watch_set_privs(struct watch *w, watch_privs_fn fn,
 		    void *arg);
 
 /* Fills *st with what w could not see so far. */

@@ -13,7 +13,6 @@
 #include "fmt_event.h"
 #include "jsonw.h"
 #include "privs.h"
-#include "procmap.h"
 #include "sockstat.h"
 #include "util.h"
 #include "watch.h"
@@ -140,26 +139,20 @@ tell_unavailable(const struct watch *w, const struct options *o)
 }
 
 /*
- * The owner map, with the two capabilities for other users' /proc/PID/fd
- * raised around the walk alone (they stay permitted, never effective
- * while output is written).  A failure to lower them is fatal: the
- * next line must not be written with them.
+ * The two capabilities for other users' /proc/PID (the owner map, their
+ * network namespaces), raised around those reads alone: they stay
+ * permitted, never effective while output is written.  A failure to
+ * lower them is fatal: the next line must not be written with them.
  */
-static struct procmap *
-owners_build(const char *proc_root, void *arg)
+static int
+watch_privs(int raise, void *arg)
 {
-	struct procmap *m;
-	int save_errno;
-
 	(void)arg;
-	if (privs_raise(PRIVS_FDS) == -1)
-		return NULL;
-	m = procmap_build(proc_root, NULL);
-	save_errno = errno;
+	if (raise)
+		return privs_raise(PRIVS_FDS);
 	if (privs_lower() == -1)
 		err(EXIT_FAIL, "lowering capabilities");
-	errno = save_errno;
-	return m;
+	return 0;
 }
 
 struct watch *
@@ -197,7 +190,7 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 		watch_close(w);
 		return NULL;
 	}
-	watch_set_owners(w, owners_build, NULL);
+	watch_set_privs(w, watch_privs, NULL);
 	if (o->method == WATCH_TRACE && watch_method(w) != WATCH_TRACE) {
 		errno = *trace_errno;
 		warn("--method=trace: cannot open the sock:inet_sock_set_state "

@@ -314,7 +314,7 @@ test_trace_open_live(void **state)
 	int l, c, i;
 
 	(void)state;
-	if ((t = trace_open()) == NULL) {
+	if ((t = trace_open(NULL)) == NULL) {
 		/* Not root, or no tracepoint here: nothing to check. */
 		assert_true(errno != 0);
 		skip();

@@ -118,6 +118,23 @@ typedef int (*trace_cb)(const struct trace_sample *, void *arg);
 int	 trace_read(struct trace *t, trace_cb cb, void *arg,
 	    unsigned long *lost);
 
+/*
+ * The ring parser, apart so that tests can feed it a ring of their own:
+ * reads the records of the perf ring (meta's data_tail to data_head, the
+ * data area of size bytes, a power of two) into cb, a record that wraps
+ * the end of the area through scratch (TRACE_REC_MAX bytes); adds the
+ * count of each PERF_RECORD_LOST to *lost; skips samples too short for
+ * f and unknown record types; stops at a record whose size is not whole
+ * yet.  Moves data_tail past what it read.  Returns 0, or -1 when cb
+ * did (the record it refused counts as read).
+ */
+struct perf_event_mmap_page;
+#define TRACE_REC_MAX	(64 * 1024)	/* perf header size is a u16 */
+int	 trace_ring_drain(const struct trace_format *f,
+	    struct perf_event_mmap_page *meta, const unsigned char *data,
+	    size_t size, unsigned char *scratch, trace_cb cb, void *arg,
+	    unsigned long *lost);
+
 /* Number of CPUs watched. */
 int	 trace_ncpus(const struct trace *t);
 

@@ -40,7 +40,6 @@
 #define TRACE_RING_PAGES	2048
 #define TRACE_RING_PAGES_MIN	8
 #define TRACE_FORMAT_MAX	(64 * 1024)
-#define TRACE_REC_MAX		(64 * 1024)	/* perf header size is a u16 */
 
 struct trace_ring {
 	int				 fd;
@@ -516,8 +515,8 @@ trace_wait(struct trace *t, int timeout_ms)
  * 1 for a sample to deliver, 0 for one to skip.
  */
 static int
-sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
-    struct trace_sample *s)
+sample_parse(const struct trace_format *f, const unsigned char *rec,
+    size_t len, struct trace_sample *s)
 {
 	uint32_t pid, tid, rawlen;
 	uint64_t time;
@@ -531,7 +530,7 @@ sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
 	memcpy(&rawlen, rec + hdr + 16, 4);
 	if (rawlen > len - hdr - 20)
 		return 0;
-	if (trace_decode(&t->fmt, rec + hdr + 20, rawlen, s) == -1)
+	if (trace_decode(f, rec + hdr + 20, rawlen, s) == -1)
 		return 0;
 	s->pid = (int32_t)pid;
 	s->tid = (int32_t)tid;
@@ -539,9 +538,10 @@ sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
 	return 1;
 }
 
-/* Drains one ring into cb. */
-static int
-ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
+int
+trace_ring_drain(const struct trace_format *f,
+    struct perf_event_mmap_page *meta, const unsigned char *data,
+    size_t size, unsigned char *scratch, trace_cb cb, void *arg,
     unsigned long *lost)
 {
 	struct perf_event_header h;
@@ -552,27 +552,28 @@ ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
 	int rc = 0;
 
 	/* Acquire pairs with the kernel's write of the records. */
-	head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
-	tail = r->meta->data_tail;
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	tail = meta->data_tail;
 	while (tail < head && rc == 0) {
-		off = (size_t)(tail & (r->size - 1));
+		off = (size_t)(tail & (size - 1));
 		/* Records are 8-byte aligned, so a header never wraps. */
-		memcpy(&h, r->data + off, sizeof(h));
+		memcpy(&h, data + off, sizeof(h));
 		if (h.size < sizeof(h) || h.size > head - tail)
 			break;
-		if (off + h.size <= r->size)
-			rec = r->data + off;
+		if (off + h.size <= size)
+			rec = data + off;
 		else {
-			first = r->size - off;
-			memcpy(t->scratch, r->data + off, first);
-			memcpy(t->scratch + first, r->data, h.size - first);
-			rec = t->scratch;
+			first = size - off;
+			memcpy(scratch, data + off, first);
+			memcpy(scratch + first, data, h.size - first);
+			rec = scratch;
 		}
 		if (h.type == PERF_RECORD_SAMPLE) {
-			if (sample_parse(t, rec, h.size, &s))
+			if (sample_parse(f, rec, h.size, &s))
 				rc = cb(&s, arg);
 		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) +
 		    16) {
+			/* u64 id, u64 lost */
 			memcpy(&lostn, rec + sizeof(h) + 8, 8);
 			if (lost != NULL)
 				*lost += (unsigned long)lostn;
@@ -580,7 +581,7 @@ ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
 		tail += h.size;
 	}
 	/* Release: the kernel may reuse the space only after our reads. */
-	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
 	return rc;
 }
 
@@ -590,7 +591,9 @@ trace_read(struct trace *t, trace_cb cb, void *arg, unsigned long *lost)
 	int i;
 
 	for (i = 0; i < t->nrings; i++)
-		if (ring_read(t, &t->rings[i], cb, arg, lost) == -1)
+		if (trace_ring_drain(&t->fmt, t->rings[i].meta,
+		    t->rings[i].data, t->rings[i].size, t->scratch, cb, arg,
+		    lost) == -1)
 			return -1;
 	return 0;
 }

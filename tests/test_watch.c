@@ -691,6 +691,9 @@ test_watch_ns_judge_other(void **state)
 	assert_int_equal(pipe(up), 0);
 	assert_int_equal(pipe(down), 0);
 	if ((pid = fork()) == 0) {
+		/* EOF on down when the parent ends, whatever happened. */
+		close(down[1]);
+		close(up[0]);
 		c = unshare(CLONE_NEWNET) == 0 ? 'y' : 'n';
 		(void)!write(up[1], &c, 1);
 		(void)!read(down[0], &c, 1);	/* until the parent is done */

@@ -42,7 +42,7 @@ fi
 tmp=$(mktemp -d /tmp/sockstat-wr.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
-port=40000
+port=65100	# above the port range: no TIME_WAIT of the run holds it
 
 # run NAME ARGS...: one watcher with ARGS, one run of the generator.
 run() {

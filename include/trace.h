@@ -13,7 +13,10 @@
 
 #include "sockstat.h"
 
-/* Where tracefs is looked for, and mounted when it is nowhere. */
+/*
+ * Where tracefs is looked for, and where it is mounted, in a private
+ * mount namespace of the process, when it is nowhere.
+ */
 #define TRACE_TRACEFS		"/sys/kernel/tracing"
 #define TRACE_DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
 #define TRACE_EVENT_DIR		"events/sock/inet_sock_set_state"
@@ -76,15 +79,27 @@ int	 trace_decode(const struct trace_format *f, const void *raw,
 struct trace;
 
 /*
- * Finds tracefs (mounting it on TRACE_TRACEFS when it is not mounted
- * anywhere), reads the event's id and format, and opens one perf event
- * with a ring buffer on every online CPU.  Needs CAP_PERFMON or
+ * Finds tracefs (when it is not mounted anywhere, the process enters a
+ * mount namespace of its own, with every mount private, and mounts it on
+ * TRACE_TRACEFS there: the host's mounts never change), reads the
+ * event's id and format, and opens one perf event, filtered in the
+ * kernel by filter (trace_set_filter; NULL: none), with a ring buffer on
+ * every online CPU.  Needs CAP_PERFMON or
  * CAP_SYS_ADMIN in the effective set (the caller raises them).  Returns
  * the handle, or NULL with errno set: EACCES or EPERM without the
  * privilege, ENOENT when the kernel has no such tracepoint, EINVAL for
  * an unreadable format.  Free with trace_close().
  */
-struct trace	*trace_open(void);
+struct trace	*trace_open(const char *filter);
+
+/*
+ * Sets the kernel's filter of the event on every CPU: a tracepoint
+ * filter expression over the format's fields ("protocol == 6 && (sport
+ * == 80 || dport == 80)"); records it rejects never reach the rings.
+ * trace_open(filter) sets it from the start (NULL: none).  Returns 0,
+ * or -1 with errno set (EINVAL for an expression the kernel refuses).
+ */
+int		 trace_set_filter(struct trace *t, const char *filter);
 
 /*
  * Waits up to timeout_ms (-1: forever) for samples.  Returns 1 when some
@@ -101,6 +116,23 @@ typedef int (*trace_cb)(const struct trace_sample *, void *arg);
  * drop are added to *lost.  Returns 0, or -1 with errno set by cb.
  */
 int	 trace_read(struct trace *t, trace_cb cb, void *arg,
+	    unsigned long *lost);
+
+/*
+ * The ring parser, apart so that tests can feed it a ring of their own:
+ * reads the records of the perf ring (meta's data_tail to data_head, the
+ * data area of size bytes, a power of two) into cb, a record that wraps
+ * the end of the area through scratch (TRACE_REC_MAX bytes); adds the
+ * count of each PERF_RECORD_LOST to *lost; skips samples too short for
+ * f and unknown record types; stops at a record whose size is not whole
+ * yet.  Moves data_tail past what it read.  Returns 0, or -1 when cb
+ * did (the record it refused counts as read).
+ */
+struct perf_event_mmap_page;
+#define TRACE_REC_MAX	(64 * 1024)	/* perf header size is a u16 */
+int	 trace_ring_drain(const struct trace_format *f,
+	    struct perf_event_mmap_page *meta, const unsigned char *data,
+	    size_t size, unsigned char *scratch, trace_cb cb, void *arg,
 	    unsigned long *lost);
 
 /* Number of CPUs watched. */

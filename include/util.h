@@ -54,4 +54,11 @@ int		 util_hidden(uint32_t cp);
  */
 size_t		 util_utf8(const unsigned char *s, size_t n, uint32_t *cp);
 
+/*
+ * Milliseconds since the epoch (CLOCK_REALTIME: for printed times) and on
+ * CLOCK_MONOTONIC (for intervals and deadlines, immune to clock steps).
+ */
+uint64_t	 util_now_ms(void);
+uint64_t	 util_mono_ms(void);
+
 #endif /* UTIL_H */

@@ -88,6 +88,14 @@ int	 watch_diff_end(struct watch_diff *d, watch_cb cb, void *arg);
 int	 watch_diff_destroyed(struct watch_diff *d, const struct sock_row *r,
 	    uint64_t time_ms);
 
+/*
+ * Whether a and b name the same connection: family, protocol, both
+ * addresses and both ports (a timewait socket and the socket it
+ * replaced have nothing else in common).
+ */
+int	 watch_same_tuple(const struct watch_event *a,
+	    const struct watch_event *b);
+
 /* Sockets in the last snapshot. */
 size_t	 watch_diff_len(const struct watch_diff *d);
 
@@ -172,15 +180,35 @@ int		 watch_step(struct watch *w, int max_wait_ms, watch_cb cb,
  */
 int		 watch_flush(struct watch *w, watch_cb cb, void *arg);
 
+/*
+ * Raises (raise 1) or lowers (raise 0) what the command kept for reading
+ * other users' processes; returns 0, or -1 with errno set.  The watch
+ * calls it around each owner-map build and each read of processes'
+ * network namespaces, never while an event is handed out.
+ */
+typedef int (*watch_privs_fn)(int raise, void *arg);
+
+/* Makes w call fn around its reads of other processes (default: none). */
+void		 watch_set_privs(struct watch *w, watch_privs_fn fn,
+		    void *arg);
+
 /* Fills *st with what w could not see so far. */
 void		 watch_stats(const struct watch *w, struct watch_stats *st);
 
 /* Closes every descriptor and frees w; NULL is a no-op. */
 void		 watch_close(struct watch *w);
 
-/* Milliseconds since the epoch, and on CLOCK_MONOTONIC. */
-uint64_t	 watch_now_ms(void);
-uint64_t	 watch_mono_ms(void);
+/*
+ * The start both -E and the demo need, before privs_init: opens a watch
+ * of o (sock_diag and the destroy groups with what the process has),
+ * the tracepoint unless o->method is WATCH_POLL (with PRIVS_TRACE raised
+ * around it alone), then keeps only PRIVS_FDS, permitted and not
+ * effective, raised around each owner-map rebuild.  Sets *trace_errno to
+ * why the tracepoint is not in use (0: it is).  Says on stderr what
+ * failed and returns NULL, also when o->method is WATCH_TRACE and the
+ * tracepoint cannot be opened.  Free with watch_close().
+ */
+struct watch	*cmd_watch_open(const struct options *o, int *trace_errno);
 
 /*
  * sockstat -E (cmd_watch.c): prints the events o selects until

@@ -6,6 +6,7 @@
 #   make load			10000 connections, 1 GiB (about a minute)
 #   make load LOAD_CONNS=5000 LOAD_BYTES=256M
 #   make load-smoke		500 connections, 16 MiB, a few seconds
+#   make load-watch		sockstat -E at 10000 connections a second
 #
 # tests/load/bin holds the load generator; it is build output.
 
@@ -14,6 +15,7 @@
 load_saved_goal := $(.DEFAULT_GOAL)
 
 LOAD_BIN	= tests/load/bin/echo-load
+RATE_BIN	= tests/load/bin/conn-rate
 
 # libc only, never the project's code: a client sharing the server's
 # code could share its bugs.
@@ -22,8 +24,18 @@ $(LOAD_BIN): tests/load/echo-load.c
 	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) \
 	    $(LDFLAGS) -o $@ tests/load/echo-load.c $(LDLIBS)
 
-load: $(PROG) $(LOAD_BIN)
+$(RATE_BIN): tests/load/conn-rate.c
+	@mkdir -p tests/load/bin
+	$(CC) -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) \
+	    $(LDFLAGS) -o $@ tests/load/conn-rate.c
+
+# sockstat -E under 10,000 connections a second (tests/load/watch-rate.sh).
+load: $(PROG) $(LOAD_BIN) $(RATE_BIN)
 	@sh tests/load/run.sh ./$(PROG)
+	@sh tests/load/watch-rate.sh ./$(PROG)
+
+load-watch: $(PROG) $(RATE_BIN)
+	@sh tests/load/watch-rate.sh ./$(PROG)
 
 load-smoke: $(PROG) $(LOAD_BIN)
 	@sh tests/load/run.sh --smoke ./$(PROG)
@@ -33,7 +45,7 @@ CLEAN_FILES += tests/load/bin
 load-clean:
 	rm -rf tests/load/bin
 
-.PHONY: load load-smoke load-clean
+.PHONY: load load-smoke load-watch load-clean
 
 .DEFAULT_GOAL := $(load_saved_goal)
 

@@ -117,6 +117,9 @@ run_server(int wfd)
 	prctl(PR_SET_NAME, "echo-server", 0, 0, 0);
 	/* Should the demo be interrupted, the server goes with it. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	/* The watcher keeps what owner maps need; the server needs none. */
+	if (privs_drop_all() == -1)
+		_exit(EXIT_FAIL);
 	echo_config_init(&c);
 	c.port = 0;
 	c.idle_timeout = DEMO_LIMIT_MS / 1000;	/* never outlives the demo */
@@ -293,21 +296,33 @@ out:
 	return rc;
 }
 
+/* Ends a child that is still running, and reaps it. */
+static void
+reap(pid_t pid)
+{
+	int status, save_errno = errno;
+
+	kill(pid, SIGTERM);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	errno = save_errno;
+}
+
 /*
- * Runs the watch until both children are done, plus a moment for the
- * last events, or DEMO_LIMIT_MS.
+ * Runs the watch until the client is done, plus a moment for the last
+ * events, or DEMO_LIMIT_MS.  The client is reaped on every way out,
+ * also when the watch fails.
  */
 static int
-gather(struct watch *w, struct demo *d, pid_t server, pid_t client)
+gather(struct watch *w, struct demo *d, pid_t client)
 {
-	uint64_t start = watch_mono_ms(), done = 0, now;
+	uint64_t start = util_mono_ms(), done = 0, now;
 	int status, client_done = 0;
 
-	(void)server;
 	for (;;) {
 		if (watch_step(w, 20, collect, d) == -1)
-			return -1;
-		now = watch_mono_ms();
+			break;
+		now = util_mono_ms();
 		if (!client_done && waitpid(client, &status, WNOHANG) ==
 		    client) {
 			client_done = 1;
@@ -316,12 +331,13 @@ gather(struct watch *w, struct demo *d, pid_t server, pid_t client)
 		if (client_done && now - done >= DEMO_SETTLE_MS)
 			return watch_flush(w, collect, d) == -1 ? -1 : 0;
 		if (now - start >= DEMO_LIMIT_MS) {
-			kill(client, SIGTERM);
-			waitpid(client, &status, 0);
 			errno = ETIMEDOUT;
-			return -1;
+			break;
 		}
 	}
+	if (!client_done)
+		reap(client);
+	return -1;
 }
 
 int
@@ -329,7 +345,6 @@ cmd_demo(int argc, char **argv)
 {
 	enum watch_method method = WATCH_AUTO;
 	struct options o;
-	struct privs pv;
 	struct watch *w;
 	struct demo d;
 	pid_t server, client;
@@ -388,28 +403,8 @@ cmd_demo(int argc, char **argv)
 	o.interval_ms = DEMO_POLL_MS;
 	o.proc_root = "/proc";
 
-	if ((w = watch_open(&o)) == NULL) {
-		warn("opening sock_diag");
+	if ((w = cmd_watch_open(&o, &trace_errno)) == NULL)
 		return EXIT_FAIL;
-	}
-	if (privs_init(&pv) == -1) {
-		warn("reading capabilities");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
-	if (method != WATCH_POLL) {
-		if (privs_raise(PRIVS_TRACE) == -1 ||
-		    watch_start_trace(w) == -1)
-			trace_errno = errno;
-		(void)privs_lower();
-	}
-	if (privs_drop_all() == -1 || (method == WATCH_TRACE &&
-	    watch_method(w) != WATCH_TRACE)) {
-		warn(method == WATCH_TRACE ? "opening the tracepoint" :
-		    "dropping capabilities");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
 	memset(&d, 0, sizeof(d));
 	/* The baseline, before the server exists, so its LISTEN is new. */
 	if (watch_begin(w) == -1) {
@@ -433,7 +428,7 @@ cmd_demo(int argc, char **argv)
 	    "TIME_WAIT.\n");
 	fflush(stdout);
 
-	t0 = watch_now_ms();
+	t0 = util_now_ms();
 	if (pipe2(pfd, O_CLOEXEC) == -1 || (server = fork()) == -1) {
 		warn("starting the echo server");
 		watch_close(w);
@@ -471,7 +466,7 @@ cmd_demo(int argc, char **argv)
 		free(d.evs);
 		run_clients(d.port, hold);
 	}
-	if (gather(w, &d, server, client) == -1) {
+	if (gather(w, &d, client) == -1) {
 		warn("watching");
 		rc = EXIT_FAIL;
 	}

@@ -14,6 +14,7 @@
 #include "jsonw.h"
 #include "privs.h"
 #include "sockstat.h"
+#include "util.h"
 #include "watch.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -51,18 +52,54 @@ print_event(const struct watch_event *ev, void *arg)
 	return p->o->count > 0 && p->printed >= p->o->count;
 }
 
+/*
+ * The protocols -E watches for o: a RAW socket has no port (its "port" is
+ * the IP protocol number), so --port selects TCP and UDP alone.
+ */
+static unsigned
+watched_protos(const struct options *o)
+{
+	unsigned p = o->protos & (1U << PROTO_TCP | 1U << PROTO_UDP |
+	    1U << PROTO_RAW);
+
+	if (o->port >= 0)
+		p &= ~(1U << PROTO_RAW);
+	return p;
+}
+
+/* "UDP/RAW sockets", "UDP sockets", ... of the selection, "" if none. */
+static const char *
+snapshot_protos(unsigned protos)
+{
+	unsigned other = protos & (1U << PROTO_UDP | 1U << PROTO_RAW);
+
+	if (other == (1U << PROTO_UDP | 1U << PROTO_RAW))
+		return " and UDP/RAW sockets";
+	if (other == 1U << PROTO_UDP)
+		return " and UDP sockets";
+	if (other == 1U << PROTO_RAW)
+		return " and RAW sockets";
+	return "";
+}
+
 /* The one notice: the method in use and what it cannot see. */
 static void
 notice(const struct watch *w, const struct options *o, int trace_errno)
 {
 	struct watch_stats st;
+	unsigned protos = watched_protos(o);
 
 	watch_stats(w, &st);
 	if (watch_method(w) == WATCH_TRACE) {
-		warnx("watching through the sock:inet_sock_set_state "
-		    "tracepoint: every TCP transition; TIME_WAIT expiry and "
-		    "UDP/RAW sockets by sock_diag snapshots every %u ms",
-		    o->interval_ms);
+		if (!(protos & 1U << PROTO_TCP))
+			warnx("watching %s by sock_diag snapshots every %u "
+			    "ms (the tracepoint sees TCP alone)",
+			    snapshot_protos(protos) + 5, o->interval_ms);
+		else
+			warnx("watching through the sock:inet_sock_set_state "
+			    "tracepoint: every TCP transition; TIME_WAIT "
+			    "expiry%s by sock_diag snapshots every %u ms",
+			    snapshot_protos(protos), o->interval_ms);
 		return;
 	}
 	if (trace_errno != 0)
@@ -95,63 +132,97 @@ tell_unavailable(const struct watch *w, const struct options *o)
 	if (st.snapshots == 0)
 		return 0;
 	for (p = PROTO_UDP; p <= PROTO_RAW; p++)
-		if ((st.unavailable & o->protos) & (1U << p))
+		if ((st.unavailable & watched_protos(o)) & (1U << p))
 			warnx("%s sockets are not watched: sock_diag cannot "
 			    "dump them here (is its module loaded?)", names[p]);
 	return 1;
 }
 
 /*
+ * The two capabilities for other users' /proc/PID (the owner map, their
+ * network namespaces), raised around those reads alone: they stay
+ * permitted, never effective while output is written.  A failure to
+ * lower them is fatal: the next line must not be written with them.
+ */
+static int
+watch_privs(int raise, void *arg)
+{
+	(void)arg;
+	if (raise)
+		return privs_raise(PRIVS_FDS);
+	if (privs_lower() == -1)
+		err(EXIT_FAIL, "lowering capabilities");
+	return 0;
+}
+
+struct watch *
+cmd_watch_open(const struct options *o, int *trace_errno)
+{
+	struct options wo = *o;
+	struct privs pv;
+	struct watch *w;
+
+	*trace_errno = 0;
+	wo.protos = watched_protos(o);
+	if ((w = watch_open(&wo)) == NULL) {
+		warn("opening sock_diag");
+		return NULL;
+	}
+	if (privs_init(&pv) == -1) {
+		warn("reading capabilities");
+		watch_close(w);
+		return NULL;
+	}
+	if (o->method != WATCH_POLL) {
+		if (privs_raise(PRIVS_TRACE) == -1)
+			*trace_errno = errno;
+		else if (watch_start_trace(w) == -1)
+			*trace_errno = errno;
+		if (privs_lower() == -1) {
+			warn("lowering capabilities");
+			watch_close(w);
+			return NULL;
+		}
+	}
+	/* As -c -p: what the owner-map rebuilds need, and nothing else. */
+	if (privs_keep(PRIVS_FDS) == -1) {
+		warn("dropping capabilities");
+		watch_close(w);
+		return NULL;
+	}
+	watch_set_privs(w, watch_privs, NULL);
+	if (o->method == WATCH_TRACE && watch_method(w) != WATCH_TRACE) {
+		errno = *trace_errno;
+		warn("--method=trace: cannot open the sock:inet_sock_set_state "
+		    "tracepoint%s", *trace_errno == EACCES ||
+		    *trace_errno == EPERM ? " (needs CAP_PERFMON or "
+		    "CAP_SYS_ADMIN)" : "");
+		watch_close(w);
+		return NULL;
+	}
+	return w;
+}
+
+/*
  * The caller has not touched privileges yet (it calls this before
- * privs_init): the destroy groups are joined with what the process has,
- * then only the tracing capabilities are raised, around the tracepoint
- * alone, and everything is dropped before the first line is written.
+ * privs_init): cmd_watch_open sorts them out.
  */
 int
 cmd_watch(const struct options *o)
 {
 	struct printer p;
-	struct privs pv;
 	struct watch *w;
 	struct sigaction sa;
 	uint64_t deadline = 0, now;
 	int rc = 0, wait, trace_errno = 0, status = EXIT_OK, told = 0;
 
-	if (!(o->protos & (1U << PROTO_TCP | 1U << PROTO_UDP |
-	    1U << PROTO_RAW))) {
-		warnx("-E watches TCP, UDP and RAW sockets, not UNIX ones");
+	if (watched_protos(o) == 0) {
+		warnx(o->port >= 0 ? "-E --port watches TCP and UDP sockets" :
+		    "-E watches TCP, UDP and RAW sockets, not UNIX ones");
 		return EXIT_USAGE;
 	}
-	if ((w = watch_open(o)) == NULL) {
-		warn("opening sock_diag");
+	if ((w = cmd_watch_open(o, &trace_errno)) == NULL)
 		return EXIT_FAIL;
-	}
-	if (privs_init(&pv) == -1) {
-		warn("reading capabilities");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
-	if (o->method != WATCH_POLL) {
-		if (privs_raise(PRIVS_TRACE) == -1)
-			trace_errno = errno;
-		else if (watch_start_trace(w) == -1)
-			trace_errno = errno;
-		(void)privs_lower();
-	}
-	if (privs_drop_all() == -1) {
-		warn("dropping capabilities");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
-	if (o->method == WATCH_TRACE && watch_method(w) != WATCH_TRACE) {
-		errno = trace_errno;
-		warn("--method=trace: cannot open the sock:inet_sock_set_state "
-		    "tracepoint%s", trace_errno == EACCES ||
-		    trace_errno == EPERM ? " (needs CAP_PERFMON or "
-		    "CAP_SYS_ADMIN)" : "");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
 	/* The baseline before the notice: what exists then is no event. */
 	if (watch_begin(w) == -1) {
 		warn("reading sock_diag");
@@ -178,11 +249,11 @@ cmd_watch(const struct options *o)
 	if (!o->json)
 		fmt_event_header(stdout);
 	if (o->duration_ms > 0)
-		deadline = watch_mono_ms() + o->duration_ms;
+		deadline = util_mono_ms() + o->duration_ms;
 	while (!stop_requested) {
 		wait = 1000;
 		if (deadline != 0) {
-			now = watch_mono_ms();
+			now = util_mono_ms();
 			if (now >= deadline)
 				break;
 			if (deadline - now < (uint64_t)wait)

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,16 @@
 
 #include "trace.h"
 
-#define TRACE_RING_PAGES	64	/* data pages per CPU, a power of two */
+/*
+ * Data pages per CPU, a power of two: 8 MiB holds about 80,000 records,
+ * some 0.8 s of 10,000 connections a second (ten transitions each) while
+ * the reader is busy with a dump or an owner map.  A user without
+ * CAP_IPC_LOCK is held to perf_event_mlock_kb: the ring halves until it
+ * fits.
+ */
+#define TRACE_RING_PAGES	2048
+#define TRACE_RING_PAGES_MIN	8
 #define TRACE_FORMAT_MAX	(64 * 1024)
-#define TRACE_REC_MAX		(64 * 1024)	/* perf header size is a u16 */
 
 struct trace_ring {
 	int				 fd;
@@ -45,6 +53,7 @@ struct trace {
 	struct trace_ring	*rings;
 	int			 nrings;
 	size_t			 map_len;
+	size_t			 pages;		/* data pages per ring */
 	struct pollfd		*pfds;
 	unsigned char		*scratch;	/* a record that wraps the ring */
 };
@@ -262,37 +271,70 @@ read_file(const char *path)
 }
 
 /*
- * Writes into dir the tracefs directory holding the event: the usual
- * mount point, the one under debugfs, or the usual one after mounting
- * tracefs there (which needs CAP_SYS_ADMIN).
+ * Whether root holds the event: its id file opens for reading.  Opening
+ * is the test, not access(2), which judges by the real uid and ignores
+ * the effective capabilities that the read itself will use.
+ */
+static int
+event_readable(const char *root, char *dir, size_t len)
+{
+	char path[300];
+	int fd;
+
+	snprintf(dir, len, "%s/%s", root, TRACE_EVENT_DIR);
+	snprintf(path, sizeof(path), "%s/id", dir);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return 0;
+	close(fd);
+	return 1;
+}
+
+/*
+ * A read-only tool changes no mount of the host: when tracefs is
+ * mounted nowhere, it is mounted in a mount namespace of this process
+ * alone (unshare(2) with CLONE_NEWNS, every mount made private first so
+ * that nothing propagates back), which goes away with the process.
+ * Needs CAP_SYS_ADMIN; the process must still be single-threaded.
+ */
+static int
+tracefs_mount_private(void)
+{
+	if (unshare(CLONE_NEWNS) == -1)
+		return -1;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+		return -1;
+	return mount("nodev", TRACE_TRACEFS, "tracefs", MS_NOSUID | MS_NODEV |
+	    MS_NOEXEC, NULL);
+}
+
+/*
+ * Writes into dir the tracefs directory holding the event: under the
+ * usual mount point, under debugfs, or under the usual mount point in a
+ * private mount namespace (tracefs_mount_private).
  */
 static int
 find_event_dir(char *dir, size_t len)
 {
 	static const char *const roots[] = { TRACE_TRACEFS,
 	    TRACE_DEBUGFS_TRACING };
-	char path[300];
 	size_t i;
 	int save_errno = ENOENT;
 
 	for (i = 0; i < 2; i++) {
-		snprintf(dir, len, "%s/%s", roots[i], TRACE_EVENT_DIR);
-		snprintf(path, sizeof(path), "%s/id", dir);
-		if (access(path, R_OK) == 0)
+		if (event_readable(roots[i], dir, len))
 			return 0;
-		if (errno == EACCES)
-			save_errno = EACCES;
+		if (errno == EACCES || errno == EPERM)
+			save_errno = errno;
 	}
-	if (save_errno != EACCES && mount("nodev", TRACE_TRACEFS, "tracefs",
-	    MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) == 0) {
-		snprintf(dir, len, "%s/%s", TRACE_TRACEFS, TRACE_EVENT_DIR);
-		snprintf(path, sizeof(path), "%s/id", dir);
-		if (access(path, R_OK) == 0)
-			return 0;
-		save_errno = errno;
-	} else if (save_errno != EACCES && errno == EPERM)
-		save_errno = EPERM;
-	errno = save_errno;
+	/* Mounted but refused: mounting it again would not help. */
+	if (save_errno != ENOENT) {
+		errno = save_errno;
+		return -1;
+	}
+	if (tracefs_mount_private() == -1)
+		return -1;
+	if (event_readable(TRACE_TRACEFS, dir, len))
+		return 0;
 	return -1;
 }
 
@@ -326,7 +368,7 @@ load_event(struct trace *t, unsigned long long *id)
 
 static int
 ring_open(struct trace *t, struct trace_ring *r, unsigned long long id,
-    int cpu)
+    int cpu, const char *filter)
 {
 	struct perf_event_attr attr;
 	long page = sysconf(_SC_PAGESIZE);
@@ -347,19 +389,28 @@ ring_open(struct trace *t, struct trace_ring *r, unsigned long long id,
 	    PERF_FLAG_FD_CLOEXEC);
 	if (r->fd == -1)
 		return -1;
-	t->map_len = (size_t)page * (1 + TRACE_RING_PAGES);
-	map = mmap(NULL, t->map_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-	    r->fd, 0);
-	if (map == MAP_FAILED)
+	if (filter != NULL && ioctl(r->fd, PERF_EVENT_IOC_SET_FILTER,
+	    filter) == -1)
 		return -1;
+	for (;;) {
+		t->map_len = (size_t)page * (1 + t->pages);
+		map = mmap(NULL, t->map_len, PROT_READ | PROT_WRITE,
+		    MAP_SHARED, r->fd, 0);
+		if (map != MAP_FAILED)
+			break;
+		/* Over the locked-memory limit: a smaller ring, every CPU. */
+		if (errno != EPERM || t->pages <= TRACE_RING_PAGES_MIN)
+			return -1;
+		t->pages /= 2;
+	}
 	r->meta = map;
 	r->data = (unsigned char *)map + page;
-	r->size = (size_t)page * TRACE_RING_PAGES;
+	r->size = (size_t)page * t->pages;
 	return 0;
 }
 
 struct trace *
-trace_open(void)
+trace_open(const char *filter)
 {
 	struct trace *t;
 	unsigned long long id;
@@ -368,6 +419,7 @@ trace_open(void)
 
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
+	t->pages = TRACE_RING_PAGES;
 	if (load_event(t, &id) == -1)
 		goto fail;
 	if ((ncpu = sysconf(_SC_NPROCESSORS_CONF)) < 1)
@@ -381,7 +433,7 @@ trace_open(void)
 		struct trace_ring *r = &t->rings[t->nrings];
 
 		r->fd = -1;
-		if (ring_open(t, r, id, cpu) == -1) {
+		if (ring_open(t, r, id, cpu, filter) == -1) {
 			/* XXX a CPU brought online later is not watched. */
 			if ((errno == ENODEV || errno == EINVAL) && r->fd == -1)
 				continue;
@@ -405,6 +457,18 @@ fail:
 	trace_close(t);
 	errno = save_errno;
 	return NULL;
+}
+
+int
+trace_set_filter(struct trace *t, const char *filter)
+{
+	int i;
+
+	for (i = 0; i < t->nrings; i++)
+		if (ioctl(t->rings[i].fd, PERF_EVENT_IOC_SET_FILTER,
+		    filter) == -1)
+			return -1;
+	return 0;
 }
 
 void
@@ -451,8 +515,8 @@ trace_wait(struct trace *t, int timeout_ms)
  * 1 for a sample to deliver, 0 for one to skip.
  */
 static int
-sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
-    struct trace_sample *s)
+sample_parse(const struct trace_format *f, const unsigned char *rec,
+    size_t len, struct trace_sample *s)
 {
 	uint32_t pid, tid, rawlen;
 	uint64_t time;
@@ -466,7 +530,7 @@ sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
 	memcpy(&rawlen, rec + hdr + 16, 4);
 	if (rawlen > len - hdr - 20)
 		return 0;
-	if (trace_decode(&t->fmt, rec + hdr + 20, rawlen, s) == -1)
+	if (trace_decode(f, rec + hdr + 20, rawlen, s) == -1)
 		return 0;
 	s->pid = (int32_t)pid;
 	s->tid = (int32_t)tid;
@@ -474,9 +538,10 @@ sample_parse(const struct trace *t, const unsigned char *rec, size_t len,
 	return 1;
 }
 
-/* Drains one ring into cb. */
-static int
-ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
+int
+trace_ring_drain(const struct trace_format *f,
+    struct perf_event_mmap_page *meta, const unsigned char *data,
+    size_t size, unsigned char *scratch, trace_cb cb, void *arg,
     unsigned long *lost)
 {
 	struct perf_event_header h;
@@ -487,27 +552,28 @@ ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
 	int rc = 0;
 
 	/* Acquire pairs with the kernel's write of the records. */
-	head = __atomic_load_n(&r->meta->data_head, __ATOMIC_ACQUIRE);
-	tail = r->meta->data_tail;
+	head = __atomic_load_n(&meta->data_head, __ATOMIC_ACQUIRE);
+	tail = meta->data_tail;
 	while (tail < head && rc == 0) {
-		off = (size_t)(tail & (r->size - 1));
+		off = (size_t)(tail & (size - 1));
 		/* Records are 8-byte aligned, so a header never wraps. */
-		memcpy(&h, r->data + off, sizeof(h));
+		memcpy(&h, data + off, sizeof(h));
 		if (h.size < sizeof(h) || h.size > head - tail)
 			break;
-		if (off + h.size <= r->size)
-			rec = r->data + off;
+		if (off + h.size <= size)
+			rec = data + off;
 		else {
-			first = r->size - off;
-			memcpy(t->scratch, r->data + off, first);
-			memcpy(t->scratch + first, r->data, h.size - first);
-			rec = t->scratch;
+			first = size - off;
+			memcpy(scratch, data + off, first);
+			memcpy(scratch + first, data, h.size - first);
+			rec = scratch;
 		}
 		if (h.type == PERF_RECORD_SAMPLE) {
-			if (sample_parse(t, rec, h.size, &s))
+			if (sample_parse(f, rec, h.size, &s))
 				rc = cb(&s, arg);
 		} else if (h.type == PERF_RECORD_LOST && h.size >= sizeof(h) +
 		    16) {
+			/* u64 id, u64 lost */
 			memcpy(&lostn, rec + sizeof(h) + 8, 8);
 			if (lost != NULL)
 				*lost += (unsigned long)lostn;
@@ -515,7 +581,7 @@ ring_read(struct trace *t, struct trace_ring *r, trace_cb cb, void *arg,
 		tail += h.size;
 	}
 	/* Release: the kernel may reuse the space only after our reads. */
-	__atomic_store_n(&r->meta->data_tail, tail, __ATOMIC_RELEASE);
+	__atomic_store_n(&meta->data_tail, tail, __ATOMIC_RELEASE);
 	return rc;
 }
 
@@ -525,7 +591,9 @@ trace_read(struct trace *t, trace_cb cb, void *arg, unsigned long *lost)
 	int i;
 
 	for (i = 0; i < t->nrings; i++)
-		if (ring_read(t, &t->rings[i], cb, arg, lost) == -1)
+		if (trace_ring_drain(&t->fmt, t->rings[i].meta,
+		    t->rings[i].data, t->rings[i].size, t->scratch, cb, arg,
+		    lost) == -1)
 			return -1;
 	return 0;
 }

@@ -29,7 +29,9 @@
 #include "diag.h"
 #include "procmap.h"
 #include "trace.h"
+#include "util.h"
 #include "watch.h"
+#include "watch_ns.h"
 
 #define OWNER_SLOTS	4096	/* trace owner cache, a power of two */
 #define MAP_MAX_AGE_MS	10	/* an owner map younger than this is reused */
@@ -53,6 +55,7 @@ struct wev {
 	uint8_t		 freed;		/* trace: skaddr may be reused after */
 	uint8_t		 dropped;
 	uint8_t		 probe;		/* a pending owner, not an event */
+	uint8_t		 ns;		/* trace: enum watch_ns_verdict */
 	uint8_t		 tries;		/* probe: rounds it was looked for */
 };
 
@@ -68,6 +71,7 @@ struct watch {
 	enum watch_method method;
 	struct diag	*diag;
 	struct trace	*trace;
+	struct watch_ns	*ns;		/* trace: our namespace's sockets */
 	struct watch_diff *diff;
 	struct watch_destroy *destroy;	/* poll: the destroy groups */
 	int		 destroy_errno;
@@ -84,6 +88,8 @@ struct watch {
 	int		 tw_open;	/* a pending_tw event is in evs */
 
 	struct procmap	*map;
+	watch_privs_fn	 privs_fn;	/* NULL: no privilege to raise */
+	void		*privs_arg;
 	uint64_t	 map_ms;
 	uint64_t	 map_cost;	/* ms the last build took */
 	unsigned long	 tcp_rows;	/* rows of the last full TCP dump */
@@ -122,7 +128,7 @@ watch_open(const struct options *o)
 	w->o = *o;
 	w->o.lsof = NULL;
 	w->method = WATCH_POLL;
-	w->wall_off = (int64_t)watch_now_ms() - (int64_t)watch_mono_ms();
+	w->wall_off = (int64_t)util_now_ms() - (int64_t)util_mono_ms();
 	if (w->o.interval_ms == 0)
 		w->o.interval_ms = 100;
 	if ((w->diff = watch_diff_new()) == NULL ||
@@ -147,6 +153,7 @@ watch_close(struct watch *w)
 		return;
 	watch_destroy_close(w->destroy);
 	trace_close(w->trace);
+	watch_ns_free(w->ns);
 	diag_close(w->diag);
 	watch_diff_free(w->diff);
 	procmap_free(w->map);
@@ -155,10 +162,38 @@ watch_close(struct watch *w)
 	free(w);
 }
 
+/*
+ * The kernel's filter for o's selection: TCP, the family when only one
+ * is selected, the port on either side.  Records it rejects cost no ring
+ * space, which keeps a busy host's other traffic from crowding out the
+ * events asked for.
+ */
+static void
+trace_filter(const struct watch *w, char *buf, size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "protocol == %d", IPPROTO_TCP);
+	if ((w->o.families & (FAM_INET4 | FAM_INET6)) == FAM_INET4)
+		n += snprintf(buf + n, len - (size_t)n, " && family == %d",
+		    AF_INET);
+	else if ((w->o.families & (FAM_INET4 | FAM_INET6)) == FAM_INET6)
+		n += snprintf(buf + n, len - (size_t)n, " && family == %d",
+		    AF_INET6);
+	if (w->o.port >= 0)
+		snprintf(buf + n, len - (size_t)n,
+		    " && (sport == %d || dport == %d)", w->o.port, w->o.port);
+}
+
 int
 watch_start_trace(struct watch *w)
 {
-	if (w->trace == NULL && (w->trace = trace_open()) == NULL)
+	char filter[128];
+
+	if (w->ns == NULL && (w->ns = watch_ns_new(w->o.proc_root)) == NULL)
+		return -1;
+	trace_filter(w, filter, sizeof(filter));
+	if (w->trace == NULL && (w->trace = trace_open(filter)) == NULL)
 		return -1;
 	w->method = WATCH_TRACE;
 	/* Every TCP close comes from the tracepoint now. */
@@ -176,7 +211,28 @@ watch_method(const struct watch *w)
 void
 watch_set_port(struct watch *w, int port)
 {
+	char filter[128];
+
 	w->o.port = port;
+	/* Refused, the old filter stays: deliver() still checks the port. */
+	trace_filter(w, filter, sizeof(filter));
+	if (w->trace != NULL)
+		(void)trace_set_filter(w->trace, filter);
+}
+
+void
+watch_set_privs(struct watch *w, watch_privs_fn fn, void *arg)
+{
+	w->privs_fn = fn;
+	w->privs_arg = arg;
+}
+
+/* Raises or lowers through the command's hook; a failure costs owners. */
+static void
+privs(struct watch *w, int raise)
+{
+	if (w->privs_fn != NULL)
+		(void)w->privs_fn(raise, w->privs_arg);
 }
 
 void
@@ -206,16 +262,6 @@ ev_push(struct watch *w)
 	memset(n, 0, sizeof(*n));
 	n->seq = w->seq++;
 	return n;
-}
-
-static int
-same_tuple(const struct watch_event *a, const struct watch_event *b)
-{
-	size_t len = a->family == AF_INET ? 4 : 16;
-
-	return a->family == b->family && a->lport == b->lport &&
-	    a->rport == b->rport && memcmp(&a->laddr, &b->laddr, len) == 0 &&
-	    memcmp(&a->raddr, &b->raddr, len) == 0;
 }
 
 /* An event of the diff: into the round. */
@@ -251,7 +297,8 @@ match_time_wait(struct watch *w)
 			y = &w->evs[k];
 			if (y->dropped || y->ev.method != WATCH_POLL ||
 			    y->ev.kind != WATCH_EV_NEW ||
-			    y->ev.proto != PROTO_TCP || !same_tuple(&x->ev, &y->ev))
+			    y->ev.proto != PROTO_TCP ||
+			    !watch_same_tuple(&x->ev, &y->ev))
 				continue;
 			x->pending_tw = 0;
 			x->ev.kind = WATCH_EV_STATE;
@@ -297,7 +344,7 @@ snapshot(struct watch *w)
 	unsigned proto;
 	int i;
 
-	watch_diff_begin(w->diff, watch_now_ms());
+	watch_diff_begin(w->diff, util_now_ms());
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
 			if (!selected(w, fams[i], proto) ||
@@ -434,6 +481,162 @@ trace_sample_take(const struct trace_sample *s, void *arg)
 	return 0;
 }
 
+/* A sample as watch_ns judges it, from the event it made. */
+static void
+ns_sample(const struct wev *x, struct trace_sample *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->skaddr = x->skaddr;
+	s->pid = x->ev.pid;
+	s->family = x->ev.family;
+	s->sport = x->ev.lport;
+	s->oldstate = x->ev.oldstate;
+	s->newstate = x->ev.newstate;
+	s->saddr = x->ev.laddr;
+}
+
+/* Rule 3 of watch_ns.h: a socket of our namespace like this event's. */
+static int
+ns_row(const struct sock_row *r, void *arg)
+{
+	struct watch *w = arg;
+	struct watch_event key;
+	struct wev *x;
+	size_t i, len = r->family == AF_INET ? 4 : 16;
+
+	memset(&key, 0, sizeof(key));
+	key.family = r->family;
+	key.proto = PROTO_TCP;
+	key.lport = r->lport;
+	key.rport = r->rport;
+	key.laddr = r->laddr;
+	key.raddr = r->raddr;
+	for (i = 0; i < w->nevs; i++) {
+		x = &w->evs[i];
+		if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN)
+			continue;
+		if (watch_same_tuple(&x->ev, &key) || (r->state == ST_LISTEN &&
+		    x->ev.oldstate == ST_LISTEN && r->lport == x->ev.lport &&
+		    (memcmp(&r->laddr, &x->ev.laddr, len) == 0 ||
+		    IN6_IS_ADDR_UNSPECIFIED(&r->laddr.v6) ||
+		    (r->family == AF_INET && r->laddr.v4.s_addr == 0))))
+			x->ns = WATCH_NS_OURS;
+	}
+	return 0;
+}
+
+/* Whether a socket is born at this event (watch_ns_judge's rule). */
+static int
+ns_born(const struct wev *x)
+{
+	return x->ev.oldstate == ST_CLOSE || (x->ev.oldstate == ST_LISTEN &&
+	    x->ev.newstate == ST_SYN_RECV);
+}
+
+/*
+ * Gives the unjudged event i the verdict of another event of the same
+ * socket in the round: same address, no birth or close between them.
+ */
+static void
+ns_spread(struct watch *w, size_t i)
+{
+	struct wev *x = &w->evs[i], *y;
+	size_t k;
+
+	if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN)
+		return;
+	for (k = i; k-- > 0;) {		/* earlier events of the socket */
+		y = &w->evs[k];
+		if (y->skaddr != x->skaddr || y->ev.method != WATCH_TRACE)
+			continue;
+		if (y->freed)
+			break;
+		if (y->ns != WATCH_NS_UNKNOWN) {
+			x->ns = y->ns;
+			return;
+		}
+		if (ns_born(y))
+			break;
+	}
+	for (k = i + 1; k < w->nevs && !x->freed; k++) {	/* later */
+		y = &w->evs[k];
+		if (y->skaddr != x->skaddr || y->ev.method != WATCH_TRACE)
+			continue;
+		if (ns_born(y))
+			break;
+		if (y->ns != WATCH_NS_UNKNOWN) {
+			x->ns = y->ns;
+			return;
+		}
+		if (y->freed)
+			break;
+	}
+}
+
+/*
+ * Keeps only events of sockets of our network namespace (watch_ns.h):
+ * each trace event not judged yet is, in time order; those rules 1 and
+ * 2 leave open are settled by one sock_diag dump of our namespace (which
+ * no other namespace's socket can be in) and remembered.
+ * A verdict holds for every event of the socket in the round (a server's
+ * connection is judged at its LISTEN -> SYN_RECV, a client's when its
+ * timewait socket is found).
+ * XXX A socket of ours gone before the dump, whose process could not be
+ * read and that left no timewait socket, is taken for another
+ * namespace's: the reader must keep up (see TRACE_RING_PAGES).
+ */
+static void
+ns_settle(struct watch *w)
+{
+	static const int fams[2] = { AF_INET, AF_INET6 };
+	struct trace_sample s;
+	struct dump_req req;
+	struct wev *x;
+	size_t i;
+	int f, open = 0, raised = 0;
+
+	for (i = 0; i < w->nevs; i++) {
+		x = &w->evs[i];
+		if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN ||
+		    x->probe)
+			continue;
+		/* Other users' /proc/PID/ns need CAP_SYS_PTRACE. */
+		if (!raised)
+			privs(w, raised = 1);
+		ns_sample(x, &s);
+		x->ns = (uint8_t)watch_ns_judge(w->ns, &s,
+		    process_context(s.oldstate, s.newstate));
+		open |= x->ns == WATCH_NS_UNKNOWN;
+	}
+	if (raised)
+		privs(w, 0);
+	for (f = 0; f < 2 && open; f++) {
+		if (!selected(w, fams[f], PROTO_TCP))
+			continue;
+		req.family = fams[f];
+		req.proto = PROTO_TCP;
+		req.states = ST_ALL;
+		/* A failed dump leaves them unknown: another namespace's. */
+		(void)diag_collect(w->diag, &req, ns_row, w, NULL);
+	}
+	for (i = 0; open && i < w->nevs; i++)
+		ns_spread(w, i);
+	for (i = 0; i < w->nevs; i++) {
+		x = &w->evs[i];
+		if (x->ev.method != WATCH_TRACE || x->probe)
+			continue;
+		if (x->ns == WATCH_NS_UNKNOWN) {
+			x->ns = WATCH_NS_OTHER;
+			watch_ns_learn(w->ns, x->skaddr, x->ns);
+		} else if (open && x->ns == WATCH_NS_OURS)
+			watch_ns_learn(w->ns, x->skaddr, x->ns);
+		if (x->ns == WATCH_NS_OTHER)
+			x->dropped = 1;
+		if (x->freed)
+			watch_ns_forget(w->ns, x->skaddr);
+	}
+}
+
 /*
  * connect() enters SYN_SENT before it picks the local port, so that
  * event has port 0: take the port from a later event of the same socket
@@ -504,13 +707,14 @@ resolve_row(const struct sock_row *r, void *arg)
 		return 0;
 	memset(&key, 0, sizeof(key));
 	key.family = r->family;
+	key.proto = PROTO_TCP;
 	key.lport = r->lport;
 	key.rport = r->rport;
 	key.laddr = r->laddr;
 	key.raddr = r->raddr;
 	for (i = 0; i < w->nevs; i++)
 		if (w->evs[i].ev.inode == 0 && wants_owner(&w->evs[i]) &&
-		    same_tuple(&w->evs[i].ev, &key))
+		    watch_same_tuple(&w->evs[i].ev, &key))
 			w->evs[i].ev.inode = r->inode;
 	return 0;
 }
@@ -555,13 +759,15 @@ resolve_inodes(struct watch *w)
 static void
 map_rebuild(struct watch *w)
 {
-	uint64_t t0 = watch_mono_ms();
+	const char *root = w->o.proc_root != NULL ? w->o.proc_root : "/proc";
+	uint64_t t0 = util_mono_ms();
 
 	procmap_free(w->map);
 	/* Unreadable processes only cost their owners. */
-	w->map = procmap_build(w->o.proc_root != NULL ? w->o.proc_root :
-	    "/proc", NULL);
-	w->map_ms = watch_mono_ms();
+	privs(w, 1);
+	w->map = procmap_build(root, NULL);
+	privs(w, 0);
+	w->map_ms = util_mono_ms();
 	w->map_cost = w->map_ms - t0;
 }
 
@@ -581,7 +787,7 @@ fill_owners(struct watch *w)
 		if (x->dropped || x->ev.pid != 0 || x->ev.inode == 0)
 			continue;
 		ow = procmap_lookup(w->map, x->ev.inode, &n);
-		now = watch_mono_ms();
+		now = util_mono_ms();
 		if (n == 0 && !rebuilt && x->ev.kind != WATCH_EV_CLOSED &&
 		    (w->map == NULL || now - w->map_ms >= MAP_MAX_AGE_MS) &&
 		    (w->map == NULL || now - w->map_ms >= 10 * w->map_cost)) {
@@ -712,7 +918,7 @@ watch_begin(struct watch *w)
 	if (w->method == WATCH_POLL &&
 	    watch_diff_len(w->diff) <= BASELINE_MAP_MAX)
 		map_rebuild(w);
-	w->next_snap = watch_mono_ms() + w->o.interval_ms;
+	w->next_snap = util_mono_ms() + w->o.interval_ms;
 	return 0;
 }
 
@@ -726,7 +932,7 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	if (watch_begin(w) == -1)
 		return -1;
 	w->tw_open = 0;
-	now = watch_mono_ms();
+	now = util_mono_ms();
 	wait = w->next_snap > now ? (int)(w->next_snap - now) : 0;
 	if (max_wait_ms >= 0 && max_wait_ms < wait)
 		wait = max_wait_ms;
@@ -758,10 +964,11 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 				fill_ports(w);
 			}
 		}
-		cutoff = (watch_now_ms() - HOLD_MS) * 1000000;
+		ns_settle(w);
+		cutoff = (util_now_ms() - HOLD_MS) * 1000000;
 	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
 		return -1;
-	now = watch_mono_ms();
+	now = util_mono_ms();
 	if (w->tw_open || now >= w->next_snap) {
 		if (snapshot(w) == -1)
 			return -1;

@@ -26,9 +26,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "diag.h"
+#include "util.h"
 #include "watch.h"
 
 #define DESTROY_BUFSIZE	(64 * 1024)
@@ -75,24 +75,6 @@ struct watch_diff {
 	uint64_t	 recent[RECENT_MAX];
 	size_t		 nrecent;	/* next slot, round robin */
 };
-
-uint64_t
-watch_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-uint64_t
-watch_mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Cookies are mostly sequential: a multiplicative mix spreads them. */
 static size_t
@@ -158,8 +140,8 @@ gen_reserve(struct wgen *g)
 	return 0;
 }
 
-static int
-same_tuple(const struct wentry *a, const struct wentry *b)
+int
+watch_same_tuple(const struct watch_event *a, const struct watch_event *b)
 {
 	size_t len = a->family == AF_INET ? 4 : 16;
 
@@ -185,6 +167,22 @@ entry_from_row(struct wentry *e, const struct sock_row *r)
 	e->flags = 0;
 }
 
+/* The event fields an entry knows: the socket, its cookie and inode. */
+static void
+event_of(const struct wentry *e, struct watch_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->method = WATCH_POLL;
+	ev->family = e->family;
+	ev->proto = e->proto;
+	ev->lport = e->lport;
+	ev->rport = e->rport;
+	ev->laddr = e->laddr;
+	ev->raddr = e->raddr;
+	ev->cookie = e->cookie;
+	ev->inode = e->inode;
+}
+
 static int
 report(const struct watch_diff *d, const struct wentry *e, int kind,
     unsigned oldstate, unsigned newstate, uint64_t time_ms, watch_cb cb,
@@ -192,20 +190,11 @@ report(const struct watch_diff *d, const struct wentry *e, int kind,
 {
 	struct watch_event ev;
 
-	memset(&ev, 0, sizeof(ev));
+	event_of(e, &ev);
 	ev.time_ms = time_ms ? time_ms : d->now_ms;
 	ev.kind = (uint8_t)kind;
-	ev.method = WATCH_POLL;
-	ev.family = e->family;
-	ev.proto = e->proto;
 	ev.oldstate = (uint8_t)oldstate;
 	ev.newstate = (uint8_t)newstate;
-	ev.lport = e->lport;
-	ev.rport = e->rport;
-	ev.laddr = e->laddr;
-	ev.raddr = e->raddr;
-	ev.cookie = e->cookie;
-	ev.inode = e->inode;
 	return cb(&ev, arg);
 }
 
@@ -252,6 +241,7 @@ watch_diff_row(struct watch_diff *d, const struct sock_row *r, watch_cb cb,
     void *arg)
 {
 	struct wgen *g = &d->gen[d->cur], *last = &d->gen[!d->cur];
+	struct watch_event a, b;
 	struct wentry *e, *le;
 	long i;
 	size_t k;
@@ -286,10 +276,13 @@ watch_diff_row(struct watch_diff *d, const struct sock_row *r, watch_cb cb,
 	 * cookie of a socket nobody asked for is made when first asked, so
 	 * the timewait socket may have another one: the 4-tuple decides.
 	 */
-	for (k = 0; k < d->norphans; k++)
+	event_of(e, &b);
+	for (k = 0; k < d->norphans; k++) {
+		event_of(&d->orphans[k], &a);
 		if (d->orphans[k].cookie == r->cookie ||
-		    same_tuple(&d->orphans[k], e))
+		    watch_same_tuple(&a, &b))
 			d->orphans[k].flags |= WE_SEEN;
+	}
 	return report(d, e, WATCH_EV_NEW, ST_UNKNOWN, r->state, 0, cb, arg);
 }
 
@@ -449,7 +442,7 @@ destroy_read(struct watch_destroy *wd, int i, struct watch_diff *d)
 			continue;	/* some lost: snapshots still see them */
 		if (n <= 0)
 			return -1;
-		now = watch_now_ms();
+		now = util_now_ms();
 		len = (int)n;
 		for (nlh = (const struct nlmsghdr *)wd->buf;
 		    mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/perf_event.h>
+
 #include "trace.h"
 
 /* events/sock/inet_sock_set_state/format of Linux 6.18, as read. */
@@ -303,6 +305,241 @@ on_sample(const struct trace_sample *s, void *arg)
 	return 0;
 }
 
+/*
+ * A fake perf ring: the meta page and a small data area, written as the
+ * kernel writes them, records 8-byte aligned, wrapping at the end.
+ */
+#define RING_SIZE	512
+
+struct ring {
+	struct perf_event_mmap_page meta;
+	unsigned char	 data[RING_SIZE];
+	uint64_t	 head;		/* where the next record goes */
+};
+
+static void
+ring_put(struct ring *r, const void *rec, size_t len)
+{
+	size_t i, off;
+
+	for (i = 0; i < len; i++) {
+		off = (size_t)((r->head + i) & (RING_SIZE - 1));
+		r->data[off] = ((const unsigned char *)rec)[i];
+	}
+	r->head += len;
+	r->meta.data_head = r->head;
+}
+
+/* A PERF_RECORD_SAMPLE of TID, TIME, RAW with a v4 record of f. */
+static size_t
+make_sample(const struct trace_format *f, unsigned char *rec, uint32_t pid,
+    uint64_t time, uint16_t sport, size_t rawlen)
+{
+	struct perf_event_header h;
+	unsigned char raw[128];
+	uint32_t tid = pid, rl = (uint32_t)rawlen;
+	size_t len;
+
+	make_v4(f, raw, sizeof(raw));
+	put(raw, &f->sport, sport);
+	/* u32 size + raw, padded so the record stays 8-byte aligned. */
+	len = sizeof(h) + 20 + rawlen;
+	len = (len + 7) & ~(size_t)7;
+	memset(rec, 0, len);
+	h.type = PERF_RECORD_SAMPLE;
+	h.misc = 0;
+	h.size = (uint16_t)len;
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + 8, &pid, 4);
+	memcpy(rec + 12, &tid, 4);
+	memcpy(rec + 16, &time, 8);
+	memcpy(rec + 24, &rl, 4);
+	memcpy(rec + 28, raw, rawlen);
+	return len;
+}
+
+static size_t
+make_lost(unsigned char *rec, uint64_t n)
+{
+	struct perf_event_header h = { PERF_RECORD_LOST, 0, 24 };
+	uint64_t id = 7;
+
+	memcpy(rec, &h, sizeof(h));
+	memcpy(rec + 8, &id, 8);
+	memcpy(rec + 16, &n, 8);
+	return 24;
+}
+
+struct got {
+	int		 n;
+	uint16_t	 sport[16];
+	uint64_t	 time[16];
+	int32_t		 pid[16];
+	int		 stop_at;	/* cb fails at this sample; 0: never */
+};
+
+static int
+on_got(const struct trace_sample *s, void *arg)
+{
+	struct got *g = arg;
+
+	if (g->n < 16) {
+		g->sport[g->n] = s->sport;
+		g->time[g->n] = s->time_ns;
+		g->pid[g->n] = s->pid;
+	}
+	if (++g->n == g->stop_at) {
+		errno = EINTR;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+test_trace_ring_drain_wraps(void **state)
+{
+	static struct ring r;
+	struct trace_format f;
+	unsigned char rec[256], *scratch;
+	unsigned long lost = 0;
+	struct got g;
+	size_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(trace_format_parse(format_6x, &f), 0);
+	assert_non_null(scratch = malloc(TRACE_REC_MAX));
+	memset(&r, 0, sizeof(r));
+	memset(&g, 0, sizeof(g));
+	/* Start near the end, as after a long run: record 2 wraps. */
+	r.head = r.meta.data_tail = 5 * RING_SIZE + 400;
+	for (i = 0; i < 3; i++) {
+		len = make_sample(&f, rec, 100 + i, 1000 + i, 6000 + i,
+		    f.min_len);
+		assert_int_equal(len, 104);
+		ring_put(&r, rec, len);
+	}
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), 0);
+	assert_int_equal(g.n, 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(g.sport[i], 6000 + i);
+		assert_int_equal(g.time[i], 1000 + i);
+		assert_int_equal(g.pid[i], 100 + i);
+	}
+	assert_int_equal(lost, 0);
+	/* Everything read: the kernel may reuse it all. */
+	assert_int_equal(r.meta.data_tail, r.head);
+	free(scratch);
+}
+
+static void
+test_trace_ring_drain_lost(void **state)
+{
+	static struct ring r;
+	struct trace_format f;
+	unsigned char rec[256], *scratch;
+	unsigned long lost = 5;
+	struct got g;
+
+	(void)state;
+	assert_int_equal(trace_format_parse(format_6x, &f), 0);
+	assert_non_null(scratch = malloc(TRACE_REC_MAX));
+	memset(&r, 0, sizeof(r));
+	memset(&g, 0, sizeof(g));
+	ring_put(&r, rec, make_lost(rec, 42));
+	ring_put(&r, rec, make_sample(&f, rec, 1, 2, 7000, f.min_len));
+	ring_put(&r, rec, make_lost(rec, 8));
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), 0);
+	/* Added to what the caller counted already. */
+	assert_int_equal(lost, 5 + 42 + 8);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.sport[0], 7000);
+	free(scratch);
+}
+
+static void
+test_trace_ring_drain_truncated(void **state)
+{
+	static struct ring r;
+	struct perf_event_header h;
+	struct trace_format f;
+	unsigned char rec[256], *scratch;
+	unsigned long lost = 0;
+	struct got g;
+	uint32_t big = 4096;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(trace_format_parse(format_6x, &f), 0);
+	assert_non_null(scratch = malloc(TRACE_REC_MAX));
+	memset(&r, 0, sizeof(r));
+	memset(&g, 0, sizeof(g));
+	/* A raw record shorter than the format's fields: skipped. */
+	ring_put(&r, rec, make_sample(&f, rec, 1, 1, 1111, f.min_len - 8));
+	/* A raw size past the record's end: skipped, not read beyond. */
+	len = make_sample(&f, rec, 1, 2, 2222, f.min_len);
+	memcpy(rec + 24, &big, 4);
+	ring_put(&r, rec, len);
+	/* A record too short for the sample fields: skipped. */
+	h.type = PERF_RECORD_SAMPLE;
+	h.misc = 0;
+	h.size = 16;
+	memset(rec, 0, 16);
+	memcpy(rec, &h, sizeof(h));
+	ring_put(&r, rec, 16);
+	/* A good one after them all. */
+	ring_put(&r, rec, make_sample(&f, rec, 1, 3, 3333, f.min_len));
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.sport[0], 3333);
+	assert_int_equal(r.meta.data_tail, r.head);
+
+	/* A record the kernel has not finished: left for the next read. */
+	len = make_sample(&f, rec, 1, 4, 4444, f.min_len);
+	ring_put(&r, rec, len);
+	r.meta.data_head -= 8;
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), 0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(r.meta.data_tail, r.head - len);
+	r.meta.data_head += 8;
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.sport[1], 4444);
+	free(scratch);
+}
+
+static void
+test_trace_ring_drain_cb_stops(void **state)
+{
+	static struct ring r;
+	struct trace_format f;
+	unsigned char rec[256], *scratch;
+	unsigned long lost = 0;
+	struct got g;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(trace_format_parse(format_6x, &f), 0);
+	assert_non_null(scratch = malloc(TRACE_REC_MAX));
+	memset(&r, 0, sizeof(r));
+	memset(&g, 0, sizeof(g));
+	g.stop_at = 1;
+	len = make_sample(&f, rec, 1, 1, 1, f.min_len);
+	ring_put(&r, rec, len);
+	ring_put(&r, rec, make_sample(&f, rec, 1, 2, 2, f.min_len));
+	assert_int_equal(trace_ring_drain(&f, &r.meta, r.data, RING_SIZE,
+	    scratch, on_got, &g, &lost), -1);
+	assert_int_equal(g.n, 1);
+	/* The refused record counts as read; the next one waits. */
+	assert_int_equal(r.meta.data_tail, len);
+	free(scratch);
+}
+
 static void
 test_trace_open_live(void **state)
 {
@@ -314,7 +551,7 @@ test_trace_open_live(void **state)
 	int l, c, i;
 
 	(void)state;
-	if ((t = trace_open()) == NULL) {
+	if ((t = trace_open(NULL)) == NULL) {
 		/* Not root, or no tracepoint here: nothing to check. */
 		assert_true(errno != 0);
 		skip();
@@ -354,6 +591,10 @@ main(void)
 		cmocka_unit_test(test_trace_decode_moved),
 		cmocka_unit_test(test_trace_decode_v6),
 		cmocka_unit_test(test_trace_decode_short_or_bad),
+		cmocka_unit_test(test_trace_ring_drain_wraps),
+		cmocka_unit_test(test_trace_ring_drain_lost),
+		cmocka_unit_test(test_trace_ring_drain_truncated),
+		cmocka_unit_test(test_trace_ring_drain_cb_stops),
 		cmocka_unit_test(test_trace_open_live),
 	};
 

@@ -44,6 +44,32 @@ check "demo --method poll shows ESTABLISHED and TIME_WAIT" \
     grep -q -- '-> TIME_WAIT ' '$TMP/poll.out'"
 check "demo --method poll says what it missed" \
     grep -q '^Not seen: .*SYN_SENT' "$TMP/poll.out"
+# Issue 11 item 14: when the watch fails mid-run (strace makes every
+# poll(2) of the demo process fail from the fourth on, the first being
+# the wait for the server's port), the demo still reaps its client: a
+# blocking wait4 on the client's pid, before it exits 1.
+if command -v strace >/dev/null 2>&1; then
+	timeout 30 strace -o "$TMP/fail.st" -e trace=%process,poll \
+	    -e inject=poll:error=ENOMEM:when=4+ \
+	    "$SOCKSTAT" demo --method poll >"$TMP/fail.out" 2>"$TMP/fail.err"
+	check "demo with a failing watch exits 1" [ $? -eq 1 ]
+	check "demo with a failing watch says so" grep -q 'watching' \
+	    "$TMP/fail.err"
+	check "demo with a failing watch reaps its client" \
+	    python3 - "$TMP/fail.st" <<'EOF2'
+import re, sys
+log = open(sys.argv[1]).read()
+# The children: clone()/fork() with SIGCHLD; threads use CLONE_THREAD.
+kids = [int(m.group(1)) for m in
+        re.finditer(r"^clone\((?:(?!CLONE_THREAD).)*SIGCHLD.*= (\d+)$",
+                    log, re.M)]
+assert len(kids) == 2, kids
+client = kids[1]
+reaped = re.search(r"^wait4\(%d, .*, 0, NULL\) = %d$" % (client, client),
+                   log, re.M)
+assert reaped, "client %d never reaped:\n%s" % (client, log)
+EOF2
+fi
 check "demo --method bogus is a usage error" \
     sh -c "'$SOCKSTAT' demo --method bogus >/dev/null 2>&1; [ \$? -eq 2 ]"
 finish

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # sockstat - Linux socket-state inspector.
 #
 #   make            build ./sockstat
@@ -99,6 +100,7 @@ lint:
 	@out=$$(mandoc -Tlint -W warning man/$(PROG).8 2>&1); \
 	if [ -n "$$out" ]; then echo "$$out"; exit 1; fi; \
 	echo "mandoc -Tlint: man/$(PROG).8 clean"
+	@sh scripts/check-spdx.sh
 
 integration: $(PROG)
 	@sh tests/integration/run.sh

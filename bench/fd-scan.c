@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fd-scan - the least a lister that names socket owners can do: list
  * every /proc/PID/fd and readlink each entry, counting "socket:[...]"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * floor-dump - the least a sock_diag socket lister can do: one
  * NETLINK_SOCK_DIAG dump of the TCP sockets a listing shows, IPv4 then

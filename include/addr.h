@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * addr.h - address and port text shared by the netstat face, the lsof
  * face and JSON.  Hosts are numeric unless the caller asks for names;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli.h - the command line parser, apart from main so that tests and the
  * fuzzer can link it alone.  Without -i or -U, netstat's letters apply;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd.h - subcommands that are small programs of their own.  main
  * dispatches "sockstat NAME ARGS..." to them with argv[0] set to NAME.

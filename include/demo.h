@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * demo.h - sockstat demo: a guided look at TCP's states on loopback.
  * It starts the echo server on an ephemeral port, watches it with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * diag.h - the netlink sock_diag source (libmnl): TCP, UDP, UDP-Lite and
  * RAW over IPv4 and IPv6 through inet_diag, UNIX sockets through

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * diag_rx.h - the receive side of one sock_diag dump, for diag.c.
  *

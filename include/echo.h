@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo.h - the embedded echo server and client, so that a user can make
  * the sockets that sockstat shows (LISTEN, ESTABLISHED, TIME_WAIT on

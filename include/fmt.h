@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt.h - the table of output formatters.  Each consumes the same rows
  * (struct sock_row): begin a pass, take rows, end the pass.  A formatter

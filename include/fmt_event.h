@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_event.h - the text and JSON faces of one event of sockstat -E.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * jsonw.h - a small streaming JSON writer.  Values go straight to a FILE
  * as they are given; nothing is kept but the nesting.  The output is

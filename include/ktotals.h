@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktotals.h - the kernel's own socket totals, from <proc_root>/net/sockstat
  * and sockstat6.  Their lines read "SECTION: key value key value ...",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lsof.h - the lsof face: lsof's letters on the command line (-i SPEC,
  * -U, -a, -p, -c, -u, -s, -n, -P, -l, -t, -F, -r) and the selection they

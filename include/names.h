@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * names.h - the spellings every face shares: states as netstat writes
  * them, protocol labels, socket types and timer kinds.

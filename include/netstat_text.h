@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netstat_text.h - the text of netstat's columns for one row, for the
  * netstat face (fmt_table.c).  Every writer fills buf (len bytes, NUL

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * outbuf.h - a large output buffer for the text faces: fields are copied
  * and padded into it and it goes to the FILE in one fwrite when full,

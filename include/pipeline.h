@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pipeline.h - one pass of sources -> selection -> owners -> formatter.
  * A repeat (-c) pass is the same pass run again.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * privs.h - capabilities, through libcap.  Only main and the echo
  * server's command call these; other modules never look at privileges,

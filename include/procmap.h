@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procmap.h - the owner map: which processes hold which sockets, read
  * from <proc_root>/PID/fd in one pass and looked up by socket inode.
@@ -104,7 +105,7 @@ int		 procmap_foreach(const struct procmap *m,
 /*
  * netstat's PID/Program name text for the n owners of one socket:
  * "pid/name,pid/name", each pid once, the name being argv0 when it was
- * read, else command, through util_escape_seps(..., ",/"); "-" when n
+ * read, else command, through util_escape_seps(..., ","); "-" when n
  * is 0.  Writes it NUL-ended into *buf, grown
  * with realloc(3) to *cap bytes as needed (NULL and 0 to start).
  * Returns its length, or -1 with errno ENOMEM (*buf stays valid).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procmap_impl.h - what the owner map's two halves share: procmap.c (the
  * map: hash, lookup, owner text, hidepid) and procmap_scan.c (the /proc

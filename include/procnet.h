@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procnet.h - the /proc/net source: tcp, udp, udplite, raw (each also
  * for IPv6) and unix, as the kernel writes them, for kernels or

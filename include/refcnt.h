@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * refcnt.h - the RefCnt of UNIX sockets by inode.  sock_diag has no
  * reference count, but netstat's RefCnt column shows the one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rowvec.h - a growable vector of socket rows that owns what they point
  * at.  Sources hand rows to a callback with pointers into their receive

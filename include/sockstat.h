@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sockstat.h - the one socket record every source fills and every
  * formatter reads, the exit codes, and the options that main parses.

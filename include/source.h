@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * source.h - the table of kernel socket sources.  main asks each protocol
  * of the netlink source first and falls back to the /proc/net source when

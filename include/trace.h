@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trace.h - the sock:inet_sock_set_state tracepoint, read through
  * perf_event_open(2): one perf event per CPU, each with its mmap ring

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * users.h - uid -> login name for the User columns, each uid looked up
  * once: getpwuid may ask NSS (LDAP, sssd) for every call.

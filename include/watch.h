@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watch.h - the event stream of sockstat -E: sockets as they appear,
  * change state and close.  Two methods feed it.  The tracepoint method

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Benchmarks (run as root): sockstat against ss, netstat, lsof and two
 # floors on a bench/sockfarm population; see bench/run for the method.
 #

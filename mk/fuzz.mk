@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # libFuzzer targets for the parsers (tests/fuzz/fuzz_*.c).  Each binary is
 # built by clang straight from the sources it needs, with ASan and UBSan,
 # into tests/fuzz/bin; src/*.o are never touched.  One fuzzer runs at a

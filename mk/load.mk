@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Load tests of "sockstat echo-server" on loopback (tests/load/run.sh):
 # connections held at once, a bulk echo checked byte for byte, slow and
 # never-reading clients, RST storms, the server's RSS, SIGTERM with

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Checks that what sockstat needs to build, test and demo is there, by
 # looking for it (pkg-config modules, headers, programs), not by asking a
 # package manager.  Run by "make demo" and "make check" before anything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cli.c - parses the netstat face's command line into struct options.
  * Nothing here prints or exits: errors come back as a message in a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_demo.c - sockstat demo: TCP's life cycle on loopback, watched.
  *
@@ -17,7 +18,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +34,13 @@
 #include "diag.h"
 #include "echo.h"
 #include "fmt.h"
+#include "filter.h"
 #include "fmt_event.h"
 #include "names.h"
+#include "pipeline.h"
 #include "privs.h"
 #include "procmap.h"
+#include "select.h"
 #include "sockstat.h"
 #include "usage.h"
 #include "watch.h"
@@ -104,28 +110,65 @@ log_none(void *arg, int level, const char *msg)
 	(void)msg;
 }
 
-/* The server child: binds, tells the port, echoes until SIGTERM. */
+/* The server's second thread: SIGTERM to itself once the demo's line closes. */
+static void *
+stop_on_eof(void *arg)
+{
+	int fd = (int)(intptr_t)arg;
+	char c;
+
+	while (read(fd, &c, 1) > 0 || errno == EINTR)
+		;
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+/*
+ * The server child, forked before the watch takes its privileges in
+ * hand: it leaves root as echo-server does (to SUDO_UID or nobody, no
+ * capability), waits on gofd until the watch has its baseline, then
+ * binds, tells the port on wfd and echoes until SIGTERM.
+ */
 static void
-run_server(int wfd)
+run_server(pid_t parent, int gofd, int wfd)
 {
 	struct echo_config c;
 	struct echo_server *s;
-	char errbuf[ECHO_ADDRSTRLEN + 64];
+	char errbuf[ECHO_ADDRSTRLEN + 64], go;
+	pthread_t stopper;
 	uint16_t port = 0;
 	int rc;
 
 	prctl(PR_SET_NAME, "echo-server", 0, 0, 0);
-	/* Should the demo be interrupted, the server goes with it. */
+	/* Port 0 on loopback needs no privilege: leave it all first. */
+	if (cmd_echo_drop_privs(NULL, errbuf, sizeof(errbuf)) == -1) {
+		warnx("echo server: cannot %s", errbuf);
+		_exit(EXIT_FAIL);
+	}
+	/*
+	 * Should the demo be interrupted, the server goes with it; set
+	 * after the switch of user, which clears it.
+	 */
 	prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-	/* The watcher keeps what owner maps need; the server needs none. */
-	if (privs_drop_all() == -1)
+	if (getppid() != parent || read(gofd, &go, 1) != 1)
 		_exit(EXIT_FAIL);
 	echo_config_init(&c);
 	c.port = 0;
 	c.idle_timeout = DEMO_LIMIT_MS / 1000;	/* never outlives the demo */
 	c.log = log_none;
+	/*
+	 * echo_server_open blocks SIGTERM for the signalfd it reads; the
+	 * thread started after it inherits that mask, so its SIGTERM goes
+	 * to that signalfd and the server stops cleanly.
+	 */
 	if ((s = echo_server_open(&c, errbuf, sizeof(errbuf))) != NULL)
 		port = echo_server_port(s);
+	if (s != NULL && pthread_create(&stopper, NULL, stop_on_eof,
+	    (void *)(intptr_t)gofd) != 0) {
+		echo_server_close(s);
+		s = NULL;
+		port = 0;
+	}
 	(void)!write(wfd, &port, sizeof(port));
 	close(wfd);
 	if (s == NULL)
@@ -244,54 +287,82 @@ print_timeline(struct demo *d, uint64_t t0, int *seen)
 	}
 }
 
-/* One dump row: kept when it has the demo's port, with its owners. */
-struct snap {
-	void			*st;
-	const struct procmap	*m;
+/*
+ * The demo's selection: the netstat flags of o, narrowed to one port on
+ * either side.  A selection like any other, so the table below is a
+ * plain pipeline pass.
+ */
+struct port_sel {
+	struct selection	 base;
+	struct selection	*flags;
 	int			 port;
 };
 
-static int
-snap_row(const struct sock_row *in, void *arg)
+static uint32_t
+port_sel_states(const struct selection *s, int family, enum sock_proto proto)
 {
-	struct snap *s = arg;
-	struct sock_row r;
+	const struct port_sel *ps = (const struct port_sel *)s;
 
-	if (in->lport != s->port && in->rport != s->port)
-		return 0;
-	r = *in;
-	if (r.inode != 0)
-		r.owners = procmap_lookup(s->m, r.inode, &r.nowners);
-	return fmt_table.row(s->st, &r);
+	return ps->flags->ops->states(ps->flags, family, proto);
 }
 
-/* The table of the port now, as sockstat -anp shows it. */
+static int
+port_sel_match(const struct selection *s, const struct sock_row *r)
+{
+	const struct port_sel *ps = (const struct port_sel *)s;
+
+	if (r->lport != ps->port && r->rport != ps->port)
+		return SELECT_NO;
+	return ps->flags->ops->match(ps->flags, r);
+}
+
+static void
+port_sel_free(struct selection *s)
+{
+	selection_free(((struct port_sel *)s)->flags);
+	free(s);
+}
+
+static const struct selection_ops port_sel_ops = {
+	port_sel_states,
+	port_sel_match,
+	NULL,
+	port_sel_free,
+};
+
+/* The rows of o->port as sockstat -anp prints them.  Returns 0 or -1. */
 static int
 print_snapshot(const struct options *o)
 {
-	struct dump_req req = { AF_INET, PROTO_TCP, ST_ALL };
-	struct snap s;
-	struct diag *dg;
+	struct pipeline_report rep;
+	struct port_sel *ps;
+	struct pipeline *p = NULL;
 	struct procmap *m;
-	int rc, save_errno;
+	int rc = -1, save_errno;
 
-	if ((dg = diag_open()) == NULL)
+	if ((ps = calloc(1, sizeof(*ps))) == NULL)
 		return -1;
-	/* Without the owners the table is still worth showing. */
-	m = procmap_build(o->proc_root, NULL);
-	s.m = m;
-	s.port = o->port;
-	if ((s.st = fmt_table.begin(stdout, o)) == NULL) {
-		rc = -1;
-		goto out;
+	ps->base.ops = &port_sel_ops;
+	ps->port = o->port;
+	if ((ps->flags = filter_selection_new(o)) == NULL) {
+		free(ps);
+		return -1;
 	}
-	rc = diag_collect(dg, &req, snap_row, &s, NULL);
-	if (fmt_table.end(s.st) == -1)
-		rc = -1;
-out:
+	/*
+	 * Without the owners the table is still worth showing.  The
+	 * server runs as another user: the scan needs the two capabilities
+	 * the watch kept.  Programs are named by their command, as in the
+	 * timeline (argv[0] of both children is the demo's own).
+	 */
+	(void)privs_raise(PRIVS_FDS);
+	m = procmap_build(o->proc_root, NULL);
+	(void)privs_lower();
+	if ((p = pipeline_new(o, &ps->base)) != NULL)
+		rc = pipeline_pass(p, &fmt_table, stdout, m, &rep);
 	save_errno = errno;
+	pipeline_free(p);
+	selection_free(&ps->base);
 	procmap_free(m);
-	diag_close(dg);
 	errno = save_errno;
 	return rc;
 }
@@ -306,6 +377,20 @@ reap(pid_t pid)
 	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 		;
 	errno = save_errno;
+}
+
+/*
+ * Ends the server child: it runs as another user, out of reach of a
+ * signal from here, so it stops when gofd, its line to the demo, closes.
+ */
+static void
+stop_server(pid_t server, int gofd)
+{
+	int status;
+
+	close(gofd);
+	while (waitpid(server, &status, 0) == -1 && errno == EINTR)
+		;
 }
 
 /*
@@ -354,7 +439,7 @@ cmd_demo(int argc, char **argv)
 		{ "method",	required_argument,	NULL, 'm' },
 		{ NULL,		0,			NULL, 0 }
 	};
-	int pfd[2], seen[ST_MAX] = { 0 }, trace_errno = 0, status, i, ch;
+	int gfd[2], pfd[2], seen[ST_MAX] = { 0 }, trace_errno = 0, i, ch;
 	int rc = EXIT_OK, missed = 0, hold;
 	char eb[CMD_ESCLEN];
 
@@ -403,12 +488,29 @@ cmd_demo(int argc, char **argv)
 	o.interval_ms = DEMO_POLL_MS;
 	o.proc_root = "/proc";
 
-	if ((w = cmd_watch_open(&o, &trace_errno)) == NULL)
+	/* The server is forked while the demo may still switch users. */
+	if (pipe2(gfd, O_CLOEXEC) == -1)
+		err(EXIT_FAIL, "starting the echo server");
+	if (pipe2(pfd, O_CLOEXEC) == -1 || (server = fork()) == -1) {
+		warn("starting the echo server");
 		return EXIT_FAIL;
+	}
+	if (server == 0) {
+		close(gfd[1]);
+		close(pfd[0]);
+		run_server(getppid(), gfd[0], pfd[1]);
+	}
+	close(gfd[0]);
+	close(pfd[1]);
+	if ((w = cmd_watch_open(&o, &trace_errno)) == NULL) {
+		stop_server(server, gfd[1]);
+		return EXIT_FAIL;
+	}
 	memset(&d, 0, sizeof(d));
-	/* The baseline, before the server exists, so its LISTEN is new. */
+	/* The baseline, before the server binds, so its LISTEN is new. */
 	if (watch_begin(w) == -1) {
 		warn("watching");
+		stop_server(server, gfd[1]);
 		watch_close(w);
 		return EXIT_FAIL;
 	}
@@ -429,25 +531,12 @@ cmd_demo(int argc, char **argv)
 	fflush(stdout);
 
 	t0 = util_now_ms();
-	if (pipe2(pfd, O_CLOEXEC) == -1 || (server = fork()) == -1) {
-		warn("starting the echo server");
-		watch_close(w);
-		return EXIT_FAIL;
-	}
-	if (server == 0) {
-		/* The child needs none of the watch: valgrind sees it freed. */
-		watch_close(w);
-		free(d.evs);
-		close(pfd[0]);
-		run_server(pfd[1]);
-	}
-	close(pfd[1]);
+	(void)!write(gfd[1], "g", 1);
 	d.port = read_port(pfd[0]);
 	close(pfd[0]);
 	if (d.port == 0) {
 		warnx("the echo server did not start");
-		kill(server, SIGTERM);
-		waitpid(server, &status, 0);
+		stop_server(server, gfd[1]);
 		watch_close(w);
 		return EXIT_FAIL;
 	}
@@ -456,12 +545,12 @@ cmd_demo(int argc, char **argv)
 	hold = watch_method(w) == WATCH_TRACE ? 0 : 1;
 	if ((client = fork()) == -1) {
 		warn("starting the echo client");
-		kill(server, SIGTERM);
-		waitpid(server, &status, 0);
+		stop_server(server, gfd[1]);
 		watch_close(w);
 		return EXIT_FAIL;
 	}
 	if (client == 0) {
+		close(gfd[1]);
 		watch_close(w);
 		free(d.evs);
 		run_clients(d.port, hold);
@@ -493,8 +582,7 @@ cmd_demo(int argc, char **argv)
 		warn("listing the port");
 		rc = EXIT_FAIL;
 	}
-	kill(server, SIGTERM);
-	waitpid(server, &status, 0);
+	stop_server(server, gfd[1]);
 	free(d.evs);
 	watch_close(w);
 	return rc;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_echo.c - the command lines of "sockstat echo-server" and
  * "sockstat echo-client": option parsing, and the logger that writes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * cmd_watch.c - sockstat -E, the event stream: picks the method, drops
  * privileges, says once on stderr what the method can miss, then prints

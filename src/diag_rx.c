@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * diag_rx.c - receiving one dump, a few datagrams ahead of its parser.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo.c - the echo server: one thread, one epoll set, non-blocking
  * sockets.  Here are its setup and teardown, the event loop, the UDP

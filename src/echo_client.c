@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo_client.c - the echo client: opens several connections at once,
  * sends the messages on each, checks every byte that comes back, holds

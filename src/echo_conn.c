@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo_conn.c - the echo server's stream connections, TCP and UNIX:
  * accepting, echoing and closing them.  Each stream connection owns a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_event.c - one event of sockstat -E as a text line or a JSON
  * object.  Lines are written whole, so a reader that tails the stream

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_json.c - the --json face: one object per socket, streamed.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_lsof.c - the lsof face: lsof -i's table, -t's PIDs and -F's field
  * output, one line per (process, descriptor) holding a socket.

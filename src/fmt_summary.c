@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_summary.c - the -s face: socket counts per protocol, family and
  * TCP state, then the kernel's own totals.

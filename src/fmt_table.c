@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fmt_table.c - the netstat face: netstat -an, -e, -o and -p columns,
  * byte for byte where netstat's columns hold the text.  Where netstat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * jsonw.c - streaming JSON writer (see jsonw.h).
  *

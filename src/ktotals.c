@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ktotals.c - read the kernel's socket totals (see ktotals.h).
  *

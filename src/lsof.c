@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lsof.c - the lsof face's command line (the selection it makes is
  * matched in lsof_match.c).

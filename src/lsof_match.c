@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * lsof_match.c - the lsof face's selection: which (socket, owner) pairs
  * a parsed struct lsof_sel lists, by the rule written down in lsof.h.

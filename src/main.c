@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * sockstat - which sockets are open, in what state, owned by which
  * process.  This file is the command line only: it parses options,

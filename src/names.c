@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * names.c - spellings shared by the netstat face, the lsof face and JSON.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * netstat_text.c - the words and numbers of netstat's columns, spelled
  * as netstat spells them: states, timers, UNIX types.  Each writer fills

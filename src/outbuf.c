@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * outbuf.c - the text faces' output buffer (see outbuf.h).
  */

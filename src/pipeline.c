@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * pipeline.c - one pass: sources -> selection -> owners -> formatter.
  *

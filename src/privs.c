@@ -1,9 +1,15 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * privs.c - capabilities through libcap.  sockstat needs at most two
  * things a plain user lacks: reading other users' /proc/PID/fd
  * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE) and tracing (CAP_PERFMON or
  * CAP_SYS_ADMIN).  They stay permitted but not effective, so that only
- * the code that needs one runs with it, and all go before output.
+ * the code that needs one runs with it: the effective set is empty
+ * whenever output is written.  A single pass drops every capability
+ * before its output; a repeating one (-c -p, the lsof face's -r, -E)
+ * keeps the two /proc/PID/fd capabilities permitted, to raise them
+ * around each rescan, and nothing else (bounding set emptied,
+ * no_new_privs set).
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procmap.c - the owner map.  One pass over <proc_root>/PID/fd
  * (procmap_scan.c) appends an owner and its socket inode to two parallel
@@ -382,9 +383,13 @@ procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
 		memcpy(*buf + len, p, (size_t)(num + sizeof(num) - p));
 		len += (size_t)(num + sizeof(num) - p);
 		(*buf)[len++] = '/';
-		/* A ',' or '/' in a name must not read as another owner. */
+		/*
+		 * A ',' in a name must not read as another owner; the
+		 * first '/' of an entry ends its pid, later ones are the
+		 * name's (netstat shows a path in argv[0] whole).
+		 */
 		len += util_escape_seps(*buf + len, *cap - len, cmd, cmdlen,
-		    ",/");
+		    ",");
 	}
 	return (ssize_t)len;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procmap_scan.c - the /proc walk that fills the owner map: one pass
  * over <proc_root>/PID/fd appends an owner and its socket inode to two

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * procnet.c - the /proc/net source.  Reads the text tables the kernel
  * writes for TCP, UDP, RAW (IPv4 and IPv6) and UNIX sockets, one line per

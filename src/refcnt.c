@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * refcnt.c - inode -> RefCnt, one array of pairs sorted by inode.
  *

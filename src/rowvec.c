@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * rowvec.c - rows in one array, their strings and owners in an arena.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * trace.c - the sock:inet_sock_set_state tracepoint through
  * perf_event_open(2).

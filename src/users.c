@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * users.c - the uid -> login name cache of the User columns.
  */

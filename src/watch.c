@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watch.c - the event stream: rounds of tracepoint samples and sock_diag
  * snapshots turned into events, with owners where they are cheap.

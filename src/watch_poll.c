@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * watch_poll.c - the poll method's core: consecutive sock_diag snapshots
  * diffed by socket cookie.

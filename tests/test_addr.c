@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_addr.c - host, port and netstat "host:port" text.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_cli.c - the command line parser.  cli.c is included, not linked,
  * so that its option table can be compared with the usage text.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_diag.c - diag_parse_msg on replies built with libmnl's putters,
  * its refusal of malformed ones, diag_collect's dump loop on scripted

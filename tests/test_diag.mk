@@ -1,1 +1,2 @@
+# SPDX-License-Identifier: BSD-2-Clause
 test_diag_OBJS = src/diag.o src/diag_rx.o src/util.o

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_echo.c - the echo server and client over loopback.  Each server
  * runs in a forked child on 127.0.0.1 port 0 and reports its port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fmt_event.c - one event as a text line and as a JSON object:
  * columns, "-" for an unseen old state and an unknown owner, escaped

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fmt_json.c - the --json face on synthetic rows: exact text, and
  * validity as checked by an independent parser (python3's json module).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fmt_lsof.c - the lsof face's output against real lsof 4.95.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fmt_summary.c - the -s face: counts per protocol, family and TCP
  * state, and the kernel totals from tests/data/ktotals (run from the top

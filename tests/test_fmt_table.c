@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_fmt_table.c - the netstat face against real netstat output.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_jsonw.c - the streaming JSON writer: separators, layouts,
  * escaping, misuse and write errors.

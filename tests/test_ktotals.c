@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_ktotals.c - parsing the kernel's sockstat lines and reading the
  * fixture files under tests/data/ktotals (run from the top directory).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_lsof.c - the lsof face's command line (SPEC, -s, -p, -u, -c, -F,
  * -r) and its selection (lsof_match_socket, lsof_match_owner,

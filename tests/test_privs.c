@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_privs.c - privs_init, privs_raise/privs_lower and privs_drop_all.
  * Each case that changes capabilities runs in a forked child, which

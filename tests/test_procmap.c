@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_procmap.c - procmap_build and procmap_lookup over fake proc trees
  * built in a mkdtemp directory, and over the real /proc.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_procnet.c - the /proc/net parsers and reader: direct lines,
  * the fixtures in tests/data/proc/net, generated files that cross the

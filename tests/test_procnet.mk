@@ -1,1 +1,2 @@
+# SPDX-License-Identifier: BSD-2-Clause
 test_procnet_OBJS = src/procnet.o src/unixguard.o src/util.o

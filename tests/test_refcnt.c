@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_refcnt.c - the inode -> RefCnt map: every inode found after the
  * in-place sort, whatever the order it came in; absent ones are not.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_rowvec.c - rows are deep copies that survive their source buffers
  * and the vector's growth.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_trace.c - the tracepoint's format-file parser on the text a
  * Linux 6.x kernel publishes (and on variants with other offsets), the

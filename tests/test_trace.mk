@@ -1,1 +1,2 @@
+# SPDX-License-Identifier: BSD-2-Clause
 test_trace_OBJS = src/trace.o src/util.o

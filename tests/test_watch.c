@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * test_watch.c - the poll method's cookie diff on synthetic snapshots:
  * a silent baseline, new, changed and gone sockets, destroy messages

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz.h - what the libFuzzer targets in tests/fuzz share: the entry
  * point's prototype, a check that aborts (so libFuzzer keeps the input),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_cli.c - cli_parse and cli_is_lsof on any command line.
  *

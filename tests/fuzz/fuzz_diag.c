@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_diag.c - diag_parse_msg on one netlink message of any shape.
  *

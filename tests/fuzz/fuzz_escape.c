@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_escape.c - util_escape on any bytes, into any size of buffer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_ispec.c - lsof_parse: the lsof face's command line, and above all
  * its -i SPEC ([46][protocol][@host|@[v6]][:port[,port|-port]...]).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_jsonw.c - the JSON writer on any bytes and any call sequence.
  *

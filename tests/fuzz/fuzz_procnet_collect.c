@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_procnet_collect.c - procnet_collect on a whole /proc/net file.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_procnet_inet.c - procnet_parse_inet on one line of any bytes.
  *

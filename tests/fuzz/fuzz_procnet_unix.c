@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * fuzz_procnet_unix.c - procnet_parse_unix on one line of any bytes.
  *

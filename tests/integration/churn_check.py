@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Shape checks for sockstat output taken under churn (t_churn.sh).
 
     churn_check.py KIND FILE

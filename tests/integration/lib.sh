@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # Shared helpers for the integration tests; sourced by each t_*.sh.
 # Every wait is bounded; every process started is killed on exit.
 set -u

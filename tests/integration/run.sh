@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Runs every tests/integration/t_*.sh against the real binary and prints
 # "N passed, N failed".  As root each test file runs in a network
 # namespace of its own (unshare -n), so the sockets it creates are the

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Create a known population of sockets for sockstat's integration tests.
 
 Writes a JSON description (ports, inodes, paths, pid) to --out once every

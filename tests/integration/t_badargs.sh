@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad command lines: every option with bad values, unknown flags, absurd
 # counts and intervals, in each face.  Each must give one "sockstat: ..."
 # line naming the problem, then the usage, and exit 2; never a crash.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Bad kernel input: /proc/net files that are truncated, reordered, or
 # garbage, read through the SOCKSTAT_PROC_ROOT seam.  Each bad line is
 # skipped and counted in one warning; good lines are still shown; the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Churn: while bench/sockfarm opens and closes about 2000 TCP
 # connections a second (half closed with FIN, half with RST), every face
 # exits 0 and prints only rows of its own shape that are consistent in

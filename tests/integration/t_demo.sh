@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # sockstat demo: exits 0 by itself within seconds, its timeline names
 # every state of a TCP connection's life on both sides (by the
 # tracepoint, where it can be opened), it ends with the table of its
@@ -34,6 +35,31 @@ else
 fi
 check "demo leaves no echo process" \
     sh -c "! pgrep -x echo-server >/dev/null && ! pgrep -x echo-client >/dev/null"
+
+# Issue 11 item 5: as root the demo's echo server leaves uid 0 and holds
+# no capability, like echo-server; its LISTEN row still names it.
+if [ "$(id -u)" -eq 0 ]; then
+	timeout 30 "$SOCKSTAT" demo >"$TMP/d2.out" 2>&1 &
+	dpid=$!
+	: >"$TMP/srv.status"
+	i=0
+	while [ $i -lt 100 ] && [ ! -s "$TMP/srv.status" ]; do
+		for c in $(pgrep -P "$(pgrep -P $dpid -x sockstat || echo $dpid)" \
+		    -x echo-server 2>/dev/null) $(pgrep -P $dpid -x echo-server); do
+			grep -E '^(Uid|CapEff|CapPrm):' "/proc/$c/status" \
+			    >"$TMP/srv.status" 2>/dev/null
+		done
+		sleep 0.05; i=$((i + 1))
+	done
+	wait $dpid
+	sed 's/^/# server: /' "$TMP/srv.status"
+	check "demo as root: the echo server is not uid 0" \
+	    sh -c "grep -q '^Uid:' '$TMP/srv.status' && ! grep -Eq '^Uid:[[:space:]]+0[[:space:]]' '$TMP/srv.status'"
+	check "demo as root: the echo server holds no capability" \
+	    sh -c "grep -Eq '^CapEff:[[:space:]]+0+$' '$TMP/srv.status' && grep -Eq '^CapPrm:[[:space:]]+0+$' '$TMP/srv.status'"
+	check "demo as root: the table still names the server" \
+	    grep -q 'LISTEN *[0-9]*/echo-server' "$TMP/d2.out"
+fi
 
 # By snapshots: still runs, still shows ESTABLISHED and TIME_WAIT, and
 # says which states it missed.

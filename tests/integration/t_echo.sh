@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # echo.sh - "sockstat echo-server" and "sockstat echo-client" end to end
 # over loopback: the server reports its ephemeral port, the client's
 # echoes match, the log lines are there, signals and --count end the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # --json: the document parses, every value has its documented type, there
 # is one object per socket of the selection, and each population socket
 # is there with its state, ports and path.  -c --count --json writes one

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The lsof face (-i, -U): lsof 4.95 is the oracle.  The test's own
 # processes hold a listener shared across fork and held by two fds, a
 # connection, an IPv6 listener, UDP and UNIX sockets; every comparison is

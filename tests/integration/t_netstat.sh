@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The netstat face: for the sockets of a known population, every row of
 # sockstat -an (-ane, -ano) must equal netstat's row for the same socket
 # byte for byte, and so must the section titles and headers.  Where

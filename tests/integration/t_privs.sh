@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Privileges: what an unprivileged user sees (correct rows, an honest
 # warning, exit 0), what file capabilities add, and that no capability is
 # effective while output is written.  Needs root (to set up the users and
@@ -83,5 +84,10 @@ if [ -n "${caps_ok:-}" ]; then
 	# cap_dac_read_search (2) and cap_sys_ptrace (19) stay permitted.
 	check "-c writing: only the two capabilities stay permitted" \
 	    grep -q '^CapPrm:.*0000000000080004$' "$TMP/s2"
+	# The lsof face repeating (-r) keeps the same two, never effective.
+	status_while_writing "$TMP/s3" -U -r 1 --count 4
+	check "-U -r writing: no effective capability" grep -q '^CapEff:.*0000000000000000$' "$TMP/s3"
+	check "-U -r writing: only the two capabilities stay permitted" \
+	    grep -q '^CapPrm:.*0000000000080004$' "$TMP/s3"
 fi
 finish

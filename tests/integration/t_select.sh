@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # Selection and command line: which sockets -l, -a and the default show,
 # what -t -u -w -x -4 -6 select, port names, -c/--count, exit codes and
 # the usage text.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # The two sources agree: --source=proc and --source=netlink give the same
 # table and the same JSON (but for the fields only one of them has), and
 # the default (auto) equals netlink where netlink can answer.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # sockstat sees the sockets ss sees: the (protocol, local, peer, state)
 # tuples of TCP, UDP and raw sockets and the (type, state, inode) of UNIX
 # sockets from `sockstat -an --json` equal those of `ss -anH`.  In the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # UNIX socket names: a path, an abstract name (@name) and a path with a
 # space are shown whole; names holding bytes a terminal would act on (ESC,
 # newline, tab, backslash, invalid UTF-8) are shown escaped in the table,

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # sockstat -E: with the echo server and a client, the stream holds each
 # side's transitions in order, by each method forced in turn (the
 # tracepoint only where it can be opened: as root); --json gives one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo-load.c - a load generator for "sockstat echo-server": many
  * loopback connections on one epoll loop, and every echoed byte checked

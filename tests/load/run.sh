@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
 # run.sh - "sockstat echo-server" under load, on loopback only, every
 # step bounded in time.  Scenarios: (1+2) conns open at once, each
 # echoing, then a bulk spread over all of them, every byte checked

@@ -151,9 +151,13 @@ check "-i >&-: exit 1, the write failed" \
 "$SOCKSTAT" -tln <&- >"$TMP/c4.out" 2>&1
 check "-tln <&-: the same output, exit 0" \
     sh -c '[ "$1" -eq 0 ] && cmp "$2" "$3"' sh $? "$TMP/c4.want" "$TMP/c4.out"
-"$SOCKSTAT" --bogus 2>&- >"$TMP/c5.out"
-check "--bogus 2>&-: exit 2, nothing on stdout" \
-    sh -c '[ "$1" -eq 2 ] && [ ! -s "$2" ]' sh $? "$TMP/c5.out"
+# With stderr closed a wrapper (make check-valgrind's shell script) fails
+# before sockstat starts: only the binary itself is asked this.
+if [ "$(head -c 4 "$SOCKSTAT" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+	"$SOCKSTAT" --bogus 2>&- >"$TMP/c5.out"
+	check "--bogus 2>&-: exit 2, nothing on stdout" \
+	    sh -c '[ "$1" -eq 2 ] && [ ! -s "$2" ]' sh $? "$TMP/c5.out"
+fi
 
 # --- 4. one odd process is skipped, counted, said (issue 11 item 12) ----
 # A proc tree (SOCKSTAT_PROC_ROOT) where one fd/ is a symlink loop
@@ -170,7 +174,7 @@ check "ELOOP in one process: the other's socket has its owner" \
     grep -q " 127.0.0.1:$(port_of plain) .* 200/fakeowner *$" "$TMP/f.out"
 nu=$(grep -c 'LISTEN  *- *$' "$TMP/f.out")
 printf '%s: owners of %s sockets not shown: 1 process could not be read: %s\n' \
-    "${SOCKSTAT##*/}" "$nu" "Too many levels of symbolic links" >"$TMP/f.want"
+    sockstat "$nu" "Too many levels of symbolic links" >"$TMP/f.want"
 check "ELOOP in one process: said once, with its errno" \
     sh -c '[ "$1" -gt 1 ] && diff "$2" "$3"' sh "$nu" "$TMP/f.want" "$TMP/f.err"
 

@@ -163,15 +163,20 @@ report_pass(const struct pipeline_report *rep, const struct options *o)
 		    st->inconsistent == 1 ? "" : "s");
 }
 
-/* Appends ", " (unless first) and the words a, b, c to buf; cuts. */
+/* Appends ", " and the printf text to buf (of size len), cut if full. */
 static void
-list_add(char *buf, size_t len, const char *a, const char *b, const char *c)
+list_addf(char *buf, size_t len, const char *fmt, ...)
 {
-	size_t n = strlen(buf);
+	size_t used = strlen(buf);
+	va_list ap;
 
-	if (snprintf(buf + n, len - n, "%s%s%s%s", n > 0 ? ", " : "", a, b,
-	    c) < 0)
-		buf[n] = '\0';
+	if (used > 0 && used + 2 < len) {
+		memcpy(buf + used, ", ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
 }
 
 /* netstat's name of dump i (0: IPv4 or UNIX, 1: IPv6) of proto. */
@@ -215,8 +220,8 @@ report_fallback(const struct pipeline_report *rep, const char *root)
 				continue;
 			if (first == NULL)
 				first = d;
-			list_add(names, sizeof(names), dump_name(proto, i), "",
-			    "");
+			list_addf(names, sizeof(names), "%s",
+			    dump_name(proto, i));
 		}
 	if (first != NULL && strcmp(first->from, "proc") == 0)
 		warnx("%s refused (%s): %s read from %s/net instead",
@@ -273,8 +278,8 @@ report_gap(const struct pipeline_report *rep, unsigned proto,
 			if (seen[p][j] || !same_gap(&rep->dumps[p][j], d))
 				continue;
 			seen[p][j] = 1;
-			list_add(names, sizeof(names), dump_name(p, j), "", "");
-			list_add(files, sizeof(files), root, "/net/",
+			list_addf(names, sizeof(names), "%s", dump_name(p, j));
+			list_addf(files, sizeof(files), "%s/net/%s", root,
 			    dump_file(p, j));
 		}
 	if (strcmp(src, "proc") == 0)
@@ -319,22 +324,6 @@ report_gaps(const struct pipeline_report *rep, const struct options *o)
 	return missing;
 }
 
-/* Appends ", " and the printf text to buf (of size len), cut if full. */
-static void
-why_add(char *buf, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(buf);
-	va_list ap;
-
-	if (used > 0 && used + 2 < len) {
-		memcpy(buf + used, ", ", 3);
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
 /*
  * Says how many selected sockets have no owner because some processes
  * could not be read, each cause apart: denied (or hidden by hidepid),
@@ -358,22 +347,22 @@ report_owners(const struct procmap_stats *ps, const struct privs *pv,
 	if (rep->unowned == 0 || (d == 0 && f == 0 && !hidden))
 		return 0;
 	if (d > 0 && pv->can_read_fds)
-		why_add(why, sizeof(why), "%lu process%s could not be read "
+		list_addf(why, sizeof(why), "%lu process%s could not be read "
 		    "(denied even with cap_dac_read_search and "
 		    "cap_sys_ptrace: another user namespace?)", d,
 		    d == 1 ? "" : "es");
 	else if (d > 0)
-		why_add(why, sizeof(why), "%lu process%s could not be read "
+		list_addf(why, sizeof(why), "%lu process%s could not be read "
 		    "(permission denied, missing %s)", d, d == 1 ? "" : "es",
 		    pv->missing);
 	else if (hidden)
-		why_add(why, sizeof(why), "/proc is mounted with hidepid, "
+		list_addf(why, sizeof(why), "/proc is mounted with hidepid, "
 		    "other users' processes are hidden");
 	if (f > 0)
-		why_add(why, sizeof(why), "%lu process%s could not be read: "
+		list_addf(why, sizeof(why), "%lu process%s could not be read: "
 		    "%s", f, f == 1 ? "" : "es", strerror(ps->failed_errno));
 	if (v > 0)
-		why_add(why, sizeof(why), "%lu exited while being read", v);
+		list_addf(why, sizeof(why), "%lu exited while being read", v);
 	warnx("owners of %lu socket%s not shown: %s", rep->unowned,
 	    rep->unowned == 1 ? "" : "s", why);
 	if ((d > 0 || hidden) && !pv->can_read_fds)

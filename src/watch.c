@@ -496,6 +496,19 @@ ns_sample(const struct wev *x, struct trace_sample *s)
 	s->saddr = x->ev.laddr;
 }
 
+/* The TCP 4-tuple of r as an event key, for watch_same_tuple(). */
+static void
+row_key(const struct sock_row *r, struct watch_event *key)
+{
+	memset(key, 0, sizeof(*key));
+	key->family = r->family;
+	key->proto = PROTO_TCP;
+	key->lport = r->lport;
+	key->rport = r->rport;
+	key->laddr = r->laddr;
+	key->raddr = r->raddr;
+}
+
 /* Rule 3 of watch_ns.h: a socket of our namespace like this event's. */
 static int
 ns_row(const struct sock_row *r, void *arg)
@@ -505,13 +518,7 @@ ns_row(const struct sock_row *r, void *arg)
 	struct wev *x;
 	size_t i, len = r->family == AF_INET ? 4 : 16;
 
-	memset(&key, 0, sizeof(key));
-	key.family = r->family;
-	key.proto = PROTO_TCP;
-	key.lport = r->lport;
-	key.rport = r->rport;
-	key.laddr = r->laddr;
-	key.raddr = r->raddr;
+	row_key(r, &key);
 	for (i = 0; i < w->nevs; i++) {
 		x = &w->evs[i];
 		if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN)
@@ -706,13 +713,7 @@ resolve_row(const struct sock_row *r, void *arg)
 	w->tcp_rows++;
 	if (r->inode == 0)
 		return 0;
-	memset(&key, 0, sizeof(key));
-	key.family = r->family;
-	key.proto = PROTO_TCP;
-	key.lport = r->lport;
-	key.rport = r->rport;
-	key.laddr = r->laddr;
-	key.raddr = r->raddr;
+	row_key(r, &key);
 	for (i = 0; i < w->nevs; i++)
 		if (w->evs[i].ev.inode == 0 && wants_owner(&w->evs[i]) &&
 		    watch_same_tuple(&w->evs[i].ev, &key))

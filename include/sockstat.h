@@ -84,6 +84,8 @@ union sock_addr {
 };
 
 /* One process holding a socket through one descriptor (the owner map). */
+struct sock_ext;		/* --info, --mem, --extended (tcpinfo.h) */
+
 struct sock_owner {
 	pid_t		 pid;
 	uid_t		 uid;
@@ -129,6 +131,9 @@ struct sock_row {
 	size_t		 path_len;	/* 0: unnamed; path[0]=='\0': abstract */
 	const struct sock_owner *owners;	/* filled by main for -p views */
 	size_t		 nowners;
+	const struct sock_ext *ext;	/* NULL unless --info, --mem or
+					   --extended asked and the source
+					   gave them (netlink) */
 };
 
 /* Consumer of rows: return 0 to go on, -1 (errno set) to stop the dump. */
@@ -187,6 +192,10 @@ struct options {
 	int		 program;	/* -p: PID/Program name */
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
+	int		 info;		/* --info: TCP internals */
+	int		 mem;		/* --mem: socket memory */
+	int		 extended;	/* --extended: cgroup, mark, tos... */
+	int		 numeric_rates;	/* --numeric-rates: bits per second */
 	int		 continuous;	/* -c: repeat */
 	unsigned	 interval_ms;	/* -c SECONDS, -r SECONDS, -E --interval */
 	unsigned long	 count;		/* --count N: passes or events; 0: unbounded */

@@ -340,7 +340,7 @@ static int
 snapshot(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	struct source_stats st;
 	unsigned proto;
 	int i;
@@ -598,7 +598,7 @@ ns_settle(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
 	struct trace_sample s;
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	struct wev *x;
 	size_t i;
 	int f, open = 0, raised = 0;
@@ -729,7 +729,7 @@ static void
 resolve_inodes(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	size_t i;
 	int need = 0, f;
 

@@ -30,6 +30,7 @@
 #include "names.h"
 #include "netstat_text.h"
 #include "procmap.h"
+#include "tcpinfo.h"
 #include "outbuf.h"
 #include "users.h"
 #include "util.h"
@@ -131,6 +132,8 @@ struct table {
 	int		 inet_done, unix_head;
 	struct vec	 irows, v6, queues, ext, timers, itext;
 	struct vec	 urows, utext;
+	unsigned	 detail;	/* EXT_*: a detail line under rows */
+	struct vec	 dtext;		/* its text, per kept Internet row */
 	struct outbuf	 ob;
 	char		*scratch;
 	size_t		 scratch_cap;
@@ -330,6 +333,31 @@ text_next(const struct vec *v, size_t *pos, size_t *n)
 	return s;
 }
 
+/*
+ * --info, --mem, --extended (issue 15): the detail line, tab-indented
+ * right under its row; none when tcpinfo has nothing to say for it.
+ * The text is ASCII that tcpinfo_text made safe.
+ */
+static void
+detail_put(struct table *t, const char *s, size_t n)
+{
+	if (n == 0)
+		return;
+	outbuf_put(&t->ob, "\t", 1);
+	outbuf_put(&t->ob, s, n);
+	outbuf_put(&t->ob, "\n", 1);
+}
+
+/* Keeps r's detail text in v, to go out with its kept row. */
+static int
+detail_keep(struct table *t, struct vec *v, const struct sock_row *r)
+{
+	char buf[TCPINFO_TEXT_MAX];
+
+	return text_push(v, buf, tcpinfo_text(r, t->detail,
+	    t->o.numeric_rates, buf, sizeof(buf)));
+}
+
 /* Widens the address columns of w to hold r's. */
 static int
 inet_measure(struct table *t, const struct sock_row *r, struct inet_w *w)
@@ -494,6 +522,8 @@ inet_keep(struct table *t, const struct sock_row *r)
 	if ((!t->numeric || r->family != AF_INET) &&
 	    inet_measure(t, r, &t->iw) == -1)
 		return -1;
+	if (t->detail && detail_keep(t, &t->dtext, r) == -1)
+		return -1;
 	return vec_push(&t->irows, &k, sizeof(k));
 }
 
@@ -558,6 +588,7 @@ inet_release(struct table *t)
 	vec_free(&t->ext);
 	vec_free(&t->timers);
 	vec_free(&t->itext);
+	vec_free(&t->dtext);
 }
 
 /*
@@ -570,8 +601,8 @@ inet_flush(struct table *t)
 	struct icursor c;
 	struct irow k;
 	struct sock_row r;
-	const char *prog = NULL;
-	size_t pos, plen = 0;
+	const char *prog = NULL, *d;
+	size_t pos, plen = 0, dpos = 0, dlen;
 	int rc = 0;
 
 	if (t->inet_done)
@@ -590,6 +621,10 @@ inet_flush(struct table *t)
 		if (t->o.program)
 			prog = text_next(&t->itext, &c.text, &plen);
 		rc = inet_line(t, &r, prog, plen, &t->iw);
+		if (t->detail) {
+			d = text_next(&t->dtext, &dpos, &dlen);
+			detail_put(t, d, dlen);
+		}
 	}
 	inet_release(t);
 	return rc;
@@ -670,6 +705,12 @@ unix_stream(struct table *t, const struct sock_row *r)
 		return -1;
 	unix_head(t);
 	unix_line(t, r, NULL, 0, t->scratch, (size_t)n, &t->uw);
+	if (t->detail) {
+		char buf[TCPINFO_TEXT_MAX];
+
+		detail_put(t, buf, tcpinfo_text(r, t->detail,
+		    t->o.numeric_rates, buf, sizeof(buf)));
+	}
 	return 0;
 }
 
@@ -693,6 +734,8 @@ unix_keep(struct table *t, const struct sock_row *r)
 	if ((n = path_text(t, r)) == -1 ||
 	    text_push(&t->utext, t->scratch, (size_t)n) == -1)
 		return -1;
+	if (t->detail && detail_keep(t, &t->utext, r) == -1)
+		return -1;
 	return 0;
 }
 
@@ -702,8 +745,8 @@ unix_flush(struct table *t)
 {
 	struct urow u;
 	struct sock_row r;
-	const char *prog, *path;
-	size_t pos, tpos = 0, plen, pathlen;
+	const char *prog, *path, *d;
+	size_t pos, tpos = 0, plen, pathlen, dlen;
 
 	unix_head(t);
 	for (pos = 0; pos < t->urows.len; ) {
@@ -718,6 +761,10 @@ unix_flush(struct table *t)
 		prog = text_next(&t->utext, &tpos, &plen);
 		path = text_next(&t->utext, &tpos, &pathlen);
 		unix_line(t, &r, prog, plen, path, pathlen, &t->uw);
+		if (t->detail) {
+			d = text_next(&t->utext, &tpos, &dlen);
+			detail_put(t, d, dlen);
+		}
 	}
 	vec_free(&t->urows);
 	vec_free(&t->utext);
@@ -751,6 +798,7 @@ table_begin(FILE *out, const struct options *o)
 	t->iw.local = t->iw.foreign = W_ADDR;
 	t->iw.prog = W_PROG;
 	t->uw.prog = W_PROG;
+	t->detail = tcpinfo_wanted(o);
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);

@@ -503,7 +503,8 @@ tcpinfo_text(const struct sock_row *r, unsigned what, int exact, char *buf,
 	if (x == NULL)
 		return l.len;
 	if (what & EXT_INFO) {
-		if (x->has & SX_INFO)
+		/* A listener's window and timers are a template: noise. */
+		if ((x->has & SX_INFO) && r->state != ST_LISTEN)
 			put_tcp_info(&l, x, exact);
 		if (x->has & SX_CONG)
 			put_cong_name(&l, x);

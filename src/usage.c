@@ -91,6 +91,7 @@ static const struct usage_opt lsof_opts[] = {
 	{ "-p pids", "processes with these PIDs" },
 	{ "-r [seconds]", "repeat every seconds (default 15)" },
 	{ "-s proto:states", "TCP sockets in these states" },
+	{ "-T [fqs]", "NAME's tail: s state, q queues (lsof -T)" },
 	{ "-t", "PIDs only" },
 	{ "-u users", "processes of these users" },
 	{ "-V, -v, --version", "print the version" },

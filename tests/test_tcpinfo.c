@@ -185,6 +185,9 @@ test_tcpinfo_parse_long_info(void **state)
 	assert_int_equal(x.info_len, sizeof(big));
 	assert_true(TCPINFO_HAS(&x, tcpi_snd_wnd));
 	assert_memory_equal(&x.info, &ti, sizeof(ti));
+	/* Not a byte of the tail past our struct: what follows is clean. */
+	assert_int_equal(x.cong[0], '\0');
+	assert_int_equal(x.cc.bbr.bbr_bw_lo, 0);
 	/* The attribute after it is found where its length says. */
 	assert_true(x.has & SX_MARK);
 	assert_int_equal(x.mark, 0x2a);

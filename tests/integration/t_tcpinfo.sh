@@ -74,6 +74,22 @@ xl = socket.socket(socket.AF_UNIX); xl.bind("\0sockstat-tcpinfo"); xl.listen(1)
 ql = socket.socket(); ql.bind(("127.0.0.1", 0)); ql.listen(7)
 qc = socket.create_connection(ql.getsockname())
 
+# A listener whose accept queue overflows (ListenOverflows, -s); its
+# clients are closed once it did, so that the counters then stay put.
+def tcpext(name):
+    lines = [l.split() for l in open("/proc/net/netstat") if l.startswith("TcpExt:")]
+    return int(lines[1][lines[0].index(name)])
+ol = socket.socket(); ol.bind(("127.0.0.1", 0)); ol.listen(0)
+flood = []
+end = time.time() + 20
+while tcpext("ListenOverflows") == 0 and time.time() < end:
+    f = socket.socket(); f.setblocking(False)
+    f.connect_ex(ol.getsockname()); flood.append(f)
+    time.sleep(0.05)
+for f in flood:
+    f.close()
+ol.close()
+
 settle(bc, ba, rc, ra)
 json.dump({"bulk": [bc.getsockname()[1], ba.getsockname()[1]],
            "retrans": [rc.getsockname()[1], ra.getsockname()[1]],
@@ -99,6 +115,14 @@ ss -tanimeH >"$TMP/ss"
 "$SOCKSTAT" -tan >"$TMP/plain"
 "$SOCKSTAT" -tan --source=proc --info --json >"$TMP/proc.json" 2>"$TMP/proc.err"
 man=$SOCKSTAT_TESTS/../../man/sockstat.8
+
+# -s: the TcpExt counters in netstat -s's words.  A value may move
+# between two reads (a timer firing): netstat is read between two of
+# ours, and a counter is compared only when ours did not move.
+"$SOCKSTAT" -s >"$TMP/s1"
+netstat -s >"$TMP/ns"
+"$SOCKSTAT" -s >"$TMP/s2"
+"$SOCKSTAT" -s --json >"$TMP/s.json"
 
 python3 - "$TMP" "$man" <<'EOF'
 import json, os, re, sys
@@ -303,6 +327,27 @@ err = open(tmp + "/proc.err").read()
 report(pj and all(o["tcp_info"] is None for o in pj) and
        len([l for l in err.split("\n") if "--info" in l]) == 1,
        "--source=proc: null, and one line on stderr", err)
+# -s against netstat -s: the words and numbers of every counter that
+# stood still; netstat leaves out those that are 0.
+def tcpext_lines(path):
+    t = open(path).read()
+    return t[t.index("TCP listeners and timeouts"):].split("\n")[1:-1]
+s1, s2 = tcpext_lines(tmp + "/s1"), tcpext_lines(tmp + "/s2")
+ns = [l.strip() for l in open(tmp + "/ns")]
+steady = [a.strip() for a, b in zip(s1, s2) if a == b]
+missing = [l for l in steady if not l.startswith("0 ") and
+           not l.endswith(": 0") and l not in ns]
+report(len(s1) == 5 and len(steady) >= 3 and not missing,
+       "-s: listener and timeout counters as netstat -s words them",
+       (s1, missing))
+report(any(l.endswith("times the listen queue of a socket overflowed") and
+           not l.startswith("0 ") for l in s1), "-s: the overflow counted", s1)
+sj = json.load(open(tmp + "/s.json"))["tcp_ext"]
+report(sorted(sj) == sorted(["ListenOverflows", "ListenDrops",
+       "SyncookiesSent", "TCPTimeouts", "TCPRetransFail"]) and
+       all(isinstance(v, int) for v in sj.values()) and
+       str(sj["ListenOverflows"]) + " times" in " ".join(s1),
+       "-s --json: tcp_ext", sj)
 report(open(tmp + "/text.err").read() == "", "no warning from netlink runs",
        open(tmp + "/text.err").read())
 sys.exit(1 if failures else 0)

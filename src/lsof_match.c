@@ -117,11 +117,40 @@ spec_match(const struct lsof_spec *sp, const struct sock_row *r)
 	return 1;
 }
 
+/*
+ * Whether the SPECs name r.  Alone, any SPEC will do.  With -a, lsof
+ * takes "-i 4" / "-i 6" (the TYPE) as a selection of its own, ANDed
+ * with the address SPECs: "-i 4 -i TCP:22 -a" is IPv4 sockets on
+ * TCP port 22, not every IPv4 socket and every TCP:22 one.
+ */
+static int
+specs_match(const struct lsof_sel *s, const struct sock_row *r)
+{
+	size_t i;
+	int types = 0, type_hit = 0, addrs = 0, addr_hit = 0;
+
+	for (i = 0; i < s->nspecs; i++) {
+		int hit = spec_match(&s->specs[i], r);
+
+		if (hit && !s->and)
+			return 1;
+		if (s->specs[i].type_only) {
+			types = 1;
+			type_hit |= hit;
+		} else {
+			addrs = 1;
+			addr_hit |= hit;
+		}
+	}
+	if (!s->and)
+		return 0;
+	return (types || addrs) && (!types || type_hit) &&
+	    (!addrs || addr_hit);
+}
+
 int
 lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 {
-	size_t i;
-
 	if (r->family == AF_UNIX)
 		return s->unix_sockets ? LSOF_SOCK_SPEC : LSOF_SOCK_NO;
 	if (!s->inet || (r->family != AF_INET && r->family != AF_INET6) ||
@@ -137,10 +166,7 @@ lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 	if (s->states_in != 0 && (r->proto != PROTO_TCP ||
 	    !(s->states_in & state_bit(r->state))))
 		return LSOF_SOCK_NO;
-	for (i = 0; i < s->nspecs; i++)
-		if (spec_match(&s->specs[i], r))
-			return LSOF_SOCK_SPEC;
-	return LSOF_SOCK_FACE;
+	return specs_match(s, r) ? LSOF_SOCK_SPEC : LSOF_SOCK_FACE;
 }
 
 /*

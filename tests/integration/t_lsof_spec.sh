@@ -124,6 +124,18 @@ same "-i @[::ffff:127.0.0.1] is the IPv4 address, as lsof" \
 same "-F n shows the mapped end in IPv4 form, as lsof" -i "TCP:$DUAL" -n -P -Fn
 same "-F0tn shows it too, as lsof" -i "TCP:$DUAL" -n -P -F0tn
 same "-i TCP:DUAL without -n -P (names) equals lsof" -i "TCP:$DUAL"
+# With -a, lsof ANDs a bare "-i 4"/"-i 6" (the TYPE) with the address
+# SPECs; a bare family also gives its family to the SPECs after it.
+same "-i 4 -i TCP:DUAL -a: TYPE and SPEC both, as lsof" -i 4 -i "TCP:$DUAL" -a -n -P
+same "-i 6 -i TCP:DUAL -a: the mapped socket in neither, as lsof" \
+    -i 6 -i "TCP:$DUAL" -a -n -P
+same "-i TCP:DUAL -i 4 -a: the family after the SPEC, as lsof" \
+    -i "TCP:$DUAL" -i 4 -a -n -P
+same "-i 6 -i 4TCP:DUAL -a: only the mapped socket, as lsof" \
+    -i 6 -i "4TCP:$DUAL" -a -n -P
+same "-i 4 -i TCP:DUAL -i 6 -a equals lsof" -i 4 -i "TCP:$DUAL" -i 6 -a -n -P
+same "-i 4 -i TCP:DUAL -i UDP -a equals lsof" -i 4 -i "TCP:$DUAL" -i UDP -a -n -P
+same "-i 4 -i TCP:DUAL (no -a): either, as lsof" -i 4 -i "TCP:$DUAL" -n -P
 
 # Item 3: -F0 and -F0<fields>, compared with cmp.
 for f in -F0p -F0c -F0pc -F0n -F0fn -F0pcfn -F0T -F0pcuLfaltdoPnT -F0ftPn \

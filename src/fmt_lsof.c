@@ -338,7 +338,8 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	char sbuf[32];
 	size_t n;
 
-	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), 1, CMD_CUT);
+	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), LSOF_CMD_TABLE,
+	    CMD_CUT);
 	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
@@ -404,7 +405,8 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 	char c[CMD_CUT + 1];
 	size_t n;
 
-	n = lsof_cmd_escape(c, sizeof(c), cmd, strlen(cmd), 1, CMD_CUT);
+	n = lsof_cmd_escape(c, sizeof(c), cmd, strlen(cmd), LSOF_CMD_TABLE,
+	    CMD_CUT);
 	w->cmd = MAX(w->cmd, textwidth(c, n));
 	w->pid = MAX(w->pid, ow->pid < 0 ? 11 : digits((uint64_t)ow->pid));
 	if (!f->o->numeric_users)
@@ -537,7 +539,8 @@ cmd_field(struct lsof_fmt *f, const char *cmd)
 		f->esc = p;
 		f->esclen = need;
 	}
-	lsof_cmd_escape(f->esc, f->esclen, cmd, len, 0, 0);
+	lsof_cmd_escape(f->esc, f->esclen, cmd, len, f->s->field_utf8 ?
+	    LSOF_CMD_FIELD : LSOF_CMD_FIELD_ASCII, 0);
 	field(f, 'c', f->esc);
 	return 0;
 }

@@ -323,11 +323,38 @@ lsof_sel_states(const struct selection *sel, int family,
 	return ST_ALL;		/* -s is applied to the rows */
 }
 
+/* Whether -a is given with a -p, -u or -c inclusion. */
+static int
+and_owned(const struct lsof_sel *s)
+{
+	size_t i;
+
+	if (!s->and)
+		return 0;
+	for (i = 0; i < s->npids; i++)
+		if (!s->pids[i].exclude)
+			return 1;
+	for (i = 0; i < s->nuids; i++)
+		if (!s->uids[i].exclude)
+			return 1;
+	for (i = 0; i < s->ncmds; i++)
+		if (!s->cmds[i].exclude)
+			return 1;
+	return 0;
+}
+
+/*
+ * With -a and an inclusion, a SPEC alone selects no socket: its holder
+ * must be included too, so the row is selected by owner (and one with
+ * no holder seen is no loss to warn about).
+ */
 static int
 lsof_sel_match(const struct selection *sel, const struct sock_row *r)
 {
-	return lsof_match_socket(((const struct lsof_selection *)sel)->o->lsof,
-	    r);
+	const struct lsof_sel *s = ((const struct lsof_selection *)sel)->o->lsof;
+	int m = lsof_match_socket(s, r);
+
+	return m == LSOF_SOCK_SPEC && and_owned(s) ? SELECT_BY_OWNER : m;
 }
 
 static int
@@ -340,6 +367,8 @@ lsof_sel_owners(struct selection *sel, int m, struct sock_row *r)
 		return 0;
 	if (owners_reserve(&ls->keep, &ls->keep_cap, r->nowners) == -1)
 		return -1;
+	if (m == SELECT_BY_OWNER && and_owned(ls->o->lsof))
+		m = lsof_match_socket(ls->o->lsof, r);
 	r->nowners = owners_keep(ls->o->lsof, m, r, ls->keep);
 	r->owners = r->nowners > 0 ? ls->keep : NULL;
 	return r->nowners > 0;

@@ -32,6 +32,7 @@
 #include "procmap.h"
 #include "outbuf.h"
 #include "table_unix.h"
+#include "textwidth.h"
 #include "users.h"
 #include "util.h"
 
@@ -177,16 +178,6 @@ static int
 want_inet(const struct options *o)
 {
 	return o->protos == 0 || (o->protos & INET_PROTOS);
-}
-
-/*
- * Terminal columns of escaped text: every aligned column's width goes
- * through here.
- */
-static size_t
-text_cols(const char *s, size_t n)
-{
-	return outbuf_text_width(s, n);
 }
 
 /* Widens the address columns of w to hold r's. */
@@ -348,7 +339,7 @@ inet_keep(struct table *t, const struct sock_row *r)
 		/* Last in its line (no -o), the column never widens. */
 		if (t->o.timers)
 			t->prog_widest = max_sz(t->prog_widest,
-			    text_cols(t->scratch, (size_t)n));
+			    textwidth(t->scratch, (size_t)n));
 	}
 	if ((!t->numeric || r->family != AF_INET) &&
 	    inet_measure(t, r, &t->iw) == -1)

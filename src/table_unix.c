@@ -15,6 +15,7 @@
 #include "outbuf.h"
 #include "procmap.h"
 #include "table_unix.h"
+#include "textwidth.h"
 #include "util.h"
 
 /*
@@ -194,7 +195,7 @@ unix_keep(struct table_unix *u, const struct sock_row *r)
 	    &u->scratch_cap)) == -1 ||
 	    bytevec_push_text(&u->text, u->scratch, (size_t)n) == -1)
 		return -1;
-	w = outbuf_text_width(u->scratch, (size_t)n);
+	w = textwidth(u->scratch, (size_t)n);
 	if (w > u->prog_w)
 		u->prog_w = w;
 	if ((n = path_text(u, r)) == -1 ||

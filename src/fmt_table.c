@@ -18,7 +18,6 @@
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,32 +120,29 @@ max_sz(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
+/* Room for a login name escaped (util_esc); longer ones are cut. */
+#define USER_TEXT_MAX	UTIL_ESCAPE_MAX(256)
+
 /*
- * User name of uid, or the number when none exists (escaped: NSS may
- * serve any bytes).  NULL with errno ENOMEM.
+ * The User column: "-" without a uid, else the login name escaped into
+ * ubuf (USER_TEXT_MAX bytes; NSS may serve any bytes), or the number in
+ * num when there is none or -n asks.  NULL with errno ENOMEM.
  */
 static const char *
-user_name(struct table *t, uint32_t uid, char *num)
+user_text(struct table *t, const struct sock_row *r, char *ubuf, char *num)
 {
 	const char *name;
-	size_t n;
-
-	if (users_name(t->users, uid, &name) == -1)
-		return NULL;
-	return name != NULL ? name : netstat_u64(num, uid, &n);
-}
-
-/* The User column; NULL with errno ENOMEM. */
-static const char *
-user_text(struct table *t, const struct sock_row *r, char *num)
-{
 	size_t n;
 
 	if (!(r->has & ROW_HAS_UID))
 		return "-";
 	if (t->o.numeric_users)
 		return netstat_u64(num, r->uid, &n);
-	return user_name(t, r->uid, num);
+	if (users_name(t->users, r->uid, &name) == -1)
+		return NULL;
+	if (name == NULL)
+		return netstat_u64(num, r->uid, &n);
+	return util_esc(ubuf, USER_TEXT_MAX, name);
 }
 
 /*
@@ -235,7 +231,7 @@ static int
 inet_line(struct table *t, const struct sock_row *r, const char *prog,
     size_t plen, const struct inet_w *w)
 {
-	char buf[ADDR_HOSTPORT_MAX], num[24];
+	char buf[ADDR_HOSTPORT_MAX], num[24], ubuf[USER_TEXT_MAX];
 	const char *u, *proto;
 	int k;
 
@@ -258,7 +254,7 @@ inet_line(struct table *t, const struct sock_row *r, const char *prog,
 	outbuf_left(&t->ob, buf, netstat_inet_state(r, buf, sizeof(buf)),
 	    W_STATE);
 	if (t->o.extend) {
-		if ((u = user_text(t, r, num)) == NULL)
+		if ((u = user_text(t, r, ubuf, num)) == NULL)
 			return -1;
 		outbuf_put(&t->ob, " ", 1);
 		outbuf_text(&t->ob, u, strlen(u), W_USER);

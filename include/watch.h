@@ -199,24 +199,4 @@ void		 watch_stats(const struct watch *w, struct watch_stats *st);
 /* Closes every descriptor and frees w; NULL is a no-op. */
 void		 watch_close(struct watch *w);
 
-/*
- * The start both -E and the demo need, before privs_init: opens a watch
- * of o (sock_diag and the destroy groups with what the process has),
- * the tracepoint unless o->method is WATCH_POLL (with PRIVS_TRACE raised
- * around it alone), then keeps only PRIVS_FDS, permitted and not
- * effective, raised around each owner-map rebuild.  Sets *trace_errno to
- * why the tracepoint is not in use (0: it is).  Says on stderr what
- * failed and returns NULL, also when o->method is WATCH_TRACE and the
- * tracepoint cannot be opened.  Free with watch_close().
- */
-struct watch	*cmd_watch_open(const struct options *o, int *trace_errno);
-
-/*
- * sockstat -E (cmd_watch.c): prints the events o selects until
- * o->count events, o->duration_ms or SIGINT/SIGTERM.  Call it before
- * privs_init: it sorts privileges out itself.  Prints; returns EXIT_OK,
- * EXIT_FAIL or EXIT_USAGE.
- */
-int		 cmd_watch(const struct options *o);
-
 #endif /* WATCH_H */

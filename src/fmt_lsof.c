@@ -59,6 +59,7 @@ struct lsof_fmt {
 	size_t			 nhosts;
 	char			*esc;		/* util_escape() output */
 	size_t			 esclen;
+	char			 user[UTIL_ESCAPE_MAX(256)]; /* user_name() */
 };
 
 /* The columns of one line as text. */
@@ -132,13 +133,18 @@ escape(struct lsof_fmt *f, const char *src, size_t len)
 	return f->esc;
 }
 
-/* The escaped login name of uid, or NULL when it has none (or ENOMEM). */
+/*
+ * The login name of uid escaped in f->user (valid until the next call),
+ * or NULL when it has none (or ENOMEM).
+ */
 static const char *
 user_name(struct lsof_fmt *f, uid_t uid)
 {
 	const char *name;
 
-	return users_name(f->users, (uint32_t)uid, &name) == -1 ? NULL : name;
+	if (users_name(f->users, (uint32_t)uid, &name) == -1 || name == NULL)
+		return NULL;
+	return util_esc(f->user, sizeof(f->user), name);
 }
 
 static int

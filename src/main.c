@@ -18,7 +18,6 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "demo.h"
 #include "filter.h"
 #include "fmt.h"
 #include "lsof.h"
@@ -30,7 +29,6 @@
 #include "sockstat.h"
 #include "usage.h"
 #include "util.h"
-#include "watch.h"
 
 /*
  * Parses the command line, or prints what --help and --version ask for,

@@ -19,6 +19,7 @@
 
 #include "sockstat.h"
 #include "trace.h"
+#include "trace_drain.h"
 #include "watch.h"
 
 #define OWNER_SLOTS	4096	/* trace owner cache, a power of two */
@@ -60,6 +61,8 @@ struct watch {
 	enum watch_method method;
 	struct diag	*diag;
 	struct trace	*trace;
+	struct trace_drain *drain;	/* trace: the rings' reader thread */
+	struct trace_src src;		/* what it reads: trace */
 	struct watch_ns	*ns;		/* trace: our namespace's sockets */
 	struct watch_diff *diff;
 	struct watch_destroy *destroy;	/* poll: the destroy groups */

@@ -33,6 +33,7 @@
 #include "diag.h"
 #include "procmap.h"
 #include "trace.h"
+#include "trace_drain.h"
 #include "util.h"
 #include "watch.h"
 #include "watch_impl.h"
@@ -86,6 +87,8 @@ watch_close(struct watch *w)
 	if (w == NULL)
 		return;
 	watch_destroy_close(w->destroy);
+	/* The thread reads the rings: it stops before they are unmapped. */
+	trace_drain_stop(w->drain);
 	trace_close(w->trace);
 	watch_ns_free(w->ns);
 	diag_close(w->diag);
@@ -391,11 +394,79 @@ watch_begin(struct watch *w)
 	return 0;
 }
 
+/*
+ * Takes what the drain thread queued into the round.  Sets *cutoff_ns
+ * (wall clock) to the time before which every sample is in the round:
+ * the thread's last full pass over the rings, less HOLD_MS for a sample
+ * stamped just before that pass but written into its ring just after.
+ */
+static int
+take_samples(struct watch *w, uint64_t *cutoff_ns)
+{
+	uint64_t drained = 0, now = util_now_ms() - HOLD_MS, c;
+
+	if (trace_drain_take(w->drain, watch_take_sample, w, &w->lost,
+	    &drained) == -1)
+		return -1;
+	c = (uint64_t)((int64_t)drained + w->wall_off * 1000000) -
+	    HOLD_MS * 1000000ULL;
+	if (drained == 0 || c > now * 1000000)
+		c = now * 1000000;
+	*cutoff_ns = c;
+	return 0;
+}
+
+/*
+ * The tracepoint part of a round: waits for samples, takes them, gives
+ * a connect's SYN_SENT its port, keeps our namespace's.  Sets *cutoff_ns.
+ */
+static int
+trace_round(struct watch *w, int wait, uint64_t *cutoff_ns)
+{
+	size_t before;
+
+	/*
+	 * The thread starts here, after the command has set privileges
+	 * (it inherits the caller's) and after a demo forked its client.
+	 */
+	if (w->drain == NULL) {
+		trace_drain_src(w->trace, &w->src);
+		if ((w->drain = trace_drain_start(&w->src, 0)) == NULL)
+			return -1;
+	}
+	/* Held events are due soon. */
+	if (w->nevs > 0 && wait > HOLD_MS)
+		wait = HOLD_MS;
+	if (trace_drain_wait(w->drain, wait) == -1)
+		return -1;
+	before = w->nevs;
+	if (take_samples(w, cutoff_ns) == -1)
+		return -1;
+	if (w->nevs > before) {
+		/*
+		 * A SYN_SENT without its port waits a moment for the next
+		 * event of its socket, which names the port.
+		 */
+		if (w->nevs > 1)
+			qsort(w->evs, w->nevs, sizeof(*w->evs), watch_ev_cmp);
+		if (watch_match_ports(w) && trace_drain_wait(w->drain,
+		    SYN_SENT_WAIT_MS) == 1) {
+			if (take_samples(w, cutoff_ns) == -1)
+				return -1;
+			if (w->nevs > 1)
+				qsort(w->evs, w->nevs, sizeof(*w->evs),
+				    watch_ev_cmp);
+			watch_match_ports(w);
+		}
+	}
+	watch_match_ns(w);
+	return 0;
+}
+
 int
 watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 {
 	uint64_t now, cutoff = UINT64_MAX;
-	size_t before;
 	int wait;
 
 	if (watch_begin(w) == -1)
@@ -406,35 +477,8 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	if (max_wait_ms >= 0 && max_wait_ms < wait)
 		wait = max_wait_ms;
 	if (w->method == WATCH_TRACE) {
-		/* Held events are due soon. */
-		if (w->nevs > 0 && wait > HOLD_MS)
-			wait = HOLD_MS;
-		if (trace_wait(w->trace, wait) == -1)
+		if (trace_round(w, wait, &cutoff) == -1)
 			return -1;
-		before = w->nevs;
-		if (trace_read(w->trace, watch_take_sample, w, &w->lost) == -1)
-			return -1;
-		if (w->nevs > before) {
-			/*
-			 * A SYN_SENT without its port waits a moment for the
-			 * next event of its socket, which names the port.
-			 */
-			if (w->nevs > 1)
-				qsort(w->evs, w->nevs, sizeof(*w->evs),
-				    watch_ev_cmp);
-			if (watch_match_ports(w) && trace_wait(w->trace,
-			    SYN_SENT_WAIT_MS) == 1) {
-				if (trace_read(w->trace, watch_take_sample, w,
-				    &w->lost) == -1)
-					return -1;
-				if (w->nevs > 1)
-					qsort(w->evs, w->nevs,
-					    sizeof(*w->evs), watch_ev_cmp);
-				watch_match_ports(w);
-			}
-		}
-		watch_match_ns(w);
-		cutoff = (util_now_ms() - HOLD_MS) * 1000000;
 	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
 		return -1;
 	now = util_mono_ms();
@@ -443,7 +487,8 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 			return -1;
 		if (now >= w->next_snap) {
 			w->next_snap = now + w->o.interval_ms;
-			if (w->method == WATCH_TRACE && watch_owner_probe(w) == -1)
+			if (w->method == WATCH_TRACE &&
+			    watch_owner_probe(w) == -1)
 				return -1;
 		}
 	}

@@ -204,15 +204,19 @@ watch_match_ns(struct watch *w)
 		x = &w->evs[i];
 		if (x->ev.method != WATCH_TRACE || x->probe)
 			continue;
-		if (x->ns == WATCH_NS_UNKNOWN) {
+		if (x->ns == WATCH_NS_UNKNOWN)
 			x->ns = WATCH_NS_OTHER;
-			watch_ns_learn(w->ns, x->skaddr, x->ns);
-		} else if (open && x->ns == WATCH_NS_OURS)
-			watch_ns_learn(w->ns, x->skaddr, x->ns);
 		if (x->ns == WATCH_NS_OTHER)
 			x->dropped = 1;
+		/*
+		 * In time order, the last event of an address wins: a socket
+		 * freed and its memory reused by the next one in the same
+		 * round must leave the newcomer's verdict, not erase it.
+		 */
 		if (x->freed)
 			watch_ns_forget(w->ns, x->skaddr);
+		else
+			watch_ns_learn(w->ns, x->skaddr, x->ns);
 	}
 }
 

@@ -64,7 +64,9 @@ run() {
 	conns=$(sed -n 's/^conns=\([0-9]*\) .*/\1/p' "$tmp/$name.gen")
 	syn=$(grep -c ' CLOSE -> SYN_SENT ' "$tmp/$name.out")
 	acc=$(grep -c "127\.0\.0\.1:$port .*LISTEN -> SYN_RECV " "$tmp/$name.out")
-	all=$(grep -c ":$port " "$tmp/$name.out")
+	# The listener's own two lines (CLOSE -> LISTEN, LISTEN -> CLOSE)
+	# are no connection's.
+	all=$(grep ":$port " "$tmp/$name.out" | grep -vc ':\* ')
 	lost=$(sed -n 's/.*dropped \([0-9]*\) tracepoint record.*/\1/p' \
 	    "$tmp/$name.err")
 	printf '%-14s %s; events of the port %s (want %s), connects %s, accepts %s, records dropped %s\n' \

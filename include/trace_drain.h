@@ -69,10 +69,7 @@ int	 trace_drain_wait(struct trace_drain *d, int timeout_ms);
 int	 trace_drain_take(struct trace_drain *d, trace_cb cb, void *arg,
 	    unsigned long *lost, uint64_t *drained_ns);
 
-/*
- * Stops the thread, joins it and frees d; NULL is a no-op.  In a child
- * forked after the start (which has no such thread) it only frees.
- */
+/* Stops the thread, joins it and frees d; NULL is a no-op. */
 void	 trace_drain_stop(struct trace_drain *d);
 
 #endif /* TRACE_DRAIN_H */

@@ -35,7 +35,6 @@ struct trace_drain {
 	struct trace_src	 src;
 	size_t			 max;
 	pthread_t		 thread;
-	pid_t			 pid;		/* of the process that started it */
 	int			 efd;		/* readable: samples queued */
 	int			 stop;		/* atomic: the thread must end */
 
@@ -204,7 +203,6 @@ trace_drain_start(const struct trace_src *src, size_t max)
 		return NULL;
 	d->src = *src;
 	d->max = max > 0 ? max : TRACE_DRAIN_MAX;
-	d->pid = getpid();
 	if ((d->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) == -1) {
 		free(d);
 		return NULL;
@@ -225,12 +223,12 @@ trace_drain_start(const struct trace_src *src, size_t max)
 	return d;
 }
 
-int
-trace_drain_wait(struct trace_drain *d, int timeout_ms)
+/* 1: samples queued; -1: the thread failed (errno); 0: neither. */
+static int
+ready(struct trace_drain *d)
 {
-	struct pollfd p;
 	size_t n;
-	int e, rc;
+	int e;
 
 	pthread_mutex_lock(&d->mu);
 	n = d->q.n;
@@ -242,12 +240,26 @@ trace_drain_wait(struct trace_drain *d, int timeout_ms)
 		errno = e;
 		return -1;
 	}
+	return 0;
+}
+
+int
+trace_drain_wait(struct trace_drain *d, int timeout_ms)
+{
+	struct pollfd p;
+	int rc;
+
+	if ((rc = ready(d)) != 0)
+		return rc;
 	p.fd = d->efd;
 	p.events = POLLIN;
 	rc = poll(&p, 1, timeout_ms);
 	if (rc == -1 && errno == EINTR)
 		return 0;
-	return rc == -1 ? -1 : rc > 0;
+	if (rc == -1)
+		return -1;
+	/* Woken by a failure, or by samples a take already swapped out. */
+	return rc > 0 ? ready(d) : 0;
 }
 
 int
@@ -289,11 +301,8 @@ trace_drain_stop(struct trace_drain *d)
 {
 	if (d == NULL)
 		return;
-	/* A forked child has the memory but not the thread. */
-	if (getpid() == d->pid) {
-		__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
-		pthread_join(d->thread, NULL);
-	}
+	__atomic_store_n(&d->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(d->thread, NULL);
 	pthread_mutex_destroy(&d->mu);
 	close(d->efd);
 	free(d->q.v);

@@ -127,8 +127,9 @@ int	 watch_deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb,
 /*
  * Turns a pending close into "-> TIME_WAIT" when the round holds a new
  * timewait socket with its 4-tuple (that one is then not reported).
+ * Returns 0, or -1 with errno ENOMEM.
  */
-void	 watch_match_time_wait(struct watch *w);
+int	 watch_match_time_wait(struct watch *w);
 
 /* The TCP 4-tuple of r as an event key, for watch_same_tuple(). */
 void	 watch_row_key(const struct sock_row *r, struct watch_event *key);

@@ -40,6 +40,7 @@
  */
 #define TRACE_RING_PAGES	2048
 #define TRACE_RING_PAGES_MIN	8
+#define TRACE_WAKEUP_BYTES	(64 * 1024)	/* clamped by the kernel to the ring */
 #define TRACE_FORMAT_MAX	(64 * 1024)
 
 struct trace_ring {
@@ -381,7 +382,14 @@ ring_open(struct trace *t, struct trace_ring *r, unsigned long long id,
 	attr.config = id;
 	attr.sample_period = 1;
 	attr.sample_type = TRACE_SAMPLE_TYPE;
-	attr.wakeup_events = 1;
+	/*
+	 * Wake the reader per TRACE_WAKEUP_BYTES, not per sample: at tens
+	 * of thousands of samples a second a wakeup each costs a core.  The
+	 * reader reads after a timeout too, so a lone sample waits at most
+	 * that long.
+	 */
+	attr.watermark = 1;
+	attr.wakeup_watermark = TRACE_WAKEUP_BYTES;
 	attr.disabled = 1;
 	/* Sample times on the clock the caller can read too. */
 	attr.use_clockid = 1;

@@ -492,8 +492,8 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 				return -1;
 		}
 	}
-	if (w->method == WATCH_TRACE)
-		watch_match_time_wait(w);
+	if (w->method == WATCH_TRACE && watch_match_time_wait(w) == -1)
+		return -1;
 	watch_owner_resolve(w);
 	watch_owner_fill(w);
 	if (w->method == WATCH_TRACE)

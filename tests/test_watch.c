@@ -461,7 +461,7 @@ test_watch_round_time_wait_match(void **state)
 	assert_int_equal(watch_take_sample(&s, w), 0);
 	push_poll_tw(w, 40000, 80, 77);
 	push_poll_tw(w, 40009, 80, 78);		/* of no close of the round */
-	watch_match_time_wait(w);
+	assert_int_equal(watch_match_time_wait(w), 0);
 	assert_int_equal(w->evs[0].ev.kind, WATCH_EV_STATE);
 	assert_int_equal(w->evs[0].ev.newstate, ST_TIME_WAIT);
 	assert_int_equal(w->evs[0].ev.cookie, 77);

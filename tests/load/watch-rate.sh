@@ -30,6 +30,7 @@ if [ -z "${WATCH_NETNS:-}" ] && command -v unshare >/dev/null 2>&1; then
 	export WATCH_NETNS=1
 	exec unshare --net -- sh -c 'ip link set lo up &&
 	    sysctl -qw net.ipv4.ip_local_port_range="1024 65000" &&
+	    sysctl -qw net.ipv4.tcp_tw_reuse=0 &&
 	    exec sh "$@"' sh "$0" "$bin"
 fi
 for f in "$bin" "$gen"; do

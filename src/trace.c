@@ -296,14 +296,20 @@ event_readable(const char *root, char *dir, size_t len)
  * mounted nowhere, it is mounted in a mount namespace of this process
  * alone (unshare(2) with CLONE_NEWNS, every mount made private first so
  * that nothing propagates back), which goes away with the process.
- * Needs CAP_SYS_ADMIN; the process must still be single-threaded.
+ * Needs CAP_SYS_ADMIN; the process must still be single-threaded
+ * (unshare fails otherwise: the watcher starts its ring reader after).
  */
 static int
 tracefs_mount_private(void)
 {
 	if (unshare(CLONE_NEWNS) == -1)
 		return -1;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+	/*
+	 * The kernel ignores source and type for a propagation change, but
+	 * they are still strings to pass: valgrind reads them, and NULL
+	 * failed make check-valgrind.
+	 */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
 	return mount("nodev", TRACE_TRACEFS, "tracefs", MS_NOSUID | MS_NODEV |
 	    MS_NOEXEC, NULL);

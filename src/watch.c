@@ -504,5 +504,10 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 int
 watch_flush(struct watch *w, watch_cb cb, void *arg)
 {
+	int rc;
+
+	/* What the drain thread queued is a round's worth, not waited for. */
+	if (w->drain != NULL && (rc = watch_step(w, 0, cb, arg)) != 0)
+		return rc;
 	return watch_deliver(w, UINT64_MAX, cb, arg);
 }

@@ -31,6 +31,7 @@
 #define COMM_SLOTS	256	/* commands of recent pids, for exited ones */
 #define SYN_SENT_WAIT_MS 2	/* for the event that names a connect's port */
 #define HOLD_MS		5	/* trace events wait this long for older ones */
+#define TW_GAP_MS	50	/* timewait dumps for closes, at most one per */
 
 #define PROTO_BIT(p)	(1U << (p))
 
@@ -77,7 +78,9 @@ struct watch {
 	struct wev	*evs;		/* the round's; held ones first */
 	size_t		 nevs, capevs;
 	size_t		 seq;
-	int		 tw_open;	/* a pending_tw event is in evs */
+	int		 tw_open;	/* a pending_tw event awaits a dump */
+	uint64_t	 snap_mono_ms;	/* the last snapshot's start */
+	uint64_t	 snap_ns;	/* the same, wall ns (sort_key scale) */
 
 	struct procmap	*map;
 	watch_privs_fn	 privs_fn;	/* NULL: no privilege to raise */

@@ -232,6 +232,17 @@ snap_row(const struct sock_row *r, void *arg)
 	return watch_diff_row(w->diff, r, watch_take_event, w) == -1 ? -1 : 0;
 }
 
+/* Wall-clock ns on the samples' scale (monotonic + wall_off). */
+static uint64_t
+wall_ns(const struct watch *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec +
+	    w->wall_off * 1000000LL);
+}
+
 /*
  * One snapshot of every selected dump into the diff; in trace mode TCP
  * is dumped for its timewait sockets only.
@@ -245,6 +256,8 @@ snapshot(struct watch *w)
 	unsigned proto;
 	int i;
 
+	w->snap_mono_ms = util_mono_ms();
+	w->snap_ns = wall_ns(w);
 	watch_diff_begin(w->diff, util_now_ms());
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
@@ -463,6 +476,29 @@ trace_round(struct watch *w, int wait, uint64_t *cutoff_ns)
 	return 0;
 }
 
+/*
+ * A close still waiting for its timewait socket, made after the last
+ * dump began, waits for the next dump, and so does every later event,
+ * to keep the output in time order.  Returns the cutoff lowered so.
+ */
+static uint64_t
+tw_cutoff(const struct watch *w, uint64_t cutoff)
+{
+	const struct wev *x;
+	uint64_t k;
+	size_t i;
+
+	for (i = 0; i < w->nevs; i++) {
+		x = &w->evs[i];
+		if (!x->pending_tw || x->dropped)
+			continue;
+		k = sort_key(x);
+		if (k >= w->snap_ns && k <= cutoff)
+			cutoff = k - 1;
+	}
+	return cutoff;
+}
+
 int
 watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 {
@@ -471,7 +507,6 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 
 	if (watch_begin(w) == -1)
 		return -1;
-	w->tw_open = 0;
 	now = util_mono_ms();
 	wait = w->next_snap > now ? (int)(w->next_snap - now) : 0;
 	if (max_wait_ms >= 0 && max_wait_ms < wait)
@@ -482,7 +517,13 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
 		return -1;
 	now = util_mono_ms();
-	if (w->tw_open || now >= w->next_snap) {
+	/*
+	 * A close that may be TIME_WAIT asks for a timewait dump, but at
+	 * most one each TW_GAP_MS: at thousands of closes a second a dump
+	 * each (of every timewait socket) would take the machine.
+	 */
+	if ((w->tw_open && now >= w->snap_mono_ms + TW_GAP_MS) ||
+	    now >= w->next_snap) {
 		if (snapshot(w) == -1)
 			return -1;
 		if (now >= w->next_snap) {
@@ -494,6 +535,8 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	}
 	if (w->method == WATCH_TRACE && watch_match_time_wait(w) == -1)
 		return -1;
+	if (w->method == WATCH_TRACE)
+		cutoff = tw_cutoff(w, cutoff);
 	watch_owner_resolve(w);
 	watch_owner_fill(w);
 	if (w->method == WATCH_TRACE)
@@ -506,7 +549,11 @@ watch_flush(struct watch *w, watch_cb cb, void *arg)
 {
 	int rc;
 
-	/* What the drain thread queued is a round's worth, not waited for. */
+	/*
+	 * What the drain thread queued is a round's worth, not waited for;
+	 * its closes get their timewait dump at once.
+	 */
+	w->snap_mono_ms = 0;
 	if (w->drain != NULL && (rc = watch_step(w, 0, cb, arg)) != 0)
 		return rc;
 	return watch_deliver(w, UINT64_MAX, cb, arg);

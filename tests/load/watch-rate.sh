@@ -63,6 +63,7 @@ run() {
 	kill -INT $wpid
 	wait $wpid
 	conns=$(sed -n 's/^conns=\([0-9]*\) .*/\1/p' "$tmp/$name.gen")
+	reached=$(sed -n 's/.* rate=\([0-9]*\).*/\1/p' "$tmp/$name.gen")
 	syn=$(grep -c ' CLOSE -> SYN_SENT ' "$tmp/$name.out")
 	acc=$(grep -c "127\.0\.0\.1:$port .*LISTEN -> SYN_RECV " "$tmp/$name.out")
 	# The listener's own two lines (CLOSE -> LISTEN, LISTEN -> CLOSE)
@@ -75,9 +76,13 @@ run() {
 	    "$syn" "$acc" "${lost:-0}"
 	if [ -z "$lost" ] && [ "$all" -eq $((conns * 10)) ] &&
 	    [ "$syn" -eq "$conns" ] && [ "$acc" -eq "$conns" ]; then
-		echo "ok - $name: no event lost at $rate connections/s"
+		# The rate reached, not the one asked: a busy machine may
+		# hold the generator below it.
+		echo "ok - $name: no event lost at $reached connections/s" \
+		    "(asked for $rate)"
 	else
-		echo "not ok - $name: events lost"; failures=$((failures + 1))
+		echo "not ok - $name: events lost at $reached connections/s"
+		failures=$((failures + 1))
 		grep -v '^Time' "$tmp/$name.err" | head -5
 	fi
 }

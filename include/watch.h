@@ -123,7 +123,8 @@ struct watch;
 
 /* What a watch could not see; the command says so once. */
 struct watch_stats {
-	unsigned long	 lost;		/* tracepoint records the kernel dropped */
+	unsigned long	 lost;		/* tracepoint records the kernel dropped,
+					   or a full queue (trace_drain.h) */
 	unsigned long	 snapshots;	/* sock_diag dumps diffed */
 	int		 destroy_errno;	/* destroy groups refused (poll); 0: ok */
 	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
@@ -176,7 +177,8 @@ int		 watch_step(struct watch *w, int max_wait_ms, watch_cb cb,
 
 /*
  * Hands out the events a round held back (tracepoint events wait a few
- * ms for older samples of other CPUs): call it once at the end.
+ * ms for older samples of other CPUs), after one last round of what the
+ * rings' reader has queued: call it once at the end.
  * Returns 0, 1 or -1 as watch_step().
  */
 int		 watch_flush(struct watch *w, watch_cb cb, void *arg);

@@ -99,7 +99,8 @@ om_label_dup(const char *s, size_t len)
 	if ((out = malloc(3 * len + 1)) == NULL)
 		return NULL;
 	for (i = 0, q = out; i < len; i += n) {
-		n = util_utf8(p + i, len - i, NULL);
+		/* util_utf8 takes multibyte sequences only. */
+		n = p[i] < 0x80 ? 1 : util_utf8(p + i, len - i, NULL);
 		if (n == 0) {
 			memcpy(q, "\xef\xbf\xbd", 3);
 			q += 3;

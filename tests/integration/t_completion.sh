@@ -19,7 +19,7 @@ if ! command -v bash >/dev/null 2>&1 || [ ! -f "$comp" ]; then
 	exit
 fi
 
-# complete LINE: the candidates bash offers for LINE (the word being
+# ask LINE: the candidates bash offers for LINE (the word being
 # completed is the last one; a trailing blank starts an empty one), one
 # per line, sorted.
 cat >"$TMP/ask.bash" <<'EOF'
@@ -37,14 +37,14 @@ for line in "$@"; do
 	echo "--"
 done
 EOF
-complete() {
+ask() {
 	bash "$TMP/ask.bash" "$comp" "$SOCKSTAT" "$1" | sed '/^--$/d'
 }
 
 # expect LINE WORD...: the candidates for LINE are exactly WORDs.
 expect() {
 	line=$1; shift
-	complete "$line" >"$TMP/got"
+	ask "$line" >"$TMP/got"
 	printf '%s\n' "$@" | sort -u >"$TMP/want"
 	check "completes '$line' to: $*" diff "$TMP/want" "$TMP/got"
 }
@@ -113,7 +113,7 @@ for form in netstat lsof watch demo echo-server echo-client; do
 	*) pre="$form " ;;
 	esac
 	sed -n "s/^$form //p" "$TMP/doc" | tr ' ' '\n' | sort -u >"$TMP/want"
-	complete "$pre-" >"$TMP/got"
+	ask "$pre-" >"$TMP/got"
 	# The face's own selector is on the line already.
 	case $form in
 	lsof) sed -i '/^-i$/d' "$TMP/want" "$TMP/got" ;;
@@ -135,7 +135,7 @@ expect "demo --method t" trace
 expect "echo-client --close " client server
 expect "-i --source a" auto
 # An optional value may be left out: "-c -" still offers options.
-complete "-c --cou" >"$TMP/got"
+ask "-c --cou" >"$TMP/got"
 check "after -c (optional seconds) options are offered" grep -qx -- --count "$TMP/got"
 # lsof's -i SPEC and -s PROTO:STATES.
 expect "-i 6T" 6TCP
@@ -170,7 +170,7 @@ print -l -- ${(M)COMPREPLY:#${(b)cur}*} | sort -u | grep -v '^$'
 EOF
 	for pre in "-" "-i -" "-E -" "echo-client -" "--source " "-i -s TCP:LI" \
 	    "-t state fin"; do
-		complete "$pre" >"$TMP/bash.got"
+		ask "$pre" >"$TMP/bash.got"
 		zsh -f "$TMP/ask.zsh" "$top/completions" "$SOCKSTAT" "$pre" \
 		    >"$TMP/zsh.got" 2>"$TMP/zsh.err"
 		check "zsh: '$pre' offers what bash offers" \

@@ -82,10 +82,6 @@ if [ ! -s "$TMP/h.json" ]; then
 	finish
 	exit 1
 fi
-A=$(jget "$TMP/h.json" 'd["a"]')
-B=$(jget "$TMP/h.json" 'd["b"]')
-PORT=$(jget "$TMP/h.json" 'd["port"]')
-OV=$(jget "$TMP/h.json" 'd["ov"]')
 HOLDER=$(jget "$TMP/h.json" 'd["self"]')
 
 # The counters bracket sockstat's own reading of them.

@@ -374,6 +374,8 @@ pick_formatter(const struct options *o)
 {
 	if (o->face == FACE_SUMMARY)
 		return &fmt_summary;
+	if (o->face == FACE_OPENMETRICS)
+		return &fmt_openmetrics;
 	if (o->face == FACE_LSOF)
 		return o->json ? &fmt_json : &fmt_lsof;
 	return o->json ? &fmt_json : &fmt_table;

@@ -5,6 +5,7 @@
 #   make demo       install missing build dependencies, build, run the demo
 #   make check      install missing test dependencies, run every test
 #   make install    PREFIX=/usr/local DESTDIR= (binary and man page)
+#                   (completion, systemd units: mk/dist.mk)
 #   make WERROR=1   warnings are errors (CI builds so)
 #
 # CC, CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS are the user's: they are added

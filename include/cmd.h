@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * cmd.h - subcommands that are small programs of their own.  main
- * dispatches "sockstat NAME ARGS..." to them with argv[0] set to NAME.
- * Unlike modules they print (usage, log lines), but they never exit:
- * each returns the exit status, EXIT_OK, EXIT_FAIL or EXIT_USAGE.
+ * cmd.h - every subcommand entry point: the small programs main
+ * dispatches "sockstat NAME ARGS..." to with argv[0] set to NAME (echo-
+ * server, echo-client, demo), and the event stream of -E.  Unlike
+ * modules they print (usage, log lines), but they never exit: each
+ * returns the exit status, EXIT_OK, EXIT_FAIL or EXIT_USAGE.
  */
 #ifndef CMD_H
 #define CMD_H
 
 #include <stddef.h>
+
+struct options;
+struct watch;
 
 /*
  * sockstat echo-server: runs the echo server (echo.h) until a signal,
@@ -34,6 +38,37 @@ int	 cmd_echo_drop_privs(struct echo_server *s, char *err,
  * EXIT_FAIL when a connection fails or an echo differs.
  */
 int	 cmd_echo_client(int argc, char **argv);
+
+/*
+ * sockstat demo [--method trace|poll|auto]: a guided look at TCP's
+ * states on loopback.  It starts the echo server on an ephemeral port,
+ * watches it with the event stream (watch.h), runs three echo clients
+ * against it, prints the timeline of every transition on both sides
+ * with owners and what each state means, then the table of that port.
+ * It needs no setup, ends by itself within seconds and leaves nothing
+ * running.  argv[0] is "demo".  Call it before privs_init, as
+ * cmd_watch.
+ */
+int	 cmd_demo(int argc, char **argv);
+
+/*
+ * sockstat -E (cmd_watch.c): prints the events o selects until
+ * o->count events, o->duration_ms or SIGINT/SIGTERM.  Call it before
+ * privs_init: it sorts privileges out itself.
+ */
+int	 cmd_watch(const struct options *o);
+
+/*
+ * The start both -E and the demo need, before privs_init: opens a watch
+ * of o (sock_diag and the destroy groups with what the process has),
+ * the tracepoint unless o->method is WATCH_POLL (with PRIVS_TRACE raised
+ * around it alone), then keeps only PRIVS_FDS, permitted and not
+ * effective, raised around each owner-map rebuild.  Sets *trace_errno to
+ * why the tracepoint is not in use (0: it is).  Says on stderr what
+ * failed and returns NULL, also when o->method is WATCH_TRACE and the
+ * tracepoint cannot be opened.  Free with watch_close() (watch.h).
+ */
+struct watch *cmd_watch_open(const struct options *o, int *trace_errno);
 
 /* Room for an argument quoted, escaped, in a message. */
 #define CMD_ESCLEN	256

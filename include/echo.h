@@ -152,9 +152,6 @@ int	 echo_client_run(const struct echo_client_config *c);
 #define ECHO_ADDRSTRLEN		512	/* an escaped UNIX path fits */
 #define ECHO_PREVIEW		64	/* data bytes shown in one log line */
 
-/* Monotonic milliseconds: activity times and timers. */
-int64_t	 echo_now_ms(void);
-
 /* Formats a line and hands it to log (a NULL log drops it). */
 void	 echo_logf(echo_log_fn log, void *arg, int level, const char *fmt,
 	    ...) __attribute__((format(printf, 4, 5)));

@@ -46,6 +46,7 @@ void	fmt_json_endpoint(struct jsonw *j, const char *key, int family,
 extern const struct formatter fmt_table;	/* the netstat face */
 extern const struct formatter fmt_json;		/* --json */
 extern const struct formatter fmt_summary;	/* -s, and -s --json */
+extern const struct formatter fmt_openmetrics;	/* --openmetrics */
 /* The lsof face (-i); its rows come through the lsof selection first. */
 extern const struct formatter fmt_lsof;
 

@@ -95,6 +95,7 @@ struct lsof_sel {
 	int		 terse;		/* -t */
 	int		 fields;	/* -F given */
 	int		 field_nul;	/* -F 0: NUL ends each field */
+	int		 field_utf8;	/* -F c keeps UTF-8: a UTF-8 locale */
 	char		 field_set[sizeof(LSOF_FIELDS)]; /* chosen, in any order */
 	int		 tcpi_given;	/* -T given: tcpi replaces the defaults
 					   (NAME: s; -F: s and q) */
@@ -148,13 +149,19 @@ void		 lsof_spec_add_addr(struct lsof_spec *sp, int af,
 
 /*
  * The command name src (len bytes) escaped as lsof 4.95 escapes it into
- * dst (dstlen bytes, NUL-terminated): in the table (table set) the space
- * and every byte past 0x7f too, in -F's c field not valid UTF-8.  With
+ * dst (dstlen bytes, NUL-terminated), as mode says.  With
  * cut > 0 only the whole escapes that fit cut display columns are kept
  * (lsof escapes first, then cuts).  Returns the length written.
  */
+/* How lsof_cmd_escape() escapes: lsof's table, and its -F c field. */
+enum lsof_cmd_mode {
+	LSOF_CMD_TABLE,		/* the space and bytes past 0x7f too */
+	LSOF_CMD_FIELD,		/* -F in a UTF-8 locale: valid UTF-8 kept */
+	LSOF_CMD_FIELD_ASCII	/* -F in another locale: bytes past 0x7f */
+};
+
 size_t		 lsof_cmd_escape(char *dst, size_t dstlen, const char *src,
-		    size_t len, int table, size_t cut);
+		    size_t len, enum lsof_cmd_mode mode, size_t cut);
 
 /* Frees s and what it owns; NULL is a no-op. */
 void		 lsof_sel_free(struct lsof_sel *s);

@@ -29,6 +29,12 @@ size_t	 netstat_timer(const struct sock_row *r, char *buf, size_t len);
 size_t	 netstat_unix_state(const struct sock_row *r, char *buf,
 	    size_t len);
 
+/*
+ * The end of a section's title line, newline included: "(servers and
+ * established)", "(only servers)" or "(w/o servers)" by -a and -l.
+ */
+const char *netstat_title_suffix(const struct options *o);
+
 /* UNIX Type: STREAM, DGRAM, SEQPACKET, or UNKNOWN(n). */
 size_t	 netstat_unix_type(const struct sock_row *r, char *buf,
 	    size_t len);

@@ -34,16 +34,13 @@ void	 outbuf_spaces(struct outbuf *o, size_t n);
 void	 outbuf_left(struct outbuf *o, const char *s, size_t n, size_t width);
 void	 outbuf_right(struct outbuf *o, const char *s, size_t n, size_t width);
 
-/* Escaped text (UTF-8 kept) left-aligned in width terminal columns. */
+/*
+ * Escaped text (UTF-8 kept) left-aligned in width display cells, counted
+ * by textwidth() (a wide character two, a combining mark none).
+ */
 void	 outbuf_text(struct outbuf *o, const char *s, size_t n, size_t width);
 
 /* v in decimal, right- or left-aligned in width. */
 void	 outbuf_u64(struct outbuf *o, uint64_t v, size_t width, int right);
-
-/*
- * Terminal columns of util_escape()d text: it leaves only ASCII and whole
- * printable UTF-8 sequences, so every byte but continuations counts.
- */
-size_t	 outbuf_text_width(const char *s, size_t n);
 
 #endif /* OUTBUF_H */

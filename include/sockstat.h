@@ -143,7 +143,8 @@ typedef int (*row_cb)(const struct sock_row *, void *arg);
 enum face {
 	FACE_NETSTAT = 0,	/* sockstat -an */
 	FACE_LSOF,		/* sockstat -i */
-	FACE_SUMMARY		/* sockstat -s */
+	FACE_SUMMARY,		/* sockstat -s */
+	FACE_OPENMETRICS	/* sockstat --openmetrics */
 };
 
 enum watch_method {
@@ -206,6 +207,10 @@ struct options {
 	int		 port;		/* --port: either side; -1: any */
 	enum watch_method method;	/* --method */
 	unsigned	 duration_ms;	/* --duration; 0: unbounded */
+
+	/* --openmetrics: processes listed by socket count (--top) */
+	unsigned	 top;
+	int		 prometheus;	/* --prometheus: text format 0.0.4 */
 
 	/* -i, the lsof face: its selection; NULL in the netstat face */
 	struct lsof_sel	*lsof;

@@ -115,6 +115,23 @@ size_t	tcpinfo_text(const struct sock_row *r, unsigned what, int exact,
 /* A buffer tcpinfo_text never needs more than. */
 #define TCPINFO_TEXT_MAX	1024
 
+struct bytevec;
+struct outbuf;
+
+/*
+ * The netstat face's use of tcpinfo_text (src/tcpinfo_line.c), for the
+ * options o: tcpinfo_line_write writes r's line, a tab, the text and a
+ * newline, to ob at once (nothing when there is nothing to say);
+ * tcpinfo_line_keep keeps the text in v (ENOMEM: -1) for a kept row,
+ * and tcpinfo_line_next writes the next kept one, read at *pos.
+ */
+void	tcpinfo_line_write(struct outbuf *ob, const struct sock_row *r,
+	    const struct options *o);
+int	tcpinfo_line_keep(struct bytevec *v, const struct sock_row *r,
+	    const struct options *o);
+void	tcpinfo_line_next(struct outbuf *ob, const struct bytevec *v,
+	    size_t *pos);
+
 struct jsonw;
 
 /*

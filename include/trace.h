@@ -104,7 +104,9 @@ int		 trace_set_filter(struct trace *t, const char *filter);
 
 /*
  * Waits up to timeout_ms (-1: forever) for samples.  Returns 1 when some
- * may be ready, 0 on timeout or a signal, -1 with errno set.
+ * may be ready, 0 on timeout or a signal, -1 with errno set.  The kernel
+ * wakes it once a ring holds 64 KiB, not at each sample: read after a
+ * timeout too (trace_drain does, every few ms).
  */
 int	 trace_wait(struct trace *t, int timeout_ms);
 

@@ -123,7 +123,8 @@ struct watch;
 
 /* What a watch could not see; the command says so once. */
 struct watch_stats {
-	unsigned long	 lost;		/* tracepoint records the kernel dropped */
+	unsigned long	 lost;		/* tracepoint records the kernel dropped,
+					   or a full queue (trace_drain.h) */
 	unsigned long	 snapshots;	/* sock_diag dumps diffed */
 	int		 destroy_errno;	/* destroy groups refused (poll); 0: ok */
 	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
@@ -176,7 +177,8 @@ int		 watch_step(struct watch *w, int max_wait_ms, watch_cb cb,
 
 /*
  * Hands out the events a round held back (tracepoint events wait a few
- * ms for older samples of other CPUs): call it once at the end.
+ * ms for older samples of other CPUs), after one last round of what the
+ * rings' reader has queued: call it once at the end.
  * Returns 0, 1 or -1 as watch_step().
  */
 int		 watch_flush(struct watch *w, watch_cb cb, void *arg);
@@ -198,25 +200,5 @@ void		 watch_stats(const struct watch *w, struct watch_stats *st);
 
 /* Closes every descriptor and frees w; NULL is a no-op. */
 void		 watch_close(struct watch *w);
-
-/*
- * The start both -E and the demo need, before privs_init: opens a watch
- * of o (sock_diag and the destroy groups with what the process has),
- * the tracepoint unless o->method is WATCH_POLL (with PRIVS_TRACE raised
- * around it alone), then keeps only PRIVS_FDS, permitted and not
- * effective, raised around each owner-map rebuild.  Sets *trace_errno to
- * why the tracepoint is not in use (0: it is).  Says on stderr what
- * failed and returns NULL, also when o->method is WATCH_TRACE and the
- * tracepoint cannot be opened.  Free with watch_close().
- */
-struct watch	*cmd_watch_open(const struct options *o, int *trace_errno);
-
-/*
- * sockstat -E (cmd_watch.c): prints the events o selects until
- * o->count events, o->duration_ms or SIGINT/SIGTERM.  Call it before
- * privs_init: it sorts privileges out itself.  Prints; returns EXIT_OK,
- * EXIT_FAIL or EXIT_USAGE.
- */
-int		 cmd_watch(const struct options *o);
 
 #endif /* WATCH_H */

@@ -12,6 +12,7 @@ missing=$(
 		    ! -path 'tests/fuzz/corpus/*' ! -path 'tests/fuzz/regress/*' \
 		    ! -path 'tests/data/*' ! -name RESULTS.md
 		echo Makefile; echo .ci/run; echo bench/run; echo bench/sockfarm
+		find completions contrib -type f; echo debian/rules
 	} | while read -r f; do
 		head -3 "$f" | grep -q "$tag" || echo "$f"
 	done

@@ -9,6 +9,10 @@
 #
 #   scripts/deps.sh build   libraries and tools needed to build and run
 #   scripts/deps.sh check   the above plus what the tests use
+#   scripts/deps.sh deb     what make deb and make check-deb use
+#                           (debhelper, lintian, man-db)
+#   scripts/deps.sh prometheus  what make check-prometheus runs: a
+#                           Prometheus server, node_exporter, promtool
 #
 # What is missing is named with the packages that provide it.  On Debian
 # and Ubuntu, as root, it says what it is about to install and runs
@@ -23,8 +27,9 @@ set -eu
 
 want=${1:-build}
 case $want in
-build | check) ;;
-*) echo "usage: scripts/deps.sh [build | check]" >&2; exit 2 ;;
+build | check | deb | prometheus) ;;
+*) echo "usage: scripts/deps.sh [build | check | deb | prometheus]" >&2
+	exit 2 ;;
 esac
 : "${CC:=cc}" "${PKG_CONFIG:=pkg-config}" "${OS_RELEASE:=/etc/os-release}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sockstat-deps.XXXXXX")
@@ -74,6 +79,10 @@ test_need() {
 	cmocka) $PKG_CONFIG --exists cmocka 2>/dev/null ;;
 	clang-fuzzer) have clang && fuzzer_rt ;;
 	ip | ss | setcap) have_admin "$1" ;;
+	bash-completion) [ -f /usr/share/bash-completion/bash_completion ] ;;
+	node_exporter) have prometheus-node-exporter || have node_exporter ;;
+	prometheus-client) /usr/bin/python3 -c 'import prometheus_client' \
+	    >/dev/null 2>&1 ;;
 	*) have "$1" ;;
 	esac
 }
@@ -125,6 +134,19 @@ pkg() {
 	alpine:unshare) echo util-linux-misc ;;
 	alpine:setpriv) echo setpriv ;;
 	*:unshare | *:setpriv) echo util-linux ;;
+	*:zsh) echo zsh ;;
+	*:bash-completion) echo bash-completion ;;
+	debian:dpkg-buildpackage) echo dpkg-dev ;;
+	debian:dh) echo debhelper ;;
+	*:lintian) echo lintian ;;
+	debian:man) echo man-db ;;
+	*:prometheus | *:promtool) echo prometheus ;;
+	fedora:node_exporter) echo golang-github-prometheus-node-exporter ;;
+	*:node_exporter) echo prometheus-node-exporter ;;
+	debian:prometheus-client) echo python3-prometheus-client ;;
+	fedora:prometheus-client) echo python3-prometheus_client ;;
+	arch:prometheus-client) echo python-prometheus_client ;;
+	alpine:prometheus-client) echo py3-prometheus-client ;;
 	debian:setcap) echo libcap2-bin ;;
 	alpine:setcap) echo libcap-utils ;;
 	*:setcap) echo libcap ;;
@@ -155,7 +177,12 @@ fi
 
 needs="cc pkg-config libmnl libcap"
 [ "$want" = check ] && needs="$needs cmocka mandoc ip ss netstat lsof python3
-    valgrind clang clang-fuzzer unshare setpriv setcap"
+    valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion"
+# Only for the targets that need them: plain "make check" installs no
+# Prometheus and no packaging tools.
+[ "$want" = deb ] && needs="$needs cmocka dpkg-buildpackage dh lintian man"
+[ "$want" = prometheus ] && needs="$needs prometheus node_exporter promtool
+    curl python3 prometheus-client"
 missing=
 for n in $needs; do
 	test_need "$n" || missing="$missing $n"

@@ -29,8 +29,11 @@ enum {
 	OPT_NUMERIC_PORTS,
 	OPT_NUMERIC_RATES,
 	OPT_NUMERIC_USERS,
+	OPT_OPENMETRICS,
 	OPT_PORT,
+	OPT_PROMETHEUS,
 	OPT_SOURCE,
+	OPT_TOP,
 	OPT_UDPLITE,
 };
 
@@ -63,14 +66,17 @@ static const struct option longopts[] = {
 	{ "numeric-ports",	no_argument,		NULL, OPT_NUMERIC_PORTS },
 	{ "numeric-rates",	no_argument,		NULL, OPT_NUMERIC_RATES },
 	{ "numeric-users",	no_argument,		NULL, OPT_NUMERIC_USERS },
+	{ "openmetrics",	no_argument,		NULL, OPT_OPENMETRICS },
 	{ "port",		required_argument,	NULL, OPT_PORT },
 	{ "programs",		no_argument,		NULL, 'p' },
+	{ "prometheus",		no_argument,		NULL, OPT_PROMETHEUS },
 	{ "raw",		no_argument,		NULL, 'w' },
 	{ "resolve",		no_argument,		NULL, 'r' },
 	{ "source",		required_argument,	NULL, OPT_SOURCE },
 	{ "summary",		no_argument,		NULL, 's' },
 	{ "tcp",		no_argument,		NULL, 't' },
 	{ "timers",		no_argument,		NULL, 'o' },
+	{ "top",		required_argument,	NULL, OPT_TOP },
 	{ "udp",		no_argument,		NULL, 'u' },
 	{ "udplite",		no_argument,		NULL, OPT_UDPLITE },
 	{ "unix",		no_argument,		NULL, 'x' },
@@ -216,7 +222,29 @@ struct given {
 	int		 interval;	/* --interval */
 	int		 method;	/* --method */
 	int		 source;	/* --source */
+	int		 top;		/* --top */
 };
+
+/*
+ * --openmetrics: one snapshot for a scraper, owners always (the
+ * per-process counts and the listeners' command label need them).
+ */
+static enum cli_result
+check_metrics(struct options *o, char *err, size_t errlen)
+{
+	if (o->watch)
+		return cli_fail(err, errlen, "cannot use -E and --openmetrics "
+		    "together");
+	if (o->continuous)
+		return cli_fail(err, errlen, "cannot use -c and --openmetrics "
+		    "together: a scraper or a timer repeats it");
+	if (o->json || o->extend || o->timers || o->resolve)
+		return cli_fail(err, errlen, "cannot use --openmetrics with "
+		    "--json, -e, -o or -r: metrics have no columns and "
+		    "numeric labels");
+	o->program = 1;
+	return CLI_RUN;
+}
 
 /*
  * Implied options and conflicts, in one place.  An option the chosen
@@ -246,14 +274,20 @@ check_options(struct options *o, const struct given *g, char *err,
 	    o->timers))
 		return cli_fail(err, errlen, "cannot use -s with -p, -e or "
 		    "-o: a summary has no columns");
-	if ((o->info || o->mem || o->extended) &&
-	    (o->watch || o->face == FACE_SUMMARY))
+	if ((o->info || o->mem || o->extended) && (o->watch ||
+	    o->face == FACE_SUMMARY || o->face == FACE_OPENMETRICS))
 		return cli_fail(err, errlen, "cannot use --info, --mem or "
-		    "--extended with %s: %s", o->watch ? "-E" : "-s",
+		    "--extended with %s: %s", o->watch ? "-E" :
+		    o->face == FACE_SUMMARY ? "-s" : "--openmetrics",
 		    o->watch ? "events carry no socket internals" :
-		    "a summary has no rows");
+		    "it has no rows");
 	if (o->numeric_rates && !o->info)
 		return cli_fail(err, errlen, "--numeric-rates needs --info");
+	if (o->face == FACE_OPENMETRICS &&
+	    check_metrics(o, err, errlen) != CLI_RUN)
+		return CLI_USAGE;
+	if (g->top && o->face != FACE_OPENMETRICS)
+		return cli_fail(err, errlen, "--top needs --openmetrics");
 	if (o->count > 0 && !o->continuous && !o->watch)
 		return cli_fail(err, errlen, "--count needs -c or -E");
 	if (!o->watch && (o->duration_ms > 0 || g->method || g->interval ||
@@ -263,7 +297,8 @@ check_options(struct options *o, const struct given *g, char *err,
 		    g->method ? "--method" : "--duration");
 	if (o->watch && o->interval_ms == 0)
 		o->interval_ms = 100;
-	if (o->face == FACE_SUMMARY && !o->listening)
+	if ((o->face == FACE_SUMMARY || o->face == FACE_OPENMETRICS) &&
+	    !o->listening)
 		o->all = 1;	/* a summary counts every socket */
 	if (o->watch)
 		o->all = 1;	/* transitions of every socket */
@@ -292,6 +327,7 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	memset(o, 0, sizeof(*o));
 	o->proc_root = "/proc";
 	o->port = -1;
+	o->top = 20;
 	optind = 0;		/* glibc: start afresh, as each call must */
 	opterr = 0;
 	while (ok && (longindex = -1, ch = getopt_long(argc, argv, optstring,
@@ -351,6 +387,9 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			o->resolve = 1;
 			break;
 		case 's':
+			if (o->face == FACE_OPENMETRICS)
+				return cli_fail(err, errlen, "cannot use -s and "
+				    "--openmetrics together");
 			o->face = FACE_SUMMARY;
 			break;
 		case 't':
@@ -410,6 +449,15 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 		case OPT_NUMERIC_RATES:
 			o->numeric_rates = 1;
 			break;
+		case OPT_PROMETHEUS:
+			o->prometheus = 1;
+			/* FALLTHROUGH */
+		case OPT_OPENMETRICS:
+			if (o->face == FACE_SUMMARY)
+				return cli_fail(err, errlen, "cannot use -s and "
+				    "--openmetrics together");
+			o->face = FACE_OPENMETRICS;
+			break;
 		case OPT_PORT:
 			o->port = (int)number(optarg, 0, 65535, "--port", err,
 			    errlen, &ok);
@@ -419,6 +467,11 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 				return cli_fail(err, errlen, "--source %s: expected "
 				    "netlink, proc or auto", optarg);
 			g.source = 1;
+			break;
+		case OPT_TOP:
+			o->top = (unsigned)number(optarg, 0, 100000, "--top",
+			    err, errlen, &ok);
+			g.top = 1;
 			break;
 		case OPT_UDPLITE:	/* netstat's -U; sockstat's -U is lsof's */
 			o->protos |= 1U << PROTO_UDPLITE;

@@ -29,7 +29,6 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "demo.h"
 #include "util.h"
 #include "diag.h"
 #include "echo.h"

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cmd.h"
 #include "fmt_event.h"
 #include "jsonw.h"
 #include "privs.h"

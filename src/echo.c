@@ -303,7 +303,7 @@ echo_server_open(const struct echo_config *c, char *err, size_t errlen)
 			goto fail;
 	}
 	s->accepting = 1;
-	s->conns.idle_since = echo_now_ms();
+	s->conns.idle_since = (int64_t)util_mono_ms();
 	if (errlen > 0)
 		err[0] = '\0';
 	return s;
@@ -371,7 +371,7 @@ udp_pause(struct echo_server *s, int e)
 	SLOG(s, ECHO_LOG_WARNING, "UDP receive: %s; pausing UDP for %d ms",
 	    strerror(e), UDP_PAUSE_MS);
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, s->udp.fd, NULL);
-	s->udp_pause = echo_now_ms() + UDP_PAUSE_MS;
+	s->udp_pause = (int64_t)util_mono_ms() + UDP_PAUSE_MS;
 }
 
 static void
@@ -405,7 +405,7 @@ udp_event(struct echo_server *s, uint32_t ev)
 			errs = 0;
 			s->ulen = n;
 			s->upending = 1;
-			s->udp_last = echo_now_ms();
+			s->udp_last = (int64_t)util_mono_ms();
 		}
 		n = sendto(s->udp.fd, s->ubuf, s->ulen, MSG_NOSIGNAL,
 		    (struct sockaddr *)&s->upeer, s->upeerlen);
@@ -507,7 +507,7 @@ accept_event(struct echo_server *s, const struct echo_item *l)
 		SLOG(s, ECHO_LOG_WARNING, "accept: %s; pausing",
 		    strerror(errno));
 		set_accepting(s, 0);
-		s->accept_pause = echo_now_ms() + ACCEPT_PAUSE_MS;
+		s->accept_pause = (int64_t)util_mono_ms() + ACCEPT_PAUSE_MS;
 		break;
 	}
 }
@@ -538,7 +538,7 @@ next_timeout(struct echo_server *s, int64_t now)
 static void
 run_timers(struct echo_server *s)
 {
-	int64_t now = echo_now_ms(), idle = (int64_t)s->cfg.idle_timeout * 1000;
+	int64_t now = (int64_t)util_mono_ms(), idle = (int64_t)s->cfg.idle_timeout * 1000;
 	struct echo_conn *c;
 	int64_t last;
 
@@ -580,7 +580,7 @@ echo_server_run(struct echo_server *s)
 	announce(s);
 	while (!s->done) {
 		n = epoll_wait(s->epfd, evs, 64,
-		    next_timeout(s, echo_now_ms()));
+		    next_timeout(s, (int64_t)util_mono_ms()));
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;

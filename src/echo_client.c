@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "echo.h"
+#include "util.h"
 
 /* The life of one connection, in order. */
 enum cstate {
@@ -381,14 +382,14 @@ run_until(struct client *cl, enum cstate state, int64_t hold_ms,
     const char *what)
 {
 	struct epoll_event evs[64];
-	int64_t now = echo_now_ms(), idle_end, hold_end = now + hold_ms, end;
+	int64_t now = (int64_t)util_mono_ms(), idle_end, hold_end = now + hold_ms, end;
 	int i, n;
 
 	idle_end = now + (int64_t)cl->cfg->timeout * 1000;
 	while (cl->error == 0) {
 		if (hold_ms < 0 && behind(cl, state) == 0)
 			return 0;
-		now = echo_now_ms();
+		now = (int64_t)util_mono_ms();
 		if (hold_ms >= 0 && now >= hold_end)
 			return 0;
 		if (hold_ms < 0 && now >= idle_end) {
@@ -407,7 +408,7 @@ run_until(struct client *cl, enum cstate state, int64_t hold_ms,
 		}
 		for (i = 0; i < n && cl->error == 0; i++)
 			if (conn_event(cl, evs[i].data.ptr, evs[i].events))
-				idle_end = echo_now_ms() +
+				idle_end = (int64_t)util_mono_ms() +
 				    (int64_t)cl->cfg->timeout * 1000;
 	}
 	return -1;

@@ -20,6 +20,7 @@
 
 #include "echo.h"
 #include "echo_conn.h"
+#include "util.h"
 
 #define CLOG(cs, lvl, ...) \
 	echo_logf((cs)->log, (cs)->log_arg, (lvl), __VA_ARGS__)
@@ -54,7 +55,7 @@ ep_ctl(struct echo_conns *cs, int op, struct echo_conn *c, uint32_t events)
 static void
 conn_touch(struct echo_conns *cs, struct echo_conn *c)
 {
-	c->last = echo_now_ms();
+	c->last = (int64_t)util_mono_ms();
 	if (cs->tail == c)
 		return;
 	if (c->prev != NULL)
@@ -112,7 +113,7 @@ echo_conns_close(struct echo_conns *cs, struct echo_conn *c, const char *why)
 	cs->open--;
 	cs->closed++;
 	if (cs->open == 0)
-		cs->idle_since = echo_now_ms();
+		cs->idle_since = (int64_t)util_mono_ms();
 }
 
 void

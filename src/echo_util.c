@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * echo_util.c - what the echo server, its connections and the echo
- * client share: the clock, the logger, previews of data, and address
+ * client share: the logger, previews of data, and address
  * parsing and formatting.
  */
 #include <sys/types.h>
@@ -16,19 +16,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "echo.h"
 #include "util.h"
-
-int64_t
-echo_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void
 echo_logf(echo_log_fn log, void *arg, int level, const char *fmt, ...)

@@ -31,7 +31,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,53 +38,30 @@
 #include "jsonw.h"
 #include "names.h"
 #include "tcpinfo.h"
-
-#define UID_CACHE_MAX	64	/* distinct users remembered per pass */
-
-struct uid_name {
-	uid_t		 uid;
-	char		*name;		/* as passwd has it; NULL: no entry */
-};
+#include "users.h"
 
 struct json_state {
 	FILE		*out;
 	const struct options *o;
 	struct jsonw	*j;
-	struct uid_name	 users[UID_CACHE_MAX];
-	size_t		 nusers;
+	struct users	*users;
 };
 
 /*
- * The user name of uid, or NULL if there is none.  It goes out through
- * jsonw_text_field: passwd entries may come from a directory service and
- * hold any bytes.
- * getpwuid() may be slow (NSS), hence the cache; past UID_CACHE_MAX
- * distinct users names are looked up every time.
+ * The user name of uid as passwd has it, or NULL if there is none (or
+ * ENOMEM: *oom set).  It goes out through jsonw_text_field: passwd
+ * entries may come from a directory service and hold any bytes.
  */
 static const char *
 user_name(struct json_state *st, uid_t uid, int *oom)
 {
-	struct passwd *pw;
-	struct uid_name *u;
 	const char *name;
-	size_t i;
 
-	for (i = 0; i < st->nusers; i++)
-		if (st->users[i].uid == uid)
-			return st->users[i].name;
-	pw = getpwuid(uid);
-	name = pw != NULL ? pw->pw_name : NULL;
-	if (st->nusers == UID_CACHE_MAX)
-		return name;
-	u = &st->users[st->nusers];
-	u->uid = uid;
-	u->name = NULL;
-	if (name != NULL && (u->name = strdup(name)) == NULL) {
+	if (users_name(st->users, (uint32_t)uid, &name) == -1) {
 		*oom = 1;
 		return NULL;
 	}
-	st->nusers++;
-	return u->name;
+	return name;
 }
 
 static void *
@@ -97,7 +73,12 @@ json_begin(FILE *out, const struct options *o)
 		return NULL;
 	st->out = out;
 	st->o = o;
+	if ((st->users = users_new()) == NULL) {
+		free(st);
+		return NULL;
+	}
 	if ((st->j = jsonw_new(out, o->continuous ? 0 : JSONW_LINES)) == NULL) {
+		users_free(st->users);
 		free(st);
 		return NULL;
 	}
@@ -106,6 +87,7 @@ json_begin(FILE *out, const struct options *o)
 		int save_errno = errno;
 
 		jsonw_free(st->j);
+		users_free(st->users);
 		free(st);
 		errno = save_errno;
 		return NULL;
@@ -294,7 +276,6 @@ json_end(void *arg)
 {
 	struct json_state *st = arg;
 	int rc, save_errno;
-	size_t i;
 
 	jsonw_end_array(st->j);
 	rc = jsonw_status(st->j);
@@ -308,8 +289,7 @@ json_end(void *arg)
 		save_errno = errno != 0 ? errno : EIO;
 	}
 	jsonw_free(st->j);
-	for (i = 0; i < st->nusers; i++)
-		free(st->users[i].name);
+	users_free(st->users);
 	free(st);
 	errno = save_errno;
 	return rc;

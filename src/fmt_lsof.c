@@ -59,6 +59,7 @@ struct lsof_fmt {
 	size_t			 nhosts;
 	char			*esc;		/* util_escape() output */
 	size_t			 esclen;
+	char			 user[UTIL_ESCAPE_MAX(256)]; /* user_name() */
 };
 
 /* The columns of one line as text. */
@@ -132,13 +133,18 @@ escape(struct lsof_fmt *f, const char *src, size_t len)
 	return f->esc;
 }
 
-/* The escaped login name of uid, or NULL when it has none (or ENOMEM). */
+/*
+ * The login name of uid escaped in f->user (valid until the next call),
+ * or NULL when it has none (or ENOMEM).
+ */
 static const char *
 user_name(struct lsof_fmt *f, uid_t uid)
 {
 	const char *name;
 
-	return users_name(f->users, (uint32_t)uid, &name) == -1 ? NULL : name;
+	if (users_name(f->users, (uint32_t)uid, &name) == -1 || name == NULL)
+		return NULL;
+	return util_esc(f->user, sizeof(f->user), name);
 }
 
 static int
@@ -377,7 +383,8 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	const struct sock_owner *ow = l->ow;
 	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
 
-	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), 1, CMD_CUT);
+	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), LSOF_CMD_TABLE,
+	    CMD_CUT);
 	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
@@ -435,7 +442,8 @@ widths_add(struct lsof_fmt *f, const struct line *l, struct widths *w)
 	char c[CMD_CUT + 1];
 	size_t n;
 
-	n = lsof_cmd_escape(c, sizeof(c), cmd, strlen(cmd), 1, CMD_CUT);
+	n = lsof_cmd_escape(c, sizeof(c), cmd, strlen(cmd), LSOF_CMD_TABLE,
+	    CMD_CUT);
 	w->cmd = MAX(w->cmd, textwidth(c, n));
 	w->pid = MAX(w->pid, ow->pid < 0 ? 11 : digits((uint64_t)ow->pid));
 	if (!f->o->numeric_users)
@@ -568,7 +576,8 @@ cmd_field(struct lsof_fmt *f, const char *cmd)
 		f->esc = p;
 		f->esclen = need;
 	}
-	lsof_cmd_escape(f->esc, f->esclen, cmd, len, 0, 0);
+	lsof_cmd_escape(f->esc, f->esclen, cmd, len, f->s->field_utf8 ?
+	    LSOF_CMD_FIELD : LSOF_CMD_FIELD_ASCII, 0);
 	field(f, 'c', f->esc);
 	return 0;
 }

@@ -13,25 +13,26 @@
  * text); the widening columns are measured as rows come, then the
  * section is printed and its arrays freed.  With numeric ports and no
  * DNS an IPv4 address never passes netstat's 23 columns, so only the
- * other rows are measured.  The UNIX section streams, but with -p, whose
- * column comes before Path: then it is kept too, as records and text.
+ * other rows are measured.  The UNIX section is table_unix.c's.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
+#include "bytevec.h"
 #include "fmt.h"
 #include "names.h"
 #include "netstat_text.h"
 #include "procmap.h"
-#include "tcpinfo.h"
 #include "outbuf.h"
+#include "table_unix.h"
+#include "tcpinfo.h"
+#include "textwidth.h"
 #include "users.h"
 #include "util.h"
 
@@ -52,11 +53,6 @@
 #define W_USER		10
 #define W_INODE		10
 #define W_PROG		20
-#define W_REFCNT	6
-#define W_FLAGS		11
-#define W_TYPE		10
-#define W_USTATE	13
-#define W_UINODE	8
 
 /* The widest the PID/Program name column grows before Timer (-o). */
 #define PROG_WIDTH_MAX	64
@@ -64,17 +60,6 @@
 /* The widths of the Internet columns that widen; the rest are netstat's W_*. */
 struct inet_w {
 	size_t	 local, foreign, prog;
-};
-
-/* The width of the UNIX column that widens (PID/Program name). */
-struct unix_w {
-	size_t	 prog;
-};
-
-/* A growable array of bytes: records or text, read back in order. */
-struct vec {
-	char	*p;
-	size_t	 len, cap;
 };
 
 /*
@@ -108,32 +93,24 @@ struct timers {			/* -o */
 	uint32_t	 probes;
 };
 
-/* One kept UNIX row (-p); its program and path text follow in utext. */
-struct urow {
-	uint64_t	 inode;
-	uint32_t	 refcnt;
-	uint8_t		 type, state;
-};
-
 /*
  * One pass.  ob is written out whenever full; ob.werr keeps the errno of
- * the first failed write.  scratch holds escaped paths and program lists.
+ * the first failed write.  scratch holds a row's program list.
  * users caches the User column's names.  numeric: IPv4 rows never widen.
  * The Internet rows wait in irows and its side arrays until inet_done;
- * with -p the UNIX rows wait in urows and utext.
+ * then the rows go to the UNIX section, ux.
  */
 struct table {
 	FILE		*out;
 	struct options	 o;
 	int		 numeric;
 	struct inet_w	 iw;
-	struct unix_w	 uw;
 	size_t		 prog_widest;	/* of the kept Internet rows */
-	int		 inet_done, unix_head;
-	struct vec	 irows, v6, queues, ext, timers, itext;
-	struct vec	 urows, utext;
-	unsigned	 detail;	/* EXT_*: a detail line under rows */
-	struct vec	 dtext;		/* its text, per kept Internet row */
+	int		 inet_done;
+	struct bytevec	 irows, v6, queues, ext, timers, itext;
+	int		 detail;	/* --info, --mem, --extended */
+	struct bytevec	 dtext;		/* their line per kept row */
+	struct table_unix ux;
 	struct outbuf	 ob;
 	char		*scratch;
 	size_t		 scratch_cap;
@@ -146,47 +123,29 @@ max_sz(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
-/* Makes scratch hold at least n bytes. */
-static int
-scratch_reserve(struct table *t, size_t n)
-{
-	char *p;
-
-	if (n <= t->scratch_cap)
-		return 0;
-	if ((p = realloc(t->scratch, n)) == NULL)
-		return -1;
-	t->scratch = p;
-	t->scratch_cap = n;
-	return 0;
-}
+/* Room for a login name escaped (util_esc); longer ones are cut. */
+#define USER_TEXT_MAX	UTIL_ESCAPE_MAX(256)
 
 /*
- * User name of uid, or the number when none exists (escaped: NSS may
- * serve any bytes).  NULL with errno ENOMEM.
+ * The User column: "-" without a uid, else the login name escaped into
+ * ubuf (USER_TEXT_MAX bytes; NSS may serve any bytes), or the number in
+ * num when there is none or -n asks.  NULL with errno ENOMEM.
  */
 static const char *
-user_name(struct table *t, uint32_t uid, char *num)
+user_text(struct table *t, const struct sock_row *r, char *ubuf, char *num)
 {
 	const char *name;
-	size_t n;
-
-	if (users_name(t->users, uid, &name) == -1)
-		return NULL;
-	return name != NULL ? name : netstat_u64(num, uid, &n);
-}
-
-/* The User column; NULL with errno ENOMEM. */
-static const char *
-user_text(struct table *t, const struct sock_row *r, char *num)
-{
 	size_t n;
 
 	if (!(r->has & ROW_HAS_UID))
 		return "-";
 	if (t->o.numeric_users)
 		return netstat_u64(num, r->uid, &n);
-	return user_name(t, r->uid, num);
+	if (users_name(t->users, r->uid, &name) == -1)
+		return NULL;
+	if (name == NULL)
+		return netstat_u64(num, r->uid, &n);
+	return util_esc(ubuf, USER_TEXT_MAX, name);
 }
 
 /*
@@ -201,33 +160,6 @@ prog_text(struct table *t, const struct sock_row *r)
 	    &t->scratch_cap);
 }
 
-/*
- * The Path column: abstract names read "@name" and every NUL '@', as in
- * /proc/net/unix; then every byte goes through util_escape.  Leaves the
- * text in t->scratch; returns its length, or -1 (ENOMEM).
- */
-static ssize_t
-path_text(struct table *t, const struct sock_row *r)
-{
-	size_t n = r->path_len, i, esc;
-	char *raw;
-
-	if (r->path == NULL || n == 0) {
-		if (scratch_reserve(t, 1) == -1)
-			return -1;
-		t->scratch[0] = '\0';
-		return 0;
-	}
-	esc = UTIL_ESCAPE_MAX(n);
-	if (scratch_reserve(t, n + esc) == -1)
-		return -1;
-	/* The raw copy sits past the escaped text's room. */
-	raw = t->scratch + esc;
-	for (i = 0; i < n; i++)
-		raw[i] = r->path[i] == '\0' ? '@' : r->path[i];
-	return (ssize_t)util_escape(t->scratch, esc, raw, n);
-}
-
 static int
 is_inet(const struct sock_row *r)
 {
@@ -236,126 +168,15 @@ is_inet(const struct sock_row *r)
 }
 
 /*
- * Which sections to print.  filter_normalize() has already turned
- * -t -u -w -x -4 -6 into protocols as netstat does (-4 alone means every
- * Internet protocol); 0 is still read as "all" for callers that skip it.
+ * Whether the Internet section is printed.  filter_normalize() has
+ * already turned -t -u -w -x -4 -6 into protocols as netstat does (-4
+ * alone means every Internet protocol); 0 is still read as "all" for
+ * callers that skip it.
  */
 static int
 want_inet(const struct options *o)
 {
 	return o->protos == 0 || (o->protos & INET_PROTOS);
-}
-
-static int
-want_unix(const struct options *o)
-{
-	return o->protos == 0 || (o->protos & 1U << PROTO_UNIX);
-}
-
-static const char *
-title_suffix(const struct options *o)
-{
-	if (o->all)
-		return "(servers and established)\n";
-	return o->listening ? "(only servers)\n" : "(w/o servers)\n";
-}
-
-/* netstat's widths; the program column at least prog wide. */
-/*
- * Terminal columns of escaped text: every aligned column's width goes
- * through here.
- */
-static size_t
-text_cols(const char *s, size_t n)
-{
-	return outbuf_text_width(s, n);
-}
-
-/* Appends n bytes of p to v.  Returns 0, or -1 with errno ENOMEM. */
-static int
-vec_push(struct vec *v, const void *p, size_t n)
-{
-	size_t cap;
-	char *np;
-
-	if (n > v->cap - v->len) {
-		cap = v->cap == 0 ? 4096 : v->cap;
-		while (cap - v->len < n)
-			cap *= 2;
-		if ((np = realloc(v->p, cap)) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		v->p = np;
-		v->cap = cap;
-	}
-	memcpy(v->p + v->len, p, n);
-	v->len += n;
-	return 0;
-}
-
-/* Reads the next n bytes of v at *pos into p. */
-static void
-vec_read(const struct vec *v, size_t *pos, void *p, size_t n)
-{
-	memcpy(p, v->p + *pos, n);
-	*pos += n;
-}
-
-static void
-vec_free(struct vec *v)
-{
-	free(v->p);
-	memset(v, 0, sizeof(*v));
-}
-
-/* Appends a text with its length. */
-static int
-text_push(struct vec *v, const char *s, size_t n)
-{
-	uint32_t len = (uint32_t)n;
-
-	return vec_push(v, &len, sizeof(len)) == -1 ? -1 :
-	    vec_push(v, s, n);
-}
-
-/* The next text of v at *pos. */
-static const char *
-text_next(const struct vec *v, size_t *pos, size_t *n)
-{
-	uint32_t len;
-	const char *s;
-
-	vec_read(v, pos, &len, sizeof(len));
-	s = v->p + *pos;
-	*pos += len;
-	*n = len;
-	return s;
-}
-
-/*
- * --info, --mem, --extended (issue 15): the detail line, tab-indented
- * right under its row; none when tcpinfo has nothing to say for it.
- * The text is ASCII that tcpinfo_text made safe.
- */
-static void
-detail_put(struct table *t, const char *s, size_t n)
-{
-	if (n == 0)
-		return;
-	outbuf_put(&t->ob, "\t", 1);
-	outbuf_put(&t->ob, s, n);
-	outbuf_put(&t->ob, "\n", 1);
-}
-
-/* Keeps r's detail text in v, to go out with its kept row. */
-static int
-detail_keep(struct table *t, struct vec *v, const struct sock_row *r)
-{
-	char buf[TCPINFO_TEXT_MAX];
-
-	return text_push(v, buf, tcpinfo_text(r, t->detail,
-	    t->o.numeric_rates, buf, sizeof(buf)));
 }
 
 /* Widens the address columns of w to hold r's. */
@@ -378,7 +199,7 @@ static void
 inet_header(struct table *t, const struct inet_w *w)
 {
 	outbuf_str(&t->ob, "Active Internet connections ");
-	outbuf_str(&t->ob, title_suffix(&t->o));
+	outbuf_str(&t->ob, netstat_title_suffix(&t->o));
 	outbuf_left(&t->ob, "Proto", 5, W_PROTO);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_right(&t->ob, "Recv-Q", 6, W_QUEUE);
@@ -413,7 +234,7 @@ static int
 inet_line(struct table *t, const struct sock_row *r, const char *prog,
     size_t plen, const struct inet_w *w)
 {
-	char buf[ADDR_HOSTPORT_MAX], num[24];
+	char buf[ADDR_HOSTPORT_MAX], num[24], ubuf[USER_TEXT_MAX];
 	const char *u, *proto;
 	int k;
 
@@ -436,7 +257,7 @@ inet_line(struct table *t, const struct sock_row *r, const char *prog,
 	outbuf_left(&t->ob, buf, netstat_inet_state(r, buf, sizeof(buf)),
 	    W_STATE);
 	if (t->o.extend) {
-		if ((u = user_text(t, r, num)) == NULL)
+		if ((u = user_text(t, r, ubuf, num)) == NULL)
 			return -1;
 		outbuf_put(&t->ob, " ", 1);
 		outbuf_text(&t->ob, u, strlen(u), W_USER);
@@ -477,8 +298,8 @@ inet_keep(struct table *t, const struct sock_row *r)
 	if (r->family == AF_INET6) {
 		k.flags |= IROW_V6;
 		k.la = (uint32_t)(t->v6.len / (2 * sizeof(struct in6_addr)));
-		if (vec_push(&t->v6, &r->laddr.v6, sizeof(r->laddr.v6)) == -1 ||
-		    vec_push(&t->v6, &r->raddr.v6, sizeof(r->raddr.v6)) == -1)
+		if (bytevec_push(&t->v6, &r->laddr.v6, sizeof(r->laddr.v6)) == -1 ||
+		    bytevec_push(&t->v6, &r->raddr.v6, sizeof(r->raddr.v6)) == -1)
 			return -1;
 	} else {
 		k.la = r->laddr.v4.s_addr;
@@ -488,7 +309,7 @@ inet_keep(struct table *t, const struct sock_row *r)
 		k.flags |= IROW_QUEUES;
 		q.r = r->rqueue;
 		q.w = r->wqueue;
-		if (vec_push(&t->queues, &q, sizeof(q)) == -1)
+		if (bytevec_push(&t->queues, &q, sizeof(q)) == -1)
 			return -1;
 	}
 	if (r->has & ROW_HAS_UID)
@@ -499,7 +320,7 @@ inet_keep(struct table *t, const struct sock_row *r)
 		memset(&e, 0, sizeof(e));
 		e.inode = r->inode;
 		e.uid = r->uid;
-		if (vec_push(&t->ext, &e, sizeof(e)) == -1)
+		if (bytevec_push(&t->ext, &e, sizeof(e)) == -1)
 			return -1;
 	}
 	if (t->o.timers) {
@@ -507,24 +328,24 @@ inet_keep(struct table *t, const struct sock_row *r)
 		tm.expires_ms = r->expires_ms;
 		tm.retrans = r->retrans;
 		tm.probes = r->probes;
-		if (vec_push(&t->timers, &tm, sizeof(tm)) == -1)
+		if (bytevec_push(&t->timers, &tm, sizeof(tm)) == -1)
 			return -1;
 	}
 	if (t->o.program) {
 		if ((n = prog_text(t, r)) == -1 ||
-		    text_push(&t->itext, t->scratch, (size_t)n) == -1)
+		    bytevec_push_text(&t->itext, t->scratch, (size_t)n) == -1)
 			return -1;
 		/* Last in its line (no -o), the column never widens. */
 		if (t->o.timers)
 			t->prog_widest = max_sz(t->prog_widest,
-			    text_cols(t->scratch, (size_t)n));
+			    textwidth(t->scratch, (size_t)n));
 	}
 	if ((!t->numeric || r->family != AF_INET) &&
 	    inet_measure(t, r, &t->iw) == -1)
 		return -1;
-	if (t->detail && detail_keep(t, &t->dtext, r) == -1)
+	if (t->detail && tcpinfo_line_keep(&t->dtext, r, &t->o) == -1)
 		return -1;
-	return vec_push(&t->irows, &k, sizeof(k));
+	return bytevec_push(&t->irows, &k, sizeof(k));
 }
 
 /* The row a kept record stands for, its side arrays read at *c. */
@@ -558,7 +379,7 @@ inet_load(const struct table *t, const struct irow *k, struct icursor *c,
 		r->raddr.v4.s_addr = k->ra;
 	}
 	if (k->flags & IROW_QUEUES) {
-		vec_read(&t->queues, &c->q, &q, sizeof(q));
+		bytevec_read(&t->queues, &c->q, &q, sizeof(q));
 		r->rqueue = q.r;
 		r->wqueue = q.w;
 	}
@@ -567,12 +388,12 @@ inet_load(const struct table *t, const struct irow *k, struct icursor *c,
 	if (k->flags & IROW_TIMER)
 		r->has |= ROW_HAS_TIMER;
 	if (t->o.extend) {
-		vec_read(&t->ext, &c->e, &e, sizeof(e));
+		bytevec_read(&t->ext, &c->e, &e, sizeof(e));
 		r->inode = e.inode;
 		r->uid = e.uid;
 	}
 	if (t->o.timers) {
-		vec_read(&t->timers, &c->tm, &tm, sizeof(tm));
+		bytevec_read(&t->timers, &c->tm, &tm, sizeof(tm));
 		r->expires_ms = tm.expires_ms;
 		r->retrans = tm.retrans;
 		r->probes = tm.probes;
@@ -582,13 +403,13 @@ inet_load(const struct table *t, const struct irow *k, struct icursor *c,
 static void
 inet_release(struct table *t)
 {
-	vec_free(&t->irows);
-	vec_free(&t->v6);
-	vec_free(&t->queues);
-	vec_free(&t->ext);
-	vec_free(&t->timers);
-	vec_free(&t->itext);
-	vec_free(&t->dtext);
+	bytevec_free(&t->irows);
+	bytevec_free(&t->v6);
+	bytevec_free(&t->queues);
+	bytevec_free(&t->ext);
+	bytevec_free(&t->timers);
+	bytevec_free(&t->itext);
+	bytevec_free(&t->dtext);
 }
 
 /*
@@ -601,8 +422,8 @@ inet_flush(struct table *t)
 	struct icursor c;
 	struct irow k;
 	struct sock_row r;
-	const char *prog = NULL, *d;
-	size_t pos, plen = 0, dpos = 0, dlen;
+	const char *prog = NULL;
+	size_t pos, plen = 0, dpos = 0;
 	int rc = 0;
 
 	if (t->inet_done)
@@ -616,158 +437,16 @@ inet_flush(struct table *t)
 	inet_header(t, &t->iw);
 	memset(&c, 0, sizeof(c));
 	for (pos = 0; rc == 0 && pos < t->irows.len; ) {
-		vec_read(&t->irows, &pos, &k, sizeof(k));
+		bytevec_read(&t->irows, &pos, &k, sizeof(k));
 		inet_load(t, &k, &c, &r);
 		if (t->o.program)
-			prog = text_next(&t->itext, &c.text, &plen);
+			prog = bytevec_next_text(&t->itext, &c.text, &plen);
 		rc = inet_line(t, &r, prog, plen, &t->iw);
-		if (t->detail) {
-			d = text_next(&t->dtext, &dpos, &dlen);
-			detail_put(t, d, dlen);
-		}
+		if (t->detail)
+			tcpinfo_line_next(&t->ob, &t->dtext, &dpos);
 	}
 	inet_release(t);
 	return rc;
-}
-
-static void
-unix_header(struct table *t, const struct unix_w *w)
-{
-	outbuf_str(&t->ob, "Active UNIX domain sockets ");
-	outbuf_str(&t->ob, title_suffix(&t->o));
-	outbuf_str(&t->ob, "Proto ");
-	outbuf_left(&t->ob, "RefCnt", 6, W_REFCNT);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "Flags", 5, W_FLAGS);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "Type", 4, W_TYPE);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "State", 5, W_USTATE);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, "I-Node", 6, W_UINODE);
-	if (t->o.program) {
-		outbuf_put(&t->ob, " ", 1);
-		outbuf_left(&t->ob, "PID/Program name", 16, w->prog);
-	}
-	outbuf_str(&t->ob, " Path\n");
-}
-
-/*
- * One UNIX row: the fixed columns from r, then prog (-p) and path as
- * escaped text.
- */
-static void
-unix_line(struct table *t, const struct sock_row *r, const char *prog,
-    size_t plen, const char *path, size_t pathlen, const struct unix_w *w)
-{
-	char buf[32];
-
-	outbuf_str(&t->ob, "unix  ");
-	outbuf_u64(&t->ob, r->refcnt, W_REFCNT, 0);
-	outbuf_put(&t->ob, " ", 1);
-	if (r->state == ST_LISTEN)
-		outbuf_left(&t->ob, "[ ACC ]", 7, W_FLAGS);
-	else
-		outbuf_left(&t->ob, "[ ]", 3, W_FLAGS);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, netstat_unix_type(r, buf, sizeof(buf)),
-	    W_TYPE);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_left(&t->ob, buf, netstat_unix_state(r, buf, sizeof(buf)),
-	    W_USTATE);
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_u64(&t->ob, r->inode, W_UINODE, 0);
-	if (t->o.program) {
-		outbuf_put(&t->ob, " ", 1);
-		outbuf_text(&t->ob, prog, plen, w->prog);
-	}
-	outbuf_put(&t->ob, " ", 1);
-	outbuf_put(&t->ob, path, pathlen);
-	outbuf_put(&t->ob, "\n", 1);
-}
-
-/* The UNIX header, before the first UNIX line or at the end. */
-static void
-unix_head(struct table *t)
-{
-	if (!t->unix_head && want_unix(&t->o))
-		unix_header(t, &t->uw);
-	t->unix_head = 1;
-}
-
-/* A UNIX row printed at once (no -p: no column of it widens). */
-static int
-unix_stream(struct table *t, const struct sock_row *r)
-{
-	ssize_t n;
-
-	if ((n = path_text(t, r)) == -1)
-		return -1;
-	unix_head(t);
-	unix_line(t, r, NULL, 0, t->scratch, (size_t)n, &t->uw);
-	if (t->detail) {
-		char buf[TCPINFO_TEXT_MAX];
-
-		detail_put(t, buf, tcpinfo_text(r, t->detail,
-		    t->o.numeric_rates, buf, sizeof(buf)));
-	}
-	return 0;
-}
-
-/* A UNIX row kept until the end (-p): record, program, path; width. */
-static int
-unix_keep(struct table *t, const struct sock_row *r)
-{
-	struct urow u;
-	ssize_t n;
-
-	memset(&u, 0, sizeof(u));
-	u.inode = r->inode;
-	u.refcnt = r->refcnt;
-	u.type = r->type;
-	u.state = r->state;
-	if (vec_push(&t->urows, &u, sizeof(u)) == -1 ||
-	    (n = prog_text(t, r)) == -1 ||
-	    text_push(&t->utext, t->scratch, (size_t)n) == -1)
-		return -1;
-	t->uw.prog = max_sz(t->uw.prog, text_cols(t->scratch, (size_t)n));
-	if ((n = path_text(t, r)) == -1 ||
-	    text_push(&t->utext, t->scratch, (size_t)n) == -1)
-		return -1;
-	if (t->detail && detail_keep(t, &t->utext, r) == -1)
-		return -1;
-	return 0;
-}
-
-/* The kept UNIX rows (-p), at the width measured. */
-static void
-unix_flush(struct table *t)
-{
-	struct urow u;
-	struct sock_row r;
-	const char *prog, *path, *d;
-	size_t pos, tpos = 0, plen, pathlen, dlen;
-
-	unix_head(t);
-	for (pos = 0; pos < t->urows.len; ) {
-		vec_read(&t->urows, &pos, &u, sizeof(u));
-		memset(&r, 0, sizeof(r));
-		r.family = AF_UNIX;
-		r.proto = PROTO_UNIX;
-		r.inode = u.inode;
-		r.refcnt = u.refcnt;
-		r.type = u.type;
-		r.state = u.state;
-		prog = text_next(&t->utext, &tpos, &plen);
-		path = text_next(&t->utext, &tpos, &pathlen);
-		unix_line(t, &r, prog, plen, path, pathlen, &t->uw);
-		if (t->detail) {
-			d = text_next(&t->utext, &tpos, &dlen);
-			detail_put(t, d, dlen);
-		}
-	}
-	vec_free(&t->urows);
-	vec_free(&t->utext);
 }
 
 static void
@@ -776,8 +455,7 @@ table_free(struct table *t)
 	if (t == NULL)
 		return;
 	inet_release(t);
-	vec_free(&t->urows);
-	vec_free(&t->utext);
+	table_unix_free(&t->ux);
 	users_free(t->users);
 	free(t->scratch);
 	outbuf_free(&t->ob);
@@ -797,14 +475,14 @@ table_begin(FILE *out, const struct options *o)
 	t->numeric = o->numeric_ports && !o->resolve;
 	t->iw.local = t->iw.foreign = W_ADDR;
 	t->iw.prog = W_PROG;
-	t->uw.prog = W_PROG;
-	t->detail = tcpinfo_wanted(o);
+	t->detail = tcpinfo_wanted(o) != 0;
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);
 		errno = ENOMEM;
 		return NULL;
 	}
+	table_unix_init(&t->ux, &t->o, &t->ob);
 	return t;
 }
 
@@ -824,11 +502,11 @@ table_row(void *st, const struct sock_row *r)
 	}
 	if (is_inet(r))
 		return want_inet(&t->o) && !t->inet_done ? inet_keep(t, r) : 0;
-	if (r->proto != PROTO_UNIX || !want_unix(&t->o))
+	if (r->proto != PROTO_UNIX || !table_unix_wanted(&t->o))
 		return 0;
 	if (inet_flush(t) == -1)
 		return -1;
-	return t->o.program ? unix_keep(t, r) : unix_stream(t, r);
+	return table_unix_row(&t->ux, r);
 }
 
 static int
@@ -841,7 +519,7 @@ table_end(void *st)
 		rc = -1;
 		save_errno = errno;
 	} else {
-		unix_flush(t);
+		table_unix_end(&t->ux);
 		outbuf_flush(&t->ob);
 		if (t->ob.werr == 0 && fflush(t->out) == EOF)
 			t->ob.werr = errno != 0 ? errno : EIO;

@@ -14,7 +14,9 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <limits.h>
+#include <locale.h>
 #include <netdb.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -418,12 +420,32 @@ parse_ids(const char *arg, int users, struct lsof_id **arr, size_t *narr,
  * letter lsof knows but sockstat has no data for (g, R, G, ...) is
  * refused rather than silently left out of a script's input.
  */
+/*
+ * Whether the user's locale (LC_ALL, LC_CTYPE, LANG) is a UTF-8 one, as
+ * lsof decides whether -F may pass UTF-8 through.  The process keeps
+ * the C locale: only the answer is taken.
+ */
+static int
+locale_utf8(void)
+{
+	const char *cs;
+	int utf8;
+
+	if (setlocale(LC_CTYPE, "") == NULL)
+		return 0;
+	cs = nl_langinfo(CODESET);
+	utf8 = strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0;
+	setlocale(LC_CTYPE, "C");
+	return utf8;
+}
+
 static enum cli_result
 parse_fields(struct lsof_sel *s, const char *arg, char *err, size_t errlen)
 {
 	size_t n = 0;
 
 	s->fields = 1;
+	s->field_utf8 = locale_utf8();
 	/* lsof's bare -F (or -F0): every field it can give. */
 	if (arg[strspn(arg, "0")] == '\0') {
 		s->field_nul = *arg == '0';

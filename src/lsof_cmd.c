@@ -39,19 +39,23 @@ utf8_char(const unsigned char *s, size_t n)
  * control bytes as ^X (ESC is ^[), DEL as \x7f.  In the table (table
  * set) the space too (\x20, so that awk's $2 is always the PID) and
  * every byte past 0x7f (\xc3\xa9): the column is plain ASCII.  In -F's
- * c field a space and valid UTF-8 stay as they are, but for C1
- * controls.  Writes the unit to u (8 bytes); returns the bytes of s it
- * took, *ulen its length.
+ * c field a space stays as it is, and so does valid UTF-8 (but for C1
+ * controls) when the locale is a UTF-8 one; in another locale lsof
+ * escapes every byte past 0x7f there too.  Writes the unit to u (8
+ * bytes); returns the bytes of s it took, *ulen its length.
  */
 static size_t
-cmd_unit(const unsigned char *s, size_t n, int table, char *u, size_t *ulen)
+cmd_unit(const unsigned char *s, size_t n, enum lsof_cmd_mode mode, char *u,
+    size_t *ulen)
 {
 	static const char hex[] = "0123456789abcdef";
 	static const char cesc[] = "\bb\ff\nn\rr\tt\\\\";
 	const char *e;
 	size_t k;
+	int table = mode == LSOF_CMD_TABLE;
 
-	if (s[0] >= 0x80 && !table && (k = utf8_char(s, n)) > 0) {
+	if (s[0] >= 0x80 && mode == LSOF_CMD_FIELD &&
+	    (k = utf8_char(s, n)) > 0) {
 		memcpy(u, s, k);
 		*ulen = k;
 		return k;
@@ -82,15 +86,15 @@ cmd_unit(const unsigned char *s, size_t n, int table, char *u, size_t *ulen)
 }
 
 size_t
-lsof_cmd_escape(char *dst, size_t dstlen, const char *src, size_t len, int table,
-    size_t cut)
+lsof_cmd_escape(char *dst, size_t dstlen, const char *src, size_t len,
+    enum lsof_cmd_mode mode, size_t cut)
 {
 	const unsigned char *s = (const unsigned char *)src;
 	size_t i = 0, off = 0, w = 0, uw, ulen;
 	char u[8];
 
 	while (i < len) {
-		i += cmd_unit(s + i, len - i, table, u, &ulen);
+		i += cmd_unit(s + i, len - i, mode, u, &ulen);
 		uw = textwidth(u, ulen);
 		if ((cut > 0 && w + uw > cut) || off + ulen >= dstlen)
 			break;

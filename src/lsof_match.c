@@ -117,11 +117,40 @@ spec_match(const struct lsof_spec *sp, const struct sock_row *r)
 	return 1;
 }
 
+/*
+ * Whether the SPECs name r.  Alone, any SPEC will do.  With -a, lsof
+ * takes "-i 4" / "-i 6" (the TYPE) as a selection of its own, ANDed
+ * with the address SPECs: "-i 4 -i TCP:22 -a" is IPv4 sockets on
+ * TCP port 22, not every IPv4 socket and every TCP:22 one.
+ */
+static int
+specs_match(const struct lsof_sel *s, const struct sock_row *r)
+{
+	size_t i;
+	int types = 0, type_hit = 0, addrs = 0, addr_hit = 0;
+
+	for (i = 0; i < s->nspecs; i++) {
+		int hit = spec_match(&s->specs[i], r);
+
+		if (hit && !s->and)
+			return 1;
+		if (s->specs[i].type_only) {
+			types = 1;
+			type_hit |= hit;
+		} else {
+			addrs = 1;
+			addr_hit |= hit;
+		}
+	}
+	if (!s->and)
+		return 0;
+	return (types || addrs) && (!types || type_hit) &&
+	    (!addrs || addr_hit);
+}
+
 int
 lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 {
-	size_t i;
-
 	if (r->family == AF_UNIX)
 		return s->unix_sockets ? LSOF_SOCK_SPEC : LSOF_SOCK_NO;
 	if (!s->inet || (r->family != AF_INET && r->family != AF_INET6) ||
@@ -137,10 +166,7 @@ lsof_match_socket(const struct lsof_sel *s, const struct sock_row *r)
 	if (s->states_in != 0 && (r->proto != PROTO_TCP ||
 	    !(s->states_in & state_bit(r->state))))
 		return LSOF_SOCK_NO;
-	for (i = 0; i < s->nspecs; i++)
-		if (spec_match(&s->specs[i], r))
-			return LSOF_SOCK_SPEC;
-	return LSOF_SOCK_FACE;
+	return specs_match(s, r) ? LSOF_SOCK_SPEC : LSOF_SOCK_FACE;
 }
 
 /*
@@ -297,11 +323,38 @@ lsof_sel_states(const struct selection *sel, int family,
 	return ST_ALL;		/* -s is applied to the rows */
 }
 
+/* Whether -a is given with a -p, -u or -c inclusion. */
+static int
+and_owned(const struct lsof_sel *s)
+{
+	size_t i;
+
+	if (!s->and)
+		return 0;
+	for (i = 0; i < s->npids; i++)
+		if (!s->pids[i].exclude)
+			return 1;
+	for (i = 0; i < s->nuids; i++)
+		if (!s->uids[i].exclude)
+			return 1;
+	for (i = 0; i < s->ncmds; i++)
+		if (!s->cmds[i].exclude)
+			return 1;
+	return 0;
+}
+
+/*
+ * With -a and an inclusion, a SPEC alone selects no socket: its holder
+ * must be included too, so the row is selected by owner (and one with
+ * no holder seen is no loss to warn about).
+ */
 static int
 lsof_sel_match(const struct selection *sel, const struct sock_row *r)
 {
-	return lsof_match_socket(((const struct lsof_selection *)sel)->o->lsof,
-	    r);
+	const struct lsof_sel *s = ((const struct lsof_selection *)sel)->o->lsof;
+	int m = lsof_match_socket(s, r);
+
+	return m == LSOF_SOCK_SPEC && and_owned(s) ? SELECT_BY_OWNER : m;
 }
 
 static int
@@ -314,6 +367,8 @@ lsof_sel_owners(struct selection *sel, int m, struct sock_row *r)
 		return 0;
 	if (owners_reserve(&ls->keep, &ls->keep_cap, r->nowners) == -1)
 		return -1;
+	if (m == SELECT_BY_OWNER && and_owned(ls->o->lsof))
+		m = lsof_match_socket(ls->o->lsof, r);
 	r->nowners = owners_keep(ls->o->lsof, m, r, ls->keep);
 	r->owners = r->nowners > 0 ? ls->keep : NULL;
 	return r->nowners > 0;

@@ -18,7 +18,6 @@
 
 #include "cli.h"
 #include "cmd.h"
-#include "demo.h"
 #include "filter.h"
 #include "fmt.h"
 #include "lsof.h"
@@ -31,7 +30,6 @@
 #include "tcpinfo.h"
 #include "usage.h"
 #include "util.h"
-#include "watch.h"
 
 /*
  * Parses the command line, or prints what --help and --version ask for,
@@ -401,6 +399,8 @@ pick_formatter(const struct options *o)
 {
 	if (o->face == FACE_SUMMARY)
 		return &fmt_summary;
+	if (o->face == FACE_OPENMETRICS)
+		return &fmt_openmetrics;
 	if (o->face == FACE_LSOF)
 		return o->json ? &fmt_json : &fmt_lsof;
 	return o->json ? &fmt_json : &fmt_table;

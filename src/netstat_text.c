@@ -155,3 +155,11 @@ netstat_unix_type(const struct sock_row *r, char *buf, size_t len)
 	return strlen(buf);
 }
 
+
+const char *
+netstat_title_suffix(const struct options *o)
+{
+	if (o->all)
+		return "(servers and established)\n";
+	return o->listening ? "(only servers)\n" : "(w/o servers)\n";
+}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "outbuf.h"
+#include "textwidth.h"
 
 int
 outbuf_init(struct outbuf *o, FILE *out, size_t cap)
@@ -94,21 +95,10 @@ outbuf_right(struct outbuf *o, const char *s, size_t n, size_t width)
 	outbuf_put(o, s, n);
 }
 
-size_t
-outbuf_text_width(const char *s, size_t n)
-{
-	size_t i, w = 0;
-
-	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
 void
 outbuf_text(struct outbuf *o, const char *s, size_t n, size_t width)
 {
-	size_t w = outbuf_text_width(s, n);
+	size_t w = textwidth(s, n);
 
 	outbuf_put(o, s, n);
 	if (w < width)

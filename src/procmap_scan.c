@@ -371,7 +371,8 @@ out:
  * exited, but ENOMEM.  Returns 0, or -1 with errno ENOMEM.
  */
 static int
-pm_scan_tasks(struct pm_scan *sc, int pfd, struct sock_owner *o)
+pm_scan_tasks(struct pm_scan *sc, int pfd, struct sock_owner *o,
+    size_t *listed)
 {
 	_Alignas(struct dirent64) char buf[TASKDIR_BUFSZ];
 	struct pm_dir d;
@@ -399,6 +400,7 @@ pm_scan_tasks(struct pm_scan *sc, int pfd, struct sock_owner *o)
 		rv = 0;
 	}
 	close(d.fd);
+	*listed = seen;
 	if (rv == -1)
 		errno = ENOMEM;
 	return rv;
@@ -429,14 +431,25 @@ pm_scan_proc(struct pm_scan *sc, int procfd, const char *name, pid_t pid)
 	o.uid = sb.st_uid;
 	o.mode = 'u';		/* sockets are always opened O_RDWR */
 	if (pm_scan_table(sc, pfd, pfd, &o, &seen) == -1) {
-		rv = pm_skip(sc, errno);
+		error = errno;
+		/*
+		 * Without CAP_SYS_PTRACE a zombie leader's own fd/ is
+		 * denied even to its user, while its live threads' are
+		 * not: try them before counting the process as denied.
+		 */
+		if (seen == 0 && error == EACCES && sb.st_uid == geteuid() &&
+		    (rv = pm_scan_tasks(sc, pfd, &o, &seen)) == 0 && seen > 0) {
+			sc->st.procs++;
+			goto out;
+		}
+		rv = pm_skip(sc, error);
 		/* Denied or gone before a single fd: not a process read. */
 		if (seen > 0)
 			sc->st.procs++;
 		goto out;
 	}
 	sc->st.procs++;
-	rv = seen == 0 ? pm_scan_tasks(sc, pfd, &o) : 0;
+	rv = seen == 0 ? pm_scan_tasks(sc, pfd, &o, &seen) : 0;
 out:
 	error = errno;
 	close(pfd);

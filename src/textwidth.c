@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "textwidth.h"
+#include "util.h"
 
 struct range {
 	uint32_t	 lo, hi;
@@ -153,48 +154,6 @@ in_table(const struct range *t, size_t n, uint32_t c)
 	return 0;
 }
 
-/*
- * Decodes one UTF-8 sequence at s (n > 0 bytes left) into *cp; returns
- * its length, or 0 when s does not start a valid, shortest-form sequence
- * of a scalar value (no surrogates, nothing past U+10FFFF).
- */
-static size_t
-decode(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c, min;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return 0;
-	if (n < len)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 size_t
 textwidth(const char *s, size_t len)
 {
@@ -203,7 +162,10 @@ textwidth(const char *s, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		if ((n = decode(p + i, len - i, &c)) == 0) {
+		if (p[i] < 0x80) {
+			c = p[i];
+			n = 1;
+		} else if ((n = util_utf8(p + i, len - i, &c)) == 0) {
 			w++;		/* a stray byte: one cell, as "\xNN" is shown */
 			i++;
 			continue;

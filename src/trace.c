@@ -40,6 +40,7 @@
  */
 #define TRACE_RING_PAGES	2048
 #define TRACE_RING_PAGES_MIN	8
+#define TRACE_WAKEUP_BYTES	(64 * 1024)	/* clamped by the kernel to the ring */
 #define TRACE_FORMAT_MAX	(64 * 1024)
 
 struct trace_ring {
@@ -295,14 +296,20 @@ event_readable(const char *root, char *dir, size_t len)
  * mounted nowhere, it is mounted in a mount namespace of this process
  * alone (unshare(2) with CLONE_NEWNS, every mount made private first so
  * that nothing propagates back), which goes away with the process.
- * Needs CAP_SYS_ADMIN; the process must still be single-threaded.
+ * Needs CAP_SYS_ADMIN; the process must still be single-threaded
+ * (unshare fails otherwise: the watcher starts its ring reader after).
  */
 static int
 tracefs_mount_private(void)
 {
 	if (unshare(CLONE_NEWNS) == -1)
 		return -1;
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == -1)
+	/*
+	 * The kernel ignores source and type for a propagation change, but
+	 * they are still strings to pass: valgrind reads them, and NULL
+	 * failed make check-valgrind.
+	 */
+	if (mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) == -1)
 		return -1;
 	return mount("nodev", TRACE_TRACEFS, "tracefs", MS_NOSUID | MS_NODEV |
 	    MS_NOEXEC, NULL);
@@ -381,7 +388,14 @@ ring_open(struct trace *t, struct trace_ring *r, unsigned long long id,
 	attr.config = id;
 	attr.sample_period = 1;
 	attr.sample_type = TRACE_SAMPLE_TYPE;
-	attr.wakeup_events = 1;
+	/*
+	 * Wake the reader per TRACE_WAKEUP_BYTES, not per sample: at tens
+	 * of thousands of samples a second a wakeup each costs a core.  The
+	 * reader reads after a timeout too, so a lone sample waits at most
+	 * that long.
+	 */
+	attr.watermark = 1;
+	attr.wakeup_watermark = TRACE_WAKEUP_BYTES;
 	attr.disabled = 1;
 	/* Sample times on the clock the caller can read too. */
 	attr.use_clockid = 1;

@@ -16,7 +16,8 @@
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
 "sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--source netlink|proc|auto]\n",
+"                [--openmetrics] [--prometheus] [--source netlink|proc|auto]\n"
+"                [--top n]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -64,11 +65,14 @@ static const struct usage_opt netstat_opts[] = {
 	{ "--numeric-rates", "--info rates in bits per second" },
 	{ "--numeric-users", "numeric users" },
 	{ "-o, --timers", "add the Timer column" },
+	{ "--openmetrics", "metrics for Prometheus (OpenMetrics text)" },
 	{ "-p, --programs", "add the PID/Program name column" },
+	{ "--prometheus", "as --openmetrics, Prometheus text 0.0.4" },
 	{ "-r, --resolve", "look hosts up in DNS (routes: ip route)" },
 	{ "-s, --summary", "socket counts, as ss -s (netstat -s: nstat)" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },
 	{ "-t, --tcp", "TCP sockets" },
+	{ "--top n", "--openmetrics: the n biggest holders (20)" },
 	{ "-u, --udp", "UDP sockets" },
 	{ "--udplite", "UDP-Lite sockets (netstat -U)" },
 	{ "-V, --version", "print the version" },

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * users.c - the uid -> login name cache of the User columns.
+ * users.c - the uid -> login name cache of every face, raw names kept.
  */
 #include <sys/types.h>
 
@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "users.h"
-#include "util.h"
 
 /* A slot; used says it holds a uid, name NULL that uid has no name. */
 struct slot {
@@ -62,7 +61,6 @@ users_new(void)
 int
 users_name(struct users *u, uint32_t uid, const char **name)
 {
-	char esc[UTIL_ESCAPE_MAX(256)];
 	struct passwd *pw;
 	size_t i;
 
@@ -76,12 +74,9 @@ users_name(struct users *u, uint32_t uid, const char **name)
 		}
 	}
 	u->slots[i].name = NULL;
-	if ((pw = getpwuid((uid_t)uid)) != NULL && pw->pw_name != NULL) {
-		util_escape(esc, sizeof(esc), pw->pw_name,
-		    strnlen(pw->pw_name, 256));
-		if ((u->slots[i].name = strdup(esc)) == NULL)
-			return -1;
-	}
+	if ((pw = getpwuid((uid_t)uid)) != NULL && pw->pw_name != NULL &&
+	    (u->slots[i].name = strdup(pw->pw_name)) == NULL)
+		return -1;
 	u->slots[i].uid = uid;
 	u->slots[i].used = 1;
 	u->n++;

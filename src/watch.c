@@ -14,6 +14,9 @@
  * socket with the 4-tuple of such a close turns that close into
  * "-> TIME_WAIT", and a timewait socket gone is its expiry.  UDP and RAW
  * have no tracepoint and are diffed in both modes.
+ *
+ * This file holds the round itself; TIME_WAIT and namespace matching
+ * are in watch_match.c, owners in watch_owner.c (watch_impl.h).
  */
 #include <sys/socket.h>
 
@@ -30,84 +33,15 @@
 #include "diag.h"
 #include "procmap.h"
 #include "trace.h"
+#include "trace_drain.h"
 #include "util.h"
 #include "watch.h"
+#include "watch_impl.h"
 #include "watch_ns.h"
 
-#define OWNER_SLOTS	4096	/* trace owner cache, a power of two */
-#define MAP_MAX_AGE_MS	10	/* an owner map younger than this is reused */
-#define BASELINE_MAP_MAX 50000	/* sockets above which owners wait for events */
-#define RESOLVE_MAX_ROWS 5000	/* above this a TCP dump per round is not cheap */
-#define PENDING_MAX	256	/* traced sockets whose owner is looked for */
-#define PENDING_TRIES	20	/* snapshots a pending owner is looked for */
-#define COMM_SLOTS	256	/* commands of recent pids, for exited ones */
-#define SYN_SENT_WAIT_MS 2	/* for the event that names a connect's port */
-#define HOLD_MS		5	/* trace events wait this long for older ones */
-
-#define PROTO_BIT(p)	(1U << (p))
-
-/* An event of the round, with what only this file needs. */
-struct wev {
-	struct watch_event ev;
-	uint64_t	 skaddr;	/* trace: the socket's identity */
-	uint64_t	 sort_ns;	/* wall clock ns; 0: time_ms alone */
-	size_t		 seq;		/* arrival order, for a stable sort */
-	uint8_t		 pending_tw;	/* trace: a close that may be TIME_WAIT */
-	uint8_t		 freed;		/* trace: skaddr may be reused after */
-	uint8_t		 dropped;
-	uint8_t		 probe;		/* a pending owner, not an event */
-	uint8_t		 ns;		/* trace: enum watch_ns_verdict */
-	uint8_t		 tries;		/* probe: rounds it was looked for */
-};
-
-/* Owner of a socket seen by the tracepoint, by kernel address. */
-struct skowner {
-	uint64_t	 skaddr;
-	int32_t		 pid;
-	char		 comm[WATCH_COMM_MAX];
-};
-
-struct watch {
-	struct options	 o;
-	enum watch_method method;
-	struct diag	*diag;
-	struct trace	*trace;
-	struct watch_ns	*ns;		/* trace: our namespace's sockets */
-	struct watch_diff *diff;
-	struct watch_destroy *destroy;	/* poll: the destroy groups */
-	int		 destroy_errno;
-
-	int		 started;
-	uint64_t	 next_snap;	/* monotonic ms */
-	int64_t		 wall_off;	/* wall ms - monotonic ms */
-	unsigned long	 lost, snapshots;
-	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
-
-	struct wev	*evs;		/* the round's; held ones first */
-	size_t		 nevs, capevs;
-	size_t		 seq;
-	int		 tw_open;	/* a pending_tw event is in evs */
-
-	struct procmap	*map;
-	watch_privs_fn	 privs_fn;	/* NULL: no privilege to raise */
-	void		*privs_arg;
-	uint64_t	 map_ms;
-	uint64_t	 map_cost;	/* ms the last build took */
-	unsigned long	 tcp_rows;	/* rows of the last full TCP dump */
-	int		 resolve_expensive;
-	struct skowner	*owners;	/* OWNER_SLOTS, direct-mapped */
-	struct skowner	 comms[COMM_SLOTS];	/* by pid (in skaddr) */
-	/*
-	 * Live traced sockets without an owner yet (a server's socket
-	 * before accept): looked for again at each snapshot, a few times.
-	 */
-	struct wev	 pend[PENDING_MAX];
-	size_t		 npend;
-};
-
 /* Whether o's selection takes a socket of this family and protocol. */
-static int
-selected(const struct watch *w, int family, unsigned proto)
+int
+watch_selected(const struct watch *w, int family, unsigned proto)
 {
 	if (proto == PROTO_UNIX || !(w->o.protos & PROTO_BIT(proto)))
 		return 0;
@@ -153,6 +87,8 @@ watch_close(struct watch *w)
 	if (w == NULL)
 		return;
 	watch_destroy_close(w->destroy);
+	/* The thread reads the rings: it stops before they are unmapped. */
+	trace_drain_stop(w->drain);
 	trace_close(w->trace);
 	watch_ns_free(w->ns);
 	diag_close(w->diag);
@@ -215,7 +151,7 @@ watch_set_port(struct watch *w, int port)
 	char filter[128];
 
 	w->o.port = port;
-	/* Refused, the old filter stays: deliver() still checks the port. */
+	/* Refused, the old filter stays: watch_deliver() still checks the port. */
 	trace_filter(w, filter, sizeof(filter));
 	if (w->trace != NULL)
 		(void)trace_set_filter(w->trace, filter);
@@ -229,8 +165,8 @@ watch_set_privs(struct watch *w, watch_privs_fn fn, void *arg)
 }
 
 /* Raises or lowers through the command's hook; a failure costs owners. */
-static void
-privs(struct watch *w, int raise)
+void
+watch_raise(struct watch *w, int raise)
 {
 	if (w->privs_fn != NULL)
 		(void)w->privs_fn(raise, w->privs_arg);
@@ -246,8 +182,8 @@ watch_stats(const struct watch *w, struct watch_stats *st)
 }
 
 /* Appends a slot to the round's events; NULL with errno ENOMEM. */
-static struct wev *
-ev_push(struct watch *w)
+struct wev *
+watch_ev_push(struct watch *w)
 {
 	struct wev *n;
 	size_t cap;
@@ -266,52 +202,16 @@ ev_push(struct watch *w)
 }
 
 /* An event of the diff: into the round. */
-static int
-diff_event(const struct watch_event *ev, void *arg)
+int
+watch_take_event(const struct watch_event *ev, void *arg)
 {
 	struct watch *w = arg;
 	struct wev *x;
 
-	if ((x = ev_push(w)) == NULL)
+	if ((x = watch_ev_push(w)) == NULL)
 		return -1;
 	x->ev = *ev;
 	return 0;
-}
-
-/*
- * Settles the round's pending closes (see the top of the file): a new
- * timewait socket of the diff with the 4-tuple of a close from FIN_WAIT1,
- * FIN_WAIT2 or CLOSING makes it "-> TIME_WAIT" and is not reported
- * itself.  Either may have come a round before the other.
- */
-static void
-match_time_wait(struct watch *w)
-{
-	struct wev *x, *y;
-	size_t i, k;
-
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (!x->pending_tw || x->dropped)
-			continue;
-		for (k = 0; k < w->nevs; k++) {
-			y = &w->evs[k];
-			if (y->dropped || y->ev.method != WATCH_POLL ||
-			    y->ev.kind != WATCH_EV_NEW ||
-			    y->ev.proto != PROTO_TCP ||
-			    !watch_same_tuple(&x->ev, &y->ev))
-				continue;
-			x->pending_tw = 0;
-			x->ev.kind = WATCH_EV_STATE;
-			x->ev.newstate = y->ev.newstate;
-			x->ev.cookie = y->ev.cookie;
-			y->dropped = 1;
-			/* An orphan still in FIN_WAIT2 did not close at all. */
-			if (x->ev.newstate == x->ev.oldstate)
-				x->dropped = 1;
-			break;
-		}
-	}
 }
 
 static int
@@ -319,7 +219,7 @@ snap_row(const struct sock_row *r, void *arg)
 {
 	struct watch *w = arg;
 
-	if (!selected(w, r->family, r->proto))
+	if (!watch_selected(w, r->family, r->proto))
 		return 0;
 	/*
 	 * A TCP socket in CLOSE is one a dump caught on its way out: it
@@ -329,7 +229,18 @@ snap_row(const struct sock_row *r, void *arg)
 		return 0;
 	if (r->proto == PROTO_TCP)
 		w->tcp_rows++;
-	return watch_diff_row(w->diff, r, diff_event, w) == -1 ? -1 : 0;
+	return watch_diff_row(w->diff, r, watch_take_event, w) == -1 ? -1 : 0;
+}
+
+/* Wall-clock ns on the samples' scale (monotonic + wall_off). */
+static uint64_t
+wall_ns(const struct watch *w)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)((int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec +
+	    w->wall_off * 1000000LL);
 }
 
 /*
@@ -345,10 +256,12 @@ snapshot(struct watch *w)
 	unsigned proto;
 	int i;
 
+	w->snap_mono_ms = util_mono_ms();
+	w->snap_ns = wall_ns(w);
 	watch_diff_begin(w->diff, util_now_ms());
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
-			if (!selected(w, fams[i], proto) ||
+			if (!watch_selected(w, fams[i], proto) ||
 			    (w->unavailable & PROTO_BIT(proto)))
 				continue;
 			req.family = fams[i];
@@ -372,80 +285,22 @@ snapshot(struct watch *w)
 	}
 	w->snapshots++;
 	w->tw_open = 0;
-	return watch_diff_end(w->diff, diff_event, w) == -1 ? -1 : 0;
+	return watch_diff_end(w->diff, watch_take_event, w) == -1 ? -1 : 0;
 }
 
-/*
- * Reads a process's command name into buf: from /proc, or when it has
- * exited already (a short client), as last read; else "".
- */
-static void
-read_comm(struct watch *w, int32_t pid, char *buf, size_t len)
-{
-	struct skowner *c = &w->comms[(uint32_t)pid % COMM_SLOTS];
-	char path[256], comm[WATCH_COMM_MAX];
-	ssize_t n;
-	int fd;
-
-	buf[0] = '\0';
-	if (c->skaddr == (uint64_t)pid)
-		snprintf(buf, len, "%s", c->comm);
-	snprintf(path, sizeof(path), "%s/%d/comm", w->o.proc_root != NULL ?
-	    w->o.proc_root : "/proc", (int)pid);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return;
-	n = read(fd, comm, sizeof(comm) - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	comm[n] = '\0';
-	if (comm[n - 1] == '\n')
-		comm[n - 1] = '\0';
-	snprintf(buf, len, "%s", comm);
-	/*
-	 * XXX Keyed by pid alone: if a pid is reused and the new process is
-	 * gone before it is read, the old name shows.
-	 */
-	c->skaddr = (uint64_t)pid;
-	snprintf(c->comm, sizeof(c->comm), "%s", comm);
-}
-
-static struct skowner *
-owner_slot(struct watch *w, uint64_t skaddr)
-{
-	return &w->owners[(size_t)((skaddr >> 6) * 0x9E3779B97F4A7C15ULL >>
-	    40) & (OWNER_SLOTS - 1)];
-}
-
-/*
- * Transitions that only a system call on the socket makes, so that the
- * process current when the tracepoint fired is the socket's owner:
- * connect, listen, close or shutdown.  Others run in softirq, in
- * whichever process the packet interrupted.
- */
-static int
-process_context(int oldstate, int newstate)
-{
-	return (oldstate == ST_CLOSE && newstate == ST_SYN_SENT) ||
-	    (oldstate == ST_CLOSE && newstate == ST_LISTEN) ||
-	    (oldstate == ST_ESTABLISHED && newstate == ST_FIN_WAIT1) ||
-	    (oldstate == ST_CLOSE_WAIT && newstate == ST_LAST_ACK) ||
-	    (oldstate == ST_LISTEN && newstate == ST_CLOSE);
-}
-
-static int
-trace_sample_take(const struct trace_sample *s, void *arg)
+int
+watch_take_sample(const struct trace_sample *s, void *arg)
 {
 	struct watch *w = arg;
 	struct skowner *so;
 	struct wev *x;
 
-	if (s->protocol != IPPROTO_TCP || !selected(w, s->family, PROTO_TCP))
+	if (s->protocol != IPPROTO_TCP || !watch_selected(w, s->family, PROTO_TCP))
 		return 0;
 	if (s->oldstate <= 0 || s->oldstate >= ST_MAX || s->newstate <= 0 ||
 	    s->newstate >= ST_MAX)
 		return 0;
-	if ((x = ev_push(w)) == NULL)
+	if ((x = watch_ev_push(w)) == NULL)
 		return -1;
 	x->skaddr = s->skaddr;
 	x->ev.time_ms = (uint64_t)((int64_t)(s->time_ns / 1000000) +
@@ -469,211 +324,17 @@ trace_sample_take(const struct trace_sample *s, void *arg)
 		x->pending_tw = 1;
 		w->tw_open = 1;
 	}
-	so = owner_slot(w, s->skaddr);
-	if (s->pid > 0 && process_context(s->oldstate, s->newstate)) {
+	so = watch_owner_slot(w, s->skaddr);
+	if (s->pid > 0 && watch_owner_context(s->oldstate, s->newstate)) {
 		so->skaddr = s->skaddr;
 		so->pid = s->pid;
-		read_comm(w, s->pid, so->comm, sizeof(so->comm));
+		watch_owner_comm(w, s->pid, so->comm, sizeof(so->comm));
 	}
 	if (so->skaddr == s->skaddr && so->pid > 0) {
 		x->ev.pid = so->pid;
 		memcpy(x->ev.command, so->comm, sizeof(x->ev.command));
 	}
 	return 0;
-}
-
-/* A sample as watch_ns judges it, from the event it made. */
-static void
-ns_sample(const struct wev *x, struct trace_sample *s)
-{
-	memset(s, 0, sizeof(*s));
-	s->skaddr = x->skaddr;
-	s->pid = x->ev.pid;
-	s->family = x->ev.family;
-	s->sport = x->ev.lport;
-	s->oldstate = x->ev.oldstate;
-	s->newstate = x->ev.newstate;
-	s->saddr = x->ev.laddr;
-}
-
-/* The TCP 4-tuple of r as an event key, for watch_same_tuple(). */
-static void
-row_key(const struct sock_row *r, struct watch_event *key)
-{
-	memset(key, 0, sizeof(*key));
-	key->family = r->family;
-	key->proto = PROTO_TCP;
-	key->lport = r->lport;
-	key->rport = r->rport;
-	key->laddr = r->laddr;
-	key->raddr = r->raddr;
-}
-
-/* Rule 3 of watch_ns.h: a socket of our namespace like this event's. */
-static int
-ns_row(const struct sock_row *r, void *arg)
-{
-	struct watch *w = arg;
-	struct watch_event key;
-	struct wev *x;
-	size_t i, len = r->family == AF_INET ? 4 : 16;
-
-	row_key(r, &key);
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN)
-			continue;
-		if (watch_same_tuple(&x->ev, &key) || (r->state == ST_LISTEN &&
-		    x->ev.oldstate == ST_LISTEN && r->lport == x->ev.lport &&
-		    (memcmp(&r->laddr, &x->ev.laddr, len) == 0 ||
-		    IN6_IS_ADDR_UNSPECIFIED(&r->laddr.v6) ||
-		    (r->family == AF_INET && r->laddr.v4.s_addr == 0))))
-			x->ns = WATCH_NS_OURS;
-	}
-	return 0;
-}
-
-/* Whether a socket is born at this event (watch_ns_judge's rule). */
-static int
-ns_born(const struct wev *x)
-{
-	return x->ev.oldstate == ST_CLOSE || (x->ev.oldstate == ST_LISTEN &&
-	    x->ev.newstate == ST_SYN_RECV);
-}
-
-/*
- * Gives the unjudged event i the verdict of another event of the same
- * socket in the round: same address, no birth or close between them.
- */
-static void
-ns_spread(struct watch *w, size_t i)
-{
-	struct wev *x = &w->evs[i], *y;
-	size_t k;
-
-	if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN)
-		return;
-	for (k = i; k-- > 0;) {		/* earlier events of the socket */
-		y = &w->evs[k];
-		if (y->skaddr != x->skaddr || y->ev.method != WATCH_TRACE)
-			continue;
-		if (y->freed)
-			break;
-		if (y->ns != WATCH_NS_UNKNOWN) {
-			x->ns = y->ns;
-			return;
-		}
-		if (ns_born(y))
-			break;
-	}
-	for (k = i + 1; k < w->nevs && !x->freed; k++) {	/* later */
-		y = &w->evs[k];
-		if (y->skaddr != x->skaddr || y->ev.method != WATCH_TRACE)
-			continue;
-		if (ns_born(y))
-			break;
-		if (y->ns != WATCH_NS_UNKNOWN) {
-			x->ns = y->ns;
-			return;
-		}
-		if (y->freed)
-			break;
-	}
-}
-
-/*
- * Keeps only events of sockets of our network namespace (watch_ns.h):
- * each trace event not judged yet is, in time order; those rules 1 and
- * 2 leave open are settled by one sock_diag dump of our namespace (which
- * no other namespace's socket can be in) and remembered.
- * A verdict holds for every event of the socket in the round (a server's
- * connection is judged at its LISTEN -> SYN_RECV, a client's when its
- * timewait socket is found).
- * XXX A socket of ours gone before the dump, whose process could not be
- * read and that left no timewait socket, is taken for another
- * namespace's: the reader must keep up (see TRACE_RING_PAGES).
- */
-static void
-ns_settle(struct watch *w)
-{
-	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct trace_sample s;
-	struct dump_req req = { .ext = 0 };
-	struct wev *x;
-	size_t i;
-	int f, open = 0, raised = 0;
-
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method != WATCH_TRACE || x->ns != WATCH_NS_UNKNOWN ||
-		    x->probe)
-			continue;
-		/* Other users' /proc/PID/ns need CAP_SYS_PTRACE. */
-		if (!raised)
-			privs(w, raised = 1);
-		ns_sample(x, &s);
-		x->ns = (uint8_t)watch_ns_judge(w->ns, &s,
-		    process_context(s.oldstate, s.newstate));
-		open |= x->ns == WATCH_NS_UNKNOWN;
-	}
-	if (raised)
-		privs(w, 0);
-	for (f = 0; f < 2 && open; f++) {
-		if (!selected(w, fams[f], PROTO_TCP))
-			continue;
-		req.family = fams[f];
-		req.proto = PROTO_TCP;
-		req.states = ST_ALL;
-		/* A failed dump leaves them unknown: another namespace's. */
-		(void)diag_collect(w->diag, &req, ns_row, w, NULL);
-	}
-	for (i = 0; open && i < w->nevs; i++)
-		ns_spread(w, i);
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method != WATCH_TRACE || x->probe)
-			continue;
-		if (x->ns == WATCH_NS_UNKNOWN) {
-			x->ns = WATCH_NS_OTHER;
-			watch_ns_learn(w->ns, x->skaddr, x->ns);
-		} else if (open && x->ns == WATCH_NS_OURS)
-			watch_ns_learn(w->ns, x->skaddr, x->ns);
-		if (x->ns == WATCH_NS_OTHER)
-			x->dropped = 1;
-		if (x->freed)
-			watch_ns_forget(w->ns, x->skaddr);
-	}
-}
-
-/*
- * connect() enters SYN_SENT before it picks the local port, so that
- * event has port 0: take the port from a later event of the same socket
- * in this round, when there is one (on loopback there always is).
- */
-static int
-fill_ports(struct watch *w)
-{
-	struct wev *x, *y;
-	size_t i, k;
-	int unfilled = 0;
-
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method != WATCH_TRACE || x->ev.lport != 0 ||
-		    x->ev.newstate != ST_SYN_SENT)
-			continue;
-		for (k = i + 1; k < w->nevs; k++) {
-			y = &w->evs[k];
-			if (y->skaddr != x->skaddr || y->ev.lport == 0)
-				continue;
-			x->ev.lport = y->ev.lport;
-			x->ev.laddr = y->ev.laddr;
-			break;
-		}
-		if (x->ev.lport == 0)
-			unfilled = 1;
-	}
-	return unfilled;
 }
 
 /* Tracepoint samples keep their ns, so that one ms stays in order. */
@@ -683,8 +344,8 @@ sort_key(const struct wev *x)
 	return x->sort_ns ? x->sort_ns : x->ev.time_ms * 1000000;
 }
 
-static int
-wev_cmp(const void *a, const void *b)
+int
+watch_ev_cmp(const void *a, const void *b)
 {
 	const struct wev *x = a, *y = b;
 	uint64_t tx = sort_key(x), ty = sort_key(y);
@@ -694,146 +355,20 @@ wev_cmp(const void *a, const void *b)
 	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Whether an event still needs an owner that a live socket may have. */
-static int
-wants_owner(const struct wev *x)
-{
-	return !x->dropped && x->ev.pid == 0 &&
-	    x->ev.newstate != ST_CLOSE && x->ev.newstate != ST_TIME_WAIT;
-}
-
-/* The trace resolver: inodes for live sockets, by 4-tuple. */
-static int
-resolve_row(const struct sock_row *r, void *arg)
-{
-	struct watch *w = arg;
-	struct watch_event key;
-	size_t i;
-
-	w->tcp_rows++;
-	if (r->inode == 0)
-		return 0;
-	row_key(r, &key);
-	for (i = 0; i < w->nevs; i++)
-		if (w->evs[i].ev.inode == 0 && wants_owner(&w->evs[i]) &&
-		    watch_same_tuple(&w->evs[i].ev, &key))
-			w->evs[i].ev.inode = r->inode;
-	return 0;
-}
-
-/*
- * Tracepoint events carry no inode.  When some event of a live socket
- * has no owner and TCP dumps are cheap here, one dump finds the inodes.
- */
-static void
-resolve_inodes(struct watch *w)
-{
-	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct dump_req req = { .ext = 0 };
-	size_t i;
-	int need = 0, f;
-
-	if (w->resolve_expensive)
-		return;
-	for (i = 0; i < w->nevs && !need; i++)
-		need = w->evs[i].ev.method == WATCH_TRACE &&
-		    wants_owner(&w->evs[i]);
-	if (!need)
-		return;
-	w->tcp_rows = 0;
-	for (f = 0; f < 2; f++) {
-		if (!selected(w, fams[f], PROTO_TCP))
-			continue;
-		req.family = fams[f];
-		req.proto = PROTO_TCP;
-		req.states = ST_ALL & ~ST_BIT(ST_TIME_WAIT);
-		/* A failed lookup only costs owners. */
-		(void)diag_collect(w->diag, &req, resolve_row, w, NULL);
-	}
-	if (w->tcp_rows > RESOLVE_MAX_ROWS)
-		w->resolve_expensive = 1;
-}
-
-/*
- * Reads the owner map again.  On a host with many descriptors a build
- * takes long, so builds are kept at most a tenth of the time (map_cost).
- */
-static void
-map_rebuild(struct watch *w)
-{
-	const char *root = w->o.proc_root != NULL ? w->o.proc_root : "/proc";
-	uint64_t t0 = util_mono_ms();
-
-	procmap_free(w->map);
-	/* Unreadable processes only cost their owners. */
-	privs(w, 1);
-	w->map = procmap_build(root, NULL);
-	privs(w, 0);
-	w->map_ms = util_mono_ms();
-	w->map_cost = w->map_ms - t0;
-}
-
-/* Owners from the map by inode, rebuilding a stale map once a round. */
-static void
-fill_owners(struct watch *w)
-{
-	const struct sock_owner *ow;
-	struct skowner *so;
-	struct wev *x;
-	size_t i, n;
-	uint64_t now;
-	int rebuilt = 0;
-
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->dropped || x->ev.pid != 0 || x->ev.inode == 0)
-			continue;
-		ow = procmap_lookup(w->map, x->ev.inode, &n);
-		now = util_mono_ms();
-		if (n == 0 && !rebuilt && x->ev.kind != WATCH_EV_CLOSED &&
-		    (w->map == NULL || now - w->map_ms >= MAP_MAX_AGE_MS) &&
-		    (w->map == NULL || now - w->map_ms >= 10 * w->map_cost)) {
-			map_rebuild(w);
-			rebuilt = 1;
-			ow = procmap_lookup(w->map, x->ev.inode, &n);
-		}
-		if (n == 0)
-			continue;
-		x->ev.pid = ow->pid;
-		snprintf(x->ev.command, sizeof(x->ev.command), "%s",
-		    ow->command != NULL ? ow->command : "");
-		if (x->ev.method == WATCH_TRACE) {
-			so = owner_slot(w, x->skaddr);
-			so->skaddr = x->skaddr;
-			so->pid = x->ev.pid;
-			memcpy(so->comm, x->ev.command, sizeof(so->comm));
-		}
-	}
-	/* A closed socket's address may be reused by the next one. */
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method == WATCH_TRACE && x->freed) {
-			so = owner_slot(w, x->skaddr);
-			if (so->skaddr == x->skaddr)
-				so->skaddr = 0;
-		}
-	}
-}
-
 /*
  * Hands out the round's events in time order, but for those younger than
  * cutoff_ns (wall clock): a sample of another CPU may still be on its
  * way, so they wait at the front of the vector for the next round.
  */
-static int
-deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb, void *arg)
+int
+watch_deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb, void *arg)
 {
 	struct wev *x;
 	size_t i, held = 0;
 	int rc = 0;
 
 	if (w->nevs > 1)
-		qsort(w->evs, w->nevs, sizeof(*w->evs), wev_cmp);
+		qsort(w->evs, w->nevs, sizeof(*w->evs), watch_ev_cmp);
 	for (i = 0; i < w->nevs; i++) {
 		x = &w->evs[i];
 		if (x->dropped || x->probe)
@@ -849,58 +384,6 @@ deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb, void *arg)
 	}
 	w->nevs = held;
 	return rc;
-}
-
-/* Puts the pending owners into the round, to be looked for with it. */
-static int
-pend_probe(struct watch *w)
-{
-	struct wev *x;
-	size_t i;
-
-	for (i = 0; i < w->npend; i++) {
-		if ((x = ev_push(w)) == NULL)
-			return -1;
-		*x = w->pend[i];
-		x->seq = w->seq++;
-		x->probe = 1;
-	}
-	w->npend = 0;
-	return 0;
-}
-
-/*
- * After a round: probes still without an owner stay pending (for a
- * while), as do events of live traced sockets that found none; a
- * socket freed leaves the list.
- */
-static void
-pend_update(struct watch *w)
-{
-	struct wev *x;
-	size_t i, k;
-
-	for (i = 0; i < w->nevs; i++) {
-		x = &w->evs[i];
-		if (x->ev.method != WATCH_TRACE || x->dropped)
-			continue;
-		for (k = 0; k < w->npend; k++)
-			if (w->pend[k].skaddr == x->skaddr)
-				break;
-		if (x->freed || x->ev.pid != 0 || x->ev.newstate == ST_CLOSE ||
-		    x->ev.newstate == ST_TIME_WAIT ||
-		    (x->probe && ++x->tries >= PENDING_TRIES)) {
-			if (k < w->npend)
-				w->pend[k] = w->pend[--w->npend];
-			continue;
-		}
-		if (k == w->npend && w->npend < PENDING_MAX) {
-			w->pend[w->npend] = *x;
-			w->pend[w->npend].probe = 0;
-			w->npend++;
-		} else if (k < w->npend)
-			w->pend[k].tries = x->tries;
-	}
 }
 
 int
@@ -919,78 +402,159 @@ watch_begin(struct watch *w)
 	 */
 	if (w->method == WATCH_POLL &&
 	    watch_diff_len(w->diff) <= BASELINE_MAP_MAX)
-		map_rebuild(w);
+		watch_owner_map(w);
 	w->next_snap = util_mono_ms() + w->o.interval_ms;
 	return 0;
+}
+
+/*
+ * Takes what the drain thread queued into the round.  Sets *cutoff_ns
+ * (wall clock) to the time before which every sample is in the round:
+ * the thread's last full pass over the rings, less HOLD_MS for a sample
+ * stamped just before that pass but written into its ring just after.
+ */
+static int
+take_samples(struct watch *w, uint64_t *cutoff_ns)
+{
+	uint64_t drained = 0, now = util_now_ms() - HOLD_MS, c;
+
+	if (trace_drain_take(w->drain, watch_take_sample, w, &w->lost,
+	    &drained) == -1)
+		return -1;
+	c = (uint64_t)((int64_t)drained + w->wall_off * 1000000) -
+	    HOLD_MS * 1000000ULL;
+	if (drained == 0 || c > now * 1000000)
+		c = now * 1000000;
+	*cutoff_ns = c;
+	return 0;
+}
+
+/*
+ * The tracepoint part of a round: waits for samples, takes them, gives
+ * a connect's SYN_SENT its port, keeps our namespace's.  Sets *cutoff_ns.
+ */
+static int
+trace_round(struct watch *w, int wait, uint64_t *cutoff_ns)
+{
+	size_t before;
+
+	/*
+	 * The thread starts here, after the command has set privileges
+	 * (it inherits the caller's) and after a demo forked its client.
+	 */
+	if (w->drain == NULL) {
+		trace_drain_src(w->trace, &w->src);
+		if ((w->drain = trace_drain_start(&w->src, 0)) == NULL)
+			return -1;
+	}
+	/* Held events are due soon. */
+	if (w->nevs > 0 && wait > HOLD_MS)
+		wait = HOLD_MS;
+	if (trace_drain_wait(w->drain, wait) == -1)
+		return -1;
+	before = w->nevs;
+	if (take_samples(w, cutoff_ns) == -1)
+		return -1;
+	if (w->nevs > before) {
+		/*
+		 * A SYN_SENT without its port waits a moment for the next
+		 * event of its socket, which names the port.
+		 */
+		if (w->nevs > 1)
+			qsort(w->evs, w->nevs, sizeof(*w->evs), watch_ev_cmp);
+		if (watch_match_ports(w) && trace_drain_wait(w->drain,
+		    SYN_SENT_WAIT_MS) == 1) {
+			if (take_samples(w, cutoff_ns) == -1)
+				return -1;
+			if (w->nevs > 1)
+				qsort(w->evs, w->nevs, sizeof(*w->evs),
+				    watch_ev_cmp);
+			watch_match_ports(w);
+		}
+	}
+	watch_match_ns(w);
+	return 0;
+}
+
+/*
+ * A close still waiting for its timewait socket, made after the last
+ * dump began, waits for the next dump, and so does every later event,
+ * to keep the output in time order.  Returns the cutoff lowered so.
+ */
+static uint64_t
+tw_cutoff(const struct watch *w, uint64_t cutoff)
+{
+	const struct wev *x;
+	uint64_t k;
+	size_t i;
+
+	for (i = 0; i < w->nevs; i++) {
+		x = &w->evs[i];
+		if (!x->pending_tw || x->dropped)
+			continue;
+		k = sort_key(x);
+		if (k >= w->snap_ns && k <= cutoff)
+			cutoff = k - 1;
+	}
+	return cutoff;
 }
 
 int
 watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 {
 	uint64_t now, cutoff = UINT64_MAX;
-	size_t before;
 	int wait;
 
 	if (watch_begin(w) == -1)
 		return -1;
-	w->tw_open = 0;
 	now = util_mono_ms();
 	wait = w->next_snap > now ? (int)(w->next_snap - now) : 0;
 	if (max_wait_ms >= 0 && max_wait_ms < wait)
 		wait = max_wait_ms;
 	if (w->method == WATCH_TRACE) {
-		/* Held events are due soon. */
-		if (w->nevs > 0 && wait > HOLD_MS)
-			wait = HOLD_MS;
-		if (trace_wait(w->trace, wait) == -1)
+		if (trace_round(w, wait, &cutoff) == -1)
 			return -1;
-		before = w->nevs;
-		if (trace_read(w->trace, trace_sample_take, w, &w->lost) == -1)
-			return -1;
-		if (w->nevs > before) {
-			/*
-			 * A SYN_SENT without its port waits a moment for the
-			 * next event of its socket, which names the port.
-			 */
-			if (w->nevs > 1)
-				qsort(w->evs, w->nevs, sizeof(*w->evs),
-				    wev_cmp);
-			if (fill_ports(w) && trace_wait(w->trace,
-			    SYN_SENT_WAIT_MS) == 1) {
-				if (trace_read(w->trace, trace_sample_take, w,
-				    &w->lost) == -1)
-					return -1;
-				if (w->nevs > 1)
-					qsort(w->evs, w->nevs,
-					    sizeof(*w->evs), wev_cmp);
-				fill_ports(w);
-			}
-		}
-		ns_settle(w);
-		cutoff = (util_now_ms() - HOLD_MS) * 1000000;
 	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
 		return -1;
 	now = util_mono_ms();
-	if (w->tw_open || now >= w->next_snap) {
+	/*
+	 * A close that may be TIME_WAIT asks for a timewait dump, but at
+	 * most one each TW_GAP_MS: at thousands of closes a second a dump
+	 * each (of every timewait socket) would take the machine.
+	 */
+	if ((w->tw_open && now >= w->snap_mono_ms + TW_GAP_MS) ||
+	    now >= w->next_snap) {
 		if (snapshot(w) == -1)
 			return -1;
 		if (now >= w->next_snap) {
 			w->next_snap = now + w->o.interval_ms;
-			if (w->method == WATCH_TRACE && pend_probe(w) == -1)
+			if (w->method == WATCH_TRACE &&
+			    watch_owner_probe(w) == -1)
 				return -1;
 		}
 	}
+	if (w->method == WATCH_TRACE && watch_match_time_wait(w) == -1)
+		return -1;
 	if (w->method == WATCH_TRACE)
-		match_time_wait(w);
-	resolve_inodes(w);
-	fill_owners(w);
+		cutoff = tw_cutoff(w, cutoff);
+	watch_owner_resolve(w);
+	watch_owner_fill(w);
 	if (w->method == WATCH_TRACE)
-		pend_update(w);
-	return deliver(w, cutoff, cb, arg);
+		watch_owner_pend(w);
+	return watch_deliver(w, cutoff, cb, arg);
 }
 
 int
 watch_flush(struct watch *w, watch_cb cb, void *arg)
 {
-	return deliver(w, UINT64_MAX, cb, arg);
+	int rc;
+
+	/*
+	 * What the drain thread queued is a round's worth, not waited for;
+	 * its closes get their timewait dump at once.
+	 */
+	w->snap_mono_ms = 0;
+	if (w->drain != NULL && (rc = watch_step(w, 0, cb, arg)) != 0)
+		return rc;
+	return watch_deliver(w, UINT64_MAX, cb, arg);
 }

@@ -98,7 +98,9 @@ test_cli_parse_errors(void **state)
 		{ { "-E", "--port", "70000" }, "--port too large: 70000 (0 to 65535)" },
 		{ { "--port", "80" }, "--port needs -E" },
 		{ { "-s", "--info" }, "cannot use --info, --mem or --extended "
-		    "with -s: a summary has no rows" },
+		    "with -s: it has no rows" },
+		{ { "--openmetrics", "--extended" }, "cannot use --info, --mem "
+		    "or --extended with --openmetrics: it has no rows" },
 		{ { "-E", "--mem" }, "cannot use --info, --mem or --extended "
 		    "with -E: events carry no socket internals" },
 		{ { "--numeric-rates" }, "--numeric-rates needs --info" },

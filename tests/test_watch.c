@@ -5,8 +5,8 @@
  * (a close heard at once, a socket entering TIME_WAIT, one born and
  * gone between snapshots), repeated rows, rows without a cookie, a
  * table large enough to grow several times; and, as root, the destroy
- * groups of the running kernel.  Then the rounds of watch.c, included
- * whole so that its static steps can be fed fake events: TIME_WAIT
+ * groups of the running kernel.  Then the rounds of watch.c, their
+ * steps (watch_impl.h) fed fake events: TIME_WAIT
  * matching, the port of a connect, delivery in time order with the
  * youngest held back, owners from the tracepoint and from a fake /proc;
  * and the network-namespace verdicts of watch_ns.c.
@@ -22,6 +22,7 @@
 #include <arpa/inet.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -29,10 +30,11 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
+#include "procmap.h"
 #include "watch.h"
 #include "watch_ns.h"
-/* The round's steps are static: the file is compiled in whole. */
-#include "../src/watch.c"
+/* The round's steps, shared by the watcher's files. */
+#include "watch_impl.h"
 
 #define MAXEV	8192
 
@@ -426,7 +428,7 @@ push_poll_tw(struct watch *w, uint16_t lport, uint16_t rport,
 	ev.laddr = r.laddr;
 	ev.raddr = r.raddr;
 	ev.cookie = cookie;
-	assert_int_equal(diff_event(&ev, w), 0);
+	assert_int_equal(watch_take_event(&ev, w), 0);
 }
 
 static void
@@ -448,18 +450,18 @@ test_watch_round_time_wait_match(void **state)
 	(void)state;
 	/* A client's close: FIN_WAIT2 -> CLOSE, and its timewait socket. */
 	s = tsample(0x1000, ST_FIN_WAIT2, ST_CLOSE, 40000, 80, 0, 1);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_true(w->evs[0].pending_tw);
 	/* A server's close from LAST_ACK: no timewait to wait for. */
 	s = tsample(0x2000, ST_LAST_ACK, ST_CLOSE, 80, 40001, 0, 2);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_false(w->evs[1].pending_tw);
 	/* A close from FIN_WAIT1 whose timewait socket is not there. */
 	s = tsample(0x3000, ST_FIN_WAIT1, ST_CLOSE, 40002, 80, 0, 3);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	push_poll_tw(w, 40000, 80, 77);
 	push_poll_tw(w, 40009, 80, 78);		/* of no close of the round */
-	match_time_wait(w);
+	assert_int_equal(watch_match_time_wait(w), 0);
 	assert_int_equal(w->evs[0].ev.kind, WATCH_EV_STATE);
 	assert_int_equal(w->evs[0].ev.newstate, ST_TIME_WAIT);
 	assert_int_equal(w->evs[0].ev.cookie, 77);
@@ -485,20 +487,20 @@ test_watch_round_fill_ports_and_order(void **state)
 	/* connect() is traced before the port is picked. */
 	s = tsample(0x1000, ST_CLOSE, ST_SYN_SENT, 0, 80, 0, 100);
 	s.saddr.v4.s_addr = 0;
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	/* Another CPU's older sample, read after. */
 	s = tsample(0x2000, ST_LISTEN, ST_SYN_RECV, 80, 40000, 0, 50);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	s = tsample(0x1000, ST_SYN_SENT, ST_ESTABLISHED, 40000, 80, 0, 300);
-	assert_int_equal(trace_sample_take(&s, w), 0);
-	qsort(w->evs, w->nevs, sizeof(*w->evs), wev_cmp);
-	assert_int_equal(fill_ports(w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	qsort(w->evs, w->nevs, sizeof(*w->evs), watch_ev_cmp);
+	assert_int_equal(watch_match_ports(w), 0);
 	assert_int_equal(w->evs[1].ev.newstate, ST_SYN_SENT);
 	assert_int_equal(w->evs[1].ev.lport, 40000);
 	assert_int_equal(ntohl(w->evs[1].ev.laddr.v4.s_addr),
 	    INADDR_LOOPBACK);
 	/* Delivered in time order; the youngest, past the cutoff, held. */
-	assert_int_equal(deliver(w, base + 200, record, g), 0);
+	assert_int_equal(watch_deliver(w, base + 200, record, g), 0);
 	assert_int_equal(g->n, 2);
 	assert_int_equal(g->ev[0].newstate, ST_SYN_RECV);
 	assert_int_equal(g->ev[1].newstate, ST_SYN_SENT);
@@ -506,7 +508,7 @@ test_watch_round_fill_ports_and_order(void **state)
 	assert_int_equal(w->evs[0].ev.newstate, ST_ESTABLISHED);
 	/* --port: another port's events are not handed out. */
 	w->o.port = 81;
-	assert_int_equal(deliver(w, UINT64_MAX, record, g), 0);
+	assert_int_equal(watch_deliver(w, UINT64_MAX, record, g), 0);
 	assert_int_equal(g->n, 2);
 	assert_int_equal(w->nevs, 0);
 	free(g);
@@ -528,23 +530,23 @@ test_watch_round_owner_from_trace(void **state)
 	comm[strcspn(comm, "\n")] = '\0';
 	/* connect() runs in its process: that one owns the socket. */
 	s = tsample(0x1000, ST_CLOSE, ST_SYN_SENT, 40000, 80, getpid(), 1);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_int_equal(w->evs[0].ev.pid, getpid());
 	assert_string_equal(w->evs[0].ev.command, comm);
 	/* Softirq: the process interrupted is not the owner. */
 	s = tsample(0x1000, ST_SYN_SENT, ST_ESTABLISHED, 40000, 80, 1, 2);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_int_equal(w->evs[1].ev.pid, getpid());
 	s = tsample(0x5000, ST_LISTEN, ST_SYN_RECV, 80, 40000, 1, 3);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_int_equal(w->evs[2].ev.pid, 0);
 	/* Closed: the address may be another socket's next. */
 	s = tsample(0x1000, ST_FIN_WAIT2, ST_CLOSE, 40000, 80, 1, 4);
-	assert_int_equal(trace_sample_take(&s, w), 0);
-	fill_owners(w);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	watch_owner_fill(w);
 	w->nevs = 0;
 	s = tsample(0x1000, ST_LISTEN, ST_SYN_RECV, 80, 40005, 1, 5);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_int_equal(w->evs[0].ev.pid, 0);
 	free_watch(w);
 }
@@ -613,13 +615,13 @@ test_watch_round_owner_from_map(void **state)
 	raised = lowered = 0;
 	/* A server's connection: softirq, its inode found by a dump. */
 	s = tsample(0x7000, ST_LISTEN, ST_SYN_RECV, 80, 40000, 1, 1);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	w->evs[0].ev.inode = 777;
 	/* A closed one is not looked for in a new map. */
 	s = tsample(0x8000, ST_LAST_ACK, ST_CLOSE, 80, 40001, 1, 2);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	w->evs[1].ev.inode = 778;
-	fill_owners(w);
+	watch_owner_fill(w);
 	assert_int_equal(w->evs[0].ev.pid, 4242);
 	assert_string_equal(w->evs[0].ev.command, "fakeserver");
 	assert_int_equal(w->evs[1].ev.pid, 0);
@@ -629,7 +631,7 @@ test_watch_round_owner_from_map(void **state)
 	/* Kept by socket address for the socket's next events. */
 	w->nevs = 0;
 	s = tsample(0x7000, ST_SYN_RECV, ST_ESTABLISHED, 80, 40000, 1, 3);
-	assert_int_equal(trace_sample_take(&s, w), 0);
+	assert_int_equal(watch_take_sample(&s, w), 0);
 	assert_int_equal(w->evs[0].ev.pid, 4242);
 	rm_fake_proc(root);
 	free_watch(w);

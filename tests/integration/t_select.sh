@@ -327,7 +327,8 @@ if command -v mandoc >/dev/null 2>&1 && [ -f "$man" ]; then
 	    sed 's/^ *//; s/ *$//' >"$TMP/use"
 	check "usage text equals the man page SYNOPSIS" diff "$TMP/syn" "$TMP/use"
 	"$SOCKSTAT" -Z 2>&1 >/dev/null | grep -v 'unknown option' >"$TMP/use2"
-	sed -n '1,2p' "$TMP/h.out" >"$TMP/use1"
+	# The first line and its continuations (indented to the bracket).
+	awk 'NR > 1 && !/^ +\[/ {exit} {print}' "$TMP/h.out" >"$TMP/use1"
 	check "the usage after a bad flag is the netstat form's synopsis alone" \
 	    diff "$TMP/use1" "$TMP/use2"
 fi

@@ -30,6 +30,7 @@ if [ -z "${WATCH_NETNS:-}" ] && command -v unshare >/dev/null 2>&1; then
 	export WATCH_NETNS=1
 	exec unshare --net -- sh -c 'ip link set lo up &&
 	    sysctl -qw net.ipv4.ip_local_port_range="1024 65000" &&
+	    sysctl -qw net.ipv4.tcp_tw_reuse=0 &&
 	    exec sh "$@"' sh "$0" "$bin"
 fi
 for f in "$bin" "$gen"; do
@@ -62,9 +63,12 @@ run() {
 	kill -INT $wpid
 	wait $wpid
 	conns=$(sed -n 's/^conns=\([0-9]*\) .*/\1/p' "$tmp/$name.gen")
+	reached=$(sed -n 's/.* rate=\([0-9]*\).*/\1/p' "$tmp/$name.gen")
 	syn=$(grep -c ' CLOSE -> SYN_SENT ' "$tmp/$name.out")
 	acc=$(grep -c "127\.0\.0\.1:$port .*LISTEN -> SYN_RECV " "$tmp/$name.out")
-	all=$(grep -c ":$port " "$tmp/$name.out")
+	# The listener's own two lines (CLOSE -> LISTEN, LISTEN -> CLOSE)
+	# are no connection's.
+	all=$(grep ":$port " "$tmp/$name.out" | grep -vc ':\* ')
 	lost=$(sed -n 's/.*dropped \([0-9]*\) tracepoint record.*/\1/p' \
 	    "$tmp/$name.err")
 	printf '%-14s %s; events of the port %s (want %s), connects %s, accepts %s, records dropped %s\n' \
@@ -72,9 +76,13 @@ run() {
 	    "$syn" "$acc" "${lost:-0}"
 	if [ -z "$lost" ] && [ "$all" -eq $((conns * 10)) ] &&
 	    [ "$syn" -eq "$conns" ] && [ "$acc" -eq "$conns" ]; then
-		echo "ok - $name: no event lost at $rate connections/s"
+		# The rate reached, not the one asked: a busy machine may
+		# hold the generator below it.
+		echo "ok - $name: no event lost at $reached connections/s" \
+		    "(asked for $rate)"
 	else
-		echo "not ok - $name: events lost"; failures=$((failures + 1))
+		echo "not ok - $name: events lost at $reached connections/s"
+		failures=$((failures + 1))
 		grep -v '^Time' "$tmp/$name.err" | head -5
 	fi
 }

@@ -53,7 +53,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },
-	{ "--extended", "detail line: uid, inode, cookie, cgroup, mark, tos" },
+	{ "--extended", "detail line: uid, inode, cookie, cgroup, tos..." },
 	{ "-h, --help", "print this help" },
 	{ "--info", "detail line: TCP internals (rtt, cwnd, rates...)" },
 	{ "--json", "JSON: one socket object per line" },

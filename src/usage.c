@@ -15,8 +15,8 @@
  */
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
-"sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--source netlink|proc|auto]\n",
+"sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
+"                [--json] [--sort key[,key ...]] [--source netlink|proc|auto]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -49,6 +49,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-4, --inet", "IPv4 sockets" },
 	{ "-6, --inet6", "IPv6 sockets" },
 	{ "-a, --all", "every socket: servers and the rest" },
+	{ "--by key", "count per state|proto|process|user|remote|lport" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },
@@ -63,6 +64,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-p, --programs", "add the PID/Program name column" },
 	{ "-r, --resolve", "look hosts up in DNS (routes: ip route)" },
 	{ "-s, --summary", "socket counts, as ss -s (netstat -s: nstat)" },
+	{ "--sort key[,key...]", "order rows (-key descends; see the man page)" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },
 	{ "-t, --tcp", "TCP sockets" },
 	{ "-u, --udp", "UDP sockets" },

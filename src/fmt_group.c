@@ -241,7 +241,10 @@ group_gap(void *st, int family, enum sock_proto proto)
 	g->unread = 1;
 }
 
-/* The key's own order: a missing value last, then family, address, number. */
+/*
+ * The key's own order: a missing value last, then the number (state,
+ * protocol, pid, uid, port), the family (IPv4 first), the address.
+ */
 static int
 key_cmp(const struct gkey *a, const struct gkey *b)
 {
@@ -250,12 +253,13 @@ key_cmp(const struct gkey *a, const struct gkey *b)
 
 	if (a->has != b->has)
 		return b->has - a->has;
+	if (a->num != b->num)
+		return a->num < b->num ? -1 : 1;
 	if (a->family != b->family)
 		return a->family < b->family ? -1 : 1;
 	alen = a->family == AF_INET6 ? sizeof(a->addr.v6) : sizeof(a->addr.v4);
-	if ((c = memcmp(&a->addr, &b->addr, alen)) != 0)
-		return c;
-	return (a->num > b->num) - (a->num < b->num);
+	c = memcmp(&a->addr, &b->addr, alen);
+	return (c > 0) - (c < 0);
 }
 
 /* Largest group first; ties in the key's order. */

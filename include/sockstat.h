@@ -166,6 +166,9 @@ enum source_choice {
 #define FAM_INET4	0x1
 #define FAM_INET6	0x2
 
+/* Most keys --sort takes (sort.h); options.sort holds them 0-ended. */
+#define SORT_KEYS_MAX	11
+
 /*
  * Everything the command line selects.  Fields are named after the long
  * option so that tests can build one in two lines.
@@ -188,6 +191,10 @@ struct options {
 	int		 program;	/* -p: PID/Program name */
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
+	/* --sort: sort.h's keys, most significant first, 0-ended; none:
+	   rows stream in kernel order */
+	unsigned char	 sort[SORT_KEYS_MAX + 1];
+	int		 group_by;	/* -s --by: enum group_by (sort.h); 0: none */
 	int		 continuous;	/* -c: repeat */
 	unsigned	 interval_ms;	/* -c SECONDS, -r SECONDS, -E --interval */
 	unsigned long	 count;		/* --count N: passes or events; 0: unbounded */

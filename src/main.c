@@ -373,11 +373,14 @@ static const struct formatter *
 pick_formatter(const struct options *o)
 {
 	if (o->face == FACE_SUMMARY)
-		return &fmt_summary;
+		return o->group_by ? &fmt_group : &fmt_summary;
 	if (o->face == FACE_OPENMETRICS)
 		return &fmt_openmetrics;
 	if (o->face == FACE_LSOF)
 		return o->json ? &fmt_json : &fmt_lsof;
+	/* --sort: the same face behind one that keeps and sorts rows. */
+	if (o->sort[0] != 0)
+		return fmt_sort_wrap(o->json ? &fmt_json : &fmt_table);
 	return o->json ? &fmt_json : &fmt_table;
 }
 

@@ -15,9 +15,9 @@
  */
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
-"sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--openmetrics] [--prometheus] [--source netlink|proc|auto]\n"
-"                [--top n]\n",
+"sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
+"                [--json] [--openmetrics] [--prometheus] [--sort key[,key ...]]\n"
+"                [--source netlink|proc|auto] [--top n]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -50,6 +50,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-4, --inet", "IPv4 sockets" },
 	{ "-6, --inet6", "IPv6 sockets" },
 	{ "-a, --all", "every socket: servers and the rest" },
+	{ "--by key", "count per state|proto|process|user|remote|lport" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },
@@ -66,6 +67,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "--prometheus", "as --openmetrics, Prometheus text 0.0.4" },
 	{ "-r, --resolve", "look hosts up in DNS (routes: ip route)" },
 	{ "-s, --summary", "socket counts, as ss -s (netstat -s: nstat)" },
+	{ "--sort key[,key...]", "order rows (-key descends; see the man page)" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },
 	{ "-t, --tcp", "TCP sockets" },
 	{ "--top n", "--openmetrics: the n biggest holders (20)" },

@@ -97,6 +97,9 @@ struct lsof_sel {
 	int		 field_nul;	/* -F 0: NUL ends each field */
 	int		 field_utf8;	/* -F c keeps UTF-8: a UTF-8 locale */
 	char		 field_set[sizeof(LSOF_FIELDS)]; /* chosen, in any order */
+	int		 tcpi_given;	/* -T given: tcpi replaces the defaults
+					   (NAME: s; -F: s and q) */
+	char		 tcpi[4];	/* -T's letters of "fqs"; "" for -T */
 	struct lsof_spec *specs;
 	size_t		 nspecs;
 	struct lsof_id	*pids;

@@ -84,6 +84,8 @@ union sock_addr {
 };
 
 /* One process holding a socket through one descriptor (the owner map). */
+struct sock_ext;		/* --info, --mem, --extended (tcpinfo.h) */
+
 struct sock_owner {
 	pid_t		 pid;
 	uid_t		 uid;
@@ -129,6 +131,9 @@ struct sock_row {
 	size_t		 path_len;	/* 0: unnamed; path[0]=='\0': abstract */
 	const struct sock_owner *owners;	/* filled by main for -p views */
 	size_t		 nowners;
+	const struct sock_ext *ext;	/* NULL unless --info, --mem or
+					   --extended asked and the source
+					   gave them (netlink) */
 };
 
 /* Consumer of rows: return 0 to go on, -1 (errno set) to stop the dump. */
@@ -195,6 +200,10 @@ struct options {
 	   rows stream in kernel order */
 	unsigned char	 sort[SORT_KEYS_MAX + 1];
 	int		 group_by;	/* -s --by: enum group_by (sort.h); 0: none */
+	int		 info;		/* --info: TCP internals */
+	int		 mem;		/* --mem: socket memory */
+	int		 extended;	/* --extended: cgroup, mark, tos... */
+	int		 numeric_rates;	/* --numeric-rates: bits per second */
 	int		 continuous;	/* -c: repeat */
 	unsigned	 interval_ms;	/* -c SECONDS, -r SECONDS, -E --interval */
 	unsigned long	 count;		/* --count N: passes or events; 0: unbounded */

@@ -14,6 +14,8 @@ struct dump_req {
 	int		 family;
 	enum sock_proto	 proto;
 	uint32_t	 states;	/* ST_BIT mask; sources may ignore */
+	unsigned	 ext;		/* EXT_* (tcpinfo.h): internals to
+					   ask for; sources may lack them */
 };
 
 /* What a source skipped instead of failing; main reports them once. */

@@ -21,11 +21,15 @@ enum {
 	OPT_COUNT = 256,
 	OPT_BY,
 	OPT_DURATION,
+	OPT_EXTENDED,
+	OPT_INFO,
 	OPT_INTERVAL,
 	OPT_JSON,
+	OPT_MEM,
 	OPT_METHOD,
 	OPT_NUMERIC_HOSTS,
 	OPT_NUMERIC_PORTS,
+	OPT_NUMERIC_RATES,
 	OPT_NUMERIC_USERS,
 	OPT_OPENMETRICS,
 	OPT_PORT,
@@ -51,16 +55,20 @@ static const struct option longopts[] = {
 	{ "duration",		required_argument,	NULL, OPT_DURATION },
 	{ "events",		no_argument,		NULL, 'E' },
 	{ "extend",		no_argument,		NULL, 'e' },
+	{ "extended",		no_argument,		NULL, OPT_EXTENDED },
 	{ "help",		no_argument,		NULL, 'h' },
 	{ "inet",		no_argument,		NULL, '4' },
 	{ "inet6",		no_argument,		NULL, '6' },
+	{ "info",		no_argument,		NULL, OPT_INFO },
 	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
 	{ "json",		no_argument,		NULL, OPT_JSON },
 	{ "listening",		no_argument,		NULL, 'l' },
+	{ "mem",		no_argument,		NULL, OPT_MEM },
 	{ "method",		required_argument,	NULL, OPT_METHOD },
 	{ "numeric",		no_argument,		NULL, 'n' },
 	{ "numeric-hosts",	no_argument,		NULL, OPT_NUMERIC_HOSTS },
 	{ "numeric-ports",	no_argument,		NULL, OPT_NUMERIC_PORTS },
+	{ "numeric-rates",	no_argument,		NULL, OPT_NUMERIC_RATES },
 	{ "numeric-users",	no_argument,		NULL, OPT_NUMERIC_USERS },
 	{ "openmetrics",	no_argument,		NULL, OPT_OPENMETRICS },
 	{ "port",		required_argument,	NULL, OPT_PORT },
@@ -296,6 +304,15 @@ check_options(struct options *o, const struct given *g, char *err,
 	    o->extend || o->timers))
 		return cli_fail(err, errlen, "cannot use -s with -p, -e or "
 		    "-o: a summary has no columns");
+	if ((o->info || o->mem || o->extended) && (o->watch ||
+	    o->face == FACE_SUMMARY || o->face == FACE_OPENMETRICS))
+		return cli_fail(err, errlen, "cannot use --info, --mem or "
+		    "--extended with %s: %s", o->watch ? "-E" :
+		    o->face == FACE_SUMMARY ? "-s" : "--openmetrics",
+		    o->watch ? "events carry no socket internals" :
+		    "it has no rows");
+	if (o->numeric_rates && !o->info)
+		return cli_fail(err, errlen, "--numeric-rates needs --info");
 	if (o->face == FACE_OPENMETRICS &&
 	    check_metrics(o, err, errlen) != CLI_RUN)
 		return CLI_USAGE;
@@ -435,6 +452,12 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			o->duration_ms = 1000 * (unsigned)number(optarg, 1,
 			    86400, "--duration", err, errlen, &ok);
 			break;
+		case OPT_EXTENDED:
+			o->extended = 1;
+			break;
+		case OPT_INFO:
+			o->info = 1;
+			break;
 		case OPT_INTERVAL:
 			o->interval_ms = (unsigned)number(optarg, 10, 3600000,
 			    "--interval", err, errlen, &ok);
@@ -442,6 +465,9 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			break;
 		case OPT_JSON:
 			o->json = 1;
+			break;
+		case OPT_MEM:
+			o->mem = 1;
 			break;
 		case OPT_METHOD:
 			if (parse_method(o, optarg) == -1)
@@ -457,6 +483,9 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			break;
 		case OPT_NUMERIC_USERS:
 			o->numeric_users = 1;
+			break;
+		case OPT_NUMERIC_RATES:
+			o->numeric_rates = 1;
 			break;
 		case OPT_PROMETHEUS:
 			o->prometheus = 1;
@@ -610,8 +639,8 @@ lsof_hint(int argc, char **argv, const char *err)
 	/* "-in", "-tin": -i takes the rest as its spec, which fails. */
 	if (strncmp(err, "-i ", 3) == 0 &&
 	    cluster_of(argc, argv, "aeinNtvW", "ti") != NULL)
-		return "ss -ti's TCP internals are not shown (a future "
-		    "--info); lsof's -t -i -n is -t -i -n";
+		return "ss -ti's TCP internals are sockstat -tn --info; "
+		    "lsof's -t -i -n is -t -i -n";
 	if (strncmp(err, "-i ", 3) == 0 &&
 	    cluster_of(argc, argv, "aeinNvW", "i") != NULL)
 		return "netstat -i's interface table is ip -s link; lsof's "

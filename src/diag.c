@@ -29,6 +29,7 @@
 
 #include "diag.h"
 #include "diag_rx.h"
+#include "tcpinfo.h"
 
 /*
  * The kernel fills one dump datagram of at most 32 KiB (less its skb
@@ -159,7 +160,8 @@ diag_request(struct diag *d, const struct dump_req *req)
 		if (req->states & ST_BIT(ST_SYN_SENT))
 			ur->udiag_states |= ST_BIT(ST_LISTEN);
 		ur->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
-		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS;
+		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS |
+		    tcpinfo_unix_req(req->ext);
 	} else if ((req->family == AF_INET || req->family == AF_INET6) &&
 	    req->proto != PROTO_UNIX) {
 		ir = mnl_nlmsg_put_extra_header(nlh, sizeof(*ir));
@@ -190,6 +192,8 @@ diag_request(struct diag *d, const struct dump_req *req)
 			return -1;
 		}
 		ir->idiag_states = states;
+		/* Internals only when asked: a plain view costs nothing. */
+		ir->idiag_ext = tcpinfo_inet_req(req->ext);
 	} else {
 		errno = EINVAL;
 		return -1;
@@ -303,12 +307,18 @@ diag_emit(const struct nlmsghdr *nlh, const struct dump_req *req, row_cb cb,
     void *arg, struct source_stats *st, unsigned long *rows)
 {
 	struct sock_row row, emb;
+	struct sock_ext ext;
 	size_t i;
 	int rc;
 
 	if (diag_parse_msg(nlh, req, &row) == -1) {
 		st->malformed++;
 		return 0;
+	}
+	/* Attributes too short for their type are skipped and counted. */
+	if (req->ext != 0 && (rc = tcpinfo_parse(nlh, &ext)) >= 0) {
+		st->malformed += (unsigned long)rc;
+		row.ext = &ext;
 	}
 	if (row.family != AF_UNIX || row.state != ST_LISTEN ||
 	    (req->states & ST_BIT(ST_LISTEN))) {

@@ -16,6 +16,8 @@
  *   recv_q, send_q, backlog (LISTEN only), uid, inode, cookie,
  *   interface (ifindex, 0: none), v6only, refcnt,
  *   timer {kind, expires_ms, retrans, probes};
+ *   tcp_info, skmem, cgroup_id, mark, tos, tclass, shutdown, sockopt:
+ *     only with --info, --mem, --extended (tcpinfo_json.c);
  *   owners [{pid, command, argv0, user, uid, fd}], only with -p:
  *     command is comm (lsof's COMMAND), argv0 netstat's program name
  *     (null when not read; procmap.h).
@@ -35,6 +37,7 @@
 #include "fmt.h"
 #include "jsonw.h"
 #include "names.h"
+#include "tcpinfo.h"
 #include "users.h"
 
 struct json_state {
@@ -261,6 +264,7 @@ json_row(void *arg, const struct sock_row *r)
 		jsonw_null(j);
 	opt_uint(j, "refcnt", r->has & ROW_HAS_REFCNT, r->refcnt);
 	timer(j, r);
+	tcpinfo_json(j, r, tcpinfo_wanted(st->o));
 	if (st->o->program && owners(st, r) == -1)
 		return -1;
 	jsonw_end_object(j);

@@ -332,6 +332,47 @@ device_text(const struct sock_row *r, char *buf, size_t len)
 }
 
 /*
+ * Whether lsof's -T letter is in force for NAME (fields 0) or -F's T
+ * fields (1).  Without -T, NAME shows the state and -F adds the queues.
+ */
+static int
+tcpi(const struct lsof_fmt *f, char letter, int fields)
+{
+	if (!f->s->tcpi_given)
+		return letter == 's' || (fields && letter == 'q');
+	return strchr(f->s->tcpi, letter) != NULL;
+}
+
+/*
+ * NAME's tail, as lsof on Linux writes it: with any -T letter a blank,
+ * then what the letters show of this socket in parentheses (the state of
+ * a TCP or UNIX socket, the queues of an Internet one), if anything;
+ * with -T alone nothing at all.
+ */
+static void
+name_tail(const struct lsof_fmt *f, const struct sock_row *r, char *buf,
+    size_t len)
+{
+	char sbuf[32], part[64] = "";
+	size_t n = strlen(buf);
+
+	if (f->s->tcpi_given && f->s->tcpi[0] == '\0')
+		return;
+	if (tcpi(f, 's', 0) && r->family == AF_UNIX)
+		snprintf(part, sizeof(part), "%s", unix_state(r->state));
+	else if (tcpi(f, 's', 0) && r->proto == PROTO_TCP)
+		snprintf(part, sizeof(part), "%s", tcp_state(r->state, sbuf,
+		    sizeof(sbuf)));
+	if (tcpi(f, 'q', 0) && r->family != AF_UNIX &&
+	    (r->has & ROW_HAS_QUEUES))
+		snprintf(part + strlen(part), sizeof(part) - strlen(part),
+		    "%sQR=%u QS=%u", part[0] != '\0' ? " " : "", r->rqueue,
+		    r->wqueue);
+	/* lsof prints UDP's empty state after a blank all the same. */
+	snprintf(buf + n, len - n, part[0] != '\0' ? " (%s)" : " ", part);
+}
+
+/*
  * The text of every column of line l; the NAME column only when name is
  * set, since it is last and never sets a width.
  */
@@ -341,8 +382,6 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 	const struct sock_row *r = l->r;
 	const struct sock_owner *ow = l->ow;
 	const char *u = NULL, *cmd = ow->command != NULL ? ow->command : "";
-	char sbuf[32];
-	size_t n;
 
 	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), LSOF_CMD_TABLE,
 	    CMD_CUT);
@@ -369,15 +408,7 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 		return 0;
 	if (name_text(f, r, c->name, sizeof(c->name)) == -1)
 		return -1;
-	n = strlen(c->name);
-	if (r->family == AF_UNIX)
-		snprintf(c->name + n, sizeof(c->name) - n, " (%s)",
-		    unix_state(r->state));
-	else if (r->proto == PROTO_TCP)
-		snprintf(c->name + n, sizeof(c->name) - n, " (%s)",
-		    tcp_state(r->state, sbuf, sizeof(sbuf)));
-	else	/* lsof prints UDP's empty state after a space */
-		snprintf(c->name + n, sizeof(c->name) - n, " ");
+	name_tail(f, r, c->name, sizeof(c->name));
 	return 0;
 }
 
@@ -648,17 +679,21 @@ print_fields(struct lsof_fmt *f)
 		}
 		if (want(f, 'T')) {
 			if (r->family == AF_UNIX) {
-				snprintf(buf, sizeof(buf), "ST=%s",
-				    unix_state(r->state));
-				field(f, 'T', buf);
+				if (tcpi(f, 's', 1)) {
+					snprintf(buf, sizeof(buf), "ST=%s",
+					    unix_state(r->state));
+					field(f, 'T', buf);
+				}
 			} else {
-				if (r->proto == PROTO_TCP) {
+				if (r->proto == PROTO_TCP &&
+				    tcpi(f, 's', 1)) {
 					snprintf(buf, sizeof(buf), "ST=%s",
 					    tcp_state(r->state, sbuf,
 					    sizeof(sbuf)));
 					field(f, 'T', buf);
 				}
-				if (r->has & ROW_HAS_QUEUES) {
+				if ((r->has & ROW_HAS_QUEUES) &&
+				    tcpi(f, 'q', 1)) {
 					snprintf(buf, sizeof(buf), "QR=%u",
 					    r->rqueue);
 					field(f, 'T', buf);

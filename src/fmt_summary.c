@@ -19,6 +19,7 @@
 #include "jsonw.h"
 #include "ktotals.h"
 #include "names.h"
+#include "tcpstat.h"
 
 enum { FAM_V4, FAM_V6, FAM_OTHER, FAM_N };
 
@@ -128,6 +129,48 @@ kt_add(const char *section, const char *key, int64_t value, void *arg)
 }
 
 /*
+ * Issue 15: listener health and timeouts (TcpExt of <root>/net/netstat),
+ * in netstat -s's words, zeros included.
+ */
+static void
+tcpstat_text_out(struct summary_state *st)
+{
+	struct tcpstat ts;
+	char buf[96];
+	int k;
+
+	fprintf(st->out, "\nTCP listeners and timeouts (%s/net/netstat):\n",
+	    st->o->proc_root ? st->o->proc_root : "/proc");
+	if (tcpstat_read(st->o->proc_root, &ts) == -1) {
+		fprintf(st->out, "  unavailable: %s\n", strerror(errno));
+		return;
+	}
+	for (k = 0; k < TCPSTAT_N; k++)
+		if (ts.has & 1U << k)
+			fprintf(st->out, "  %s\n", tcpstat_text(k, ts.value[k],
+			    buf, sizeof(buf)));
+}
+
+/* "tcp_ext": {"ListenOverflows": n, ...}, null when unreadable. */
+static void
+tcpstat_json_out(struct summary_state *st, struct jsonw *j)
+{
+	struct tcpstat ts;
+	int k;
+
+	jsonw_key(j, "tcp_ext");
+	if (tcpstat_read(st->o->proc_root, &ts) == -1) {
+		jsonw_null(j);
+		return;
+	}
+	jsonw_start_object(j);
+	for (k = 0; k < TCPSTAT_N; k++)
+		if (ts.has & 1U << k)
+			jsonw_uint_field(j, tcpstat_name(k), ts.value[k]);
+	jsonw_end_object(j);
+}
+
+/*
  * Text: a table of protocols by family, the TCP states seen, then the
  * kernel's lines as it writes them ("  TCP: inuse 5 orphan 0 ...").
  */
@@ -195,6 +238,7 @@ summary_text(struct summary_state *st, const struct kt_list *kt, int kt_err)
 	}
 	if (kt_err == 0 && kt->n > 0)
 		fputc('\n', out);
+	tcpstat_text_out(st);
 }
 
 /* key: v, or null when a dump it sums was not read. */
@@ -278,6 +322,7 @@ summary_json(struct summary_state *st, const struct kt_list *kt, int kt_err)
 			jsonw_end_object(j);
 		jsonw_end_object(j);
 	}
+	tcpstat_json_out(st, j);
 	jsonw_end_object(j);
 	rc = jsonw_status(j);
 	save_errno = errno;

@@ -31,6 +31,7 @@
 #include "procmap.h"
 #include "outbuf.h"
 #include "table_unix.h"
+#include "tcpinfo.h"
 #include "textwidth.h"
 #include "users.h"
 #include "util.h"
@@ -107,6 +108,8 @@ struct table {
 	size_t		 prog_widest;	/* of the kept Internet rows */
 	int		 inet_done;
 	struct bytevec	 irows, v6, queues, ext, timers, itext;
+	int		 detail;	/* --info, --mem, --extended */
+	struct bytevec	 dtext;		/* their line per kept row */
 	struct table_unix ux;
 	struct outbuf	 ob;
 	char		*scratch;
@@ -340,6 +343,8 @@ inet_keep(struct table *t, const struct sock_row *r)
 	if ((!t->numeric || r->family != AF_INET) &&
 	    inet_measure(t, r, &t->iw) == -1)
 		return -1;
+	if (t->detail && tcpinfo_line_keep(&t->dtext, r, &t->o) == -1)
+		return -1;
 	return bytevec_push(&t->irows, &k, sizeof(k));
 }
 
@@ -404,6 +409,7 @@ inet_release(struct table *t)
 	bytevec_free(&t->ext);
 	bytevec_free(&t->timers);
 	bytevec_free(&t->itext);
+	bytevec_free(&t->dtext);
 }
 
 /*
@@ -417,7 +423,7 @@ inet_flush(struct table *t)
 	struct irow k;
 	struct sock_row r;
 	const char *prog = NULL;
-	size_t pos, plen = 0;
+	size_t pos, plen = 0, dpos = 0;
 	int rc = 0;
 
 	if (t->inet_done)
@@ -436,6 +442,8 @@ inet_flush(struct table *t)
 		if (t->o.program)
 			prog = bytevec_next_text(&t->itext, &c.text, &plen);
 		rc = inet_line(t, &r, prog, plen, &t->iw);
+		if (t->detail)
+			tcpinfo_line_next(&t->ob, &t->dtext, &dpos);
 	}
 	inet_release(t);
 	return rc;
@@ -467,6 +475,7 @@ table_begin(FILE *out, const struct options *o)
 	t->numeric = o->numeric_ports && !o->resolve;
 	t->iw.local = t->iw.foreign = W_ADDR;
 	t->iw.prog = W_PROG;
+	t->detail = tcpinfo_wanted(o) != 0;
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);

@@ -560,6 +560,30 @@ parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
 #undef IS
 }
 
+/*
+ * -T[fqs]: what NAME shows of a TCP socket after its addresses (issue
+ * 15), lsof's letters on Linux: s the state, q the queue lengths, f the
+ * socket options (none that lsof shows here).  The letters are the rest
+ * of the word; -T alone shows nothing.  lsof's w (window sizes) has no
+ * Linux source, and lsof refuses it in the same words.
+ */
+static enum cli_result
+parse_tcpi(struct lsof_sel *s, const char *letters, char *err, size_t errlen)
+{
+	const char *c;
+
+	s->tcpi_given = 1;
+	s->tcpi[0] = '\0';
+	for (c = letters; *c != '\0'; c++) {
+		if (strchr("fqs", *c) == NULL)
+			return cli_fail(err, errlen, "-T: unsupported TCP/TPI "
+			    "info selection: %c", *c);
+		if (strchr(s->tcpi, *c) == NULL)
+			strncat(s->tcpi, c, 1);
+	}
+	return CLI_RUN;
+}
+
 /* One word of single-letter flags, "-ni", "-iTCP:22", "-p 12". */
 static enum cli_result
 parse_letters(const char *w, int argc, char **argv, int *i,
@@ -579,6 +603,8 @@ parse_letters(const char *w, int argc, char **argv, int *i,
 		case 'U':
 			s->unix_sockets = 1;
 			break;
+		case 'T':
+			return parse_tcpi(s, w + 1, err, errlen);
 		case 'V':
 		case 'v':
 			return CLI_VERSION;

@@ -27,6 +27,7 @@
 #include "procnet.h"
 #include "procmap.h"
 #include "sockstat.h"
+#include "tcpinfo.h"
 #include "usage.h"
 #include "util.h"
 
@@ -229,6 +230,30 @@ report_fallback(const struct pipeline_report *rep, const char *root)
 		warnx("%s refused (%s): %s read from %s instead",
 		    first->missed[0], strerror(first->missed_errno[0]), names,
 		    first->from);
+}
+
+/*
+ * Issue 15: /proc/net has no TCP internals.  When --info, --mem or
+ * --extended was asked and some dump came from there, its rows have no
+ * detail (null in JSON): say which, once, rather than leave it blank.
+ */
+static void
+report_internals(const struct pipeline_report *rep, const struct options *o)
+{
+	char names[128] = "";
+	unsigned proto, i;
+
+	if (tcpinfo_wanted(o) == 0)
+		return;
+	for (proto = 0; proto < PROTO_COUNT; proto++)
+		for (i = 0; i < 2; i++)
+			if (rep->dumps[proto][i].from != NULL &&
+			    strcmp(rep->dumps[proto][i].from, "proc") == 0)
+				list_addf(names, sizeof(names), "%s",
+				    dump_name(proto, i));
+	if (names[0] != '\0')
+		warnx("--info, --mem, --extended: %s read from %s/net, which "
+		    "has none of their fields", names, o->proc_root);
 }
 
 /* Why the last source of d could not read it, in the user's words. */
@@ -498,6 +523,7 @@ main(int argc, char *argv[])
 		if (!gaps_said) {
 			report_fallback(&rep, o.proc_root);
 			incomplete = report_gaps(&rep, &o);
+			report_internals(&rep, &o);
 			gaps_said = 1;
 		}
 		report_pass(&rep, &o);

@@ -28,6 +28,7 @@
 #include "names.h"
 #include "pipeline.h"
 #include "refcnt.h"
+#include "tcpinfo.h"
 
 struct pipeline {
 	const struct options	*o;
@@ -111,7 +112,7 @@ refcnt_add(const struct sock_row *r, void *arg)
 static int
 refcnt_load(struct pipeline *p)
 {
-	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U };
+	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U, 0 };
 	struct source_stats st = { 0, 0, 0 };
 	void *h;
 	int save_errno;
@@ -242,6 +243,7 @@ run_dumps(struct pipeline *p)
 			req.proto = proto;
 			req.states = p->sel->ops->states(p->sel, req.family,
 			    req.proto);
+			req.ext = tcpinfo_wanted(p->o);
 			if (req.states == 0)
 				continue;
 			if (proto == PROTO_UNIX)

@@ -15,6 +15,7 @@
 #include "outbuf.h"
 #include "procmap.h"
 #include "table_unix.h"
+#include "tcpinfo.h"
 #include "textwidth.h"
 #include "util.h"
 
@@ -171,6 +172,8 @@ unix_stream(struct table_unix *u, const struct sock_row *r)
 		return -1;
 	unix_head(u);
 	unix_line(u, r, NULL, 0, u->scratch, (size_t)n);
+	if (tcpinfo_wanted(u->o))
+		tcpinfo_line_write(u->ob, r, u->o);
 	return 0;
 }
 
@@ -200,6 +203,9 @@ unix_keep(struct table_unix *u, const struct sock_row *r)
 		u->prog_w = w;
 	if ((n = path_text(u, r)) == -1 ||
 	    bytevec_push_text(&u->text, u->scratch, (size_t)n) == -1)
+		return -1;
+	if (tcpinfo_wanted(u->o) &&
+	    tcpinfo_line_keep(&u->text, r, u->o) == -1)
 		return -1;
 	return 0;
 }
@@ -231,6 +237,8 @@ table_unix_end(struct table_unix *u)
 		prog = bytevec_next_text(&u->text, &tpos, &plen);
 		path = bytevec_next_text(&u->text, &tpos, &pathlen);
 		unix_line(u, &r, prog, plen, path, pathlen);
+		if (tcpinfo_wanted(u->o))
+			tcpinfo_line_next(u->ob, &u->text, &tpos);
 	}
 	bytevec_free(&u->rows);
 	bytevec_free(&u->text);

@@ -251,7 +251,7 @@ static int
 snapshot(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	struct source_stats st;
 	unsigned proto;
 	int i;

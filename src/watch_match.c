@@ -213,7 +213,7 @@ ns_dump(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
 	struct ns_open o;
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	struct wev *x;
 	size_t i;
 	int f;

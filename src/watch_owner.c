@@ -113,7 +113,7 @@ void
 watch_owner_resolve(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
-	struct dump_req req;
+	struct dump_req req = { .ext = 0 };
 	size_t i;
 	int need = 0, f;
 

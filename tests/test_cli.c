@@ -71,7 +71,7 @@ test_cli_parse_errors(void **state)
 		{ { "--all=1" }, "option --all takes no value" },
 		{ { "--programs=" }, "option --programs takes no value" },
 		{ { "--num" }, "option --num is ambiguous: --numeric, "
-		    "--numeric-hosts, --numeric-ports, --numeric-users" },
+		    "--numeric-hosts, --numeric-ports, --numeric-rates, --numeric-users" },
 		{ { "--sou" }, "option --source needs a value" },
 		{ { "--route" }, "unknown option --route" },
 		{ { "-E", "-l" }, "cannot use -E and -l together: every socket "
@@ -97,6 +97,13 @@ test_cli_parse_errors(void **state)
 		{ { "-E", "-c" }, "cannot use -E and -c together" },
 		{ { "-E", "--port", "70000" }, "--port too large: 70000 (0 to 65535)" },
 		{ { "--port", "80" }, "--port needs -E" },
+		{ { "-s", "--info" }, "cannot use --info, --mem or --extended "
+		    "with -s: it has no rows" },
+		{ { "--openmetrics", "--extended" }, "cannot use --info, --mem "
+		    "or --extended with --openmetrics: it has no rows" },
+		{ { "-E", "--mem" }, "cannot use --info, --mem or --extended "
+		    "with -E: events carry no socket internals" },
+		{ { "--numeric-rates" }, "--numeric-rates needs --info" },
 	};
 	struct options o;
 	char err[CLI_ERRLEN], *argv[6];
@@ -206,6 +213,23 @@ test_cli_parse_netstat_long_names(void **state)
 	v[1] = "--numeric-hosts";
 	assert_int_equal(parse(2, v, &a, err), CLI_RUN);
 	assert_true(a.numeric_hosts && !a.numeric_ports && !a.numeric_users);
+}
+
+/* Issue 15: --info, --mem, --extended, --numeric-rates; -e stays -e. */
+static void
+test_cli_parse_internals(void **state)
+{
+	char *all[] = { "sockstat", "-tn", "--info", "--mem", "--extended",
+	    "--numeric-rates", NULL };
+	char *e[] = { "sockstat", "--extend", NULL };
+	struct options o;
+	char err[CLI_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(6, all, &o, err), CLI_RUN);
+	assert_true(o.info && o.mem && o.extended && o.numeric_rates);
+	assert_int_equal(parse(2, e, &o, err), CLI_RUN);
+	assert_true(o.extend && !o.extended && !o.info && !o.mem);
 }
 
 /* The usage text lists every long option of the parser and no other. */
@@ -435,6 +459,7 @@ main(void)
 		cmocka_unit_test(test_cli_parse_help_version),
 		cmocka_unit_test(test_cli_parse_c_cluster),
 		cmocka_unit_test(test_cli_parse_netstat_long_names),
+		cmocka_unit_test(test_cli_parse_internals),
 		cmocka_unit_test(test_cli_usage_lists_every_long_option),
 		cmocka_unit_test(test_cli_form),
 		cmocka_unit_test(test_cli_hint),

@@ -12,11 +12,13 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "tcpstat.h"
 
 #define FIXTURES	"tests/data/ktotals"
 #define PY_CHECK	"python3 -c 'import json,sys; json.load(sys.stdin.buffer)'"
@@ -123,7 +125,13 @@ test_fmt_summary_text(void **state)
 	    "  UDP6: inuse 1\n"
 	    "  UDPLITE6: inuse 0\n"
 	    "  RAW6: inuse 0\n"
-	    "  FRAG6: inuse 0 memory 0\n");
+	    "  FRAG6: inuse 0 memory 0\n"
+	    "\n"
+	    "TCP listeners and timeouts (tests/data/ktotals/net/netstat):\n"
+	    "  3 times the listen queue of a socket overflowed\n"
+	    "  4 SYNs to LISTEN sockets dropped\n"
+	    "  0 SYN cookies sent\n"
+	    "  TCPTimeouts: 7\n");
 }
 
 static void
@@ -145,7 +153,11 @@ test_fmt_summary_text_empty(void **state)
 	    "  (none)\n"
 	    "\n"
 	    "Kernel totals (tests/data/ktotals/nonexistent/net/sockstat):\n"
-	    "  (none)\n");
+	    "  (none)\n"
+	    "\n"
+	    "TCP listeners and timeouts "
+	    "(tests/data/ktotals/nonexistent/net/netstat):\n"
+	    "  unavailable: No such file or directory\n");
 }
 
 static void
@@ -181,7 +193,9 @@ test_fmt_summary_json(void **state)
 	    "\"RAW\":{\"inuse\":1},\"FRAG\":{\"inuse\":0,\"memory\":0},"
 	    "\"TCP6\":{\"inuse\":2},\"UDP6\":{\"inuse\":1},"
 	    "\"UDPLITE6\":{\"inuse\":0},\"RAW6\":{\"inuse\":0},"
-	    "\"FRAG6\":{\"inuse\":0,\"memory\":0}}}\n");
+	    "\"FRAG6\":{\"inuse\":0,\"memory\":0}},"
+	    "\"tcp_ext\":{\"ListenOverflows\":3,\"ListenDrops\":4,"
+	    "\"SyncookiesSent\":0,\"TCPTimeouts\":7}}\n");
 	assert_int_equal(python_check(b->data, b->len), 0);
 }
 
@@ -209,8 +223,32 @@ test_fmt_summary_json_no_kernel(void **state)
 	b->o.continuous = 1;
 	b->o.proc_root = FIXTURES "/nonexistent";
 	run(b, NULL, 0);
-	assert_non_null(strstr(b->data, ",\"kernel\":{}}\n"));
+	assert_non_null(strstr(b->data, ",\"kernel\":{},\"tcp_ext\":null}\n"));
 	assert_int_equal(python_check(b->data, b->len), 0);
+}
+
+/*
+ * Issue 15: TcpExt's header names the numbers of the line after it; a
+ * pair that does not match, or a negative count, is no answer.
+ */
+static void
+test_fmt_summary_tcpstat(void **state)
+{
+	struct tcpstat ts;
+	char buf[96];
+
+	(void)state;
+	assert_int_equal(tcpstat_read(FIXTURES, &ts), 0);
+	assert_int_equal(ts.has, 1U << TCPSTAT_LISTEN_OVERFLOWS |
+	    1U << TCPSTAT_LISTEN_DROPS | 1U << TCPSTAT_SYNCOOKIES_SENT |
+	    1U << TCPSTAT_TIMEOUTS);
+	assert_int_equal(ts.value[TCPSTAT_TIMEOUTS], 7);
+	assert_int_equal(tcpstat_read("tests/data/tcpstat/bad", &ts), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(tcpstat_read("tests/data/tcpstat/neg", &ts), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_string_equal(tcpstat_text(TCPSTAT_RETRANS_FAIL, 2, buf,
+	    sizeof(buf)), "TCPRetransFail: 2");
 }
 
 /* An unreadable sockstat: "kernel": null, and a word in the text. */
@@ -224,7 +262,8 @@ test_fmt_summary_kernel_unreadable(void **state)
 	b->o.json = 1;
 	b->o.continuous = 1;
 	run(b, NULL, 0);
-	assert_non_null(strstr(b->data, ",\"kernel\":null}\n"));
+	assert_non_null(strstr(b->data,
+	    ",\"kernel\":null,\"tcp_ext\":null}\n"));
 	assert_int_equal(python_check(b->data, b->len), 0);
 
 	b->o.json = 0;
@@ -238,6 +277,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_fmt_summary_text),
+		T(test_fmt_summary_tcpstat),
 		T(test_fmt_summary_text_empty),
 		T(test_fmt_summary_unknown_state),
 		T(test_fmt_summary_json),

@@ -75,6 +75,32 @@ test_lsof_parse_bare_i(void **state)
 	lsof_sel_free(o.lsof);
 }
 
+/* -T[fqs] (issue 15): its letters, once each; -T alone; w refused. */
+static void
+test_lsof_parse_tcpi(void **state)
+{
+	char *v[] = { "sockstat", "-i", "-Tsqsf", NULL };
+	char *bare[] = { "sockstat", "-i", "-nT", NULL };
+	char *none[] = { "sockstat", "-i", NULL };
+	char *w[] = { "sockstat", "-i", "-Tqw", NULL };
+	struct options o;
+	char err[CLI_ERRLEN];
+
+	(void)state;
+	assert_int_equal(parse(NARGS(v), v, &o, err), CLI_RUN);
+	assert_true(o.lsof->tcpi_given);
+	assert_string_equal(o.lsof->tcpi, "sqf");
+	lsof_sel_free(o.lsof);
+	assert_int_equal(parse(NARGS(bare), bare, &o, err), CLI_RUN);
+	assert_true(o.lsof->tcpi_given && o.numeric_hosts);
+	assert_string_equal(o.lsof->tcpi, "");
+	lsof_sel_free(o.lsof);
+	assert_int_equal(parse(NARGS(none), none, &o, err), CLI_RUN);
+	assert_false(o.lsof->tcpi_given);
+	lsof_sel_free(o.lsof);
+	expect_usage(NARGS(w), w, "unsupported TCP/TPI info selection: w");
+}
+
 /* "-iTCP:22" and "-i TCP:22" are the same SPEC. */
 static void
 test_lsof_parse_spec_attached_or_not(void **state)
@@ -851,6 +877,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lsof_parse_bare_i),
+		cmocka_unit_test(test_lsof_parse_tcpi),
 		cmocka_unit_test(test_lsof_parse_spec_attached_or_not),
 		cmocka_unit_test(test_lsof_parse_i_then_flag),
 		cmocka_unit_test(test_lsof_parse_spec_family),

@@ -178,7 +178,7 @@ check "-s --json: documented shape, counts are numbers" python3 - "$TMP/s.json" 
 import json, sys
 d = json.load(open(sys.argv[1]))
 isint = lambda x: type(x) is int and x >= 0
-assert set(d) == {"total", "protocols", "tcp_states", "kernel"}, sorted(d)
+assert set(d) == {"total", "protocols", "tcp_states", "kernel", "tcp_ext"}, sorted(d)
 assert isint(d["total"])
 for p in ("tcp", "udp", "raw"):
     x = d["protocols"][p]

@@ -474,6 +474,116 @@ test_watch_round_time_wait_match(void **state)
 	free_watch(w);
 }
 
+/*
+ * Many closes and timewait sockets in one round, the timewait sockets in
+ * the reverse order and one tuple twice: each close takes the first
+ * free timewait socket of its tuple, whatever the order.
+ */
+static void
+test_watch_round_time_wait_many(void **state)
+{
+	struct watch *w = fake_watch();
+	struct trace_sample s;
+	size_t i, n = 3000, tw;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		s = tsample(0x1000 + i * 64, ST_FIN_WAIT2, ST_CLOSE,
+		    (uint16_t)(20000 + i), 80, 0, i + 1);
+		assert_int_equal(watch_take_sample(&s, w), 0);
+	}
+	/* Two closes of one tuple (a port reused), two timewait sockets. */
+	s = tsample(0x900000, ST_FIN_WAIT1, ST_CLOSE, 20005, 80, 0, n + 1);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	tw = w->nevs;
+	for (i = n; i-- > 0;)
+		push_poll_tw(w, (uint16_t)(20000 + i), 80, 100000 + i);
+	push_poll_tw(w, 20005, 80, 99);
+	/* One of no close at all. */
+	push_poll_tw(w, 19999, 80, 98);
+	assert_int_equal(watch_match_time_wait(w), 0);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(w->evs[i].ev.newstate, ST_TIME_WAIT);
+		assert_int_equal(w->evs[i].ev.lport, 20000 + i);
+		assert_false(w->evs[i].pending_tw);
+		if (i != 5)
+			assert_int_equal(w->evs[i].ev.cookie, 100000 + i);
+	}
+	/* The first of the tuple's two (in the round) to the first close. */
+	assert_int_equal(w->evs[5].ev.cookie, 100005);
+	assert_int_equal(w->evs[n].ev.newstate, ST_TIME_WAIT);
+	assert_int_equal(w->evs[n].ev.cookie, 99);
+	for (i = tw; i < tw + n + 1; i++)
+		assert_true(w->evs[i].dropped);
+	assert_false(w->evs[tw + n + 1].dropped);	/* reported itself */
+	free_watch(w);
+}
+
+/*
+ * A close waiting for its timewait socket holds itself and every later
+ * event until a dump begun after it; closes older than the last dump,
+ * and matched ones, hold nothing.
+ */
+static void
+test_watch_tw_cutoff(void **state)
+{
+	struct watch *w = fake_watch();
+	struct trace_sample s;
+	uint64_t base = (uint64_t)w->wall_off * 1000000;
+
+	(void)state;
+	s = tsample(0x1000, ST_FIN_WAIT2, ST_CLOSE, 40000, 80, 0, 100);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	s = tsample(0x2000, ST_FIN_WAIT2, ST_CLOSE, 40001, 80, 0, 300);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	s = tsample(0x3000, ST_SYN_SENT, ST_ESTABLISHED, 40002, 80, 0, 400);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	/* The last dump began at 200: the close at 300 waits. */
+	w->snap_ns = base + 200;
+	assert_int_equal(watch_tw_cutoff(w, UINT64_MAX), base + 299);
+	assert_int_equal(watch_tw_cutoff(w, base + 250), base + 250);
+	/* A dump after it: nothing waits. */
+	w->snap_ns = base + 350;
+	assert_int_equal(watch_tw_cutoff(w, UINT64_MAX), UINT64_MAX);
+	/* Matched, it waits no more either. */
+	w->snap_ns = base + 200;
+	w->evs[1].pending_tw = 0;
+	assert_int_equal(watch_tw_cutoff(w, UINT64_MAX), UINT64_MAX);
+	free_watch(w);
+}
+
+/*
+ * A socket closes and the next one gets its memory in the same round:
+ * the newcomer's verdict is kept for its later events, not erased by
+ * the close before it.
+ */
+static void
+test_watch_match_ns_reused_address(void **state)
+{
+	struct watch *w = fake_watch();
+	struct trace_sample s;
+
+	(void)state;
+	assert_non_null(w->ns = watch_ns_new("/proc"));
+	/* Ours by rule 1 (this process's namespace), then freed. */
+	s = tsample(0x7000, ST_CLOSE_WAIT, ST_LAST_ACK, 80, 40000, getpid(),
+	    1);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	s = tsample(0x7000, ST_LAST_ACK, ST_CLOSE, 80, 40000, 0, 2);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	/* The next socket at that address: a connect of ours. */
+	s = tsample(0x7000, ST_CLOSE, ST_SYN_SENT, 40001, 80, getpid(), 3);
+	assert_int_equal(watch_take_sample(&s, w), 0);
+	watch_match_ns(w);
+	assert_false(w->evs[0].dropped);
+	assert_false(w->evs[1].dropped);
+	assert_false(w->evs[2].dropped);
+	/* Its next event, in softirq, is known by its address alone. */
+	s = tsample(0x7000, ST_SYN_SENT, ST_ESTABLISHED, 40001, 80, 0, 4);
+	assert_int_equal(watch_ns_judge(w->ns, &s, 0), WATCH_NS_OURS);
+	free_watch(w);
+}
+
 static void
 test_watch_round_fill_ports_and_order(void **state)
 {
@@ -752,6 +862,9 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test(test_watch_diff_free_null),
 		cmocka_unit_test(test_watch_round_time_wait_match),
+		cmocka_unit_test(test_watch_round_time_wait_many),
+		cmocka_unit_test(test_watch_tw_cutoff),
+		cmocka_unit_test(test_watch_match_ns_reused_address),
 		cmocka_unit_test(test_watch_round_fill_ports_and_order),
 		cmocka_unit_test(test_watch_round_owner_from_trace),
 		cmocka_unit_test(test_watch_round_owner_from_map),

@@ -34,4 +34,15 @@ uint32_t	 filter_states(const struct options *o, enum sock_proto proto);
  */
 struct selection *filter_selection_new(const struct options *o);
 
+struct fexpr;
+
+/*
+ * The netstat flags of o narrowed by the filter expression fx (fexpr.h)
+ * as a selection: a state clause of fx replaces -l and -a; proc and pid
+ * are decided by owners().  o and fx must outlive it.  Returns NULL with
+ * errno ENOMEM; free it with selection_free().
+ */
+struct selection *filter_expr_selection_new(const struct options *o,
+		    const struct fexpr *fx);
+
 #endif /* FILTER_H */

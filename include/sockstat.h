@@ -200,6 +200,15 @@ struct options {
 
 	/* -i, the lsof face: its selection; NULL in the netstat face */
 	struct lsof_sel	*lsof;
+
+	/* The FILTER: the words after the options (netstat face, -E). */
+	int		 filter_argc;
+	char		**filter_argv;
+	/* Its inet_diag bytecode, filled by main; NULL: none. */
+	const void	*filter_bc;
+	size_t		 filter_bc_len;
+	int		 filter_bc_needed;	/* only the kernel can run some
+					   of it: no user-space fallback */
 };
 
 #endif /* SOCKSTAT_H */

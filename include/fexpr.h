@@ -42,7 +42,8 @@ enum fx_kind {
 	FX_DEV,		/* num: ifindex */
 	FX_MARK,	/* num, mask */
 	FX_CGROUP,	/* id */
-	FX_AUTO,	/* autobound: the kernel chose the port */
+	FX_AUTO,	/* autobound: the kernel chose the port; num,
+			   mask: the ephemeral range */
 	FX_PROC,	/* str: glob on a holder's command */
 	FX_PID,		/* num */
 	FX_UID		/* num: the socket's uid */

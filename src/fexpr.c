@@ -740,6 +740,29 @@ parse_keyword(struct parser *p, size_t i)
 
 static int	parse_or(struct parser *);
 
+/*
+ * The ephemeral port range into n (num, mask: low, high).  The kernel's
+ * autobound test also holds for sockets accepted from a listener; a
+ * port outside the range was never chosen by the kernel, so user space
+ * drops those, as ss does.  Unreadable: every port.
+ */
+static void
+local_port_range(struct fx_node *n)
+{
+	FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "re");
+	unsigned lo, hi;
+
+	n->num = 0;
+	n->mask = 65535;
+	if (f == NULL)
+		return;
+	if (fscanf(f, "%u %u", &lo, &hi) == 2 && lo <= hi && hi <= 65535) {
+		n->num = lo;
+		n->mask = hi;
+	}
+	fclose(f);
+}
+
 static int
 parse_pred(struct parser *p)
 {
@@ -752,7 +775,8 @@ parse_pred(struct parser *p)
 		return parse_host(p);
 	if (is_word(p, "autobound")) {
 		p->fx->needs |= FX_NEEDS_KERNEL;
-		a = node_add(p, FX_AUTO, -1, -1);
+		if ((a = node_add(p, FX_AUTO, -1, -1)) != -1)
+			local_port_range(&p->fx->n[a]);
 		next(p);
 		return a;
 	}

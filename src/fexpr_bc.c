@@ -244,7 +244,10 @@ gen(struct bc *b, const struct fexpr *fx, int i, int f, int neg)
 		emit(b, INET_DIAG_BC_CGROUP_COND, &n->id, sizeof(n->id), f);
 		break;
 	case FX_AUTO:
+		/* As fexpr_eval.c: a kernel-chosen, ephemeral port. */
 		emit(b, INET_DIAG_BC_AUTO, NULL, 0, f);
+		emit_port(b, INET_DIAG_BC_S_GE, n->num, f);
+		emit_port(b, INET_DIAG_BC_S_LE, n->mask, f);
 		break;
 	case FX_PROC:
 	case FX_PID:

@@ -136,9 +136,12 @@ leaf(const struct fx_node *n, const struct sock_row *r, int owners_known)
 		if (!(r->has & ROW_HAS_IFINDEX))
 			return FX_UNKNOWN;
 		return r->ifindex == n->num;
+	case FX_AUTO:
+		/* Only the kernel knows, and only of an ephemeral port. */
+		return inet && r->lport >= n->num && r->lport <= n->mask ?
+		    FX_UNKNOWN : FX_NO;
 	case FX_MARK:
 	case FX_CGROUP:
-	case FX_AUTO:
 		return inet ? FX_UNKNOWN : FX_NO;
 	case FX_PROC:
 	case FX_PID:

@@ -16,7 +16,7 @@
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
 "sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--source netlink|proc|auto]\n",
+"                [--source netlink|proc|auto] [filter]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -71,6 +71,8 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-W, --wide", "accepted: nothing is ever cut" },
 	{ "-w, --raw", "raw sockets" },
 	{ "-x, --unix", "UNIX domain sockets" },
+	{ "filter", "as ss: state listen sport = 22, src 10.0.0.0/8" },
+	{ "", "(dport=443 or sport=443), proc sshd (man: FILTER)" },
 	{ NULL, NULL }
 };
 

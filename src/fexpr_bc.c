@@ -178,20 +178,20 @@ gen_port(struct bc *b, const struct fx_node *n, int f)
 static void
 gen_host(struct bc *b, const struct fx_node *n, int f)
 {
-	struct {
-		struct inet_diag_hostcond c;
-		uint8_t addr[16];
-	} h;
+	struct inet_diag_hostcond c;
+	uint8_t buf[sizeof(c) + 16];
 	size_t alen = n->host.family == AF_INET ? 4 :
 	    n->host.family == AF_INET6 ? 16 : 0;
 
-	memset(&h, 0, sizeof(h));
-	h.c.family = n->host.family;
-	h.c.prefix_len = n->host.plen;
-	h.c.port = n->host.port;
-	memcpy(h.addr, &n->host.addr, alen);
+	/* The address follows the condition's fixed part. */
+	memset(&c, 0, sizeof(c));
+	c.family = n->host.family;
+	c.prefix_len = n->host.plen;
+	c.port = n->host.port;
+	memcpy(buf, &c, sizeof(c));
+	memcpy(buf + sizeof(c), &n->host.addr, alen);
 	emit(b, n->kind == FX_SRC ? INET_DIAG_BC_S_COND : INET_DIAG_BC_D_COND,
-	    &h, sizeof(h.c) + alen, f);
+	    buf, sizeof(c) + alen, f);
 }
 
 /* Compiles node i: falls through when it holds, else goes to label f. */

@@ -157,8 +157,8 @@ test_fexpr_bc_exprs(void **state)
 		"proc ssh", "not proc ssh", "sport 22 and not pid 1",
 		"not (uid 0 or sport 443)", "src /run/*.sock",
 		"not src @x*", "sport 22 or src /x",
-		"(sport 1024 or dport 1024) and (src 10.0.0.0/8 or "
-		    "dst 10.0.0.0/8) and not (sport 0 or dev 2)",
+		("(sport 1024 or dport 1024) and (src 10.0.0.0/8 or "
+		    "dst 10.0.0.0/8) and not (sport 0 or dev 2)"),
 	};
 	size_t i;
 

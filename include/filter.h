@@ -45,4 +45,13 @@ struct fexpr;
 struct selection *filter_expr_selection_new(const struct options *o,
 		    const struct fexpr *fx);
 
+struct watch_event;
+
+/*
+ * Whether the event ev of -E passes fx: its socket in the new state (and
+ * its process, when known) as a row.  What an event cannot tell is kept.
+ */
+int		 filter_expr_event(const struct fexpr *fx,
+		    const struct watch_event *ev);
+
 #endif /* FILTER_H */

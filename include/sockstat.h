@@ -148,6 +148,7 @@ enum watch_method {
 };
 
 struct lsof_sel;		/* the lsof face's selection (lsof.h) */
+struct fexpr;			/* a parsed FILTER (fexpr.h) */
 
 enum source_choice {
 	SOURCE_AUTO = 0,	/* netlink, then /proc/net for what it lacks */
@@ -209,6 +210,7 @@ struct options {
 	size_t		 filter_bc_len;
 	int		 filter_bc_needed;	/* only the kernel can run some
 					   of it: no user-space fallback */
+	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
 };
 
 #endif /* SOCKSTAT_H */

@@ -232,9 +232,6 @@ check_options(struct options *o, const struct given *g, char *err,
 	if (o->watch && (o->extend || o->timers))
 		return cli_fail(err, errlen, "cannot use -E with -e or -o: "
 		    "events have no User, Inode or Timer column");
-	if (o->watch && o->filter_argc > 0)
-		return cli_fail(err, errlen, "cannot use -E with a filter "
-		    "expression: --port selects a server's events");
 	if (o->watch && g->source)
 		return cli_fail(err, errlen, "cannot use -E and --source "
 		    "together: events come from --method");

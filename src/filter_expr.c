@@ -10,9 +10,11 @@
 #include <sys/socket.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "fexpr.h"
 #include "filter.h"
+#include "watch.h"
 
 struct expr_sel {
 	struct selection	 base;
@@ -84,6 +86,31 @@ static const struct selection_ops expr_sel_ops = {
 	expr_sel_owners,
 	expr_sel_free,
 };
+
+int
+filter_expr_event(const struct fexpr *fx, const struct watch_event *ev)
+{
+	struct sock_owner ow;
+	struct sock_row r;
+
+	if (fx->has_states && !(fx->states & ST_BIT(ev->newstate)))
+		return 0;
+	memset(&r, 0, sizeof(r));
+	r.family = ev->family;
+	r.proto = ev->proto;
+	r.state = ev->newstate;
+	r.lport = ev->lport;
+	r.rport = ev->rport;
+	r.laddr = ev->laddr;
+	r.raddr = ev->raddr;
+	r.inode = ev->inode;
+	memset(&ow, 0, sizeof(ow));
+	ow.pid = ev->pid;
+	ow.command = ev->command;
+	r.owners = &ow;
+	r.nowners = ev->pid != 0;
+	return fexpr_eval(fx, &r, ev->pid != 0) != FX_NO;
+}
 
 struct selection *
 filter_expr_selection_new(const struct options *o, const struct fexpr *fx)

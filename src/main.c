@@ -489,6 +489,30 @@ filter_build(struct options *o)
 	return fx;
 }
 
+/*
+ * -E with its FILTER, which events can only be checked against by what
+ * they carry: addresses, ports, states and the process.
+ */
+static int
+watch_run(struct options *o)
+{
+	struct fexpr *fx;
+	int rc;
+
+	fx = filter_build(o);
+	if (fx != NULL && (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX))) {
+		warnx("-E cannot check dev, fwmark, cgroup or autobound: "
+		    "events do not carry them");
+		usage_print(stderr, USAGE_WATCH);
+		exit(EXIT_USAGE);
+	}
+	o->filter = fx;
+	rc = cmd_watch(o);
+	fexpr_free(fx);
+	free((void *)o->filter_bc);
+	return rc;
+}
+
 /* Subcommands: small programs of their own, run before anything else. */
 static const struct subcommand {
 	const char	*name;
@@ -545,7 +569,7 @@ main(int argc, char *argv[])
 	 * tracepoint is opened under PRIVS_TRACE alone.
 	 */
 	if (o.watch)
-		return cmd_watch(&o);
+		return watch_run(&o);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
 	/*

@@ -24,7 +24,7 @@ static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_WATCH] =
 "sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
 "                [--interval ms] [--json] [--method trace | poll | auto]\n"
-"                [--port port]\n",
+"                [--port port] [filter]\n",
 	[USAGE_DEMO] =
 "sockstat demo [--method trace | poll | auto]\n",
 	[USAGE_ECHO_SERVER] =

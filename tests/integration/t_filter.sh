@@ -289,6 +289,36 @@ cat "$TMP/bad.out"
 failures=$((failures + $(grep -c "^not ok" "$TMP/bad.out")))
 [ "$(grep -c "^ok" "$TMP/bad.out")" -ge 30 ] || not_ok "30 bad expressions"
 
+# -E shows only the events of the sockets the filter selects: a client of
+# port 8080 and one of port 80, each held 1.5 s, seen by snapshots; the
+# watcher is stopped (SIGTERM) once the client is done.
+"$SOCKSTAT" -E -t -n --method=poll --duration 120 "(dport=8080||sport=8080)" \
+    >"$TMP/ev.out" 2>"$TMP/ev.err" &
+wpid=$!
+PIDS="$PIDS $wpid"
+i=0
+while ! grep -q watching "$TMP/ev.err" 2>/dev/null && [ $i -lt 150 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+python3 -c '
+import socket, time
+a = socket.create_connection(("127.0.0.1", 8080))
+b = socket.create_connection(("127.0.0.1", 80))
+time.sleep(1.5)' >"$TMP/evc.log" 2>&1
+i=0
+while ! grep -q ":8080 .*CLOSE" "$TMP/ev.out" && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+kill "$wpid" 2>/dev/null
+wait "$wpid"
+check "-E with a filter shows only its sockets' events" sh -c '
+	grep -q ":8080 " "$1" && ! grep -q ":80 " "$1" ||
+	    { cat "$1" "$2"; exit 1; }' sh "$TMP/ev.out" "$TMP/ev.err"
+check "-E refuses what events do not carry" sh -c '
+	"$1" -E --duration 1 dev lo >/dev/null 2>"$2/evdev.err"; rc=$?
+	[ $rc -eq 2 ] && grep -q "events do not carry them" "$2/evdev.err"' \
+    sh "$SOCKSTAT" "$TMP"
+
 # The lsof face keeps lsof's selection: a filter there is a usage error.
 check "a filter in the lsof face is refused with a hint" sh -c '
 	"$1" -i sport = 22 >/dev/null 2>"$2/lsof.err"; rc=$?

@@ -215,6 +215,9 @@ check "-s counts the selection" sh -c '
 check "the kernel did the filtering" sh -c '
 	SOCKSTAT_DEBUG_REPLIES=1 "$1" -tan sport = :22 >/dev/null 2>"$2/dbg" &&
 	grep -q "debug: 2 netlink replies, 2 rows shown" "$2/dbg" &&
+	SOCKSTAT_DEBUG_REPLIES=1 "$1" -tan dev lo and sport 7000 >/dev/null \
+	    2>>"$2/dbg" &&
+	grep -q "debug: 1 netlink replies, 1 rows shown" "$2/dbg" &&
 	SOCKSTAT_DEBUG_REPLIES=1 "$1" -tan >/dev/null 2>"$2/dbg2" &&
 	n=$(ss -tanH | wc -l) &&
 	grep -q "debug: $n netlink replies, $n rows shown" "$2/dbg2" &&

@@ -14,6 +14,7 @@
 
 #define FEXPR_NO_LOOKUPS 1
 #include "../../src/fexpr.c"
+#include "../../src/fexpr_args.c"
 
 #include "../bc_model.h"
 #include "fuzz.h"

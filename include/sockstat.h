@@ -154,6 +154,7 @@ enum watch_method {
 };
 
 struct lsof_sel;		/* the lsof face's selection (lsof.h) */
+struct fexpr;			/* a parsed FILTER (fexpr.h) */
 
 enum source_choice {
 	SOURCE_AUTO = 0,	/* netlink, then /proc/net for what it lacks */
@@ -221,6 +222,16 @@ struct options {
 
 	/* -i, the lsof face: its selection; NULL in the netstat face */
 	struct lsof_sel	*lsof;
+
+	/* The FILTER: the words after the options (netstat face, -E). */
+	int		 filter_argc;
+	char		**filter_argv;
+	/* Its inet_diag bytecode, filled by main; NULL: none. */
+	const void	*filter_bc;
+	size_t		 filter_bc_len;
+	int		 filter_bc_needed;	/* only the kernel can run some
+					   of it: no user-space fallback */
+	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
 };
 
 #endif /* SOCKSTAT_H */

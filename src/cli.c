@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fexpr.h"
 #include "filter.h"
 #include "sort.h"
 #include "util.h"
@@ -524,9 +525,12 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	}
 	if (!ok)
 		return CLI_USAGE;
-	if (optind < argc)
+	/* The rest is a filter expression when it starts like one. */
+	if (optind < argc && !fexpr_is_start(argv[optind]))
 		return cli_fail(err, errlen, "unexpected argument: %s",
 		    argv[optind]);
+	o->filter_argc = argc - optind;
+	o->filter_argv = argv + optind;
 	return check_options(o, &g, err, errlen);
 }
 
@@ -636,6 +640,13 @@ is_unknown(const char *err, const char *opt)
 static const char *
 lsof_hint(int argc, char **argv, const char *err)
 {
+	/* A filter expression after -i, taken for its spec. */
+	if ((strncmp(err, "-i ", 3) == 0 && fexpr_is_start(err + 3)) ||
+	    (strncmp(err, "unexpected argument: ", 21) == 0 &&
+	    fexpr_is_start(err + 21)))
+		return "a filter expression selects in the netstat face "
+		    "(sockstat -tan sport = 22); with -i the selection is "
+		    "lsof's: -i TCP:22, -s TCP:LISTEN, -p, -u, -c";
 	/* "-in", "-tin": -i takes the rest as its spec, which fails. */
 	if (strncmp(err, "-i ", 3) == 0 &&
 	    cluster_of(argc, argv, "aeinNtvW", "ti") != NULL)

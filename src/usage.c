@@ -17,7 +17,7 @@ static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
 "sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
 "                [--json] [--openmetrics] [--prometheus] [--sort key[,key ...]]\n"
-"                [--source netlink|proc|auto] [--top n]\n",
+"                [--source netlink|proc|auto] [--top n] [filter]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -25,7 +25,7 @@ static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_WATCH] =
 "sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
 "                [--interval ms] [--json] [--method trace | poll | auto]\n"
-"                [--port port]\n",
+"                [--port port] [filter]\n",
 	[USAGE_DEMO] =
 "sockstat demo [--method trace | poll | auto]\n",
 	[USAGE_ECHO_SERVER] =
@@ -81,6 +81,8 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-W, --wide", "accepted: nothing is ever cut" },
 	{ "-w, --raw", "raw sockets" },
 	{ "-x, --unix", "UNIX domain sockets" },
+	{ "filter", "as ss: state listen sport = 22, src 10.0.0.0/8" },
+	{ "", "(dport=443 or sport=443), proc sshd (man: FILTER)" },
 	{ NULL, NULL }
 };
 

@@ -43,6 +43,22 @@ struct diag	*diag_open(void);
 int		 diag_collect(struct diag *d, const struct dump_req *req,
 		    row_cb cb, void *arg, struct source_stats *st);
 
+/*
+ * Sends the inet_diag program bc (len bytes, borrowed: it must outlive
+ * d) with every Internet dump of d; NULL sends none.  When the kernel
+ * refuses it, the dump is redone without it (and it is sent no more),
+ * unless needed: then the dump fails with the kernel's errno.
+ */
+void		 diag_set_bytecode(struct diag *d, const void *bc, size_t len,
+		    int needed);
+
+/*
+ * The socket replies received and the dumps whose program the kernel
+ * refused (the last errno in *refused_errno) since the last call.
+ */
+void		 diag_take_counts(struct diag *d, unsigned long *replies,
+		    unsigned long *refused, int *refused_errno);
+
 /* Closes d; NULL is a no-op. */
 void		 diag_close(struct diag *d);
 

@@ -34,4 +34,24 @@ uint32_t	 filter_states(const struct options *o, enum sock_proto proto);
  */
 struct selection *filter_selection_new(const struct options *o);
 
+struct fexpr;
+
+/*
+ * The netstat flags of o narrowed by the filter expression fx (fexpr.h)
+ * as a selection: a state clause of fx replaces -l and -a; proc and pid
+ * are decided by owners().  o and fx must outlive it.  Returns NULL with
+ * errno ENOMEM; free it with selection_free().
+ */
+struct selection *filter_expr_selection_new(const struct options *o,
+		    const struct fexpr *fx);
+
+struct watch_event;
+
+/*
+ * Whether the event ev of -E passes fx: its socket in the new state (and
+ * its process, when known) as a row.  What an event cannot tell is kept.
+ */
+int		 filter_expr_event(const struct fexpr *fx,
+		    const struct watch_event *ev);
+
 #endif /* FILTER_H */

@@ -49,5 +49,14 @@ extern const struct formatter fmt_summary;	/* -s, and -s --json */
 extern const struct formatter fmt_openmetrics;	/* --openmetrics */
 /* The lsof face (-i); its rows come through the lsof selection first. */
 extern const struct formatter fmt_lsof;
+/* -s --by: the selection counted per group (o->group_by, sort.h). */
+extern const struct formatter fmt_group;
+
+/*
+ * --sort: inner (fmt_table or fmt_json) behind a formatter that keeps
+ * each pass's rows and replays them in the order of o->sort.  Returns
+ * NULL for any other face.
+ */
+const struct formatter *fmt_sort_wrap(const struct formatter *inner);
 
 #endif /* FMT_H */

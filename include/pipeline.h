@@ -45,6 +45,10 @@ struct pipeline_report {
 					   owner seen */
 	char		 failed[32];	/* the dump that failed ("tcp6") */
 	int		 refcnt_errno;	/* /proc/net/unix unreadable: RefCnt 0 */
+	unsigned long	 replies;	/* socket messages netlink sent */
+	unsigned long	 bc_refused;	/* dumps whose filter program the
+					   kernel refused */
+	int		 bc_errno;	/* why, for the last of them */
 };
 
 /*

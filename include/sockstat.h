@@ -154,6 +154,7 @@ enum watch_method {
 };
 
 struct lsof_sel;		/* the lsof face's selection (lsof.h) */
+struct fexpr;			/* a parsed FILTER (fexpr.h) */
 
 enum source_choice {
 	SOURCE_AUTO = 0,	/* netlink, then /proc/net for what it lacks */
@@ -170,6 +171,9 @@ enum source_choice {
 /* Families selected (-4, -6; UNIX via -x). */
 #define FAM_INET4	0x1
 #define FAM_INET6	0x2
+
+/* Most keys --sort takes (sort.h); options.sort holds them 0-ended. */
+#define SORT_KEYS_MAX	11
 
 /*
  * Everything the command line selects.  Fields are named after the long
@@ -193,6 +197,10 @@ struct options {
 	int		 program;	/* -p: PID/Program name */
 	int		 wide;		/* -W: accepted, nothing is cut anyway */
 	int		 json;		/* --json */
+	/* --sort: sort.h's keys, most significant first, 0-ended; none:
+	   rows stream in kernel order */
+	unsigned char	 sort[SORT_KEYS_MAX + 1];
+	int		 group_by;	/* -s --by: enum group_by (sort.h); 0: none */
 	int		 info;		/* --info: TCP internals */
 	int		 mem;		/* --mem: socket memory */
 	int		 extended;	/* --extended: cgroup, mark, tos... */
@@ -214,6 +222,16 @@ struct options {
 
 	/* -i, the lsof face: its selection; NULL in the netstat face */
 	struct lsof_sel	*lsof;
+
+	/* The FILTER: the words after the options (netstat face, -E). */
+	int		 filter_argc;
+	char		**filter_argv;
+	/* Its inet_diag bytecode, filled by main; NULL: none. */
+	const void	*filter_bc;
+	size_t		 filter_bc_len;
+	int		 filter_bc_needed;	/* only the kernel can run some
+					   of it: no user-space fallback */
+	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
 };
 
 #endif /* SOCKSTAT_H */

@@ -125,6 +125,14 @@ int	 watch_ev_cmp(const void *a, const void *b);
 int	 watch_deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb,
 	    void *arg);
 
+/*
+ * A close still waiting for its timewait socket, made after the last
+ * dump began (snap_ns), waits for the next dump, and so does every later
+ * event, to keep the output in time order.  Returns cutoff (wall ns)
+ * lowered so.
+ */
+uint64_t watch_tw_cutoff(const struct watch *w, uint64_t cutoff);
+
 /* watch_match.c */
 
 /*

@@ -11,32 +11,21 @@
 #include "bytevec.h"
 
 int
-bytevec_push(struct bytevec *v, const void *p, size_t n)
+bytevec_grow(struct bytevec *v, size_t n)
 {
 	size_t cap;
 	char *np;
 
-	if (n > v->cap - v->len) {
-		cap = v->cap == 0 ? 4096 : v->cap;
-		while (cap - v->len < n)
-			cap *= 2;
-		if ((np = realloc(v->p, cap)) == NULL) {
-			errno = ENOMEM;
-			return -1;
-		}
-		v->p = np;
-		v->cap = cap;
+	cap = v->cap == 0 ? 4096 : v->cap;
+	while (cap - v->len < n)
+		cap *= 2;
+	if ((np = realloc(v->p, cap)) == NULL) {
+		errno = ENOMEM;
+		return -1;
 	}
-	memcpy(v->p + v->len, p, n);
-	v->len += n;
+	v->p = np;
+	v->cap = cap;
 	return 0;
-}
-
-void
-bytevec_read(const struct bytevec *v, size_t *pos, void *p, size_t n)
-{
-	memcpy(p, v->p + *pos, n);
-	*pos += n;
 }
 
 int

@@ -12,12 +12,15 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fexpr.h"
 #include "filter.h"
+#include "sort.h"
 #include "util.h"
 
 /* Long-only options. */
 enum {
 	OPT_COUNT = 256,
+	OPT_BY,
 	OPT_DURATION,
 	OPT_EXTENDED,
 	OPT_INFO,
@@ -32,6 +35,7 @@ enum {
 	OPT_OPENMETRICS,
 	OPT_PORT,
 	OPT_PROMETHEUS,
+	OPT_SORT,
 	OPT_SOURCE,
 	OPT_TOP,
 	OPT_UDPLITE,
@@ -46,6 +50,7 @@ static const char optstring[] = ":46EWacehlnoprstuVwx";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
+	{ "by",			required_argument,	NULL, OPT_BY },
 	{ "continuous",		optional_argument,	NULL, 'c' },
 	{ "count",		required_argument,	NULL, OPT_COUNT },
 	{ "duration",		required_argument,	NULL, OPT_DURATION },
@@ -72,6 +77,7 @@ static const struct option longopts[] = {
 	{ "prometheus",		no_argument,		NULL, OPT_PROMETHEUS },
 	{ "raw",		no_argument,		NULL, 'w' },
 	{ "resolve",		no_argument,		NULL, 'r' },
+	{ "sort",		required_argument,	NULL, OPT_SORT },
 	{ "source",		required_argument,	NULL, OPT_SOURCE },
 	{ "summary",		no_argument,		NULL, 's' },
 	{ "tcp",		no_argument,		NULL, 't' },
@@ -251,10 +257,35 @@ check_metrics(struct options *o, char *err, size_t errlen)
  * view would silently ignore is refused, so that nobody reads a result
  * that did not do what was asked.
  */
+/*
+ * --sort and --by, before the other checks: --by makes a summary, which
+ * -E refuses for its own reason.  Both look owners up where they need
+ * them, as -p does.
+ */
+static enum cli_result
+check_order(struct options *o, char *err, size_t errlen)
+{
+	if (o->sort[0] != 0 && (o->watch || o->group_by ||
+	    o->face == FACE_SUMMARY))
+		return cli_fail(err, errlen, "cannot use --sort with %s: it "
+		    "orders listed sockets", o->watch ? "-E" : o->group_by ?
+		    "--by (groups come largest first)" : "-s");
+	if (o->group_by && o->watch)
+		return cli_fail(err, errlen, "cannot use --by with -E");
+	if (o->group_by)
+		o->face = FACE_SUMMARY;	/* --by counts: it is -s's */
+	if (o->group_by && o->program && !group_needs_owners(o->group_by))
+		return cli_fail(err, errlen, "cannot use -p with --by=%s: "
+		    "only --by=process shows owners", group_name(o->group_by));
+	return CLI_RUN;
+}
+
 static enum cli_result
 check_options(struct options *o, const struct given *g, char *err,
     size_t errlen)
 {
+	if (check_order(o, err, errlen) != CLI_RUN)
+		return CLI_USAGE;
 	if (o->numeric_hosts && o->resolve)
 		return cli_fail(err, errlen, "cannot use -n and -r together");
 	if (o->watch && o->continuous)
@@ -270,8 +301,8 @@ check_options(struct options *o, const struct given *g, char *err,
 	if (o->watch && g->source)
 		return cli_fail(err, errlen, "cannot use -E and --source "
 		    "together: events come from --method");
-	if (o->face == FACE_SUMMARY && (o->program || o->extend ||
-	    o->timers))
+	if (o->face == FACE_SUMMARY && ((o->program && !o->group_by) ||
+	    o->extend || o->timers))
 		return cli_fail(err, errlen, "cannot use -s with -p, -e or "
 		    "-o: a summary has no columns");
 	if ((o->info || o->mem || o->extended) && (o->watch ||
@@ -302,6 +333,8 @@ check_options(struct options *o, const struct given *g, char *err,
 		o->all = 1;	/* a summary counts every socket */
 	if (o->watch)
 		o->all = 1;	/* transitions of every socket */
+	if (sort_needs_owners(o->sort) || group_needs_owners(o->group_by))
+		o->program = 1;	/* the owner lookup of -p */
 	filter_normalize(o);
 	return CLI_RUN;
 }
@@ -406,6 +439,12 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 		case 'x':
 			o->protos |= 1U << PROTO_UNIX;
 			break;
+		case OPT_BY:
+			if ((o->group_by = group_parse(optarg)) == 0)
+				return cli_fail(err, errlen, "--by %s: expected "
+				    "state, proto, process, user, remote or "
+				    "lport", optarg);
+			break;
 		case OPT_COUNT:
 			o->count = (unsigned long)number(optarg, 1, 1000000000,
 			    "--count", err, errlen, &ok);
@@ -462,6 +501,10 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 			o->port = (int)number(optarg, 0, 65535, "--port", err,
 			    errlen, &ok);
 			break;
+		case OPT_SORT:
+			if (sort_parse(optarg, o->sort, err, errlen) != 0)
+				return CLI_USAGE;
+			break;
 		case OPT_SOURCE:
 			if (cli_parse_source(o, optarg) == -1)
 				return cli_fail(err, errlen, "--source %s: expected "
@@ -482,9 +525,12 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	}
 	if (!ok)
 		return CLI_USAGE;
-	if (optind < argc)
+	/* The rest is a filter expression when it starts like one. */
+	if (optind < argc && !fexpr_is_start(argv[optind]))
 		return cli_fail(err, errlen, "unexpected argument: %s",
 		    argv[optind]);
+	o->filter_argc = argc - optind;
+	o->filter_argv = argv + optind;
 	return check_options(o, &g, err, errlen);
 }
 
@@ -594,6 +640,13 @@ is_unknown(const char *err, const char *opt)
 static const char *
 lsof_hint(int argc, char **argv, const char *err)
 {
+	/* A filter expression after -i, taken for its spec. */
+	if ((strncmp(err, "-i ", 3) == 0 && fexpr_is_start(err + 3)) ||
+	    (strncmp(err, "unexpected argument: ", 21) == 0 &&
+	    fexpr_is_start(err + 21)))
+		return "a filter expression selects in the netstat face "
+		    "(sockstat -tan sport = 22); with -i the selection is "
+		    "lsof's: -i TCP:22, -s TCP:LISTEN, -p, -u, -c";
 	/* "-in", "-tin": -i takes the rest as its spec, which fails. */
 	if (strncmp(err, "-i ", 3) == 0 &&
 	    cluster_of(argc, argv, "aeinNtvW", "ti") != NULL)
@@ -608,6 +661,9 @@ lsof_hint(int argc, char **argv, const char *err)
 		    "-i4TCP:22";
 	if (is_unknown(err, "-x"))
 		return "with -i, UNIX sockets are -U";
+	if (is_unknown(err, "--sort") || is_unknown(err, "--by"))
+		return "the lsof face keeps lsof's order and has no groups: "
+		    "--sort and -s --by are for the netstat face (no -i, -U)";
 	if (is_unknown(err, "-e") || is_unknown(err, "-o") ||
 	    is_unknown(err, "-w") || is_unknown(err, "-W") ||
 	    is_unknown(err, "-E"))
@@ -667,7 +723,7 @@ cli_note(int argc, char **argv, const struct options *o, char *note,
 		return snprintf(note, len, "-r resolves host names here; "
 		    "netstat -r's routing table is ip route"), 1;
 	/* "-st", "-su": netstat's per-protocol counters. */
-	if (o->face == FACE_SUMMARY && !o->json &&
+	if (o->face == FACE_SUMMARY && !o->json && o->group_by == 0 &&
 	    (o->protos & (1U << PROTO_UNIX)) == 0)
 		return snprintf(note, len, "-s counts sockets, as ss -s "
 		    "does; netstat -s's protocol counters are nstat -a"), 1;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "filter.h"
 #include "fmt_event.h"
 #include "jsonw.h"
 #include "privs.h"
@@ -41,6 +42,9 @@ print_event(const struct watch_event *ev, void *arg)
 	struct printer *p = arg;
 	char line[FMT_EVENT_MAX];
 
+	/* A FILTER: only the events of the sockets it selects. */
+	if (p->o->filter != NULL && !filter_expr_event(p->o->filter, ev))
+		return 0;
 	if (p->j != NULL) {
 		if (fmt_event_json(p->out, p->j, ev) == -1)
 			return -1;

@@ -47,6 +47,14 @@ struct diag {
 	unsigned int		 portid;
 	unsigned int		 seq;
 	int			 stale;	/* a dump was left unread */
+	/* the filter's bytecode for Internet dumps (borrowed) */
+	const void		*bc;
+	size_t			 bc_len;
+	int			 bc_needed;
+	int			 bc_off;	/* refused once: sent no more */
+	unsigned long		 replies;	/* socket messages received */
+	unsigned long		 bc_refused;
+	int			 bc_errno;
 };
 
 /* The request, aligned for the header and large enough for either kind. */
@@ -59,6 +67,8 @@ union diag_req_buf {
 
 static int	diag_connect(struct diag *);
 static int	diag_request(struct diag *, const struct dump_req *);
+static int	diag_request_in(struct diag *, const struct dump_req *,
+		    char *);
 static int	diag_walk(struct diag *, const struct dump_req *,
 		    const char *, int, row_cb, void *, struct source_stats *,
 		    int *, unsigned long *, int);
@@ -134,12 +144,32 @@ static int
 diag_request(struct diag *d, const struct dump_req *req)
 {
 	union diag_req_buf u;
+	int rc;
+
+	/* A request with a program does not fit the buffer on the stack. */
+	if (d->bc != NULL && !d->bc_off && req->family != AF_UNIX) {
+		char *big = malloc(sizeof(u) + MNL_ATTR_HDRLEN +
+		    MNL_ALIGN(d->bc_len));
+
+		if (big == NULL)
+			return -1;
+		rc = diag_request_in(d, req, big);
+		free(big);
+		return rc;
+	}
+	return diag_request_in(d, req, u.buf);
+}
+
+/* Builds the request for req in buf (large enough) and sends it. */
+static int
+diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
+{
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_raw *ir;
 	struct unix_diag_req *ur;
 	uint32_t states;
 
-	nlh = mnl_nlmsg_put_header(u.buf);
+	nlh = mnl_nlmsg_put_header(buf);
 	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	/* 0 would match any sequence number in mnl_nlmsg_seq_ok. */
@@ -194,6 +224,10 @@ diag_request(struct diag *d, const struct dump_req *req)
 		ir->idiag_states = states;
 		/* Internals only when asked: a plain view costs nothing. */
 		ir->idiag_ext = tcpinfo_inet_req(req->ext);
+		/* The attribute carries the program; the kernel audits it. */
+		if (d->bc != NULL && !d->bc_off)
+			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len,
+			    d->bc);
 	} else {
 		errno = EINVAL;
 		return -1;
@@ -284,16 +318,54 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
     void *arg, struct source_stats *st)
 {
 	struct source_stats dummy;
+	unsigned long replies;
 	int rc, tries;
 
 	if (st == NULL)
 		st = &dummy;
 	for (tries = 0;; tries++) {
+		replies = d->replies;
 		rc = diag_dump(d, req, cb, arg, st, tries < DIAG_RETRIES);
+		/*
+		 * A program the kernel refuses fails the dump before any
+		 * reply (EINVAL from its audit, EPERM for a mark without
+		 * CAP_NET_ADMIN).  Unless only the kernel can run it, the
+		 * dump is redone without it, and so are the next ones.
+		 */
+		if (rc == -1 && d->bc != NULL && !d->bc_off &&
+		    req->family != AF_UNIX && d->replies == replies &&
+		    (errno == EINVAL || errno == EPERM || errno == EACCES)) {
+			d->bc_refused++;
+			d->bc_errno = errno;
+			if (d->bc_needed)
+				return -1;
+			d->bc_off = 1;
+			tries--;
+			continue;
+		}
 		if (rc != 1)
 			return rc;
 		st->interrupted++;
 	}
+}
+
+void
+diag_set_bytecode(struct diag *d, const void *bc, size_t len, int needed)
+{
+	d->bc = bc;
+	d->bc_len = len;
+	d->bc_needed = needed;
+	d->bc_off = 0;
+}
+
+void
+diag_take_counts(struct diag *d, unsigned long *replies,
+    unsigned long *refused, int *refused_errno)
+{
+	*replies = d->replies;
+	*refused = d->bc_refused;
+	*refused_errno = d->bc_errno;
+	d->replies = d->bc_refused = 0;
 }
 
 /*
@@ -365,6 +437,7 @@ diag_walk(struct diag *d, const struct dump_req *req, const char *buf, int n,
 		}
 		switch (nlh->nlmsg_type) {
 		case SOCK_DIAG_BY_FAMILY:
+			d->replies++;
 			if (diag_emit(nlh, req, cb, arg, st, rows) == -1)
 				return -1;
 			break;

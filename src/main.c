@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "fexpr.h"
 #include "filter.h"
 #include "fmt.h"
 #include "lsof.h"
@@ -398,11 +399,14 @@ static const struct formatter *
 pick_formatter(const struct options *o)
 {
 	if (o->face == FACE_SUMMARY)
-		return &fmt_summary;
+		return o->group_by ? &fmt_group : &fmt_summary;
 	if (o->face == FACE_OPENMETRICS)
 		return &fmt_openmetrics;
 	if (o->face == FACE_LSOF)
 		return o->json ? &fmt_json : &fmt_lsof;
+	/* --sort: the same face behind one that keeps and sorts rows. */
+	if (o->sort[0] != 0)
+		return fmt_sort_wrap(o->json ? &fmt_json : &fmt_table);
 	return o->json ? &fmt_json : &fmt_table;
 }
 
@@ -427,6 +431,116 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	return m;
 }
 
+/* The FILTER words joined by spaces, as the parser and the caret see them. */
+static char *
+filter_text(const struct options *o)
+{
+	size_t len = 1, at = 0;
+	char *text;
+	int i;
+
+	for (i = 0; i < o->filter_argc; i++)
+		len += strlen(o->filter_argv[i]) + 1;
+	if ((text = malloc(len)) == NULL)
+		err(EXIT_FAIL, NULL);
+	text[0] = '\0';
+	for (i = 0; i < o->filter_argc; i++)
+		at += (size_t)sprintf(text + at, "%s%s", i > 0 ? " " : "",
+		    o->filter_argv[i]);
+	return text;
+}
+
+/*
+ * A bad filter: the expression on one line, a caret under the first bad
+ * token with what was expected there, then the synopsis; exit 2.  Both
+ * are escaped, so the caret's column is the escaped width before it.
+ */
+static void
+filter_fail(const char *text, size_t pos, const char *msg)
+{
+	char safe[UTIL_ESCAPE_MAX(1024)], smsg[UTIL_ESCAPE_MAX(FEXPR_ERRLEN)];
+	size_t col;
+
+	util_escape(safe, sizeof(safe), text, pos);
+	col = strlen(program_invocation_short_name) + strlen(": filter: ") +
+	    strlen(safe);
+	util_escape(safe, sizeof(safe), text, strlen(text));
+	util_escape(smsg, sizeof(smsg), msg, strlen(msg));
+	warnx("filter: %s", safe);
+	fprintf(stderr, "%*s^ %s\n", (int)col, "", smsg);
+	usage_print(stderr, USAGE_NETSTAT);
+	exit(EXIT_USAGE);
+}
+
+/*
+ * Parses the FILTER of o, compiles its kernel program into o, and picks
+ * the source it needs; NULL when there is none.  Names are looked up
+ * here, with no capability effective.
+ */
+static struct fexpr *
+filter_build(struct options *o)
+{
+	char msg[FEXPR_ERRLEN], *text;
+	struct fexpr *fx;
+	void *bc;
+	size_t pos = 0, len;
+
+	if (o->filter_argc == 0)
+		return NULL;
+	text = filter_text(o);
+	if (fexpr_parse(text, &fx, msg, sizeof(msg), &pos) == -1) {
+		if (errno != EINVAL)
+			err(EXIT_FAIL, NULL);
+		filter_fail(text, pos, msg);
+	}
+	free(text);
+	if (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX)) {
+		/* /proc/net has no device, mark, cgroup or autobind. */
+		if (o->source == SOURCE_PROC) {
+			warnx("--source=proc cannot check dev, fwmark, cgroup "
+			    "or autobound: /proc/net does not show them");
+			usage_print(stderr, USAGE_NETSTAT);
+			exit(EXIT_USAGE);
+		}
+		o->source = SOURCE_NETLINK;
+	}
+	if (fexpr_bc(fx, &bc, &len) == -1) {
+		if (errno != E2BIG || (fx->needs & FX_NEEDS_KERNEL))
+			err(errno == E2BIG ? EXIT_USAGE : EXIT_FAIL,
+			    "filter program");
+		warnx("the filter is too long for the kernel: filtering in "
+		    "user space");
+	}
+	o->filter_bc = bc;
+	o->filter_bc_len = len;
+	o->filter_bc_needed = (fx->needs & FX_NEEDS_KERNEL) != 0;
+	return fx;
+}
+
+/*
+ * -E with its FILTER, which events can only be checked against by what
+ * they carry: addresses, ports, states and the process.
+ */
+static int
+watch_run(struct options *o)
+{
+	struct fexpr *fx;
+	int rc;
+
+	fx = filter_build(o);
+	if (fx != NULL && (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX))) {
+		warnx("-E cannot check dev, fwmark, cgroup or autobound: "
+		    "events do not carry them");
+		usage_print(stderr, USAGE_WATCH);
+		exit(EXIT_USAGE);
+	}
+	o->filter = fx;
+	rc = cmd_watch(o);
+	fexpr_free(fx);
+	free((void *)o->filter_bc);
+	return rc;
+}
+
 /* Subcommands: small programs of their own, run before anything else. */
 static const struct subcommand {
 	const char	*name;
@@ -439,12 +553,12 @@ static const struct subcommand {
 
 /* The selection the face's letters make (select.h). */
 static struct selection *
-pick_selection(const struct options *o)
+pick_selection(const struct options *o, const struct fexpr *fx)
 {
 	struct selection *sel;
 
-	sel = o->face == FACE_LSOF ? lsof_selection_new(o) :
-	    filter_selection_new(o);
+	sel = o->face == FACE_LSOF ? lsof_selection_new(o) : fx != NULL ?
+	    filter_expr_selection_new(o, fx) : filter_selection_new(o);
 	if (sel == NULL)
 		err(EXIT_FAIL, NULL);
 	return sel;
@@ -460,9 +574,11 @@ main(int argc, char *argv[])
 	struct procmap_stats ps;
 	struct procmap *owners = NULL;
 	struct selection *sel;
+	struct fexpr *fx;
 	const struct formatter *f;
 	unsigned long pass, listed = 0;
-	int incomplete = 0, gaps_said = 0, owners_said = 0;
+	int incomplete = 0, gaps_said = 0, owners_said = 0, bc_said = 0;
+	int want_owners;
 
 	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
@@ -481,16 +597,23 @@ main(int argc, char *argv[])
 	 * tracepoint is opened under PRIVS_TRACE alone.
 	 */
 	if (o.watch)
-		return cmd_watch(&o);
+		return watch_run(&o);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
 	/*
-	 * Only -p needs a capability, and only the two for /proc/PID/fd:
-	 * keep those alone, permitted but not effective, or nothing at all.
+	 * Only -p (or a filter on holders) needs a capability, and only the
+	 * two for /proc/PID/fd: keep those alone, permitted but not
+	 * effective, or nothing at all.  The filter's names are looked up
+	 * in between, with none effective.
 	 */
-	if (o.program ? privs_keep(PRIVS_FDS) == -1 : privs_drop_all() == -1)
+	if (privs_keep(PRIVS_FDS) == -1)
 		err(EXIT_FAIL, "dropping capabilities");
-	sel = pick_selection(&o);
+	fx = filter_build(&o);
+	want_owners = o.program || (fx != NULL &&
+	    (fx->needs & FX_NEEDS_OWNERS));
+	if (!want_owners && privs_drop_all() == -1)
+		err(EXIT_FAIL, "dropping capabilities");
+	sel = pick_selection(&o, fx);
 	if ((p = pipeline_new(&o, sel)) == NULL)
 		err(EXIT_FAIL, NULL);
 	f = pick_formatter(&o);
@@ -499,15 +622,18 @@ main(int argc, char *argv[])
 		if (pass > 0)
 			sleep_ms(o.interval_ms);
 		memset(&ps, 0, sizeof(ps));
-		if (o.program)
+		if (want_owners)
 			owners = owners_build(&o, &ps);
-		if (o.program && !o.continuous && privs_drop_all() == -1)
+		if (want_owners && !o.continuous && privs_drop_all() == -1)
 			err(EXIT_FAIL, "dropping capabilities");
 		if (pass == 0)
 			resolve_names(&o);
 		if (o.continuous && !o.json && o.face != FACE_LSOF)
 			print_timestamp(stdout);
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {
+			if (rep.bc_refused > 0)
+				warnx("the kernel refused the filter program: "
+				    "%s", strerror(rep.bc_errno));
 			if (rep.failed[0] != '\0')
 				err(EXIT_FAIL, "reading %s sockets", rep.failed);
 			/* A reader that went away (| head) is not an error to report. */
@@ -524,6 +650,18 @@ main(int argc, char *argv[])
 			gaps_said = 1;
 		}
 		report_pass(&rep, &o);
+		/* Said once: the source sends the program no more. */
+		if (rep.bc_refused > 0 && !bc_said) {
+			warnx("the kernel refused the filter program (%s): %s",
+			    strerror(rep.bc_errno), o.filter_bc_needed ?
+			    "fwmark, cgroup and autobound can only be checked "
+			    "by the kernel" : "filtering in user space");
+			bc_said = 1;
+		}
+		/* A test seam: shows that the kernel did the filtering. */
+		if (getenv("SOCKSTAT_DEBUG_REPLIES") != NULL)
+			warnx("debug: %lu netlink replies, %lu rows shown",
+			    rep.replies, rep.rows);
 		if (o.program && !owners_said)
 			owners_said = report_owners(&ps, &pv, &rep);
 		procmap_free(owners);
@@ -542,6 +680,8 @@ main(int argc, char *argv[])
 	}
 	pipeline_free(p);
 	selection_free(sel);
+	fexpr_free(fx);
+	free((void *)o.filter_bc);
 	if (o.face == FACE_LSOF)
 		lsof_sel_free(o.lsof);
 	if (incomplete)

@@ -37,6 +37,7 @@ struct pipeline {
 	const struct source	*src[PIPELINE_SOURCES_MAX];
 	void			*h[PIPELINE_SOURCES_MAX];
 	int			 open_errno[PIPELINE_SOURCES_MAX];
+	int			 bc_set[PIPELINE_SOURCES_MAX];
 	size_t			 nsrc;
 	/* per pass */
 	const struct formatter	*f;
@@ -92,6 +93,13 @@ source_handle(struct pipeline *p, size_t i)
 	if (p->h[i] == NULL && p->open_errno[i] == 0 &&
 	    (p->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
 		p->open_errno[i] = errno != 0 ? errno : ENOMEM;
+	/* The filter's program goes to the kernel with netlink dumps. */
+	else if (p->h[i] != NULL && p->src[i] == &diag_source &&
+	    p->o->filter_bc != NULL && !p->bc_set[i]) {
+		diag_set_bytecode(p->h[i], p->o->filter_bc,
+		    p->o->filter_bc_len, p->o->filter_bc_needed);
+		p->bc_set[i] = 1;
+	}
 	if (p->h[i] == NULL)
 		errno = p->open_errno[i];
 	return p->h[i];
@@ -173,6 +181,23 @@ row_take(const struct sock_row *in, void *arg)
 	return 0;
 }
 
+/* Adds what the netlink source i counted to the report. */
+static void
+diag_counts(struct pipeline *p, size_t i)
+{
+	unsigned long replies, refused;
+	int e;
+
+	if (p->src[i] != &diag_source || p->h[i] == NULL)
+		return;
+	diag_take_counts(p->h[i], &replies, &refused, &e);
+	p->rep->replies += replies;
+	if (refused > 0) {
+		p->rep->bc_refused += refused;
+		p->rep->bc_errno = e;
+	}
+}
+
 /*
  * One dump, from the first source of the table that can answer it.
  * Returns 0 (also when none could: d says so), or -1 with errno set.
@@ -191,10 +216,12 @@ collect(struct pipeline *p, const struct dump_req *req,
 		if ((h = source_handle(p, i)) != NULL &&
 		    p->src[i]->collect(h, req, row_take, p,
 		    &p->rep->stats) == 0) {
+			diag_counts(p, i);
 			d->from = p->src[i]->name;
 			return 0;
 		}
 		e = errno;
+		diag_counts(p, i);
 		/* Rows already out cannot be taken back: that is a failure. */
 		if (p->out_failed || p->emitted > 0 || !DIAG_UNAVAILABLE(e)) {
 			errno = e;

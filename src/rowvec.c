@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rowvec.h"
+#include "tcpinfo.h"
 
 #define ROWVEC_MIN	256		/* rows in the first array */
 #define BLOCK_SIZE	(256 * 1024)	/* arena block, bytes */
@@ -121,6 +122,7 @@ rowvec_push(struct rowvec *rv, const struct sock_row *r)
 	struct block *save_cur = rv->cur;
 	size_t save_used = rv->cur != NULL ? rv->cur->used : 0;
 	struct sock_owner *ow = NULL;
+	struct sock_ext *ext = NULL;
 	struct sock_row *dst;
 	char *path = NULL, *cmd;
 	size_t i, n;
@@ -157,8 +159,16 @@ rowvec_push(struct rowvec *rv, const struct sock_row *r)
 			ow[i].command = cmd;
 		}
 	}
+	/* --info and the like: the row's internals live in the dump buffer. */
+	if (r->ext != NULL) {
+		if ((ext = arena_alloc(rv, sizeof(*ext),
+		    alignof(struct sock_ext))) == NULL)
+			goto fail;
+		memcpy(ext, r->ext, sizeof(*ext));
+	}
 	dst = &rv->rows[rv->len++];
 	*dst = *r;
+	dst->ext = ext;
 	dst->path = path;
 	dst->path_len = path != NULL ? r->path_len : 0;
 	dst->owners = ow;

@@ -15,9 +15,9 @@
  */
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
-"sockstat [-46aelnoprstuWwx] [-c [seconds]] [--count n] [--json]\n"
-"                [--openmetrics] [--prometheus] [--source netlink|proc|auto]\n"
-"                [--top n]\n",
+"sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
+"                [--json] [--openmetrics] [--prometheus] [--sort key[,key ...]]\n"
+"                [--source netlink|proc|auto] [--top n] [filter]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
 "                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
@@ -25,7 +25,7 @@ static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_WATCH] =
 "sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
 "                [--interval ms] [--json] [--method trace | poll | auto]\n"
-"                [--port port]\n",
+"                [--port port] [filter]\n",
 	[USAGE_DEMO] =
 "sockstat demo [--method trace | poll | auto]\n",
 	[USAGE_ECHO_SERVER] =
@@ -50,6 +50,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-4, --inet", "IPv4 sockets" },
 	{ "-6, --inet6", "IPv6 sockets" },
 	{ "-a, --all", "every socket: servers and the rest" },
+	{ "--by key", "count per state|proto|process|user|remote|lport" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },
@@ -70,6 +71,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "--prometheus", "as --openmetrics, Prometheus text 0.0.4" },
 	{ "-r, --resolve", "look hosts up in DNS (routes: ip route)" },
 	{ "-s, --summary", "socket counts, as ss -s (netstat -s: nstat)" },
+	{ "--sort key[,key...]", "order rows (-key descends; see the man page)" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },
 	{ "-t, --tcp", "TCP sockets" },
 	{ "--top n", "--openmetrics: the n biggest holders (20)" },
@@ -79,6 +81,8 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-W, --wide", "accepted: nothing is ever cut" },
 	{ "-w, --raw", "raw sockets" },
 	{ "-x, --unix", "UNIX domain sockets" },
+	{ "filter", "as ss: state listen sport = 22, src 10.0.0.0/8" },
+	{ "", "(dport=443 or sport=443), proc sshd (man: FILTER)" },
 	{ NULL, NULL }
 };
 

@@ -476,13 +476,8 @@ trace_round(struct watch *w, int wait, uint64_t *cutoff_ns)
 	return 0;
 }
 
-/*
- * A close still waiting for its timewait socket, made after the last
- * dump began, waits for the next dump, and so does every later event,
- * to keep the output in time order.  Returns the cutoff lowered so.
- */
-static uint64_t
-tw_cutoff(const struct watch *w, uint64_t cutoff)
+uint64_t
+watch_tw_cutoff(const struct watch *w, uint64_t cutoff)
 {
 	const struct wev *x;
 	uint64_t k;
@@ -536,7 +531,7 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	if (w->method == WATCH_TRACE && watch_match_time_wait(w) == -1)
 		return -1;
 	if (w->method == WATCH_TRACE)
-		cutoff = tw_cutoff(w, cutoff);
+		cutoff = watch_tw_cutoff(w, cutoff);
 	watch_owner_resolve(w);
 	watch_owner_fill(w);
 	if (w->method == WATCH_TRACE)

@@ -311,6 +311,10 @@ test_cli_hint(void **state)
 		{ { "-nP" }, "unknown option -P", "lsof" },
 		{ { "-c2" }, "unknown option -2", "-c 2" },
 		{ { "--port", "80" }, "--port needs -E", "-i :PORT" },
+		{ { "-i", "--sort=pid" }, "unknown option --sort",
+		    "netstat face" },
+		{ { "-i", "--by", "user" }, "unknown option --by",
+		    "netstat face" },
 		{ { "-Z" }, "unknown option -Z", NULL },
 		{ { "-i", "-Z" }, "unknown option -Z", NULL },
 	};
@@ -335,6 +339,70 @@ test_cli_hint(void **state)
 			fail_msg("hint for %s: \"%s\" lacks \"%s\"",
 			    cases[i].args[0], hint, cases[i].hint);
 	}
+}
+
+/* --sort and --by: what they imply and what they refuse. */
+static void
+test_cli_parse_sort_by(void **state)
+{
+	static const struct {
+		char		*args[4];
+		enum cli_result	 rc;
+		const char	*err;	/* a word of it, for CLI_USAGE */
+	} cases[] = {
+		{ { "--sort=-lport,remote" }, CLI_RUN, NULL },
+		{ { "--sort", "pid", "--json" }, CLI_RUN, NULL },
+		{ { "--by=remote" }, CLI_RUN, NULL },
+		{ { "-s", "--by", "process", "-p" }, CLI_RUN, NULL },
+		{ { "--sort=bogus" }, CLI_USAGE, "'bogus'" },
+		{ { "--sort=" }, CLI_USAGE, "empty key" },
+		{ { "--sort=state", "-s" }, CLI_USAGE, "-s" },
+		{ { "--sort=state", "--by=state" }, CLI_USAGE, "--by" },
+		{ { "--sort=state", "-E" }, CLI_USAGE, "-E" },
+		{ { "--by=pid" }, CLI_USAGE, "expected state, proto" },
+		{ { "--by=state", "-E" }, CLI_USAGE, "-E" },
+		{ { "--by=state", "-p" }, CLI_USAGE, "--by=process" },
+		{ { "--by=state", "-e" }, CLI_USAGE, "-e" },
+	};
+	char err[CLI_ERRLEN], *argv[6];
+	struct options o;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		argv[0] = "sockstat";
+		for (n = 0; n < 4 && cases[i].args[n] != NULL; n++)
+			argv[n + 1] = cases[i].args[n];
+		argv[n + 1] = NULL;
+		err[0] = '\0';
+		if (parse((int)n + 1, argv, &o, err) != cases[i].rc)
+			fail_msg("%s %s: rc, err \"%s\"", argv[1],
+			    n > 1 ? argv[2] : "", err);
+		if (cases[i].err != NULL && strstr(err, cases[i].err) == NULL)
+			fail_msg("%s: \"%s\" lacks \"%s\"", argv[1], err,
+			    cases[i].err);
+	}
+	/* What they imply: -s for --by, the owner lookup for pid/process. */
+	argv[1] = "--by=process";
+	argv[2] = NULL;
+	assert_int_equal(parse(2, argv, &o, err), CLI_RUN);
+	assert_int_equal(o.face, FACE_SUMMARY);
+	assert_int_equal(o.group_by, GROUP_PROCESS);
+	assert_true(o.program);
+	assert_true(o.all);
+	argv[1] = "--by=remote";
+	assert_int_equal(parse(2, argv, &o, err), CLI_RUN);
+	assert_false(o.program);
+	argv[1] = "--sort=-command";
+	assert_int_equal(parse(2, argv, &o, err), CLI_RUN);
+	assert_int_equal(o.face, FACE_NETSTAT);
+	assert_int_equal(o.sort[0], SORT_COMMAND | SORT_DESC);
+	assert_int_equal(o.sort[1], 0);
+	assert_true(o.program);
+	argv[1] = "-tan";
+	assert_int_equal(parse(2, argv, &o, err), CLI_RUN);
+	assert_int_equal(o.sort[0], 0);
+	assert_int_equal(o.group_by, 0);
 }
 
 static void
@@ -395,6 +463,7 @@ main(void)
 		cmocka_unit_test(test_cli_usage_lists_every_long_option),
 		cmocka_unit_test(test_cli_form),
 		cmocka_unit_test(test_cli_hint),
+		cmocka_unit_test(test_cli_parse_sort_by),
 		cmocka_unit_test(test_cli_note),
 		cmocka_unit_test(test_cli_is_lsof_detects),
 	};

@@ -794,6 +794,49 @@ test_fmt_table_prog_width(void **state)
 	free(got);
 }
 
+/*
+ * Columns are sized and padded by display cells: a wide (CJK) character
+ * takes two, a combining mark none.  "19029/" + three wide characters +
+ * e and a combining acute is 13 cells (11 code points, 16 bytes).
+ */
+static const struct sock_owner wide_owner = { 19029, 0, 3, 'u',
+    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" "e\xcc\x81" };
+static const struct sock_owner wider_owner = { 19029, 0, 3, 'u',
+    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac"
+    "\xe8\xaa\x9e\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e" };
+
+static void
+test_fmt_table_prog_cells(void **state)
+{
+	struct sock_row rows[2];
+	struct options o;
+	char *got, want[256];
+
+	(void)state;
+	numeric(&o);
+	o.program = 1;
+	o.timers = 1;
+	o.protos = 1U << PROTO_TCP | 1U << PROTO_UNIX;
+	o.families = FAM_INET4;
+	rows[0] = timed(ST_LISTEN, 0, 0, 0);
+	rows[0].owners = &wide_owner;
+	rows[0].nowners = 1;
+	rows[1] = fx_row(&fixture[NFIXTURE - 1]);
+	rows[1].owners = &wider_owner;	/* 6 + 9 * 2 = 24 cells */
+	rows[1].nowners = 1;
+	got = format(&o, rows, 2);
+	/* 13 cells padded to the column's 20. */
+	snprintf(want, sizeof(want), "LISTEN      19029/%s%7s off",
+	    wide_owner.command, "");
+	assert_non_null(strstr(got, want));
+	/* 24 cells widen the UNIX column to 24, header and row alike. */
+	snprintf(want, sizeof(want), "I-Node   PID/Program name%8s Path\n", "");
+	assert_non_null(strstr(got, want));
+	snprintf(want, sizeof(want), " 19029/%s \n", wider_owner.command);
+	assert_non_null(strstr(got, want));
+	free(got);
+}
+
 /* Past 64 columns a list runs on rather than pad every row. */
 static void
 test_fmt_table_prog_width_cap(void **state)
@@ -957,6 +1000,7 @@ main(void)
 		cmocka_unit_test(test_fmt_table_many_rows),
 		cmocka_unit_test(test_fmt_table_prog_width),
 		cmocka_unit_test(test_fmt_table_prog_width_cap),
+		cmocka_unit_test(test_fmt_table_prog_cells),
 		cmocka_unit_test(test_fmt_table_buffered_widens),
 		cmocka_unit_test(test_fmt_table_stream_write_error),
 		cmocka_unit_test(test_fmt_table_kept_rows),

@@ -39,7 +39,7 @@ hold_sockets() {
 	    --dir "$TMP" --seconds 900 "$@" >"$TMP/$name.log" 2>&1 &
 	PIDS="$PIDS $!"
 	i=0
-	while [ ! -s "$TMP/$name.json" ] && [ $i -lt 50 ]; do
+	while [ ! -s "$TMP/$name.json" ] && [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	[ -s "$TMP/$name.json" ] || { cat "$TMP/$name.log"; return 1; }

@@ -33,7 +33,7 @@ time.sleep(60)
 EOS
 PIDS="$PIDS $!"
 i=0
-while [ ! -s "$TMP/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 rows=$("$SOCKSTAT" -tan | sed '1,2d' | wc -l)
 "$floor" >"$TMP/floor.out"
 check "floor-dump counts what sockstat -tan lists ($rows rows): $(cat "$TMP/floor.out")" \

@@ -126,7 +126,7 @@ done
 # Subcommands, long-option prefixes, values.
 expect "e" echo-client echo-server
 expect "d" demo
-expect "--so" --source
+expect "--so" --sort --source
 expect "--source " netlink proc auto
 expect "--source=p" --source=proc
 expect "--open" --openmetrics

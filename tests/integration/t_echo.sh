@@ -36,7 +36,7 @@ start_server() {
 	srv=$!
 	port=
 	i=0
-	while [ $i -lt 50 ]; do
+	while [ $i -lt 300 ]; do
 		port=$(sed -n 's/.* - echo-server - Listening on [^ ]* \([0-9][0-9]*\)$/\1/p' "$log" | head -n 1)
 		[ -n "$port" ] && return 0
 		kill -0 "$srv" 2>/dev/null || break

@@ -52,7 +52,7 @@ hold() {
 	    >"$TMP/$label.log" 2>&1 &
 	PIDS="$PIDS $!"
 	i=0
-	while [ ! -s "$TMP/pub/$label.json" ] && [ $i -lt 50 ]; do
+	while [ ! -s "$TMP/pub/$label.json" ] && [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	cp "$TMP/pub/$label.json" "$TMP/$label.json" 2>/dev/null
@@ -159,7 +159,7 @@ time.sleep(60)' &
 V=$!
 PIDS="$PIDS $V"
 i=0
-while [ ! -s "$TMP/victim.port" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/victim.port" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 VPORT=$(cat "$TMP/victim.port" 2>/dev/null)
 got=$("$SOCKSTAT" -t -iTCP:"$VPORT" 2>/dev/null)
 check "-t -iTCP:PORT prints the victim's pid only" [ "$got" = "$V" ]

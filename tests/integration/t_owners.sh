@@ -26,7 +26,7 @@ own() {
 	    >"$TMP/$name.log" 2>&1 &
 	PIDS="$PIDS $!"
 	i=0
-	while [ ! -s "$TMP/$name.json" ] && [ $i -lt 50 ]; do
+	while [ ! -s "$TMP/$name.json" ] && [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	[ -s "$TMP/$name.json" ] || { cat "$TMP/$name.log"; return 1; }
@@ -131,7 +131,7 @@ lsof_line lsof "$zp" >"$TMP/z.lsof"
 touch "$TMP/go"
 i=0
 while ! grep -q '^State:.*Z' "/proc/$zpid/status" 2>/dev/null &&
-    [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 check "zombie: the leader is a zombie, its thread holds the socket" \
     grep -q '^State:.*Z' "/proc/$zpid/status"
 check "zombie: netstat's row was taken before" grep -q zombie-srv "$TMP/z.netstat"

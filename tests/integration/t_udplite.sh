@@ -34,7 +34,7 @@ EOF
 python3 "$TMP/udpl.py" "$TMP/pop.json" >"$TMP/udpl.log" 2>&1 &
 PIDS="$PIDS $!"
 i=0
-while [ ! -s "$TMP/pop.json" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/pop.json" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/pop.json" ] || { not_ok "sockets ready"; cat "$TMP/udpl.log"; exit 1; }
 ports=$(jget "$TMP/pop.json" '"|".join(":%d " % p for p in d["ports"])')
 pid=$(jget "$TMP/pop.json" 'd["pid"]')

@@ -28,7 +28,7 @@ EOF
 python3 "$TMP/forge.py" "$TMP/ready" >"$TMP/forge.log" 2>&1 &
 PIDS="$PIDS $!"
 i=0
-while [ ! -s "$TMP/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/ready" ] || { not_ok "sockets ready"; cat "$TMP/forge.log"; exit 1; }
 ino=$(cat "$TMP/ready")
 

@@ -24,7 +24,7 @@ EOF
 python3 "$TMP/queue.py" "$TMP/ready" >"$TMP/queue.log" 2>&1 &
 PIDS="$PIDS $!"
 i=0
-while [ ! -s "$TMP/ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+while [ ! -s "$TMP/ready" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -s "$TMP/ready" ] || { not_ok "sockets ready"; cat "$TMP/queue.log"; exit 1; }
 
 # Our rows, sorted, spaces squeezed (RefCnt and widths aside, the text).

@@ -14,7 +14,7 @@ start_server() {
 	PIDS="$PIDS $!"
 	i=0
 	while ! grep -q 'Listening on' "$TMP/srv.log" 2>/dev/null &&
-	    [ $i -lt 50 ]; do
+	    [ $i -lt 300 ]; do
 		sleep 0.1; i=$((i + 1))
 	done
 	PORT=$(sed -n 's/.*Listening on [^ ]* \([0-9][0-9]*\)$/\1/p' \
@@ -209,7 +209,7 @@ for i in range(150):
 		npid=$!
 		PIDS="$PIDS $npid"
 		i=0
-		while [ ! -s "$TMP/o.port" ] && [ $i -lt 50 ]; do
+		while [ ! -s "$TMP/o.port" ] && [ $i -lt 300 ]; do
 			sleep 0.1; i=$((i + 1))
 		done
 		oport=$(cat "$TMP/o.port")
@@ -252,7 +252,7 @@ if [ $trace_ok -eq 1 ] && [ "$(id -u)" -eq 0 ]; then
 		"$1" echo-server -a 127.0.0.2 -p "$2" --idle-timeout 5 \
 		    2>"$3/ns-srv.log" &
 		i=0
-		while ! grep -q "Listening on" "$3/ns-srv.log" && [ $i -lt 50 ]
+		while ! grep -q "Listening on" "$3/ns-srv.log" && [ $i -lt 300 ]
 		do sleep 0.1; i=$((i + 1)); done
 		"$1" echo-client -a 127.0.0.2 -p "$2" -c 2 2>/dev/null
 		"$1" echo-client -a 127.0.0.2 -p "$2" -c 1 --close server \

@@ -112,18 +112,14 @@ for k in pop:
 sys.exit(1 if bad else 0)
 EOF
 
-"$SOCKSTAT" -tanpo >"$TMP/t.out" 2>"$TMP/t.err"
-check "-tanpo exits 0" [ $? -eq 0 ]
-check "-tanpo: Timer starts at the header's cell after a wide program name" \
-    python3 "$TMP/align.py" "$TMP/pop.json" "$TMP/t.out" inet Timer
-"$SOCKSTAT" -anpo >"$TMP/a.out" 2>"$TMP/a.err"
-check "-anpo exits 0" [ $? -eq 0 ]
-check "-anpo: Timer aligned in the Internet section" \
-    python3 "$TMP/align.py" "$TMP/pop.json" "$TMP/a.out" inet Timer
-check "-anpo: Path aligned in the UNIX section" \
-    python3 "$TMP/align.py" "$TMP/pop.json" "$TMP/a.out" unix Path
-"$SOCKSTAT" -axp >"$TMP/x.out" 2>"$TMP/x.err"
-check "-axp exits 0" [ $? -eq 0 ]
-check "-axp: Path starts at the header's cell after a wide program name" \
-    python3 "$TMP/align.py" "$TMP/pop.json" "$TMP/x.out" unix Path
+# FLAGS SECTION NEXT: Timer follows the program column with -o in the
+# Internet section; Path always follows it in the UNIX section.
+for spec in "-tanpo inet Timer" "-anpo inet Timer" "-anpo unix Path" \
+    "-axp unix Path"; do
+	set -- $spec
+	"$SOCKSTAT" "$1" >"$TMP/out" 2>"$TMP/err"
+	check "$1 exits 0" [ $? -eq 0 ]
+	check "$1: $3 starts at the header's cell after a wide program name" \
+	    python3 "$TMP/align.py" "$TMP/pop.json" "$TMP/out" "$2" "$3"
+done
 finish

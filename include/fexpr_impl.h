@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * fexpr_impl.h - what the two halves of the filter parser share: the
+ * grammar (fexpr.c) and the values of predicates (fexpr_args.c).  Not
+ * for other modules: their interface is fexpr.h.
+ */
+#ifndef FEXPR_IMPL_H
+#define FEXPR_IMPL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "fexpr.h"
+
+enum tok_type { T_END = 0, T_WORD, T_LP, T_RP, T_NOT, T_AND, T_OR, T_OP };
+
+struct tok {
+	enum tok_type	 type;
+	size_t		 pos, len;	/* in the text */
+	enum fx_cmp	 cmp;		/* T_OP */
+};
+
+/* Nesting allowed before "too deep": bounds the recursion. */
+#define FX_DEPTH_MAX	64
+
+struct parser {
+	const char	*text;
+	struct tok	 t;		/* the current token */
+	struct fexpr	*fx;
+	char		*err;
+	size_t		 errlen, errpos;
+	int		 failed, depth;
+};
+
+/* Moves to the next token. */
+void		 fxp_next(struct parser *p);
+
+/* Whether the current token is the word w. */
+int		 fxp_is_word(const struct parser *p, const char *w);
+
+/*
+ * Records the first error (its message, the offset of the current
+ * token) and returns -1 with errno EINVAL; later ones are dropped.
+ */
+int		 fxp_fail(struct parser *p, const char *fmt, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* The current word as a new string, or NULL (ENOMEM). */
+char		*fxp_word_dup(const struct parser *p);
+
+/* Appends a node; returns its index, or -1 (ENOMEM: p failed). */
+int		 fxp_node_add(struct parser *p, enum fx_kind kind, int a,
+		    int b);
+
+/*
+ * The current word as an unsigned number (base 0) up to max: 0, or -1.
+ * With stop, the number may end early and *stop points past it.
+ */
+int		 fxp_word_number(const struct parser *p, uint32_t max,
+		    uint32_t *v, const char **stop);
+
+/*
+ * The predicates.  fxp_portcmp and fxp_host start at their keyword and
+ * return the new node; the others read the value of node a and return
+ * 0.  Each moves past what it read, or returns -1 after fxp_fail.
+ */
+int		 fxp_portcmp(struct parser *p);
+int		 fxp_host(struct parser *p);
+int		 fxp_dev(struct parser *p, int a);
+int		 fxp_mark(struct parser *p, int a);
+int		 fxp_cgroup(struct parser *p, int a);
+int		 fxp_uid(struct parser *p, int a);
+
+/* The ephemeral port range into n->num and n->mask (autobound). */
+void		 fxp_port_range(struct fx_node *n);
+
+#endif /* FEXPR_IMPL_H */

@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: BSD-2-Clause
+test_fexpr_OBJS = src/fexpr.o src/fexpr_args.o src/fexpr_eval.o

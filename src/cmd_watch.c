@@ -130,7 +130,11 @@ notice(const struct watch *w, const struct options *o, int trace_errno)
 static int
 tell_unavailable(const struct watch *w, const struct options *o)
 {
-	static const char *const names[] = { "TCP", "UDP", "RAW" };
+	static const char *const names[PROTO_COUNT] = {
+		[PROTO_TCP] = "TCP", [PROTO_UDP] = "UDP",
+		[PROTO_UDPLITE] = "UDP-Lite", [PROTO_RAW] = "RAW",
+		[PROTO_UNIX] = "UNIX",
+	};
 	struct watch_stats st;
 	unsigned p;
 

@@ -307,6 +307,11 @@ check "-E -t: exit 0, a notice, no word of UDP or RAW" sh -c \
 "$SOCKSTAT" -E --port 1 --duration 1 >/dev/null 2>"$TMP/p.err"
 check "-E --port: a notice, no word of RAW" sh -c \
     "grep -q watching '$TMP/p.err' && ! grep -q 'RAW' '$TMP/p.err'"
+# Every protocol it cannot dump is named (RAW without raw_diag), never
+# "(null)": the names are indexed by protocol, UDP-Lite included.
+"$SOCKSTAT" -E --method=poll --duration 1 >/dev/null 2>"$TMP/all.err"
+check "-E: what is not watched is named, never (null)" sh -c \
+    "grep -q watching '$TMP/all.err' && ! grep -q '(null)' '$TMP/all.err'"
 check "-E -w --port is a usage error" sh -c \
     "'$SOCKSTAT' -E -w --port 1 --duration 1 >/dev/null 2>&1; [ \$? -eq 2 ]"
 check "-x alone is refused by -E" sh -c \

@@ -162,7 +162,9 @@ cmp_opt(const struct sock_row *a, const struct sock_row *b, unsigned bit,
 static int
 cmp_bytes(const char *a, size_t na, const char *b, size_t nb)
 {
-	int c = memcmp(a, b, na < nb ? na : nb);
+	size_t n = na < nb ? na : nb;
+	/* An unnamed socket's path is NULL: memcmp must not see it. */
+	int c = n > 0 ? memcmp(a, b, n) : 0;
 
 	return c != 0 ? (c > 0) - (c < 0) : cmp_u64(na, nb);
 }

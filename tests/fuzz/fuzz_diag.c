@@ -21,19 +21,19 @@
 #include "fuzz.h"
 
 static const struct dump_req reqs[] = {
-	{ AF_INET, PROTO_TCP, ST_ALL },
-	{ AF_INET, PROTO_UDP, ST_ALL },
-	{ AF_INET, PROTO_RAW, ST_ALL },
-	{ AF_INET6, PROTO_TCP, ST_ALL },
-	{ AF_INET6, PROTO_UDP, ST_ALL },
-	{ AF_INET6, PROTO_RAW, ST_ALL },
-	{ AF_INET, PROTO_UDPLITE, ST_ALL },
-	{ AF_INET6, PROTO_UDPLITE, ST_ALL },
-	{ AF_UNIX, PROTO_UNIX, ST_ALL },
+	{ AF_INET, PROTO_TCP, ST_ALL, 0 },
+	{ AF_INET, PROTO_UDP, ST_ALL, 0 },
+	{ AF_INET, PROTO_RAW, ST_ALL, 0 },
+	{ AF_INET6, PROTO_TCP, ST_ALL, 0 },
+	{ AF_INET6, PROTO_UDP, ST_ALL, 0 },
+	{ AF_INET6, PROTO_RAW, ST_ALL, 0 },
+	{ AF_INET, PROTO_UDPLITE, ST_ALL, 0 },
+	{ AF_INET6, PROTO_UDPLITE, ST_ALL, 0 },
+	{ AF_UNIX, PROTO_UNIX, ST_ALL, 0 },
 	/* Pairs diag_collect never makes: they must fail, not misparse. */
-	{ AF_UNIX, PROTO_TCP, ST_ALL },
-	{ AF_INET, PROTO_UNIX, ST_ALL },
-	{ AF_INET6, PROTO_COUNT, ST_ALL },
+	{ AF_UNIX, PROTO_TCP, ST_ALL, 0 },
+	{ AF_INET, PROTO_UNIX, ST_ALL, 0 },
+	{ AF_INET6, PROTO_COUNT, ST_ALL, 0 },
 };
 #define NREQS	(sizeof(reqs) / sizeof(reqs[0]))
 

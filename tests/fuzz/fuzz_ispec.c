@@ -108,7 +108,7 @@ check_sel(const struct options *o)
 		sp = &s->specs[i];
 		FUZZ_CHECK((sp->families & ~(FAM_INET4 | FAM_INET6)) == 0);
 		FUZZ_CHECK((sp->protos & ~(1U << PROTO_TCP |
-		    1U << PROTO_UDP)) == 0);
+		    1U << PROTO_UDP | 1U << PROTO_UDPLITE)) == 0);
 		FUZZ_CHECK(sp->naddrs <= LSOF_ADDRS_MAX);
 		for (k = 0; k < sp->naddrs; k++) {
 			FUZZ_CHECK(sp->addr_family[k] == AF_INET ||

@@ -54,13 +54,13 @@ static const struct {
 	const char	*file;
 	struct dump_req	 req;
 } files[] = {
-	{ "tcp", { AF_INET, PROTO_TCP, ST_ALL } },
-	{ "tcp6", { AF_INET6, PROTO_TCP, ST_ALL } },
-	{ "udp", { AF_INET, PROTO_UDP, ST_ALL } },
-	{ "udp6", { AF_INET6, PROTO_UDP, ST_ALL } },
-	{ "raw", { AF_INET, PROTO_RAW, ST_ALL } },
-	{ "raw6", { AF_INET6, PROTO_RAW, ST_ALL } },
-	{ "unix", { AF_UNIX, PROTO_UNIX, ST_ALL } },
+	{ "tcp", { AF_INET, PROTO_TCP, ST_ALL, 0 } },
+	{ "tcp6", { AF_INET6, PROTO_TCP, ST_ALL, 0 } },
+	{ "udp", { AF_INET, PROTO_UDP, ST_ALL, 0 } },
+	{ "udp6", { AF_INET6, PROTO_UDP, ST_ALL, 0 } },
+	{ "raw", { AF_INET, PROTO_RAW, ST_ALL, 0 } },
+	{ "raw6", { AF_INET6, PROTO_RAW, ST_ALL, 0 } },
+	{ "unix", { AF_UNIX, PROTO_UNIX, ST_ALL, 0 } },
 };
 #define NFILES	(sizeof(files) / sizeof(files[0]))
 

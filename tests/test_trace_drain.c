@@ -53,6 +53,18 @@ struct fake {
 	uint64_t	 t0;
 };
 
+/*
+ * A pause in a waiting loop: a loop that only spins starves the thread
+ * under test where threads take turns (valgrind runs one at a time).
+ */
+static void
+relax(void)
+{
+	struct timespec ts = { 0, 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
 static int
 fake_wait(void *src, int timeout_ms)
 {
@@ -235,8 +247,10 @@ test_trace_drain_take_lost(void **state)
 	 * reads of samples, published before the sixth read (an idle one).
 	 */
 	d = start(&f, 100);
-	while (__atomic_load_n(&f.reads, __ATOMIC_ACQUIRE) < 6)
+	while (__atomic_load_n(&f.reads, __ATOMIC_ACQUIRE) < 6) {
 		assert_true(now_ns() - t0 < BOUND_MS * 1000000ULL);
+		relax();
+	}
 	take_until(d, &c, 100, 5 * 7 + 150, &lost);
 	/* Nothing more comes. */
 	assert_int_equal(trace_drain_wait(d, 30), 0);
@@ -288,8 +302,10 @@ test_trace_drain_take_cb_fails(void **state)
 	(void)state;
 	d = start(&f, 0);
 	while (__atomic_load_n(&f.next, __ATOMIC_ACQUIRE) < f.total ||
-	    trace_drain_wait(d, 10) != 1)
+	    trace_drain_wait(d, 10) != 1) {
 		assert_true(now_ns() - t0 < BOUND_MS * 1000000ULL);
+		relax();
+	}
 	assert_int_equal(trace_drain_take(d, consume, &c, &lost, NULL), -1);
 	assert_int_equal(errno, ENOSPC);
 	assert_int_equal(c.n, 3);

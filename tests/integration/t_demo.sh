@@ -43,7 +43,10 @@ if [ "$(id -u)" -eq 0 ]; then
 	dpid=$!
 	: >"$TMP/srv.status"
 	i=0
-	while [ $i -lt 100 ] && [ ! -s "$TMP/srv.status" ]; do
+	# The server is named before it binds and drops uid 0: read its
+	# status until it has dropped (or the bound), not just once.
+	while [ $i -lt 400 ] && { [ ! -s "$TMP/srv.status" ] ||
+	    grep -q '^Uid:[[:space:]]*0[[:space:]]' "$TMP/srv.status"; }; do
 		# The demo's server: an echo-server below $dpid (the demo may
 		# run under a wrapper such as valgrind, a level further down).
 		for c in $(pgrep -x echo-server); do

@@ -34,43 +34,8 @@
 /* The round's steps, shared by the watcher's files. */
 #include "watch_impl.h"
 
-#define MAXEV	8192
+#include "watch_fixture.h"
 
-struct got {
-	struct watch_event ev[MAXEV];
-	size_t		 n;
-};
-
-static int
-record(const struct watch_event *ev, void *arg)
-{
-	struct got *g = arg;
-
-	if (g->n < MAXEV)
-		g->ev[g->n] = *ev;
-	g->n++;
-	return 0;
-}
-
-/* A TCP row 127.0.0.1:lport -> 127.0.0.1:rport. */
-static struct sock_row
-row(uint64_t cookie, unsigned state, uint16_t lport, uint16_t rport)
-{
-	struct sock_row r;
-
-	memset(&r, 0, sizeof(r));
-	r.family = AF_INET;
-	r.proto = PROTO_TCP;
-	r.state = (uint8_t)state;
-	r.lport = lport;
-	r.rport = rport;
-	r.laddr.v4.s_addr = htonl(INADDR_LOOPBACK);
-	r.raddr.v4.s_addr = rport ? htonl(INADDR_LOOPBACK) : 0;
-	r.cookie = cookie;
-	r.inode = cookie ? 1000 + cookie : 0;
-	r.has = ROW_HAS_COOKIE;
-	return r;
-}
 /* A watch with no descriptor, for the round's steps alone. */
 static struct watch *
 fake_watch(void)

@@ -308,6 +308,7 @@ struct lsof_selection {
 	const struct options	*o;
 	struct sock_owner	*keep;
 	size_t			 keep_cap;
+	int			 and_owned;	/* and_owned(), once */
 };
 
 static uint32_t
@@ -351,10 +352,10 @@ and_owned(const struct lsof_sel *s)
 static int
 lsof_sel_match(const struct selection *sel, const struct sock_row *r)
 {
-	const struct lsof_sel *s = ((const struct lsof_selection *)sel)->o->lsof;
-	int m = lsof_match_socket(s, r);
+	const struct lsof_selection *ls = (const struct lsof_selection *)sel;
+	int m = lsof_match_socket(ls->o->lsof, r);
 
-	return m == LSOF_SOCK_SPEC && and_owned(s) ? SELECT_BY_OWNER : m;
+	return m == LSOF_SOCK_SPEC && ls->and_owned ? SELECT_BY_OWNER : m;
 }
 
 static int
@@ -367,7 +368,7 @@ lsof_sel_owners(struct selection *sel, int m, struct sock_row *r)
 		return 0;
 	if (owners_reserve(&ls->keep, &ls->keep_cap, r->nowners) == -1)
 		return -1;
-	if (m == SELECT_BY_OWNER && and_owned(ls->o->lsof))
+	if (m == SELECT_BY_OWNER && ls->and_owned)
 		m = lsof_match_socket(ls->o->lsof, r);
 	r->nowners = owners_keep(ls->o->lsof, m, r, ls->keep);
 	r->owners = r->nowners > 0 ? ls->keep : NULL;
@@ -399,5 +400,6 @@ lsof_selection_new(const struct options *o)
 		return NULL;
 	ls->base.ops = &lsof_sel_ops;
 	ls->o = o;
+	ls->and_owned = and_owned(o->lsof);
 	return &ls->base;
 }

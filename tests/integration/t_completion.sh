@@ -51,26 +51,14 @@ expect() {
 
 # The options each form documents, as t_manopts reads the man page.
 python3 - "$man" >"$TMP/doc" <<'EOF'
+import os, sys
+sys.dont_write_bytecode = True	# nothing left in the tree
+sys.path.insert(0, os.environ["SOCKSTAT_TESTS"])
+from manflags import flags
 import re, sys
 src = open(sys.argv[1]).read().split("\n")
 FORMS = ["netstat", "lsof", "watch", "demo", "echo-server", "echo-client"]
 
-def flags(line):
-    out = set()
-    toks = line.split()
-    for i, t in enumerate(toks[:-1]):
-        if t != "Fl":
-            continue
-        w = toks[i + 1]
-        if w.startswith("\\-"):
-            m = re.match(r"[A-Za-z0-9][A-Za-z0-9-]*", w[2:])
-            if m:
-                out.add("--" + m.group(0))
-        else:
-            m = re.match(r"[A-Za-z0-9]+$", w)
-            if m:
-                out |= {"-" + c for c in m.group(0)}
-    return out
 
 def span(start, end):
     i = src.index(start)

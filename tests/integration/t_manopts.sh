@@ -19,6 +19,10 @@ fi
 mandoc -Tascii "$man" | col -b >"$TMP/man.txt"
 
 python3 - "$SOCKSTAT" "$man" "$TMP/man.txt" <<'EOF'
+import os, sys
+sys.dont_write_bytecode = True	# nothing left in the tree
+sys.path.insert(0, os.environ["SOCKSTAT_TESTS"])
+from manflags import flags
 import re, string, subprocess, sys
 
 binary, man_src, man_txt = sys.argv[1:4]
@@ -47,23 +51,6 @@ def report(good, desc, detail=""):
             print("#   " + detail)
 
 
-def flags(line):
-    """The options an mdoc line names with Fl: clusters split."""
-    out = set()
-    toks = line.split()
-    for i, t in enumerate(toks[:-1]):
-        if t != "Fl":
-            continue
-        w = toks[i + 1]
-        if w.startswith("\\-"):
-            m = re.match(r"[A-Za-z0-9][A-Za-z0-9-]*", w[2:])
-            if m:
-                out.add("--" + m.group(0))
-        else:
-            m = re.match(r"[A-Za-z0-9]+$", w)
-            if m:
-                out |= {"-" + c for c in m.group(0)}
-    return out
 
 
 src = open(man_src).read().split("\n")

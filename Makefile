@@ -39,7 +39,10 @@ LIB_OBJS = $(filter-out src/main.o,$(OBJS))
 
 # One cmocka binary per module: tests/test_X.c links tests/test_X.o with
 # the objects tests/test_X.mk lists in test_X_OBJS (default src/X.o and
-# src/util.o).
+# src/util.o), then libsockstat.a: a test that stubs a function lists
+# the objects it takes as they are, and the archive supplies only what
+# is still undefined, so a module that gains a dependency does not break
+# every test's link list.
 TEST_SRCS = $(wildcard tests/test_*.c)
 TESTS	= $(TEST_SRCS:.c=)
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -64,8 +67,12 @@ $(PROG): $(OBJS)
 tests/test_%.o: WARN += -Wno-missing-field-initializers
 
 .SECONDEXPANSION:
-$(TESTS): tests/test_%: tests/test_%.o $$(or $$(test_$$*_OBJS),src/$$*.o src/util.o)
+$(TESTS): tests/test_%: tests/test_%.o $$(or $$(test_$$*_OBJS),src/$$*.o src/util.o) libsockstat.a
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+
+libsockstat.a: $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
 
 deps:
 	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh build
@@ -146,7 +153,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8
 
 clean:
-	rm -f $(PROG) vg-$(PROG) src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
+	rm -f $(PROG) vg-$(PROG) libsockstat.a src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
 	    $(TESTS)
 	rm -rf $(CLEAN_FILES)
 

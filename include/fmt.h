@@ -35,7 +35,17 @@ struct formatter {
 	 * RefCnt, which sock_diag does not give for UNIX sockets.
 	 */
 	unsigned	 needs;
+	/*
+	 * FMT_INET6_FIRST: the pipeline runs every IPv6 dump (tcp6, udp6,
+	 * udpl6, raw6) before the IPv4 ones, then UNIX, so that a face
+	 * whose IPv6 rows alone widen columns can measure them and then
+	 * print IPv4 rows as they come.  0: netstat's order (tcp, tcp6,
+	 * udp, udp6, ...).
+	 */
+	unsigned	 order;
 };
+
+#define FMT_INET6_FIRST	1
 
 struct jsonw;
 

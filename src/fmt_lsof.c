@@ -780,4 +780,5 @@ const struct formatter fmt_lsof = {
 	lsof_end,
 	NULL,		/* a dump not read: main's line says so */
 	0,		/* needs no field apart */
+	0,		/* dumps in netstat's order */
 };

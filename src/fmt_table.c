@@ -6,14 +6,21 @@
  * every row and for the header instead, so the widths must be known
  * before the first line of a section.
  *
- * This file alone knows its columns.  The Internet section is kept until
- * it ends (the first UNIX row, or end()), each row in a plain 16-byte
- * record of what its columns print, with side arrays for what only some
- * rows or options have (IPv6 addresses, nonzero queues, -e, -o, the -p
- * text); the widening columns are measured as rows come, then the
- * section is printed and its arrays freed.  With numeric ports and no
- * DNS an IPv4 address never passes netstat's 23 columns, so only the
- * other rows are measured.  The UNIX section is table_unix.c's.
+ * This file alone knows its columns.  A kept Internet row is a plain
+ * 16-byte record of what its columns print, with side arrays for what
+ * only some rows or options have (IPv6 addresses, nonzero queues, -e,
+ * -o, the -p text); the widening columns are measured as rows come.
+ *
+ * With numeric ports and no DNS an IPv4 address never passes netstat's
+ * 23 columns, so once every IPv6 row has been measured the widths are
+ * final: the face asks the pipeline for the IPv6 dumps first
+ * (FMT_INET6_FIRST), keeps only those rows, and prints each IPv4 row as
+ * it comes, the kept IPv6 rows of a protocol going out before the IPv4
+ * rows of the next, in netstat's order.  Memory stays that of the IPv6
+ * rows and the output overlaps the dump.  Otherwise (names, -p with -o,
+ * --sort replaying rows in its own order) the whole section is kept
+ * until it ends (the first UNIX row, or end()).  The UNIX section is
+ * table_unix.c's.
  */
 #include <sys/socket.h>
 
@@ -93,6 +100,22 @@ struct timers {			/* -o */
 	uint32_t	 probes;
 };
 
+/* Where the side arrays of the next kept row are read. */
+struct icursor {
+	size_t	 q, e, tm, text;
+};
+
+/* The kept rows of one dump: irows from pos to end, side arrays at c. */
+struct kseg {
+	int		 state;		/* KSEG_* */
+	size_t		 pos, end, dpos;
+	struct icursor	 c;
+};
+
+#define KSEG_NONE	0
+#define KSEG_KEPT	1
+#define KSEG_PRINTED	2
+
 /*
  * One pass.  ob is written out whenever full; ob.werr keeps the errno of
  * the first failed write.  scratch holds a row's program list.
@@ -106,10 +129,22 @@ struct table {
 	int		 numeric;
 	struct inet_w	 iw;
 	size_t		 prog_widest;	/* of the kept Internet rows */
+	int		 stream;	/* IPv4 rows print as they come */
+	int		 header_done;	/* the Internet header is out */
 	int		 inet_done;
 	struct bytevec	 irows, v6, queues, ext, timers, itext;
 	int		 detail;	/* --info, --mem, --extended */
 	struct bytevec	 dtext;		/* their line per kept row */
+	/*
+	 * Kept rows come a dump at a time: where each dump's rows start
+	 * in irows and the side arrays, so that they print in netstat's
+	 * order whatever the order of the dumps.
+	 */
+	struct kseg	 seg[2][PROTO_UNIX];	/* [IPv6][proto] */
+	struct kseg	*open_seg;	/* the one rows are added to */
+	int		 as_kept;	/* print in arrival order: rows
+					   sorted (--sort), or a dump's
+					   rows came in two runs */
 	struct table_unix ux;
 	struct outbuf	 ob;
 	char		*scratch;
@@ -277,6 +312,32 @@ inet_line(struct table *t, const struct sock_row *r, const char *prog,
 }
 
 /*
+ * Starts the segment of r's dump if r is its first row: where its rows
+ * and their side arrays begin.  A dump whose rows come in two runs
+ * (not the pipeline's way) makes the section print in arrival order.
+ */
+static void
+seg_enter(struct table *t, const struct sock_row *r)
+{
+	struct kseg *s = &t->seg[r->family == AF_INET6][r->proto];
+
+	if (s == t->open_seg)
+		return;
+	if (t->open_seg != NULL)
+		t->open_seg->end = t->irows.len;
+	if (s->state != KSEG_NONE)
+		t->as_kept = 1;
+	s->state = KSEG_KEPT;
+	s->pos = t->irows.len;
+	s->dpos = t->dtext.len;
+	s->c.q = t->queues.len;
+	s->c.e = t->ext.len;
+	s->c.tm = t->timers.len;
+	s->c.text = t->itext.len;
+	t->open_seg = s;
+}
+
+/*
  * Keeps an Internet row until its section ends: the record, what only
  * some rows or options have in the side arrays, and its widths.
  */
@@ -289,6 +350,7 @@ inet_keep(struct table *t, const struct sock_row *r)
 	struct timers tm;
 	ssize_t n;
 
+	seg_enter(t, r);
 	memset(&k, 0, sizeof(k));
 	k.lport = r->lport;
 	k.rport = r->rport;
@@ -347,11 +409,6 @@ inet_keep(struct table *t, const struct sock_row *r)
 		return -1;
 	return bytevec_push(&t->irows, &k, sizeof(k));
 }
-
-/* The row a kept record stands for, its side arrays read at *c. */
-struct icursor {
-	size_t	 q, e, tm, text;
-};
 
 static void
 inet_load(const struct table *t, const struct irow *k, struct icursor *c,
@@ -412,39 +469,118 @@ inet_release(struct table *t)
 	bytevec_free(&t->dtext);
 }
 
+/* The Internet header at the widths measured so far.  Once only. */
+static void
+inet_open(struct table *t)
+{
+	if (t->header_done)
+		return;
+	t->header_done = 1;
+	/* A socket shared by a hundred workers must not pad every row. */
+	t->iw.prog = max_sz(W_PROG, t->prog_widest > PROG_WIDTH_MAX ?
+	    PROG_WIDTH_MAX : t->prog_widest);
+	inet_header(t, &t->iw);
+}
+
+/* Prints the kept rows from pos to end, their side arrays read at c. */
+static int
+inet_print(struct table *t, size_t pos, size_t end, size_t dpos,
+    struct icursor c)
+{
+	struct irow k;
+	struct sock_row r;
+	const char *prog = NULL;
+	size_t plen = 0;
+
+	while (pos < end) {
+		bytevec_read(&t->irows, &pos, &k, sizeof(k));
+		inet_load(t, &k, &c, &r);
+		if (t->o.program)
+			prog = bytevec_next_text(&t->itext, &c.text, &plen);
+		if (inet_line(t, &r, prog, plen, &t->iw) == -1)
+			return -1;
+		if (t->detail)
+			tcpinfo_line_next(&t->ob, &t->dtext, &dpos);
+	}
+	return 0;
+}
+
+/* Prints the kept rows of one dump, once. */
+static int
+seg_print(struct table *t, struct kseg *s)
+{
+	if (s->state != KSEG_KEPT)
+		return 0;
+	s->state = KSEG_PRINTED;
+	return inet_print(t, s->pos, s == t->open_seg ? t->irows.len : s->end,
+	    s->dpos, s->c);
+}
+
 /*
- * Ends the Internet section: its header at the widths measured, then
- * every kept row, then the arrays go.  Once only.
+ * Prints, in netstat's order, the kept rows not yet printed of the
+ * protocols before upto (PROTO_UNIX: all of them): IPv4 then IPv6 for
+ * each.
+ */
+static int
+inet_replay(struct table *t, unsigned upto)
+{
+	struct icursor c0;
+	unsigned proto;
+
+	if (t->as_kept) {
+		if (upto < PROTO_UNIX)
+			return 0;
+		memset(&c0, 0, sizeof(c0));
+		return inet_print(t, 0, t->irows.len, 0, c0);
+	}
+	for (proto = 0; proto < upto; proto++)
+		if (seg_print(t, &t->seg[0][proto]) == -1 ||
+		    seg_print(t, &t->seg[1][proto]) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * An IPv4 row while streaming: every IPv6 row has been measured, so the
+ * header can go, then the kept rows of the protocols before r's, then r.
+ */
+static int
+inet_stream(struct table *t, const struct sock_row *r)
+{
+	const char *prog = NULL;
+	ssize_t n = 0;
+
+	inet_open(t);
+	if (inet_replay(t, r->proto) == -1)
+		return -1;
+	if (t->o.program) {
+		if ((n = prog_text(t, r)) == -1)
+			return -1;
+		prog = t->scratch;
+	}
+	if (inet_line(t, r, prog, (size_t)n, &t->iw) == -1)
+		return -1;
+	if (t->detail)
+		tcpinfo_line_write(&t->ob, r, &t->o);
+	return 0;
+}
+
+/*
+ * Ends the Internet section: the header if no row has printed it, every
+ * kept row left, then the arrays go.  Once only.
  */
 static int
 inet_flush(struct table *t)
 {
-	struct icursor c;
-	struct irow k;
-	struct sock_row r;
-	const char *prog = NULL;
-	size_t pos, plen = 0, dpos = 0;
-	int rc = 0;
+	int rc;
 
 	if (t->inet_done)
 		return 0;
 	t->inet_done = 1;
 	if (!want_inet(&t->o))
 		return 0;
-	/* A socket shared by a hundred workers must not pad every row. */
-	t->iw.prog = max_sz(W_PROG, t->prog_widest > PROG_WIDTH_MAX ?
-	    PROG_WIDTH_MAX : t->prog_widest);
-	inet_header(t, &t->iw);
-	memset(&c, 0, sizeof(c));
-	for (pos = 0; rc == 0 && pos < t->irows.len; ) {
-		bytevec_read(&t->irows, &pos, &k, sizeof(k));
-		inet_load(t, &k, &c, &r);
-		if (t->o.program)
-			prog = bytevec_next_text(&t->itext, &c.text, &plen);
-		rc = inet_line(t, &r, prog, plen, &t->iw);
-		if (t->detail)
-			tcpinfo_line_next(&t->ob, &t->dtext, &dpos);
-	}
+	inet_open(t);
+	rc = inet_replay(t, PROTO_UNIX);
 	inet_release(t);
 	return rc;
 }
@@ -476,6 +612,13 @@ table_begin(FILE *out, const struct options *o)
 	t->iw.local = t->iw.foreign = W_ADDR;
 	t->iw.prog = W_PROG;
 	t->detail = tcpinfo_wanted(o) != 0;
+	/*
+	 * IPv4 rows stream when nothing of theirs can widen a column: no
+	 * names, no -p text measured for a Timer column after it, and
+	 * rows in the pipeline's order (--sort replays its own).
+	 */
+	t->as_kept = o->sort[0] != 0;
+	t->stream = t->numeric && !(o->program && o->timers) && !t->as_kept;
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);
@@ -500,8 +643,13 @@ table_row(void *st, const struct sock_row *r)
 		errno = t->ob.werr;
 		return -1;
 	}
-	if (is_inet(r))
-		return want_inet(&t->o) && !t->inet_done ? inet_keep(t, r) : 0;
+	if (is_inet(r)) {
+		if (!want_inet(&t->o) || t->inet_done)
+			return 0;
+		if (t->stream && r->family == AF_INET)
+			return inet_stream(t, r);
+		return inet_keep(t, r);
+	}
 	if (r->proto != PROTO_UNIX || !table_unix_wanted(&t->o))
 		return 0;
 	if (inet_flush(t) == -1)
@@ -540,4 +688,5 @@ const struct formatter fmt_table = {
 	.row = table_row,
 	.end = table_end,
 	.needs = ROW_HAS_REFCNT,
+	.order = FMT_INET6_FIRST,
 };

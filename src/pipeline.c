@@ -250,42 +250,57 @@ unix_prepare(struct pipeline *p)
 }
 
 /*
- * Runs every dump the selection asks for, in netstat's order.  Returns
- * 0, or -1 with errno set and rep->failed naming the dump unless the
- * formatter failed.
+ * Runs the dump of proto in family i (0: IPv4, 1: IPv6; UNIX has only
+ * 0) if the selection asks for it.  Returns 0, or -1 with errno set and
+ * rep->failed naming the dump unless the formatter failed.
+ */
+static int
+run_dump(struct pipeline *p, unsigned proto, size_t i)
+{
+	static const int families[2] = { AF_INET, AF_INET6 };
+	struct dump_req req;
+
+	req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
+	req.proto = proto;
+	req.states = p->sel->ops->states(p->sel, req.family, req.proto);
+	req.ext = tcpinfo_wanted(p->o);
+	if (req.states == 0)
+		return 0;
+	if (proto == PROTO_UNIX)
+		unix_prepare(p);
+	if (collect(p, &req, &p->rep->dumps[proto][i]) == -1) {
+		/* An empty rep->failed means the output failed. */
+		if (!p->out_failed)
+			snprintf(p->rep->failed, sizeof(p->rep->failed), "%s",
+			    names_proto(proto, req.family));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Runs every dump the selection asks for: in netstat's order (tcp, tcp6,
+ * udp, ...), or every IPv6 dump first when the formatter asks
+ * (FMT_INET6_FIRST); UNIX last.  Returns 0, or -1 as run_dump.
  */
 static int
 run_dumps(struct pipeline *p)
 {
-	static const int families[2] = { AF_INET, AF_INET6 };
-	struct dump_req req;
 	unsigned proto;
 	size_t i;
 
-	for (proto = 0; proto < PROTO_COUNT; proto++) {
-		for (i = 0; i < 2; i++) {
-			if (proto == PROTO_UNIX && i > 0)
-				break;
-			req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
-			req.proto = proto;
-			req.states = p->sel->ops->states(p->sel, req.family,
-			    req.proto);
-			req.ext = tcpinfo_wanted(p->o);
-			if (req.states == 0)
-				continue;
-			if (proto == PROTO_UNIX)
-				unix_prepare(p);
-			if (collect(p, &req, &p->rep->dumps[proto][i]) == -1) {
-				/* An empty rep->failed means the output failed. */
-				if (!p->out_failed)
-					snprintf(p->rep->failed,
-					    sizeof(p->rep->failed), "%s",
-					    names_proto(proto, req.family));
-				return -1;
-			}
-		}
+	if (p->f->order & FMT_INET6_FIRST) {
+		for (i = 2; i-- > 0; )
+			for (proto = 0; proto < PROTO_UNIX; proto++)
+				if (run_dump(p, proto, i) == -1)
+					return -1;
+	} else {
+		for (proto = 0; proto < PROTO_UNIX; proto++)
+			for (i = 0; i < 2; i++)
+				if (run_dump(p, proto, i) == -1)
+					return -1;
 	}
-	return 0;
+	return run_dump(p, PROTO_UNIX, 0);
 }
 
 int

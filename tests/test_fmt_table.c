@@ -284,9 +284,22 @@ numeric(struct options *o)
 }
 
 /*
- * Runs the formatter over rows as the pipeline does: begin, every row,
- * end; returns the text (caller frees).  The options are normalised
- * first, as main does before any pass.
+ * The dump a row comes in, in the order the pipeline runs them for the
+ * netstat face (FMT_INET6_FIRST): every IPv6 dump, the IPv4 ones, UNIX.
+ */
+static int
+dump_rank(const struct sock_row *r)
+{
+	if (r->proto == PROTO_UNIX)
+		return 2;
+	return r->family == AF_INET6 ? 0 : 1;
+}
+
+/*
+ * Runs the formatter over rows as the pipeline does: begin, every row
+ * in the pipeline's dump order (rows are given in netstat's order, the
+ * order of the output), end; returns the text (caller frees).  The
+ * options are normalised first, as main does before any pass.
  */
 static char *
 format(const struct options *given, const struct sock_row *rows, size_t n)
@@ -296,12 +309,17 @@ format(const struct options *given, const struct sock_row *rows, size_t n)
 	size_t len = 0, i;
 	FILE *f;
 	void *st;
+	int rank;
 
+	assert_int_equal(fmt_table.order, FMT_INET6_FIRST);
 	filter_normalize(&o);
 	assert_non_null(f = open_memstream(&text, &len));
 	assert_non_null(st = fmt_table.begin(f, &o));
-	for (i = 0; i < n; i++)
-		assert_int_equal(fmt_table.row(st, &rows[i]), 0);
+	for (rank = 0; rank < 3; rank++)
+		for (i = 0; i < n; i++)
+			if (dump_rank(&rows[i]) == rank)
+				assert_int_equal(fmt_table.row(st, &rows[i]),
+				    0);
 	assert_int_equal(fmt_table.end(st), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
@@ -413,6 +431,72 @@ test_fmt_table_wide_ipv6(void **state)
 	assert_int_equal(column_of(got, 1, "State"), 112);
 	assert_int_equal(column_of(got, 2, "LISTEN"), 112);
 	assert_int_equal(column_of(got, 6, "CLOSE_WAIT"), 112);
+	free(got);
+#undef FD12
+}
+
+/* A row of any family and protocol, for the order tests. */
+static struct sock_row
+any_row(int family, unsigned proto, const char *l, unsigned lport,
+    const char *r, unsigned rport, unsigned st)
+{
+	struct fx f = { family, proto, proto == PROTO_TCP ? SOCK_STREAM :
+	    SOCK_DGRAM, st, l, lport, r, rport, 0, 0, 0, 0, 0, 0, NULL, 0 };
+
+	return fx_row(&f);
+}
+
+/*
+ * IPv4 rows print as they come (numeric, no -p -o), yet the section is
+ * netstat's: tcp, tcp6, udp, udp6, raw, every address column as wide
+ * as the widest IPv6 address of any protocol, a UDP one included: the
+ * pipeline runs the IPv6 dumps first (format() feeds them so), so the
+ * widths are known before the first IPv4 row.
+ */
+static void
+test_fmt_table_stream_order(void **state)
+{
+#define FD12	"fd12:3456:789a:bcde:1234:5678:9abc:def0"
+	struct sock_row rows[6];
+	struct options o;
+	static const char *const foreign[6] = { "0.0.0.0:*",
+	    "127.0.0.1:40000", ":::*", "0.0.0.0:*", ":::*", "0.0.0.0:*" };
+	const char *line[6];
+	char *got, *p;
+	int i;
+
+	(void)state;
+	numeric(&o);
+	o.protos = 1U << PROTO_TCP | 1U << PROTO_UDP | 1U << PROTO_RAW;
+	rows[0] = any_row(AF_INET, PROTO_TCP, LOC, 22, ANY, 0, ST_LISTEN);
+	rows[1] = any_row(AF_INET, PROTO_TCP, LOC, 22, LOC, 40000,
+	    ST_ESTABLISHED);
+	rows[2] = any_row(AF_INET6, PROTO_TCP, "::1", 22, "::", 0, ST_LISTEN);
+	rows[3] = any_row(AF_INET, PROTO_UDP, LOC, 53, ANY, 0, ST_CLOSE);
+	rows[4] = any_row(AF_INET6, PROTO_UDP, FD12, 5353, "::", 0, ST_CLOSE);
+	rows[5] = any_row(AF_INET, PROTO_RAW, ANY, 1, ANY, 0, ST_CLOSE);
+	got = format(&o, rows, 6);
+	/* Lines 3..8 (after the title and the header), in netstat order. */
+	for (i = 0, p = got; i < 2; i++)
+		p = strchr(p, '\n') + 1;
+	for (i = 0; i < 6; i++) {
+		line[i] = p;
+		p = strchr(p, '\n') + 1;
+	}
+	assert_int_equal(strncmp(line[0], "tcp ", 4), 0);
+	assert_int_equal(strncmp(line[1], "tcp ", 4), 0);
+	assert_non_null(strstr(line[1], ":40000"));
+	assert_int_equal(strncmp(line[2], "tcp6", 4), 0);
+	assert_int_equal(strncmp(line[3], "udp ", 4), 0);
+	assert_int_equal(strncmp(line[4], "udp6", 4), 0);
+	assert_int_equal(strncmp(line[5], "raw ", 4), 0);
+	assert_string_equal(p, "");
+	/* The udp6 address widened every row, the first tcp one too. */
+	assert_int_equal(column_of(got, 1, "Foreign Address"),
+	    (long)(20 + strlen(FD12 ":5353") + 1));
+	for (i = 0; i < 6; i++)
+		assert_int_equal(column_of(got, i + 2, foreign[i]),
+		    (long)(20 + strlen(FD12 ":5353") + 1));
 	free(got);
 #undef FD12
 }
@@ -944,7 +1028,7 @@ test_fmt_table_kept_rows(void **state)
 	struct sock_row *rows;
 	struct options o;
 	char *all, *one, *line, *hdr_end;
-	size_t i, off;
+	size_t i, j, off;
 
 	(void)state;
 	assert_non_null(rows = calloc(N, sizeof(*rows)));
@@ -967,7 +1051,9 @@ test_fmt_table_kept_rows(void **state)
 	all = format(&o, rows, N);
 	assert_non_null(hdr_end = strstr(all, "Timer\n"));
 	off = (size_t)(hdr_end + 6 - all);
-	for (i = 0; i < N; i++) {
+	/* netstat's order: the IPv4 rows (i % 3 != 0), then the IPv6. */
+	for (j = 0; j < N; j++) {
+		i = j < N - N / 3 ? j + j / 2 + 1 : (j - (N - N / 3)) * 3;
 		one = format(&o, &rows[i], 1);
 		assert_non_null(line = strstr(one, "Timer\n"));
 		line += 6;
@@ -990,6 +1076,7 @@ main(void)
 		cmocka_unit_test(test_fmt_table_anp),
 		cmocka_unit_test(test_fmt_table_aneop),
 		cmocka_unit_test(test_fmt_table_wide_ipv6),
+		cmocka_unit_test(test_fmt_table_stream_order),
 		cmocka_unit_test(test_fmt_table_escape_path),
 		cmocka_unit_test(test_fmt_table_timers),
 		cmocka_unit_test(test_fmt_table_programs),

@@ -105,17 +105,6 @@ struct icursor {
 	size_t	 q, e, tm, text;
 };
 
-/* The kept rows of one dump: irows from pos to end, side arrays at c. */
-struct kseg {
-	int		 state;		/* KSEG_* */
-	size_t		 pos, end, dpos;
-	struct icursor	 c;
-};
-
-#define KSEG_NONE	0
-#define KSEG_KEPT	1
-#define KSEG_PRINTED	2
-
 /*
  * One pass.  ob is written out whenever full; ob.werr keeps the errno of
  * the first failed write.  scratch holds a row's program list.
@@ -136,15 +125,13 @@ struct table {
 	int		 detail;	/* --info, --mem, --extended */
 	struct bytevec	 dtext;		/* their line per kept row */
 	/*
-	 * Kept rows come a dump at a time: where each dump's rows start
-	 * in irows and the side arrays, so that they print in netstat's
-	 * order whatever the order of the dumps.
+	 * Kept rows of each family and protocol, and whether they are
+	 * out: they print in netstat's order whatever order the dumps
+	 * ran in, or in arrival order when --sort ordered them.
 	 */
-	struct kseg	 seg[2][PROTO_UNIX];	/* [IPv6][proto] */
-	struct kseg	*open_seg;	/* the one rows are added to */
-	int		 as_kept;	/* print in arrival order: rows
-					   sorted (--sort), or a dump's
-					   rows came in two runs */
+	size_t		 nkept[2][PROTO_UNIX];	/* [IPv6][proto] */
+	int		 printed[2][PROTO_UNIX];
+	int		 as_kept;
 	struct table_unix ux;
 	struct outbuf	 ob;
 	char		*scratch;
@@ -312,32 +299,6 @@ inet_line(struct table *t, const struct sock_row *r, const char *prog,
 }
 
 /*
- * Starts the segment of r's dump if r is its first row: where its rows
- * and their side arrays begin.  A dump whose rows come in two runs
- * (not the pipeline's way) makes the section print in arrival order.
- */
-static void
-seg_enter(struct table *t, const struct sock_row *r)
-{
-	struct kseg *s = &t->seg[r->family == AF_INET6][r->proto];
-
-	if (s == t->open_seg)
-		return;
-	if (t->open_seg != NULL)
-		t->open_seg->end = t->irows.len;
-	if (s->state != KSEG_NONE)
-		t->as_kept = 1;
-	s->state = KSEG_KEPT;
-	s->pos = t->irows.len;
-	s->dpos = t->dtext.len;
-	s->c.q = t->queues.len;
-	s->c.e = t->ext.len;
-	s->c.tm = t->timers.len;
-	s->c.text = t->itext.len;
-	t->open_seg = s;
-}
-
-/*
  * Keeps an Internet row until its section ends: the record, what only
  * some rows or options have in the side arrays, and its widths.
  */
@@ -350,7 +311,7 @@ inet_keep(struct table *t, const struct sock_row *r)
 	struct timers tm;
 	ssize_t n;
 
-	seg_enter(t, r);
+	t->nkept[r->family == AF_INET6][r->proto]++;
 	memset(&k, 0, sizeof(k));
 	k.lport = r->lport;
 	k.rport = r->rport;
@@ -482,61 +443,60 @@ inet_open(struct table *t)
 	inet_header(t, &t->iw);
 }
 
-/* Prints the kept rows from pos to end, their side arrays read at c. */
+/*
+ * Prints the kept rows of family v6 (0 or 1) and protocol proto, or all
+ * of them when proto is PROTO_UNIX: one walk over every kept row, the
+ * side arrays read for each so that their cursors keep pace.
+ */
 static int
-inet_print(struct table *t, size_t pos, size_t end, size_t dpos,
-    struct icursor c)
+inet_print(struct table *t, int v6, unsigned proto)
 {
+	struct icursor c;
 	struct irow k;
 	struct sock_row r;
 	const char *prog = NULL;
-	size_t plen = 0;
+	size_t pos = 0, dpos = 0, plen = 0, skip;
+	int all = proto == PROTO_UNIX, want;
 
-	while (pos < end) {
+	memset(&c, 0, sizeof(c));
+	while (pos < t->irows.len) {
 		bytevec_read(&t->irows, &pos, &k, sizeof(k));
 		inet_load(t, &k, &c, &r);
 		if (t->o.program)
 			prog = bytevec_next_text(&t->itext, &c.text, &plen);
-		if (inet_line(t, &r, prog, plen, &t->iw) == -1)
+		want = all || (k.proto == proto &&
+		    !!(k.flags & IROW_V6) == v6);
+		if (want && inet_line(t, &r, prog, plen, &t->iw) == -1)
 			return -1;
-		if (t->detail)
+		if (t->detail && want)
 			tcpinfo_line_next(&t->ob, &t->dtext, &dpos);
+		else if (t->detail)
+			(void)bytevec_next_text(&t->dtext, &dpos, &skip);
 	}
 	return 0;
-}
-
-/* Prints the kept rows of one dump, once. */
-static int
-seg_print(struct table *t, struct kseg *s)
-{
-	if (s->state != KSEG_KEPT)
-		return 0;
-	s->state = KSEG_PRINTED;
-	return inet_print(t, s->pos, s == t->open_seg ? t->irows.len : s->end,
-	    s->dpos, s->c);
 }
 
 /*
  * Prints, in netstat's order, the kept rows not yet printed of the
  * protocols before upto (PROTO_UNIX: all of them): IPv4 then IPv6 for
- * each.
+ * each; or, rows sorted, every row as it came, at the end.
  */
 static int
 inet_replay(struct table *t, unsigned upto)
 {
-	struct icursor c0;
 	unsigned proto;
+	int v6;
 
-	if (t->as_kept) {
-		if (upto < PROTO_UNIX)
-			return 0;
-		memset(&c0, 0, sizeof(c0));
-		return inet_print(t, 0, t->irows.len, 0, c0);
-	}
+	if (t->as_kept)
+		return upto == PROTO_UNIX ? inet_print(t, 0, PROTO_UNIX) : 0;
 	for (proto = 0; proto < upto; proto++)
-		if (seg_print(t, &t->seg[0][proto]) == -1 ||
-		    seg_print(t, &t->seg[1][proto]) == -1)
-			return -1;
+		for (v6 = 0; v6 < 2; v6++) {
+			if (t->printed[v6][proto] || t->nkept[v6][proto] == 0)
+				continue;
+			t->printed[v6][proto] = 1;
+			if (inet_print(t, v6, proto) == -1)
+				return -1;
+		}
 	return 0;
 }
 

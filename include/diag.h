@@ -53,6 +53,14 @@ void		 diag_set_bytecode(struct diag *d, const void *bc, size_t len,
 		    int needed);
 
 /*
+ * The local and remote port (host order, 0: any) every TCP socket of
+ * the next dumps must have, which the kernel checks before it runs the
+ * program: a cheaper test of each socket it walks.  Only for TCP: the
+ * UDP dump reads the request's ports in another byte order.
+ */
+void		 diag_set_ports(struct diag *d, uint16_t sport, uint16_t dport);
+
+/*
  * The socket replies received and the dumps whose program the kernel
  * refused (the last errno in *refused_errno) since the last call.
  */

@@ -132,4 +132,13 @@ int		 fexpr_eval(const struct fexpr *fx, const struct sock_row *r,
  */
 int		 fexpr_bc(const struct fexpr *fx, void **prog, size_t *len);
 
+/*
+ * The local and remote ports every socket the expression of fx selects
+ * must have (sport = N, dport = N, src HOST:N, dst HOST:N joined by and
+ * at the top), 0 where there is none: the kernel's TCP dump checks them
+ * before it runs a program (inet_diag_sockid of the request).
+ */
+void		 fexpr_port_hint(const struct fexpr *fx, uint16_t *sport,
+		    uint16_t *dport);
+
 #endif /* FEXPR_H */

@@ -46,6 +46,19 @@ struct formatter {
 };
 
 #define FMT_INET6_FIRST	1
+#define FMT_TCP_JOINED	2	/* takes TCP rows of both families from
+				   one dump, interleaved (fmt_tcp_joined) */
+
+/*
+ * Whether a pass of o gives a face with FMT_TCP_JOINED its TCP rows of
+ * both families in one dump: when the kernel runs a filter, so that the
+ * rows are few, and one walk of its TCP tables does instead of two.
+ */
+static inline int
+fmt_tcp_joined(const struct options *o)
+{
+	return o->filter_bc != NULL;
+}
 
 struct jsonw;
 

@@ -231,6 +231,8 @@ struct options {
 	size_t		 filter_bc_len;
 	int		 filter_bc_needed;	/* only the kernel can run some
 					   of it: no user-space fallback */
+	uint16_t	 filter_sport;	/* the local and remote ports it */
+	uint16_t	 filter_dport;	/* needs (fexpr_port_hint), or 0 */
 	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
 };
 

@@ -9,7 +9,11 @@
 
 #include "sockstat.h"
 
-/* One dump: a family (AF_INET, AF_INET6, AF_UNIX) and protocol. */
+/*
+ * One dump: a family (AF_INET, AF_INET6, AF_UNIX) and protocol.  TCP of
+ * AF_UNSPEC is both Internet families in one dump, rows interleaved: the
+ * netlink source alone answers it (the pipeline asks no other).
+ */
 struct dump_req {
 	int		 family;
 	enum sock_proto	 proto;

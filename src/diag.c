@@ -8,6 +8,11 @@
  * (diag_rx.c: a second thread reads a long dump ahead), parsed in place
  * and handed to the caller row by row, so that a dump of any size costs
  * no allocation past the buffers.
+ *
+ * A TCP dump of family AF_UNSPEC (both families at once, source.h) is
+ * the original inet_diag request, TCPDIAG_GETSOCK: the kernel serves it
+ * with one walk of its TCP tables for both families, where the per-family
+ * request walks them once for each.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -52,6 +57,7 @@ struct diag {
 	size_t			 bc_len;
 	int			 bc_needed;
 	int			 bc_off;	/* refused once: sent no more */
+	uint16_t		 sport, dport;	/* TCP: every row's, or 0 */
 	unsigned long		 replies;	/* socket messages received */
 	unsigned long		 bc_refused;
 	int			 bc_errno;
@@ -62,6 +68,7 @@ union diag_req_buf {
 	struct nlmsghdr	 align;
 	char		 buf[MNL_ALIGN(sizeof(struct nlmsghdr)) +
 			     MNL_ALIGN(sizeof(struct inet_diag_req_raw)) +
+			     MNL_ALIGN(sizeof(struct inet_diag_req)) +
 			     MNL_ALIGN(sizeof(struct unix_diag_req))];
 };
 
@@ -147,7 +154,7 @@ diag_request(struct diag *d, const struct dump_req *req)
 	int rc;
 
 	/* A request with a program does not fit the buffer on the stack. */
-	if (d->bc != NULL && !d->bc_off && req->family != AF_UNIX) {
+	if (d->bc != NULL && !d->bc_off && req->proto != PROTO_UNIX) {
 		char *big = malloc(sizeof(u) + MNL_ATTR_HDRLEN +
 		    MNL_ALIGN(d->bc_len));
 
@@ -160,12 +167,30 @@ diag_request(struct diag *d, const struct dump_req *req)
 	return diag_request_in(d, req, u.buf);
 }
 
+/* The TCP states to ask for: request sockets live in their own. */
+static uint32_t
+diag_tcp_states(uint32_t states)
+{
+	if (states & ST_BIT(ST_SYN_RECV))
+		states |= ST_BIT(ST_NEW_SYN_RECV);
+	return states;
+}
+
+/* The filter's program, when there is one and the kernel takes it. */
+static void
+diag_put_bytecode(struct diag *d, struct nlmsghdr *nlh)
+{
+	if (d->bc != NULL && !d->bc_off)
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len, d->bc);
+}
+
 /* Builds the request for req in buf (large enough) and sends it. */
 static int
 diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 {
 	struct nlmsghdr *nlh;
 	struct inet_diag_req_raw *ir;
+	struct inet_diag_req *jr;
 	struct unix_diag_req *ur;
 	uint32_t states;
 
@@ -192,6 +217,15 @@ diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 		ur->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_PEER |
 		    UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID | UDIAG_SHOW_ICONS |
 		    tcpinfo_unix_req(req->ext);
+	} else if (req->family == AF_UNSPEC && req->proto == PROTO_TCP) {
+		nlh->nlmsg_type = TCPDIAG_GETSOCK;
+		jr = mnl_nlmsg_put_extra_header(nlh, sizeof(*jr));
+		jr->idiag_family = AF_UNSPEC;
+		jr->idiag_states = diag_tcp_states(req->states);
+		jr->idiag_ext = tcpinfo_inet_req(req->ext);
+		jr->id.idiag_sport = htons(d->sport);
+		jr->id.idiag_dport = htons(d->dport);
+		diag_put_bytecode(d, nlh);
 	} else if ((req->family == AF_INET || req->family == AF_INET6) &&
 	    req->proto != PROTO_UNIX) {
 		ir = mnl_nlmsg_put_extra_header(nlh, sizeof(*ir));
@@ -199,10 +233,9 @@ diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 		switch (req->proto) {
 		case PROTO_TCP:
 			ir->sdiag_protocol = IPPROTO_TCP;
-			/* Request sockets live in their own state. */
-			states = req->states;
-			if (states & ST_BIT(ST_SYN_RECV))
-				states |= ST_BIT(ST_NEW_SYN_RECV);
+			states = diag_tcp_states(req->states);
+			ir->id.idiag_sport = htons(d->sport);
+			ir->id.idiag_dport = htons(d->dport);
 			break;
 		case PROTO_UDP:
 			ir->sdiag_protocol = IPPROTO_UDP;
@@ -225,9 +258,7 @@ diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 		/* Internals only when asked: a plain view costs nothing. */
 		ir->idiag_ext = tcpinfo_inet_req(req->ext);
 		/* The attribute carries the program; the kernel audits it. */
-		if (d->bc != NULL && !d->bc_off)
-			mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE, d->bc_len,
-			    d->bc);
+		diag_put_bytecode(d, nlh);
 	} else {
 		errno = EINVAL;
 		return -1;
@@ -333,7 +364,7 @@ diag_collect(struct diag *d, const struct dump_req *req, row_cb cb,
 		 * dump is redone without it, and so are the next ones.
 		 */
 		if (rc == -1 && d->bc != NULL && !d->bc_off &&
-		    req->family != AF_UNIX && d->replies == replies &&
+		    req->proto != PROTO_UNIX && d->replies == replies &&
 		    (errno == EINVAL || errno == EPERM || errno == EACCES)) {
 			d->bc_refused++;
 			d->bc_errno = errno;
@@ -356,6 +387,13 @@ diag_set_bytecode(struct diag *d, const void *bc, size_t len, int needed)
 	d->bc_len = len;
 	d->bc_needed = needed;
 	d->bc_off = 0;
+}
+
+void
+diag_set_ports(struct diag *d, uint16_t sport, uint16_t dport)
+{
+	d->sport = sport;
+	d->dport = dport;
 }
 
 void
@@ -437,6 +475,7 @@ diag_walk(struct diag *d, const struct dump_req *req, const char *buf, int n,
 		}
 		switch (nlh->nlmsg_type) {
 		case SOCK_DIAG_BY_FAMILY:
+		case TCPDIAG_GETSOCK:		/* the joined TCP dump's */
 			d->replies++;
 			if (diag_emit(nlh, req, cb, arg, st, rows) == -1)
 				return -1;
@@ -521,7 +560,8 @@ diag_parse_msg(const struct nlmsghdr *nlh, const struct dump_req *req,
 		goto bad;
 	/* Every sock_diag reply starts with its family byte. */
 	family = *(const uint8_t *)mnl_nlmsg_get_payload(nlh);
-	if (family != req->family)
+	if (family != req->family && !(req->family == AF_UNSPEC &&
+	    (family == AF_INET || family == AF_INET6)))
 		goto bad;
 	switch (family) {
 	case AF_INET:

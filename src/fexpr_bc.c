@@ -305,3 +305,40 @@ fexpr_bc(const struct fexpr *fx, void **prog, size_t *len)
 	}
 	return 0;
 }
+
+/* The ports of node i and the conjunction under it, into *sp and *dp. */
+static void
+port_hint(const struct fexpr *fx, int i, uint16_t *sp, uint16_t *dp)
+{
+	const struct fx_node *n = &fx->n[i];
+
+	switch (n->kind) {
+	case FX_AND:
+		port_hint(fx, n->a, sp, dp);
+		port_hint(fx, n->b, sp, dp);
+		break;
+	case FX_SPORT:
+	case FX_DPORT:
+		/* Port 0 is a socket's own value, not "no hint". */
+		if (n->cmp != FX_EQ || n->port == 0)
+			break;
+		*(n->kind == FX_SPORT ? sp : dp) = n->port;
+		break;
+	case FX_SRC:
+	case FX_DST:
+		if (n->host.port <= 0 || n->host.port > UINT16_MAX)
+			break;
+		*(n->kind == FX_SRC ? sp : dp) = (uint16_t)n->host.port;
+		break;
+	default:
+		break;
+	}
+}
+
+void
+fexpr_port_hint(const struct fexpr *fx, uint16_t *sport, uint16_t *dport)
+{
+	*sport = *dport = 0;
+	if (fx != NULL && fx->root >= 0)
+		port_hint(fx, fx->root, sport, dport);
+}

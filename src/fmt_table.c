@@ -575,10 +575,12 @@ table_begin(FILE *out, const struct options *o)
 	/*
 	 * IPv4 rows stream when nothing of theirs can widen a column: no
 	 * names, no -p text measured for a Timer column after it, and
-	 * rows in the pipeline's order (--sort replays its own).
+	 * rows in the pipeline's order (--sort replays its own; with a
+	 * kernel filter TCP comes in one dump of both families).
 	 */
 	t->as_kept = o->sort[0] != 0;
-	t->stream = t->numeric && !(o->program && o->timers) && !t->as_kept;
+	t->stream = t->numeric && !(o->program && o->timers) &&
+	    !t->as_kept && !fmt_tcp_joined(o);
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);
@@ -648,5 +650,5 @@ const struct formatter fmt_table = {
 	.row = table_row,
 	.end = table_end,
 	.needs = ROW_HAS_REFCNT,
-	.order = FMT_INET6_FIRST,
+	.order = FMT_INET6_FIRST | FMT_TCP_JOINED,
 };

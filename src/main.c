@@ -514,6 +514,7 @@ filter_build(struct options *o)
 	o->filter_bc = bc;
 	o->filter_bc_len = len;
 	o->filter_bc_needed = (fx->needs & FX_NEEDS_KERNEL) != 0;
+	fexpr_port_hint(fx, &o->filter_sport, &o->filter_dport);
 	return fx;
 }
 

@@ -98,6 +98,8 @@ source_handle(struct pipeline *p, size_t i)
 	    p->o->filter_bc != NULL && !p->bc_set[i]) {
 		diag_set_bytecode(p->h[i], p->o->filter_bc,
 		    p->o->filter_bc_len, p->o->filter_bc_needed);
+		diag_set_ports(p->h[i], p->o->filter_sport,
+		    p->o->filter_dport);
 		p->bc_set[i] = 1;
 	}
 	if (p->h[i] == NULL)
@@ -279,6 +281,51 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 }
 
 /*
+ * TCP of both families in one netlink dump (FMT_TCP_JOINED), when the
+ * face takes it, the kernel runs a filter and both families ask for the
+ * same states.  Sets *done when it answered for both; a kernel that
+ * cannot (no such request, no netlink) leaves them to run_dump.
+ * Returns 0, or -1 as run_dump.
+ */
+static int
+run_tcp_joined(struct pipeline *p, int *done)
+{
+	struct dump_req req;
+	struct pipeline_dump *d = p->rep->dumps[PROTO_TCP];
+	void *h;
+	int e;
+
+	*done = 0;
+	req.family = AF_UNSPEC;
+	req.proto = PROTO_TCP;
+	req.states = p->sel->ops->states(p->sel, AF_INET, PROTO_TCP);
+	req.ext = tcpinfo_wanted(p->o);
+	if (!(p->f->order & FMT_TCP_JOINED) || !fmt_tcp_joined(p->o) ||
+	    p->src[0] != &diag_source || req.states == 0 ||
+	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP) ||
+	    (h = source_handle(p, 0)) == NULL)
+		return 0;
+	p->emitted = 0;
+	if (diag_source.collect(h, &req, row_take, p, &p->rep->stats) == 0) {
+		diag_counts(p, 0);
+		d[0].asked = d[1].asked = 1;
+		d[0].from = d[1].from = diag_source.name;
+		*done = 1;
+		return 0;
+	}
+	e = errno;
+	diag_counts(p, 0);
+	if (p->out_failed || p->emitted > 0 ||
+	    !(DIAG_UNAVAILABLE(e) || e == EINVAL)) {
+		if (!p->out_failed)
+			snprintf(p->rep->failed, sizeof(p->rep->failed), "tcp");
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Runs every dump the selection asks for: in netstat's order (tcp, tcp6,
  * udp, ...), or every IPv6 dump first when the formatter asks
  * (FMT_INET6_FIRST); UNIX last.  Returns 0, or -1 as run_dump.
@@ -286,16 +333,20 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 static int
 run_dumps(struct pipeline *p)
 {
-	unsigned proto;
+	unsigned proto, first;
 	size_t i;
+	int tcp_done;
 
+	if (run_tcp_joined(p, &tcp_done) == -1)
+		return -1;
+	first = tcp_done ? PROTO_UDP : PROTO_TCP;
 	if (p->f->order & FMT_INET6_FIRST) {
 		for (i = 2; i-- > 0; )
-			for (proto = 0; proto < PROTO_UNIX; proto++)
+			for (proto = first; proto < PROTO_UNIX; proto++)
 				if (run_dump(p, proto, i) == -1)
 					return -1;
 	} else {
-		for (proto = 0; proto < PROTO_UNIX; proto++)
+		for (proto = first; proto < PROTO_UNIX; proto++)
 			for (i = 0; i < 2; i++)
 				if (run_dump(p, proto, i) == -1)
 					return -1;

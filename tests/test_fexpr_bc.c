@@ -244,6 +244,49 @@ test_fexpr_bc_none(void **state)
 }
 
 /* A program past the u16 jumps is refused, not truncated. */
+/*
+ * The ports the kernel may check before the program: only those every
+ * selected socket must have (equality, joined by and at the top).
+ */
+static void
+test_fexpr_port_hint(void **state)
+{
+	static const struct {
+		const char	*text;
+		uint16_t	 sport, dport;
+	} c[] = {
+		{ "sport = :22", 22, 0 },
+		{ "dport == 443", 0, 443 },
+		{ "sport=22 dport=40000", 22, 40000 },
+		{ "state established ( sport = :80 and src 10.0.0.0/8 )", 80, 0 },
+		{ "src 127.0.0.1:8080", 8080, 0 },
+		{ "dst [::1]:53 and proc x", 0, 53 },
+		{ "sport = :22 or sport = :23", 0, 0 },
+		{ "not sport = :22", 0, 0 },
+		{ "sport != :22", 0, 0 },
+		{ "sport > :1024", 0, 0 },
+		{ "sport = :0", 0, 0 },
+		{ "port 22", 0, 0 },
+		{ "state listening", 0, 0 },
+	};
+	char err[FEXPR_ERRLEN];
+	struct fexpr *fx;
+	uint16_t sp, dp;
+	size_t i, pos;
+
+	(void)state;
+	for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		assert_int_equal(fexpr_parse(c[i].text, &fx, err, sizeof(err),
+		    &pos), 0);
+		fexpr_port_hint(fx, &sp, &dp);
+		if (sp != c[i].sport || dp != c[i].dport)
+			fail_msg("%s: %u %u", c[i].text, sp, dp);
+		fexpr_free(fx);
+	}
+	fexpr_port_hint(NULL, &sp, &dp);
+	assert_int_equal(sp + dp, 0);
+}
+
 static void
 test_fexpr_bc_too_big(void **state)
 {
@@ -273,6 +316,7 @@ main(void)
 		cmocka_unit_test_setup(test_fexpr_bc_random, pairs_setup),
 		cmocka_unit_test(test_fexpr_bc_none),
 		cmocka_unit_test(test_fexpr_bc_too_big),
+		cmocka_unit_test(test_fexpr_port_hint),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,6 +34,14 @@ int		 procnet_collect(struct procnet *p, const struct dump_req *req,
 /* Frees p; NULL is a no-op. */
 void		 procnet_close(struct procnet *p);
 
+/*
+ * Makes p hand on UNIX rows as each line parses, without holding them
+ * for the check against forged lines (unixguard.h), which costs memory
+ * on the order of the file: for a caller that wants only inode and
+ * RefCnt and trusts no inode that two lines show (refcnt.h).
+ */
+void		 procnet_unguarded(struct procnet *p);
+
 /* The file below <root>/net that holds req's sockets, or NULL if none. */
 const char	*procnet_file(const struct dump_req *req);
 

@@ -27,7 +27,7 @@ void	refcnt_map_seal(struct refcnt_map *m);
 
 /*
  * Sets *refcnt to inode's count and returns 1, or returns 0 when the
- * map has none (an inode added twice gives either count).
+ * map has none (an inode added twice has none: see refcnt.c).
  */
 int	refcnt_map_get(const struct refcnt_map *m, uint64_t inode,
 	    uint32_t *refcnt);

@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "addrset.h"
 #include "bytevec.h"
 #include "fmt.h"
 #include "names.h"
@@ -71,7 +72,7 @@ struct inet_w {
 
 /*
  * One kept Internet row.  An IPv4 row holds its addresses; an IPv6 row
- * the index of its pair in v6.  Nonzero queues, -e and -o fields, and
+ * their indexes in v6 (addrset.h).  Nonzero queues, -e and -o fields, and
  * the -p text are in side arrays, read in the same order as the rows.
  */
 struct irow {
@@ -121,7 +122,8 @@ struct table {
 	int		 stream;	/* IPv4 rows print as they come */
 	int		 header_done;	/* the Internet header is out */
 	int		 inet_done;
-	struct bytevec	 irows, v6, queues, ext, timers, itext;
+	struct bytevec	 irows, queues, ext, timers, itext;
+	struct addrset	 v6;		/* the IPv6 rows' addresses */
 	int		 detail;	/* --info, --mem, --extended */
 	struct bytevec	 dtext;		/* their line per kept row */
 	/*
@@ -320,9 +322,8 @@ inet_keep(struct table *t, const struct sock_row *r)
 	k.timer = r->timer;
 	if (r->family == AF_INET6) {
 		k.flags |= IROW_V6;
-		k.la = (uint32_t)(t->v6.len / (2 * sizeof(struct in6_addr)));
-		if (bytevec_push(&t->v6, &r->laddr.v6, sizeof(r->laddr.v6)) == -1 ||
-		    bytevec_push(&t->v6, &r->raddr.v6, sizeof(r->raddr.v6)) == -1)
+		if (addrset_put(&t->v6, &r->laddr.v6, &k.la) == -1 ||
+		    addrset_put(&t->v6, &r->raddr.v6, &k.ra) == -1)
 			return -1;
 	} else {
 		k.la = r->laddr.v4.s_addr;
@@ -387,10 +388,8 @@ inet_load(const struct table *t, const struct irow *k, struct icursor *c,
 	r->rport = k->rport;
 	if (k->flags & IROW_V6) {
 		r->family = AF_INET6;
-		memcpy(&r->laddr.v6, t->v6.p + (size_t)k->la * 2 *
-		    sizeof(struct in6_addr), sizeof(r->laddr.v6));
-		memcpy(&r->raddr.v6, t->v6.p + ((size_t)k->la * 2 + 1) *
-		    sizeof(struct in6_addr), sizeof(r->raddr.v6));
+		r->laddr.v6 = *addrset_get(&t->v6, k->la);
+		r->raddr.v6 = *addrset_get(&t->v6, k->ra);
 	} else {
 		r->family = AF_INET;
 		r->laddr.v4.s_addr = k->la;
@@ -422,7 +421,7 @@ static void
 inet_release(struct table *t)
 {
 	bytevec_free(&t->irows);
-	bytevec_free(&t->v6);
+	addrset_free(&t->v6);
 	bytevec_free(&t->queues);
 	bytevec_free(&t->ext);
 	bytevec_free(&t->timers);

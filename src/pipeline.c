@@ -27,6 +27,7 @@
 #include "diag.h"
 #include "names.h"
 #include "pipeline.h"
+#include "procnet.h"
 #include "refcnt.h"
 #include "tcpinfo.h"
 
@@ -130,6 +131,9 @@ refcnt_load(struct pipeline *p)
 	if ((p->refcnts = refcnt_map_new()) == NULL)
 		return -1;
 	h = procnet_source.open(p->o->proc_root);
+	/* The map drops an inode two lines show: no guard needed. */
+	if (h != NULL)
+		procnet_unguarded(h);
 	if (h == NULL || procnet_source.collect(h, &req, refcnt_add,
 	    p->refcnts, &st) == -1) {
 		save_errno = errno;

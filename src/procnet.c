@@ -49,6 +49,7 @@ struct procnet {
 	struct unixguard_line held_line; /* unixguard.h: may be forged */
 	int		 held_wanted;	/* in the selection; else only judged */
 	struct unixguard *guard;	/* NULL until a UNIX file is read */
+	int		 unguarded;	/* procnet_unguarded(): no guard */
 };
 
 /* Value of a hex digit plus one; 0 marks a byte that is not one. */
@@ -548,7 +549,7 @@ procnet_line(struct procnet *p, const char *line, const struct dump_req *req,
 			unixguard_break(p->guard);
 		return 0;
 	}
-	if (req->family == AF_UNIX)
+	if (req->family == AF_UNIX && !p->unguarded)
 		return procnet_unix_row(p, &row, strlen(line), path, req, cb,
 		    arg);
 	if (!procnet_want(req->states, row.state))
@@ -590,7 +591,7 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	if (req->family == AF_UNIX && p->guard == NULL &&
+	if (req->family == AF_UNIX && !p->unguarded && p->guard == NULL &&
 	    (p->guard = unixguard_new()) == NULL)
 		return -1;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
@@ -648,7 +649,7 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 		p->buf[have] = '\0';
 		rc = procnet_take(p, p->buf, &header, req, cb, arg, st);
 	}
-	if (rc == 0 && req->family == AF_UNIX &&
+	if (rc == 0 && req->family == AF_UNIX && p->guard != NULL &&
 	    (procnet_release(p, 0, cb, arg) == -1 ||
 	    unixguard_flush(p->guard, cb, arg, st != NULL ? &st->malformed :
 	    NULL) == -1))
@@ -661,6 +662,12 @@ out:
 	close(fd);
 	errno = save_errno;
 	return rc;
+}
+
+void
+procnet_unguarded(struct procnet *p)
+{
+	p->unguarded = 1;
 }
 
 /* The source table entry: the same calls behind untyped handles. */

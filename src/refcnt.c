@@ -62,6 +62,14 @@ refcnt_map_add(struct refcnt_map *m, uint64_t inode, uint32_t refcnt)
 	return 0;
 }
 
+/* Whether a sorts after b: by inode, then count. */
+static int
+pair_after(const struct pair *a, const struct pair *b)
+{
+	return a->inode != b->inode ? a->inode > b->inode :
+	    a->count > b->count;
+}
+
 /* Moves entry i down the max-heap of the first n entries. */
 static void
 map_sift(struct pair *v, size_t i, size_t n)
@@ -70,15 +78,58 @@ map_sift(struct pair *v, size_t i, size_t n)
 	size_t child;
 
 	while ((child = 2 * i + 1) < n) {
-		if (child + 1 < n && v[child + 1].inode > v[child].inode)
+		if (child + 1 < n && pair_after(&v[child + 1], &v[child]))
 			child++;
-		if (v[i].inode >= v[child].inode)
+		if (!pair_after(&v[child], &v[i]))
 			return;
 		t = v[i];
 		v[i] = v[child];
 		v[child] = t;
 		i = child;
 	}
+}
+
+/*
+ * The most frequent count of the sorted run v[0..n) (the first of equal
+ * frequency): the one inode 0 stands for.
+ */
+static struct pair
+run_mode(const struct pair *v, size_t n)
+{
+	size_t i, j, best = 0, bestn = 0;
+
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && v[j].count == v[i].count;)
+			j++;
+		if (j - i > bestn) {
+			best = i;
+			bestn = j - i;
+		}
+	}
+	return v[best];
+}
+
+/*
+ * Drops every inode the sorted map holds more than once: /proc/net/unix
+ * shows a socket on one line, so a second line with its inode is forged
+ * (a name with a newline, unixguard.h), and neither count is trusted.
+ * Inode 0 is every connection not yet accepted, any number of them, and
+ * no line tells them apart: it keeps the count most of them have.
+ */
+static void
+map_drop_twice(struct refcnt_map *m)
+{
+	size_t i, j, out = 0;
+
+	for (i = 0; i < m->len; i = j) {
+		for (j = i + 1; j < m->len && m->v[j].inode == m->v[i].inode;)
+			j++;
+		if (m->v[i].inode == 0)
+			m->v[out++] = run_mode(&m->v[i], j - i);
+		else if (j == i + 1)
+			m->v[out++] = m->v[i];
+	}
+	m->len = out;
 }
 
 void
@@ -95,6 +146,7 @@ refcnt_map_seal(struct refcnt_map *m)
 		m->v[n] = t;
 		map_sift(m->v, 0, n);
 	}
+	map_drop_twice(m);
 }
 
 int

@@ -74,16 +74,21 @@ test_refcnt_map_edges(void **state)
 	assert_int_equal(refcnt_map_add(m, 0, 4), 0);
 	assert_int_equal(refcnt_map_add(m, ((uint64_t)1 << 40) + 5, 9), 0);
 	assert_int_equal(refcnt_map_add(m, 5, 2), 0);
-	assert_int_equal(refcnt_map_add(m, 5, 2), 0);
+	assert_int_equal(refcnt_map_add(m, 5, 3), 0);	/* a forged line */
+	assert_int_equal(refcnt_map_add(m, 0, 4), 0);
+	assert_int_equal(refcnt_map_add(m, 0, 3), 0);
+	assert_int_equal(refcnt_map_add(m, 6, 2), 0);
 	refcnt_map_seal(m);
-	assert_int_equal(refcnt_map_len(m), 4);
+	assert_int_equal(refcnt_map_len(m), 3);
 	assert_int_equal(refcnt_map_get(m, UINT32_MAX, &c), 1);
 	assert_int_equal(c, UINT32_MAX);
 	assert_int_equal(refcnt_map_get(m, 0, &c), 1);
 	assert_int_equal(c, 4);
-	assert_int_equal(refcnt_map_get(m, 5, &c), 1);
+	assert_int_equal(refcnt_map_get(m, 6, &c), 1);
 	assert_int_equal(c, 2);
 	c = 0;
+	/* Two lines with inode 5: neither count is trusted. */
+	assert_int_equal(refcnt_map_get(m, 5, &c), 0);
 	assert_int_equal(refcnt_map_get(m, ((uint64_t)1 << 40) + 5, &c), 0);
 	assert_int_equal(refcnt_map_get(m, UINT64_MAX, &c), 0);
 	assert_int_equal(c, 0);

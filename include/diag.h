@@ -61,6 +61,15 @@ void		 diag_set_bytecode(struct diag *d, const void *bc, size_t len,
 void		 diag_set_ports(struct diag *d, uint16_t sport, uint16_t dport);
 
 /*
+ * A capability the kernel checks on the socket's opener and on the
+ * sender of each request (CAP_NET_ADMIN, for marks): priv(1) is called
+ * right before the socket is opened and each request is sent, priv(0)
+ * right after; the next dump opens the socket again under it.  The
+ * caller's policy, not this module's: NULL for none.
+ */
+void		 diag_set_privileged(struct diag *d, int (*priv)(int on));
+
+/*
  * The socket replies received and the dumps whose program the kernel
  * refused (the last errno in *refused_errno) since the last call.
  */

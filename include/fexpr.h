@@ -75,6 +75,8 @@ struct fx_node {
 #define FX_NEEDS_KERNEL	0x2	/* fwmark, cgroup, autobound: only the
 				   kernel can check them (netlink) */
 #define FX_NEEDS_IFINDEX 0x4	/* dev: rows from netlink */
+#define FX_NEEDS_NETADMIN 0x8	/* fwmark: the kernel runs a mark test
+				   only for CAP_NET_ADMIN */
 
 struct fexpr {
 	struct fx_node	*n;

@@ -77,6 +77,12 @@ int		 pipeline_pass(struct pipeline *p, const struct formatter *f,
 		    FILE *out, const struct procmap *owners,
 		    struct pipeline_report *rep);
 
+/*
+ * Main's privileged section for netlink dumps that need a capability
+ * (marks: diag_set_privileged); NULL for none.  Before the first pass.
+ */
+void		 pipeline_set_privileged(struct pipeline *p, int (*priv)(int on));
+
 /* Frees p (not its options or selection); NULL is a no-op. */
 void		 pipeline_free(struct pipeline *p);
 

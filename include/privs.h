@@ -36,14 +36,20 @@ int	 privs_init(struct privs *p);
  */
 #define PRIVS_FDS	1
 #define PRIVS_TRACE	2
+/*
+ * PRIVS_NETADMIN: CAP_NET_ADMIN, for sock_diag to run a mark test of a
+ * filter and to report marks: the kernel checks it on the socket's
+ * opener and on the sender of each request.
+ */
+#define PRIVS_NETADMIN	4
 int	 privs_raise(int what);
 int	 privs_lower(void);
 
 /*
- * Keeps, of every capability, only those a later PRIVS_FDS or PRIVS_TRACE
- * use needs, and only in the permitted set; empties the bounding and
- * ambient sets and sets no_new_privs.  For runs that must raise again
- * (-c -p, lsof's -r).  Returns 0, or -1 with errno set.
+ * Keeps, of every capability, only those the later PRIVS_* uses in the
+ * mask what need, and only in the permitted set; empties the bounding
+ * and ambient sets and sets no_new_privs.  For runs that must raise
+ * again (-c -p, lsof's -r, a mark).  Returns 0, or -1 with errno set.
  */
 int	 privs_keep(int what);
 

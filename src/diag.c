@@ -58,6 +58,7 @@ struct diag {
 	int			 bc_needed;
 	int			 bc_off;	/* refused once: sent no more */
 	uint16_t		 sport, dport;	/* TCP: every row's, or 0 */
+	int			(*priv)(int);	/* diag_set_privileged */
 	unsigned long		 replies;	/* socket messages received */
 	unsigned long		 bc_refused;
 	int			 bc_errno;
@@ -270,6 +271,26 @@ diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 	return 0;
 }
 
+/*
+ * Opens the socket (conn) or sends the request for req, inside the
+ * caller's privileged section if there is one.
+ */
+static int
+diag_privileged(struct diag *d, int (*conn)(struct diag *),
+    const struct dump_req *req)
+{
+	int rc, save_errno;
+
+	if (d->priv != NULL)
+		(void)d->priv(1);	/* without it the kernel says EPERM */
+	rc = conn != NULL ? conn(d) : diag_request(d, req);
+	save_errno = errno;
+	if (d->priv != NULL)
+		(void)d->priv(0);
+	errno = save_errno;
+	return rc;
+}
+
 /* How many times a dump interrupted before its first row is redone. */
 #define DIAG_RETRIES	3
 
@@ -296,14 +317,15 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
 		if (d->nl != NULL)
 			mnl_socket_close(d->nl);
 		d->nl = NULL;
-		if (diag_connect(d) == -1)
+		if (diag_privileged(d, diag_connect, NULL) == -1)
 			return -1;
 	}
 	if (d->nl == NULL) {
 		errno = EBADF;
 		return -1;
 	}
-	if (diag_request(d, req) == -1 ||
+	/* The reader thread starts after: it inherits no raised capability. */
+	if (diag_privileged(d, NULL, req) == -1 ||
 	    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
 		return -1;
 	d->stale = 1;
@@ -394,6 +416,14 @@ diag_set_ports(struct diag *d, uint16_t sport, uint16_t dport)
 {
 	d->sport = sport;
 	d->dport = dport;
+}
+
+void
+diag_set_privileged(struct diag *d, int (*priv)(int on))
+{
+	d->priv = priv;
+	/* A socket opened before was opened without it. */
+	d->stale = 1;
 }
 
 void

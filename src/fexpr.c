@@ -227,7 +227,7 @@ static const struct {
 	unsigned	 needs;
 } keyword_preds[] = {
 	{ "dev",	FX_DEV,		FX_NEEDS_IFINDEX },
-	{ "fwmark",	FX_MARK,	FX_NEEDS_KERNEL },
+	{ "fwmark",	FX_MARK,	FX_NEEDS_KERNEL | FX_NEEDS_NETADMIN },
 	{ "cgroup",	FX_CGROUP,	FX_NEEDS_KERNEL },
 	{ "proc",	FX_PROC,	FX_NEEDS_OWNERS },
 	{ "pid",	FX_PID,		FX_NEEDS_OWNERS },

@@ -565,6 +565,33 @@ pick_selection(const struct options *o, const struct fexpr *fx)
 	return sel;
 }
 
+/*
+ * The privileged section of netlink dumps that show or test marks: the
+ * kernel checks CAP_NET_ADMIN on the socket's opener and each request's
+ * sender, and nothing else runs with it.
+ */
+static int
+netadmin_section(int on)
+{
+	return on ? privs_raise(PRIVS_NETADMIN) : privs_lower();
+}
+
+/* Whether the run shows or tests marks (fwmark, --extended). */
+static int
+wants_marks(const struct options *o, const struct fexpr *fx)
+{
+	return (fx != NULL && (fx->needs & FX_NEEDS_NETADMIN)) ||
+	    (tcpinfo_wanted(o) & EXT_EXTENDED);
+}
+
+/* Keeps what the mask what of PRIVS_* needs, or nothing. */
+static void
+keep_only(int what)
+{
+	if ((what == 0 ? privs_drop_all() : privs_keep(what)) == -1)
+		err(EXIT_FAIL, "dropping capabilities");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -579,7 +606,7 @@ main(int argc, char *argv[])
 	const struct formatter *f;
 	unsigned long pass, listed = 0;
 	int incomplete = 0, gaps_said = 0, owners_said = 0, bc_said = 0;
-	int want_owners;
+	int want_owners, marks;
 
 	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
@@ -602,21 +629,22 @@ main(int argc, char *argv[])
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
 	/*
-	 * Only -p (or a filter on holders) needs a capability, and only the
-	 * two for /proc/PID/fd: keep those alone, permitted but not
-	 * effective, or nothing at all.  The filter's names are looked up
-	 * in between, with none effective.
+	 * Only -p (or a filter on holders) needs a capability, the two for
+	 * /proc/PID/fd, and marks need CAP_NET_ADMIN: keep those alone,
+	 * permitted but not effective, or nothing at all.  The filter's
+	 * names are looked up in between, with none effective.
 	 */
-	if (privs_keep(PRIVS_FDS) == -1)
-		err(EXIT_FAIL, "dropping capabilities");
+	keep_only(PRIVS_FDS | PRIVS_NETADMIN);
 	fx = filter_build(&o);
 	want_owners = o.program || (fx != NULL &&
 	    (fx->needs & FX_NEEDS_OWNERS));
-	if (!want_owners && privs_drop_all() == -1)
-		err(EXIT_FAIL, "dropping capabilities");
+	marks = wants_marks(&o, fx);
+	keep_only((want_owners ? PRIVS_FDS : 0) | (marks ? PRIVS_NETADMIN : 0));
 	sel = pick_selection(&o, fx);
 	if ((p = pipeline_new(&o, sel)) == NULL)
 		err(EXIT_FAIL, NULL);
+	if (marks)
+		pipeline_set_privileged(p, netadmin_section);
 	f = pick_formatter(&o);
 
 	for (pass = 0; o.count == 0 || pass < o.count; pass++) {
@@ -625,8 +653,8 @@ main(int argc, char *argv[])
 		memset(&ps, 0, sizeof(ps));
 		if (want_owners)
 			owners = owners_build(&o, &ps);
-		if (want_owners && !o.continuous && privs_drop_all() == -1)
-			err(EXIT_FAIL, "dropping capabilities");
+		if (want_owners && !o.continuous)
+			keep_only(marks ? PRIVS_NETADMIN : 0);
 		if (pass == 0)
 			resolve_names(&o);
 		if (o.continuous && !o.json && o.face != FACE_LSOF)
@@ -634,7 +662,9 @@ main(int argc, char *argv[])
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {
 			if (rep.bc_refused > 0)
 				warnx("the kernel refused the filter program: "
-				    "%s", strerror(rep.bc_errno));
+				    "%s%s", strerror(rep.bc_errno),
+				    rep.bc_errno == EPERM && marks ? " (fwmark "
+				    "needs cap_net_admin)" : "");
 			if (rep.failed[0] != '\0')
 				err(EXIT_FAIL, "reading %s sockets", rep.failed);
 			/* A reader that went away (| head) is not an error to report. */
@@ -654,9 +684,11 @@ main(int argc, char *argv[])
 		/* Said once: the source sends the program no more. */
 		if (rep.bc_refused > 0 && !bc_said) {
 			warnx("the kernel refused the filter program (%s): %s",
-			    strerror(rep.bc_errno), o.filter_bc_needed ?
-			    "fwmark, cgroup and autobound can only be checked "
-			    "by the kernel" : "filtering in user space");
+			    strerror(rep.bc_errno), rep.bc_errno == EPERM &&
+			    marks ? "fwmark needs cap_net_admin" :
+			    o.filter_bc_needed ? "fwmark, cgroup and "
+			    "autobound can only be checked by the kernel" :
+			    "filtering in user space");
 			bc_said = 1;
 		}
 		/* A test seam: shows that the kernel did the filtering. */
@@ -665,6 +697,8 @@ main(int argc, char *argv[])
 			    rep.replies, rep.rows);
 		if (o.program && !owners_said)
 			owners_said = report_owners(&ps, &pv, &rep);
+		if (marks && !o.continuous)
+			keep_only(0);
 		procmap_free(owners);
 		owners = NULL;
 		if (!o.continuous)

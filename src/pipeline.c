@@ -39,6 +39,7 @@ struct pipeline {
 	void			*h[PIPELINE_SOURCES_MAX];
 	int			 open_errno[PIPELINE_SOURCES_MAX];
 	int			 bc_set[PIPELINE_SOURCES_MAX];
+	int			(*priv)(int);	/* pipeline_set_privileged */
 	size_t			 nsrc;
 	/* per pass */
 	const struct formatter	*f;
@@ -74,6 +75,12 @@ pipeline_new(const struct options *o, struct selection *sel)
 }
 
 void
+pipeline_set_privileged(struct pipeline *p, int (*priv)(int on))
+{
+	p->priv = priv;
+}
+
+void
 pipeline_free(struct pipeline *p)
 {
 	size_t i;
@@ -91,11 +98,14 @@ pipeline_free(struct pipeline *p)
 static void *
 source_handle(struct pipeline *p, size_t i)
 {
-	if (p->h[i] == NULL && p->open_errno[i] == 0 &&
-	    (p->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
-		p->open_errno[i] = errno != 0 ? errno : ENOMEM;
+	if (p->h[i] == NULL && p->open_errno[i] == 0) {
+		if ((p->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
+			p->open_errno[i] = errno != 0 ? errno : ENOMEM;
+		else if (p->src[i] == &diag_source && p->priv != NULL)
+			diag_set_privileged(p->h[i], p->priv);
+	}
 	/* The filter's program goes to the kernel with netlink dumps. */
-	else if (p->h[i] != NULL && p->src[i] == &diag_source &&
+	if (p->h[i] != NULL && p->src[i] == &diag_source &&
 	    p->o->filter_bc != NULL && !p->bc_set[i]) {
 		diag_set_bytecode(p->h[i], p->o->filter_bc,
 		    p->o->filter_bc_len, p->o->filter_bc_needed);

@@ -96,32 +96,53 @@ privs_init(struct privs *p)
 	return cap_done(caps, 0);
 }
 
-/* The capabilities a PRIVS_* use needs, or NULL for an unknown one. */
-static const cap_value_t *
-privs_set(int what, size_t *n)
+static const cap_value_t netadmin_caps[] = { CAP_NET_ADMIN };
+
+/* The most capabilities privs_set gives. */
+#define PRIVS_SET_MAX	(NELEM(fds_caps) + NELEM(trace_caps) + \
+			 NELEM(netadmin_caps))
+
+/* Appends the n capabilities of set to want. */
+static void
+set_add(cap_value_t *want, size_t *len, const cap_value_t *set, size_t n)
 {
-	switch (what) {
-	case PRIVS_FDS:
-		*n = NELEM(fds_caps);
-		return fds_caps;
-	case PRIVS_TRACE:
-		*n = NELEM(trace_caps);
-		return trace_caps;
-	default:
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		want[(*len)++] = set[i];
+}
+
+/*
+ * The capabilities the PRIVS_* uses in the mask what need, into want
+ * (PRIVS_SET_MAX), *n of them.  Returns want, or NULL (EINVAL) for an
+ * unknown bit.
+ */
+static const cap_value_t *
+privs_set(int what, cap_value_t *want, size_t *n)
+{
+	*n = 0;
+	if (what & ~(PRIVS_FDS | PRIVS_TRACE | PRIVS_NETADMIN)) {
 		errno = EINVAL;
 		return NULL;
 	}
+	if (what & PRIVS_FDS)
+		set_add(want, n, fds_caps, NELEM(fds_caps));
+	if (what & PRIVS_TRACE)
+		set_add(want, n, trace_caps, NELEM(trace_caps));
+	if (what & PRIVS_NETADMIN)
+		set_add(want, n, netadmin_caps, NELEM(netadmin_caps));
+	return want;
 }
 
 int
 privs_raise(int what)
 {
+	cap_value_t buf[PRIVS_SET_MAX], v;
 	const cap_value_t *want;
-	cap_value_t v;
 	cap_t caps;
 	size_t i, n;
 
-	if ((want = privs_set(what, &n)) == NULL)
+	if ((want = privs_set(what, buf, &n)) == NULL)
 		return -1;
 	if ((caps = cap_get_proc()) == NULL)
 		return -1;
@@ -182,12 +203,12 @@ drop_bounding(void)
 int
 privs_keep(int what)
 {
+	cap_value_t buf[PRIVS_SET_MAX], v;
 	const cap_value_t *want;
-	cap_value_t v;
 	cap_t have, keep;
 	size_t i, n;
 
-	if ((want = privs_set(what, &n)) == NULL)
+	if ((want = privs_set(what, buf, &n)) == NULL)
 		return -1;
 	if ((have = cap_get_proc()) == NULL)
 		return -1;

@@ -158,6 +158,10 @@ same -tan state connected
 same -tan state synchronized sport = :443
 same -tan state all sport '>' :40000
 same -tan exclude established exclude listening
+# Marks: the kernel runs a mark test only for CAP_NET_ADMIN.
+same -tan fwmark = 0x10
+same -tan fwmark = 0x10/0xf0
+same -tan fwmark 0x11 or sport = :22
 # UDP and UNIX.
 same -uan sport = :53
 same -uan dport = :53
@@ -211,6 +215,20 @@ check "-s counts the selection" sh -c '
 	n=$(ss -tanH "( sport = :443 or dport = :443 )" | wc -l)
 	grep -q "^{\"total\":$n,\"protocols\":{\"tcp\":{\"total\":$n," \
 	    "$2/sum.json" || { cat "$2/sum.json"; exit 1; }' sh "$SOCKSTAT" "$TMP"
+
+# A mark is shown and tested with CAP_NET_ADMIN, and without it the
+# run says which capability it lacked.
+check "--extended shows a connection's mark" sh -c '
+	"$1" -tan --extended fwmark 0x11 | grep -q "	.* mark:0x11 "' \
+    sh "$SOCKSTAT"
+if command -v setpriv >/dev/null 2>&1; then
+	check "fwmark without cap_net_admin: exit 1, the capability named" \
+	    sh -c '
+	setpriv --reuid nobody --clear-groups --inh-caps=-all \
+	    --bounding-set=-all "$1" -tan fwmark 0x11 >/dev/null 2>"$2/mark.err"
+	[ $? -eq 1 ] && grep -q "cap_net_admin" "$2/mark.err" ||
+	    { cat "$2/mark.err"; exit 1; }' sh "$SOCKSTAT" "$TMP"
+fi
 
 # The kernel filtered: as many netlink replies as rows shown, where an
 # unfiltered run receives every socket.

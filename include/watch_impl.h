@@ -74,6 +74,8 @@ struct watch {
 	int64_t		 wall_off;	/* wall ms - monotonic ms */
 	unsigned long	 lost, snapshots;
 	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
+	int		 tcp_split;	/* the kernel refused one TCP dump of
+					   both families: one per family */
 
 	struct wev	*evs;		/* the round's; held ones first */
 	size_t		 nevs, capevs;

@@ -243,6 +243,40 @@ wall_ns(const struct watch *w)
 	    w->wall_off * 1000000LL);
 }
 
+/* The TCP states a snapshot asks for. */
+static uint32_t
+snapshot_tcp_states(const struct watch *w)
+{
+	/* In trace mode TCP is dumped for its timewait sockets only. */
+	return w->method == WATCH_TRACE ? ST_BIT(ST_TIME_WAIT) : ST_ALL;
+}
+
+/*
+ * TCP of both families in one dump (source.h: one walk of the kernel's
+ * tables instead of two) when both are watched.  Returns 1 when done, 0
+ * when the kernel refused it before any row (then one dump per family,
+ * from now on), or -1 with errno set.
+ */
+static int
+snapshot_tcp_joined(struct watch *w)
+{
+	struct dump_req req = { AF_UNSPEC, PROTO_TCP, 0, 0 };
+	struct source_stats st;
+
+	if (w->tcp_split || !watch_selected(w, AF_INET, PROTO_TCP) ||
+	    !watch_selected(w, AF_INET6, PROTO_TCP))
+		return 0;
+	req.states = snapshot_tcp_states(w);
+	memset(&st, 0, sizeof(st));
+	w->tcp_rows = 0;
+	if (diag_collect(w->diag, &req, snap_row, w, &st) == 0)
+		return 1;
+	if (w->tcp_rows > 0 || !(errno == EINVAL || DIAG_UNAVAILABLE(errno)))
+		return -1;
+	w->tcp_split = 1;
+	return 0;
+}
+
 /*
  * One snapshot of every selected dump into the diff; in trace mode TCP
  * is dumped for its timewait sockets only.
@@ -254,21 +288,23 @@ snapshot(struct watch *w)
 	struct dump_req req = { .ext = 0 };
 	struct source_stats st;
 	unsigned proto;
-	int i;
+	int i, joined;
 
 	w->snap_mono_ms = util_mono_ms();
 	w->snap_ns = wall_ns(w);
 	watch_diff_begin(w->diff, util_now_ms());
+	if ((joined = snapshot_tcp_joined(w)) == -1)
+		return -1;
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
 			if (!watch_selected(w, fams[i], proto) ||
-			    (w->unavailable & PROTO_BIT(proto)))
+			    (w->unavailable & PROTO_BIT(proto)) ||
+			    (proto == PROTO_TCP && joined))
 				continue;
 			req.family = fams[i];
 			req.proto = proto;
-			req.states = ST_ALL;
-			if (proto == PROTO_TCP && w->method == WATCH_TRACE)
-				req.states = ST_BIT(ST_TIME_WAIT);
+			req.states = proto == PROTO_TCP ?
+			    snapshot_tcp_states(w) : ST_ALL;
 			memset(&st, 0, sizeof(st));
 			if (proto == PROTO_TCP && i == 0)
 				w->tcp_rows = 0;

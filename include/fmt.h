@@ -43,11 +43,21 @@ struct formatter {
 	 * udp, udp6, ...).
 	 */
 	unsigned	 order;
+	/*
+	 * Optional: this pass's order when it differs from order, asked
+	 * after begin(); FMT_INET6_MEASURE among them has the pipeline
+	 * first run every IPv6 dump into measure() alone, then every dump
+	 * into row() in netstat's order.
+	 */
+	unsigned	 (*pass_order)(void *st);
+	/* Takes a selected row of a measuring dump.  Returns 0, or -1. */
+	int		 (*measure)(void *st, const struct sock_row *r);
 };
 
 #define FMT_INET6_FIRST	1
 #define FMT_TCP_JOINED	2	/* takes TCP rows of both families from
 				   one dump, interleaved (fmt_tcp_joined) */
+#define FMT_INET6_MEASURE 4	/* IPv6 dumps twice: measure, then rows */
 
 /*
  * Whether a pass of o gives a face with FMT_TCP_JOINED its TCP rows of

@@ -781,4 +781,6 @@ const struct formatter fmt_lsof = {
 	NULL,		/* a dump not read: main's line says so */
 	0,		/* needs no field apart */
 	0,		/* dumps in netstat's order */
+	NULL,
+	NULL,
 };

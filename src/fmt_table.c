@@ -120,6 +120,8 @@ struct table {
 	struct inet_w	 iw;
 	size_t		 prog_widest;	/* of the kept Internet rows */
 	int		 stream;	/* IPv4 rows print as they come */
+	int		 measured;	/* and IPv6 rows: a first dump of
+					   them sized the columns */
 	int		 header_done;	/* the Internet header is out */
 	int		 inet_done;
 	struct bytevec	 irows, queues, ext, timers, itext;
@@ -580,6 +582,11 @@ table_begin(FILE *out, const struct options *o)
 	t->as_kept = o->sort[0] != 0;
 	t->stream = t->numeric && !(o->program && o->timers) &&
 	    !t->as_kept && !fmt_tcp_joined(o);
+	/*
+	 * A detail line (--info...) is some 400 bytes to keep per IPv6
+	 * row: cheaper to dump IPv6 twice, once to size the columns.
+	 */
+	t->measured = t->stream && t->detail;
 	if (outbuf_init(&t->ob, out, OUTBUF_SIZE) == -1 ||
 	    (t->users = users_new()) == NULL) {
 		table_free(t);
@@ -607,7 +614,7 @@ table_row(void *st, const struct sock_row *r)
 	if (is_inet(r)) {
 		if (!want_inet(&t->o) || t->inet_done)
 			return 0;
-		if (t->stream && r->family == AF_INET)
+		if (t->stream && (r->family == AF_INET || t->measured))
 			return inet_stream(t, r);
 		return inet_keep(t, r);
 	}
@@ -643,6 +650,27 @@ table_end(void *st)
 	return rc;
 }
 
+/* The pipeline's order for this pass (fmt.h). */
+static unsigned
+table_pass_order(void *st)
+{
+	struct table *t = st;
+
+	return FMT_TCP_JOINED | (t->measured ? FMT_INET6_MEASURE :
+	    FMT_INET6_FIRST);
+}
+
+/* A row of the measuring dumps: only its widths are taken. */
+static int
+table_measure(void *st, const struct sock_row *r)
+{
+	struct table *t = st;
+
+	if (!is_inet(r) || r->family != AF_INET6 || t->inet_done)
+		return 0;
+	return inet_measure(t, r, &t->iw);
+}
+
 const struct formatter fmt_table = {
 	.name = "table",
 	.begin = table_begin,
@@ -650,4 +678,6 @@ const struct formatter fmt_table = {
 	.end = table_end,
 	.needs = ROW_HAS_REFCNT,
 	.order = FMT_INET6_FIRST | FMT_TCP_JOINED,
+	.pass_order = table_pass_order,
+	.measure = table_measure,
 };

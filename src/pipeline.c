@@ -49,6 +49,8 @@ struct pipeline {
 	unsigned long		 emitted;	/* rows seen in this dump */
 	int			 out_failed;	/* the formatter failed */
 	struct refcnt_map	*refcnts;	/* NULL: none this pass */
+	unsigned		 order;		/* FMT_* of this pass */
+	int			 measuring;	/* rows go to f->measure */
 };
 
 int
@@ -183,12 +185,14 @@ row_take(const struct sock_row *in, void *arg)
 		 * selected: a row kept in case a holder selects it (lsof's
 		 * -p, -c, -u) is no loss without one.
 		 */
-		if (r.nowners == 0 && m == SELECT_ROW)
+		if (r.nowners == 0 && m == SELECT_ROW && !p->measuring)
 			p->rep->unowned++;
 	}
 	if (sel->ops->owners != NULL &&
 	    (rc = sel->ops->owners(sel, m, &r)) != 1)
 		return rc;
+	if (p->measuring)
+		return p->f->measure(p->fst, &r) == -1 ? -1 : 0;
 	p->rep->rows++;
 	if (p->f->row(p->fst, &r) == -1) {
 		p->out_failed = 1;
@@ -246,7 +250,7 @@ collect(struct pipeline *p, const struct dump_req *req,
 		d->missed[d->nmissed] = p->src[i]->name;
 		d->missed_errno[d->nmissed++] = e;
 	}
-	if (p->f->gap != NULL)
+	if (p->f->gap != NULL && !p->measuring)
 		p->f->gap(p->fst, req->family, req->proto);
 	return 0;
 }
@@ -279,7 +283,8 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 	req.family = proto == PROTO_UNIX ? AF_UNIX : families[i];
 	req.proto = proto;
 	req.states = p->sel->ops->states(p->sel, req.family, req.proto);
-	req.ext = tcpinfo_wanted(p->o);
+	/* Measuring needs addresses only: no internals asked. */
+	req.ext = p->measuring ? 0 : tcpinfo_wanted(p->o);
 	if (req.states == 0)
 		return 0;
 	if (proto == PROTO_UNIX)
@@ -314,7 +319,7 @@ run_tcp_joined(struct pipeline *p, int *done)
 	req.proto = PROTO_TCP;
 	req.states = p->sel->ops->states(p->sel, AF_INET, PROTO_TCP);
 	req.ext = tcpinfo_wanted(p->o);
-	if (!(p->f->order & FMT_TCP_JOINED) || !fmt_tcp_joined(p->o) ||
+	if (!(p->order & FMT_TCP_JOINED) || !fmt_tcp_joined(p->o) ||
 	    p->src[0] != &diag_source || req.states == 0 ||
 	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP) ||
 	    (h = source_handle(p, 0)) == NULL)
@@ -354,7 +359,17 @@ run_dumps(struct pipeline *p)
 	if (run_tcp_joined(p, &tcp_done) == -1)
 		return -1;
 	first = tcp_done ? PROTO_UDP : PROTO_TCP;
-	if (p->f->order & FMT_INET6_FIRST) {
+	/* Widths first: every IPv6 dump into measure(), then all again. */
+	if ((p->order & FMT_INET6_MEASURE) && p->f->measure != NULL) {
+		p->measuring = 1;
+		for (proto = first; proto < PROTO_UNIX; proto++)
+			if (run_dump(p, proto, 1) == -1) {
+				p->measuring = 0;
+				return -1;
+			}
+		p->measuring = 0;
+	}
+	if (p->order & FMT_INET6_FIRST) {
 		for (i = 2; i-- > 0; )
 			for (proto = first; proto < PROTO_UNIX; proto++)
 				if (run_dump(p, proto, i) == -1)
@@ -381,6 +396,7 @@ pipeline_pass(struct pipeline *p, const struct formatter *f, FILE *out,
 	p->rep = rep;
 	if ((p->fst = f->begin(out, p->o)) == NULL)
 		return -1;
+	p->order = f->pass_order != NULL ? f->pass_order(p->fst) : f->order;
 	rv = run_dumps(p);
 	save_errno = errno;
 	/* The next pass of -c starts without this one's map. */

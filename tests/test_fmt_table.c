@@ -315,11 +315,20 @@ format(const struct options *given, const struct sock_row *rows, size_t n)
 	filter_normalize(&o);
 	assert_non_null(f = open_memstream(&text, &len));
 	assert_non_null(st = fmt_table.begin(f, &o));
-	for (rank = 0; rank < 3; rank++)
+	if (fmt_table.pass_order(st) & FMT_INET6_MEASURE) {
+		/* IPv6 measured first, then every row in netstat's order. */
 		for (i = 0; i < n; i++)
-			if (dump_rank(&rows[i]) == rank)
-				assert_int_equal(fmt_table.row(st, &rows[i]),
-				    0);
+			if (dump_rank(&rows[i]) == 0)
+				assert_int_equal(fmt_table.measure(st,
+				    &rows[i]), 0);
+		for (i = 0; i < n; i++)
+			assert_int_equal(fmt_table.row(st, &rows[i]), 0);
+	} else
+		for (rank = 0; rank < 3; rank++)
+			for (i = 0; i < n; i++)
+				if (dump_rank(&rows[i]) == rank)
+					assert_int_equal(fmt_table.row(st,
+					    &rows[i]), 0);
 	assert_int_equal(fmt_table.end(st), 0);
 	assert_int_equal(fclose(f), 0);
 	return text;
@@ -447,23 +456,51 @@ any_row(int family, unsigned proto, const char *l, unsigned lport,
 }
 
 /*
+ * The rows of test_fmt_table_stream_order in netstat's order, each
+ * foreign address at column col; detail lines (a tab first) skipped.
+ */
+static void
+check_stream_order(const char *got, const char *const *foreign, long col)
+{
+	static const char *const proto[6] = { "tcp ", "tcp ", "tcp6", "udp ",
+	    "udp6", "raw " };
+	const char *p = got, *hit;
+	int i, row = 0;
+
+	for (i = 0; i < 2; i++)
+		p = strchr(p, '\n') + 1;
+	assert_int_equal(column_of(got, 1, "Foreign Address"), col);
+	while (*p != '\0') {
+		if (*p != '\t') {
+			assert_true(row < 6);
+			assert_int_equal(strncmp(p, proto[row], 4), 0);
+			assert_non_null(hit = strstr(p, foreign[row]));
+			assert_int_equal(hit - p, col);
+			row++;
+		}
+		p = strchr(p, '\n') + 1;
+	}
+	assert_int_equal(row, 6);
+}
+
+/*
  * IPv4 rows print as they come (numeric, no -p -o), yet the section is
  * netstat's: tcp, tcp6, udp, udp6, raw, every address column as wide
  * as the widest IPv6 address of any protocol, a UDP one included: the
  * pipeline runs the IPv6 dumps first (format() feeds them so), so the
- * widths are known before the first IPv4 row.
+ * widths are known before the first IPv4 row.  With a detail line per
+ * row (--extended) a first dump measures the IPv6 rows and every row
+ * prints as it comes.
  */
 static void
 test_fmt_table_stream_order(void **state)
 {
 #define FD12	"fd12:3456:789a:bcde:1234:5678:9abc:def0"
-	struct sock_row rows[6];
-	struct options o;
 	static const char *const foreign[6] = { "0.0.0.0:*",
 	    "127.0.0.1:40000", ":::*", "0.0.0.0:*", ":::*", "0.0.0.0:*" };
-	const char *line[6];
-	char *got, *p;
-	int i;
+	struct sock_row rows[6];
+	struct options o;
+	char *got;
 
 	(void)state;
 	numeric(&o);
@@ -476,27 +513,11 @@ test_fmt_table_stream_order(void **state)
 	rows[4] = any_row(AF_INET6, PROTO_UDP, FD12, 5353, "::", 0, ST_CLOSE);
 	rows[5] = any_row(AF_INET, PROTO_RAW, ANY, 1, ANY, 0, ST_CLOSE);
 	got = format(&o, rows, 6);
-	/* Lines 3..8 (after the title and the header), in netstat order. */
-	for (i = 0, p = got; i < 2; i++)
-		p = strchr(p, '\n') + 1;
-	for (i = 0; i < 6; i++) {
-		line[i] = p;
-		p = strchr(p, '\n') + 1;
-	}
-	assert_int_equal(strncmp(line[0], "tcp ", 4), 0);
-	assert_int_equal(strncmp(line[1], "tcp ", 4), 0);
-	assert_non_null(strstr(line[1], ":40000"));
-	assert_int_equal(strncmp(line[2], "tcp6", 4), 0);
-	assert_int_equal(strncmp(line[3], "udp ", 4), 0);
-	assert_int_equal(strncmp(line[4], "udp6", 4), 0);
-	assert_int_equal(strncmp(line[5], "raw ", 4), 0);
-	assert_string_equal(p, "");
-	/* The udp6 address widened every row, the first tcp one too. */
-	assert_int_equal(column_of(got, 1, "Foreign Address"),
-	    (long)(20 + strlen(FD12 ":5353") + 1));
-	for (i = 0; i < 6; i++)
-		assert_int_equal(column_of(got, i + 2, foreign[i]),
-		    (long)(20 + strlen(FD12 ":5353") + 1));
+	check_stream_order(got, foreign, (long)(20 + strlen(FD12 ":5353") + 1));
+	free(got);
+	o.extended = 1;
+	got = format(&o, rows, 6);
+	check_stream_order(got, foreign, (long)(20 + strlen(FD12 ":5353") + 1));
 	free(got);
 #undef FD12
 }

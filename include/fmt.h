@@ -52,6 +52,12 @@ struct formatter {
 	unsigned	 (*pass_order)(void *st);
 	/* Takes a selected row of a measuring dump.  Returns 0, or -1. */
 	int		 (*measure)(void *st, const struct sock_row *r);
+	/*
+	 * Optional: told before the UNIX dump (and the RefCnt map it may
+	 * need is read), so that what the Internet section keeps can go
+	 * first.  Returns 0, or -1 with errno set (a write error).
+	 */
+	int		 (*unix_next)(void *st);
 };
 
 #define FMT_INET6_FIRST	1

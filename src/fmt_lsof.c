@@ -783,4 +783,5 @@ const struct formatter fmt_lsof = {
 	0,		/* dumps in netstat's order */
 	NULL,
 	NULL,
+	NULL,
 };

@@ -650,6 +650,13 @@ table_end(void *st)
 	return rc;
 }
 
+/* The Internet section ends before the UNIX dump (fmt.h). */
+static int
+table_unix_next(void *st)
+{
+	return inet_flush(st);
+}
+
 /* The pipeline's order for this pass (fmt.h). */
 static unsigned
 table_pass_order(void *st)
@@ -680,4 +687,5 @@ const struct formatter fmt_table = {
 	.order = FMT_INET6_FIRST | FMT_TCP_JOINED,
 	.pass_order = table_pass_order,
 	.measure = table_measure,
+	.unix_next = table_unix_next,
 };

@@ -287,6 +287,11 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 	req.ext = p->measuring ? 0 : tcpinfo_wanted(p->o);
 	if (req.states == 0)
 		return 0;
+	if (proto == PROTO_UNIX && p->f->unix_next != NULL &&
+	    p->f->unix_next(p->fst) == -1) {
+		p->out_failed = 1;
+		return -1;
+	}
 	if (proto == PROTO_UNIX)
 		unix_prepare(p);
 	if (collect(p, &req, &p->rep->dumps[proto][i]) == -1) {

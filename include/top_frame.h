@@ -40,6 +40,17 @@ const char	*top_cell_rate(char *buf, size_t len, uint64_t bps,
 		    int known);
 const char	*top_cell_mark(const struct top_sock *s);
 
+/* A line of a frame never needs more (names are escaped, cut at 16). */
+#define TOP_LINE_MAX	512
+
+/* The column titles, and the line of s in a view grouped by g. */
+void		 top_frame_titles(char *buf, size_t len);
+void		 top_frame_row(char *buf, size_t len, const struct top_sock *s,
+		    enum top_group g);
+
+/* "2026-12-02 05:28:04": wall_ms in local time. */
+void		 top_clock_text(char *buf, size_t len, uint64_t wall_ms);
+
 /* The totals line(s) of the header, NUL-ended, no newline at the end. */
 void		 top_header_totals(char *buf, size_t len,
 		    const struct top_totals *tot);

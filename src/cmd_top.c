@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #include "top.h"
 #include "top_feed.h"
 #include "top_frame.h"
+#include "top_ui.h"
 #include "usage.h"
 #include "util.h"
 
@@ -262,6 +264,69 @@ sleep_until(uint64_t deadline_ms)
 	}
 }
 
+/* What the screen's refresh needs. */
+struct ui_refresh {
+	struct top_feed	*feed;
+	struct top	*t;
+	const struct privs *pv;
+	char		 hidden[256];
+};
+
+/* top_ui_refresh_fn: one snapshot, and what it could not see. */
+static int
+ui_refresh(void *arg, const char **hidden)
+{
+	struct ui_refresh *r = arg;
+	struct top_feed_report rep;
+	unsigned long procs;
+
+	if (top_feed_snapshot(r->feed, r->t, util_mono_ms(), &rep) == -1)
+		return -1;
+	*hidden = hidden_text(r->hidden, sizeof(r->hidden), &rep, r->pv,
+	    &procs);
+	return 0;
+}
+
+/* The screen.  Returns the exit status. */
+static int
+run_ui(const struct top_args *a, struct top_feed *feed, struct top *t,
+    const struct privs *pv)
+{
+	struct ui_refresh r;
+	struct top_ui_config c;
+	const char *hidden;
+	char err[256];
+
+	memset(&r, 0, sizeof(r));
+	r.feed = feed;
+	r.t = t;
+	r.pv = pv;
+	/* Wide characters: the terminal's own encoding. */
+	setlocale(LC_ALL, "");
+	memset(&c, 0, sizeof(c));
+	c.model = t;
+	c.snapshot = ui_refresh;
+	c.snapshot_arg = &r;
+	c.interval_ms = a->interval_ms;
+	c.frames = a->frames;
+	c.vo = a->vo;
+	c.owners_known = a->vo.owners_known;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "sockstat top: the screen needs a terminal "
+		    "(-b: frames to standard output)\n");
+		return EXIT_USAGE;
+	}
+	if (ui_refresh(&r, &hidden) == -1) {
+		perror("sockstat top: reading sockets");
+		return EXIT_FAIL;
+	}
+	if (top_ui_run(&c, err, sizeof(err)) == -1) {
+		fprintf(stderr, "sockstat top: %s\n", err);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
+}
+
 /* Batch mode: frames to stdout.  Returns the exit status. */
 static int
 run_batch(const struct top_args *a, struct top_feed *feed, struct top *t,
@@ -335,20 +400,14 @@ cmd_top(int argc, char **argv)
 		goto out;
 	a.vo.filter = fx;
 	a.vo.owners_known = pv.can_read_fds;
-	if (!a.batch) {
-		/* XXX: the full-screen view is still to come. */
-		fprintf(stderr, "sockstat top: only batch mode (-b) is "
-		    "there yet\n");
-		rc = EXIT_USAGE;
-		goto out;
-	}
 	if ((t = top_new()) == NULL || (feed = top_feed_open("/proc",
 	    pv.can_read_fds ? top_privs : NULL, NULL)) == NULL) {
 		perror("sockstat top");
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	rc = run_batch(&a, feed, t, &pv);
+	rc = a.batch ? run_batch(&a, feed, t, &pv) : run_ui(&a, feed, t,
+	    &pv);
 out:
 	top_feed_close(feed);
 	top_free(t);

@@ -138,9 +138,8 @@ top_header_totals(char *buf, size_t len, const struct top_totals *tot)
 	    top_cell_rate(out, sizeof(out), tot->send_Bps, 1));
 }
 
-/* "2026-12-02 05:28:04" of wall ms, local time. */
-static void
-clock_text(char *buf, size_t len, uint64_t wall_ms)
+void
+top_clock_text(char *buf, size_t len, uint64_t wall_ms)
 {
 	time_t tt = (time_t)(wall_ms / 1000);
 	struct tm tm;
@@ -150,7 +149,39 @@ clock_text(char *buf, size_t len, uint64_t wall_ms)
 		snprintf(buf, len, "?");
 }
 
-#define ROW_FMT	"%s %-22s %-22s %-22s %-11s %7s %7s %8s %5s %4s %7s %7s\n"
+#define ROW_FMT	"%s %-22s %-22s %-22s %-11s %7s %7s %8s %5s %4s %7s %7s"
+
+void
+top_frame_titles(char *buf, size_t len)
+{
+	snprintf(buf, len, ROW_FMT, "M", "OWNER", "LOCAL", "REMOTE", "STATE",
+	    "SEND/s", "RECV/s", "RTT-ms", "CWND", "RETR", "RECV-Q",
+	    "SEND-Q");
+}
+
+void
+top_frame_row(char *buf, size_t len, const struct top_sock *s,
+    enum top_group g)
+{
+	char own[TOP_CELL_MAX], l[TOP_CELL_MAX], r[TOP_CELL_MAX], tx[32],
+	    rx[32], rtt[32], cw[16], re[16], st[32], rq[32], wq[32];
+	int grp = g != TOP_GROUP_NONE;
+	int info = s->has_info && !grp;
+	int rated = s->has_info && s->has_rate;
+
+	snprintf(rtt, sizeof(rtt), info ? "%.3f" : "-", s->rtt_us / 1000.0);
+	snprintf(cw, sizeof(cw), info ? "%" PRIu32 : "-", s->cwnd);
+	snprintf(re, sizeof(re), rated ? "%" PRIu32 : "-", s->retrans);
+	snprintf(buf, len, ROW_FMT, top_cell_mark(s),
+	    top_cell_owner(own, sizeof(own), s, g),
+	    grp ? "-" : top_cell_endpoint(l, sizeof(l), s, 0),
+	    grp ? "-" : top_cell_endpoint(r, sizeof(r), s, 1),
+	    grp ? "-" : names_state_fmt(s->row.state, st, sizeof(st)),
+	    top_cell_rate(tx, sizeof(tx), s->send_Bps, rated),
+	    top_cell_rate(rx, sizeof(rx), s->recv_Bps, rated),
+	    rtt, cw, re, top_cell_rate(rq, sizeof(rq), s->row.rqueue, 1),
+	    top_cell_rate(wq, sizeof(wq), s->row.wqueue, 1));
+}
 
 int
 top_frame_text(FILE *out, const struct top *t, const struct top_view *v,
@@ -158,11 +189,9 @@ top_frame_text(FILE *out, const struct top *t, const struct top_view *v,
 {
 	const struct top_totals *tot = top_totals(t);
 	const struct top_view_opts *vo = fi->vo;
-	char tm[32], tbuf[512], own[TOP_CELL_MAX], l[TOP_CELL_MAX],
-	    r[TOP_CELL_MAX], tx[32], rx[32], rtt[32], cw[16], re[16],
-	    st[32], rq[32], wq[32];
+	char tm[32], tbuf[512], line[TOP_LINE_MAX];
 
-	clock_text(tm, sizeof(tm), fi->wall_ms);
+	top_clock_text(tm, sizeof(tm), fi->wall_ms);
 	fprintf(out, "sockstat top - %s, interval %" PRIu64 ".%03" PRIu64
 	    " s, sort %s%s, group %s\n", tm, tot->interval_ms / 1000,
 	    tot->interval_ms % 1000, vo->descending ? "-" : "",
@@ -170,30 +199,11 @@ top_frame_text(FILE *out, const struct top *t, const struct top_view *v,
 	top_header_totals(tbuf, sizeof(tbuf), tot);
 	fprintf(out, "%s\nhidden: %s\n\n", tbuf,
 	    fi->hidden != NULL ? fi->hidden : "nothing");
-	fprintf(out, ROW_FMT, "M", "OWNER", "LOCAL", "REMOTE", "STATE",
-	    "SEND/s", "RECV/s", "RTT-ms", "CWND", "RETR", "RECV-Q",
-	    "SEND-Q");
+	top_frame_titles(line, sizeof(line));
+	fprintf(out, "%s\n", line);
 	for (size_t i = 0; i < v->n; i++) {
-		const struct top_sock *s = v->lines[i];
-		int grp = vo->group != TOP_GROUP_NONE;
-		int info = s->has_info && !grp;
-
-		snprintf(rtt, sizeof(rtt), info ? "%.3f" : "-",
-		    s->rtt_us / 1000.0);
-		snprintf(cw, sizeof(cw), info ? "%" PRIu32 : "-", s->cwnd);
-		snprintf(re, sizeof(re), s->has_info && s->has_rate ?
-		    "%" PRIu32 : "-", s->retrans);
-		fprintf(out, ROW_FMT, top_cell_mark(s),
-		    top_cell_owner(own, sizeof(own), s, vo->group),
-		    grp ? "-" : top_cell_endpoint(l, sizeof(l), s, 0),
-		    grp ? "-" : top_cell_endpoint(r, sizeof(r), s, 1),
-		    grp ? "-" : names_state_fmt(s->row.state, st, sizeof(st)),
-		    top_cell_rate(tx, sizeof(tx), s->send_Bps,
-		    s->has_info && s->has_rate),
-		    top_cell_rate(rx, sizeof(rx), s->recv_Bps,
-		    s->has_info && s->has_rate),
-		    rtt, cw, re, top_cell_rate(rq, sizeof(rq), s->row.rqueue, 1),
-		    top_cell_rate(wq, sizeof(wq), s->row.wqueue, 1));
+		top_frame_row(line, sizeof(line), v->lines[i], vo->group);
+		fprintf(out, "%s\n", line);
 	}
 	fputc('\n', out);
 	if (fflush(out) == EOF || ferror(out))

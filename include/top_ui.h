@@ -24,6 +24,7 @@ struct top_ui_config {
 	unsigned long	 frames;	/* 0: until q or a signal */
 	struct top_view_opts vo;	/* where the view starts */
 	int		 owners_known;	/* for filters typed with / */
+	const char	*filter_text;	/* of vo.filter, for the header */
 };
 
 /*

@@ -311,6 +311,7 @@ run_ui(const struct top_args *a, struct top_feed *feed, struct top *t,
 	c.frames = a->frames;
 	c.vo = a->vo;
 	c.owners_known = a->vo.owners_known;
+	c.filter_text = a->filter_text;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockstat top: the screen needs a terminal "
 		    "(-b: frames to standard output)\n");

@@ -333,6 +333,8 @@ top_ui_run(struct top_ui_config *c, char *err, size_t errlen)
 	u.c = c;
 	u.vo = c->vo;
 	u.vo.owners_known = c->owners_known;
+	if (c->filter_text != NULL)
+		util_esc(u.filter, sizeof(u.filter), c->filter_text);
 	u.wall_ms = util_now_ms();
 	cbreak();
 	noecho();

@@ -99,6 +99,20 @@ int		 top_collect(const struct sock_row *r, void *arg);
  */
 int		 top_end(struct top *t);
 
+/*
+ * Owners, for a feed that builds the owner map only when it must: a
+ * socket of the last snapshot that has no owner of its own keeps its
+ * previous one (owners rarely change).  top_unowned_new counts the live
+ * sockets with an inode and no owner that are new (all of them in a
+ * first snapshot): a reason to build the map.  top_fill_owners sets
+ * every live socket's owner from lookup (the map is fresh: no owner
+ * there means none) and recounts totals.unowned.
+ */
+typedef const struct sock_owner *(*top_owner_fn)(uint64_t inode, size_t *n,
+		    void *arg);
+size_t		 top_unowned_new(const struct top *t);
+void		 top_fill_owners(struct top *t, top_owner_fn lookup, void *arg);
+
 /* The sockets of the last ended snapshot, closed ones included. */
 size_t		 top_len(const struct top *t);
 const struct top_sock *top_get(const struct top *t, size_t i);

@@ -3,7 +3,9 @@
  * top_feed.h - what feeds the top model each refresh: one dump of each
  * table (TCP with tcp_info, UDP and UNIX with their queues) from the
  * source table (netlink sock_diag, /proc/net when netlink cannot answer
- * a dump), and the owner map built once for the refresh.
+ * a dump), and the owner map, built at most once a refresh: when a new
+ * socket has no owner yet, or every 10 s while there are sockets; an
+ * idle host with none costs no /proc walk at all.
  */
 #ifndef TOP_FEED_H
 #define TOP_FEED_H

@@ -292,8 +292,14 @@ top_end(struct top *t)
 		struct top_sock *s = &t->cur.s[i], *p;
 
 		p = find_prev(t, s->key);
-		if (p != NULL)
+		if (p != NULL) {
 			seen[p - t->prev.s] = 1;
+			if (s->nowners == 0 && p->nowners != 0) {
+				s->pid = p->pid;
+				s->nowners = p->nowners;
+				memcpy(s->comm, p->comm, sizeof(s->comm));
+			}
+		}
 		else if (s->key != 0)
 			s->mark = TOP_MARK_NEW;
 		if (p != NULL || s->key != 0)
@@ -324,6 +330,45 @@ fail:
 	}
 	errno = ENOMEM;
 	return -1;
+}
+
+size_t
+top_unowned_new(const struct top *t)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < top_len(t); i++) {
+		const struct top_sock *s = &t->cur.s[i];
+
+		if (s->row.inode != 0 && s->nowners == 0 &&
+		    s->mark != TOP_MARK_CLOSED &&
+		    (s->mark == TOP_MARK_NEW || !t->prev.valid))
+			n++;
+	}
+	return n;
+}
+
+void
+top_fill_owners(struct top *t, top_owner_fn lookup, void *arg)
+{
+	const struct sock_owner *ow;
+	size_t i, n;
+
+	t->tot.unowned = 0;
+	for (i = 0; i < top_len(t); i++) {
+		struct top_sock *s = &t->cur.s[i];
+
+		if (s->mark == TOP_MARK_CLOSED || s->row.inode == 0)
+			continue;
+		ow = lookup(s->row.inode, &n, arg);
+		s->pid = n > 0 ? ow[0].pid : 0;
+		s->nowners = n;
+		memset(s->comm, 0, sizeof(s->comm));
+		if (n > 0 && ow[0].command != NULL)
+			strncpy(s->comm, ow[0].command, sizeof(s->comm) - 1);
+		if (n == 0)
+			t->tot.unowned++;
+	}
 }
 
 size_t

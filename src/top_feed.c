@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * top_feed.c - one refresh of sockstat top (top_feed.h): the owner map,
- * then one dump per table through the source table, each row handed to
- * the model with its owners.  The sources are the ones the listing uses
- * (source.h); nothing here speaks netlink itself.
+ * top_feed.c - one refresh of sockstat top (top_feed.h): one dump per
+ * table through the source table, each row handed to the model, then
+ * the owner map when a new socket needs it (or it is old).  The sources
+ * are the ones the listing uses (source.h); nothing here speaks netlink
+ * itself.
  */
 #include <sys/socket.h>
 
@@ -40,14 +41,24 @@ struct top_feed {
 	void		*privs_arg;
 	void		*h[NSOURCES];
 	int		 open_errno[NSOURCES];	/* could not be opened */
+	uint64_t	 map_ms;	/* when the owner map was last built */
+	int		 mapped;	/* it was */
+	struct procmap_stats map_stats;	/* what that build saw */
+	int		 map_errno;
 };
 
-/* What the row callback needs: the model and the refresh's owners. */
+/* What the row callback needs: the model. */
 struct feed_ctx {
 	struct top	*t;
-	const struct procmap *owners;
 	unsigned long	 rows;
 };
+
+/*
+ * Owners of a socket whose owner is known change seldom (a descriptor
+ * passed, a fork): the map, a walk of every /proc/PID/fd, is built again
+ * when a new socket has no owner, else at most this often.
+ */
+#define OWNER_MAP_MAX_AGE_MS	10000
 
 struct top_feed *
 top_feed_open(const char *proc_root, top_privs_fn privs, void *privs_arg)
@@ -77,13 +88,9 @@ static int
 feed_row(const struct sock_row *r, void *arg)
 {
 	struct feed_ctx *c = arg;
-	struct sock_row row = *r;
-	size_t n = 0;
 
-	row.owners = procmap_lookup(c->owners, r->inode, &n);
-	row.nowners = n;
 	c->rows++;
-	return top_add(c->t, &row);
+	return top_add(c->t, r);
 }
 
 /* The source handle i, opened now if need be; NULL: it cannot be. */
@@ -140,43 +147,58 @@ feed_dump(struct top_feed *f, const struct top_dump *d,
 	return 0;
 }
 
+static const struct sock_owner *
+map_lookup(uint64_t inode, size_t *n, void *arg)
+{
+	return procmap_lookup(arg, inode, n);
+}
+
+/* Builds the owner map and gives the model its owners. */
+static void
+feed_owners(struct top_feed *f, struct top *t, uint64_t now_ms)
+{
+	struct procmap *m;
+
+	memset(&f->map_stats, 0, sizeof(f->map_stats));
+	if (f->privs != NULL)
+		f->privs(1, f->privs_arg);
+	m = procmap_build(f->proc_root, &f->map_stats);
+	f->map_errno = m == NULL ? errno : 0;
+	if (f->privs != NULL)
+		f->privs(0, f->privs_arg);
+	f->map_ms = now_ms;
+	f->mapped = 1;
+	if (m != NULL)
+		top_fill_owners(t, map_lookup, m);
+	procmap_free(m);
+}
+
 int
 top_feed_snapshot(struct top_feed *f, struct top *t, uint64_t now_ms,
     struct top_feed_report *rep)
 {
 	struct feed_ctx c;
-	struct procmap *owners;
-	int save_errno;
 
 	memset(rep, 0, sizeof(*rep));
-	if (f->privs != NULL)
-		f->privs(1, f->privs_arg);
-	owners = procmap_build(f->proc_root, &rep->owners);
-	save_errno = errno;
-	if (f->privs != NULL)
-		f->privs(0, f->privs_arg);
-	if (owners == NULL)
-		rep->owners_errno = save_errno;
 	if (top_begin(t, now_ms) == -1)
-		goto fail;
+		return -1;
 	memset(&c, 0, sizeof(c));
 	c.t = t;
-	c.owners = owners;
 	for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
 		if (feed_dump(f, &dumps[i], &c, rep) == -1)
-			goto fail;
+			return -1;
 	rep->rows = c.rows;
 	if (top_end(t) == -1)
-		goto fail;
-	procmap_free(owners);
+		return -1;
+	/* No socket, no map: an idle host costs one dump a refresh. */
+	if (top_unowned_new(t) > 0 || (top_len(t) > 0 && (!f->mapped ||
+	    now_ms - f->map_ms >= OWNER_MAP_MAX_AGE_MS)))
+		feed_owners(f, t, now_ms);
+	rep->owners = f->map_stats;
+	rep->owners_errno = f->map_errno;
 	if (rep->failed == sizeof(dumps) / sizeof(dumps[0])) {
 		errno = EIO;
 		return -1;
 	}
 	return 0;
-fail:
-	save_errno = errno;
-	procmap_free(owners);
-	errno = save_errno;
-	return -1;
 }

@@ -355,6 +355,45 @@ test_top_view_filter(void **state)
 	top_view_free(&v);
 }
 
+/* A lookup that knows one inode: cookie 2's (inode 1002). */
+static const struct sock_owner *
+one_owner(uint64_t inode, size_t *n, void *arg)
+{
+	static const struct sock_owner ow = { 77, 0, 5, 'u', "late" };
+
+	(void)arg;
+	*n = inode == 1002;
+	return inode == 1002 ? &ow : NULL;
+}
+
+static void
+test_top_owners_kept_and_filled(void **state)
+{
+	struct top *t = *state;
+
+	assert_int_equal(top_begin(t, 1000), 0);
+	add_tcp(t, 1, 80, 2, 0, 0, 0, 10, "web");
+	assert_int_equal(top_end(t), 0);
+	/* A first snapshot: web's socket has its owner, nothing to do. */
+	assert_int_equal(top_unowned_new(t), 0);
+	/* Then rows come without owners: the last one is kept. */
+	assert_int_equal(top_begin(t, 2000), 0);
+	add_tcp(t, 1, 80, 2, 0, 0, 0, 0, NULL);
+	add_tcp(t, 2, 81, 2, 0, 0, 0, 0, NULL);
+	assert_int_equal(top_end(t), 0);
+	assert_int_equal(by_cookie(t, 1)->pid, 10);
+	assert_string_equal(by_cookie(t, 1)->comm, "web");
+	/* 2 is new and has none: a reason to build the map. */
+	assert_int_equal(top_unowned_new(t), 1);
+	assert_int_equal(top_totals(t)->unowned, 1);
+	top_fill_owners(t, one_owner, NULL);
+	assert_int_equal(by_cookie(t, 2)->pid, 77);
+	assert_string_equal(by_cookie(t, 2)->comm, "late");
+	/* The fresh map says 1 has no owner now: it has none. */
+	assert_int_equal(by_cookie(t, 1)->nowners, 0);
+	assert_int_equal(top_totals(t)->unowned, 1);
+}
+
 static void
 test_top_key_parse(void **state)
 {
@@ -394,6 +433,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_top_view_filter,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_top_owners_kept_and_filled, setup, teardown),
 		cmocka_unit_test(test_top_key_parse),
 	};
 

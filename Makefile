@@ -28,10 +28,13 @@ WERROR	?= 0
 WARN	= -Wall -Wextra $(if $(filter 1 yes,$(WERROR)),-Werror)
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags libmnl libcap 2>/dev/null)
 PKG_LIBS   = $(shell $(PKG_CONFIG) --libs libmnl libcap 2>/dev/null || echo -lmnl -lcap)
+# sockstat top's screen (src/top_ui.c) alone uses curses.
+CURSES_CFLAGS = $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude -MMD -MP \
 	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(LDFLAGS)
-LIBS	= $(PKG_LIBS) $(LDLIBS)
+LIBS	= $(PKG_LIBS) $(CURSES_LIBS) $(LDLIBS)
 
 SRCS	= $(wildcard src/*.c)
 OBJS	= $(SRCS:.c=.o)
@@ -61,6 +64,8 @@ $(PROG): $(OBJS)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+src/top_ui.o: ALL_CFLAGS += $(CURSES_CFLAGS)
 
 # Tests fill struct sock_owner positionally; fields added at its end
 # (argv0) are NULL there, as intended.

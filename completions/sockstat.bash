@@ -15,8 +15,8 @@
 # split), and nothing here is bash alone.
 
 # Forms, in the order of the sections of --help (usage.h).
-_sockstat_forms=(netstat lsof watch demo echo-server echo-client)
-_sockstat_subcommands="demo echo-client echo-server"
+_sockstat_forms=(netstat lsof watch demo echo-server echo-client top)
+_sockstat_subcommands="demo echo-client echo-server top"
 _sockstat_tcp_states="ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2
     TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING"
 _sockstat_filter_words="state exclude src dst sport dport port dev fwmark
@@ -27,6 +27,8 @@ _sockstat_filter_states="established syn-sent syn-recv fin-wait-1
 _sockstat_sort_keys="state local remote lport rport recv-q send-q pid
     command uid inode"
 _sockstat_by_groups="state proto process user remote lport"
+_sockstat_top_keys="owner local remote state send recv rtt cwnd retrans
+    recvq sendq"
 
 # _sockstat_load BIN: parses BIN --help into _sockstat_opts[FORM] (the
 # option words) and _sockstat_arg[FORM:OPT] (its argument: "" none, a
@@ -148,6 +150,13 @@ _sockstat_value() {
 		return ;;
 	lsof:-u) _sockstat_list "$cur" "$(compgen -u)" , ; return ;;
 	lsof:-p) _sockstat_list "$cur" "$(cd /proc && compgen -G '[0-9]*')" ,
+		return ;;
+	top:--sort)
+		_sockstat_list "$cur" "$_sockstat_top_keys \
+		    $(printf -- '-%s ' $_sockstat_top_keys)" ,
+		return ;;
+	top:--group)
+		COMPREPLY=($(compgen -W "none process remote lport" -- "$cur"))
 		return ;;
 	*:--sort)
 		_sockstat_list "$cur" "$_sockstat_sort_keys \

@@ -70,6 +70,14 @@ int	 cmd_watch(const struct options *o);
  */
 struct watch *cmd_watch_open(const struct options *o, int *trace_errno);
 
+/*
+ * sockstat top: who moves data, refreshed every -d seconds; -b prints
+ * -n frames to stdout (--json: one JSON object a frame).  argv[0] is
+ * "top".  Call it before privs_init: it keeps only what the owner map
+ * needs.
+ */
+int	 cmd_top(int argc, char **argv);
+
 /* Room for an argument quoted, escaped, in a message. */
 #define CMD_ESCLEN	256
 

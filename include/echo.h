@@ -66,6 +66,10 @@ struct echo_client_config {
 	const char * const *messages;	/* sent in order on each connection */
 	size_t		 nmessages;
 	unsigned	 hold;		/* seconds ESTABLISHED before closing */
+	unsigned long	 rate;		/* stream: bytes a second each
+					   connection sends while held (a
+					   known pattern, echo checked); 0:
+					   none.  Needs hold, not udp */
 	int		 close_by;	/* ECHO_CLOSE_* */
 	unsigned	 timeout;	/* seconds one wait may take, >= 1 */
 	int		 verbose;

@@ -19,6 +19,7 @@ enum usage_form {
 	USAGE_DEMO,		/* sockstat demo ... */
 	USAGE_ECHO_SERVER,	/* sockstat echo-server ... */
 	USAGE_ECHO_CLIENT,	/* sockstat echo-client ... */
+	USAGE_TOP,		/* sockstat top ... */
 	USAGE_NFORMS
 };
 

@@ -77,6 +77,8 @@ test_need() {
 	libcap) $PKG_CONFIG --exists libcap 2>/dev/null &&
 	    header sys/capability.h libcap ;;
 	cmocka) $PKG_CONFIG --exists cmocka 2>/dev/null ;;
+	ncursesw) $PKG_CONFIG --exists ncursesw 2>/dev/null &&
+	    header curses.h ncursesw ;;
 	clang-fuzzer) have clang && fuzzer_rt ;;
 	ip | ss | setcap) have_admin "$1" ;;
 	bash-completion) [ -f /usr/share/bash-completion/bash_completion ] ;;
@@ -121,6 +123,11 @@ pkg() {
 	arch:cmocka) echo cmocka ;;
 	alpine:cmocka) echo cmocka-dev ;;
 	*:mandoc) echo mandoc ;;
+	debian:ncursesw) echo libncurses-dev ;;
+	fedora:ncursesw) echo ncurses-devel ;;
+	arch:ncursesw) echo ncurses ;;
+	alpine:ncursesw) echo ncurses-dev ;;
+	*:tmux) echo tmux ;;
 	fedora:ip | fedora:ss) echo iproute ;;
 	*:ip | *:ss) echo iproute2 ;;
 	*:netstat) echo net-tools ;;
@@ -175,9 +182,11 @@ if ! have "$CC"; then
 	echo "sockstat: no C compiler ($CC): install make and gcc or clang first" >&2
 fi
 
-needs="cc pkg-config libmnl libcap"
+needs="cc pkg-config libmnl libcap ncursesw"
 [ "$want" = check ] && needs="$needs cmocka mandoc ip ss netstat lsof python3
     valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion"
+# sockstat top's screen is driven in a real terminal by t_top.
+[ "$want" = check ] && needs="$needs tmux"
 # Only for the targets that need them: plain "make check" installs no
 # Prometheus and no packaging tools.
 [ "$want" = deb ] && needs="$needs cmocka dpkg-buildpackage dh lintian man"

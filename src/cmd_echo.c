@@ -249,7 +249,8 @@ client_usage(FILE *f, int status)
 #define CLIENT	0x2
 
 enum {
-	OPT_CLOSE = 256, OPT_COUNT, OPT_HOLD, OPT_IDLE, OPT_MAX, OPT_UDP,
+	OPT_CLOSE = 256, OPT_COUNT, OPT_HOLD, OPT_IDLE, OPT_MAX, OPT_RATE,
+	OPT_UDP,
 	OPT_UNIX
 };
 
@@ -269,6 +270,7 @@ static const struct echo_opt {
 	{ "idle-timeout", required_argument, OPT_IDLE,	SERVER },
 	{ "max-conns",	  required_argument, OPT_MAX,	SERVER },
 	{ "port",	  required_argument, 'p',	SERVER | CLIENT },
+	{ "rate",	  required_argument, OPT_RATE,	CLIENT },
 	{ "timeout",	  required_argument, 'w',	CLIENT },
 	{ "udp",	  no_argument,	     OPT_UDP,	SERVER | CLIENT },
 	{ "unix",	  required_argument, OPT_UNIX,	SERVER | CLIENT },
@@ -353,6 +355,11 @@ apply_opt(struct echo_args *a, int ch, const char *arg)
 		if (num_opt("hold", arg, 0, 86400, &v) == -1)
 			return -1;
 		a->cli.hold = v;
+		return 0;
+	case OPT_RATE:
+		if (num_opt("rate", arg, 1, 1000000000, &v) == -1)
+			return -1;
+		a->cli.rate = v;
 		return 0;
 	case OPT_IDLE:
 		if (num_opt("idle timeout", arg, 0, 86400, &v) == -1)
@@ -471,6 +478,11 @@ cmd_echo_client(int argc, char **argv)
 		return r;
 	if (a.cli.udp && a.cli.unix_path != NULL) {
 		warnx("cannot use --udp and --unix");
+		return client_usage(stderr, EXIT_USAGE);
+	}
+	if (a.cli.rate > 0 && (a.cli.udp || a.cli.hold == 0)) {
+		warnx("--rate needs --hold (how long to send) and a stream: "
+		    "not --udp");
 		return client_usage(stderr, EXIT_USAGE);
 	}
 	if (a.cli.udp && a.close_set) {

@@ -40,6 +40,8 @@ struct cconn {
 	size_t		 recvd;		/* stream: bytes of out echoed */
 	size_t		 msg;		/* UDP: next message */
 	int		 awaiting;	/* UDP: msg sent, no reply yet */
+	uint64_t	 rsent;		/* --rate: pattern bytes sent */
+	uint64_t	 rrecvd;	/* --rate: pattern bytes echoed */
 };
 
 struct client {
@@ -53,7 +55,10 @@ struct client {
 	socklen_t	 sslen;
 	char		 target[ECHO_ADDRSTRLEN];
 	int		 error;		/* first failure's errno, or 0 */
+	uint64_t	 rate_start;	/* --rate: when the hold began (ms) */
 };
+
+#define RATE_TICK_MS	10	/* --rate: how often the due bytes go */
 
 #define CLOG(cl, lvl, ...) \
 	echo_logf((cl)->cfg->log, (cl)->cfg->log_arg, (lvl), __VA_ARGS__)
@@ -289,6 +294,75 @@ udp_echo(struct client *cl, struct cconn *c)
 	return progress;
 }
 
+/*
+ * --rate: the byte at offset k of the paced stream.  A known pattern,
+ * so that its echo can be checked without keeping what was sent.
+ */
+static unsigned char
+rate_byte(uint64_t k)
+{
+	return (unsigned char)('a' + k % 26);
+}
+
+/* Checks n echoed bytes of the paced stream. */
+static void
+rate_check(struct client *cl, struct cconn *c, const unsigned char *b,
+    size_t n)
+{
+	if (c->rrecvd + n > c->rsent) {
+		CLOG(cl, ECHO_LOG_ERROR, "Connection %u: %zu bytes more than "
+		    "were sent", c->id, (size_t)(c->rrecvd + n - c->rsent));
+		fail(cl, EBADMSG);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (b[i] != rate_byte(c->rrecvd + i)) {
+			CLOG(cl, ECHO_LOG_ERROR, "Connection %u: paced echo "
+			    "differs at byte %llu", c->id,
+			    (unsigned long long)(c->rrecvd + i));
+			fail(cl, EBADMSG);
+			return;
+		}
+	c->rrecvd += n;
+}
+
+/*
+ * --rate: sends on each held connection what is due by now, rate bytes
+ * a second since the hold began.  A full send buffer only delays them:
+ * the rate is caught up on the next tick.
+ */
+static void
+rate_tick(struct client *cl)
+{
+	unsigned char buf[4096];
+	uint64_t due, now = util_mono_ms() - cl->rate_start;
+	ssize_t n;
+	size_t len;
+
+	due = (uint64_t)cl->cfg->rate * now / 1000;
+	for (unsigned i = 0; i < cl->cfg->conns && cl->error == 0; i++) {
+		struct cconn *c = &cl->conns[i];
+
+		while (c->state == C_ECHOED && c->rsent < due) {
+			len = due - c->rsent < sizeof(buf) ?
+			    (size_t)(due - c->rsent) : sizeof(buf);
+			for (size_t k = 0; k < len; k++)
+				buf[k] = rate_byte(c->rsent + k);
+			n = send(c->fd, buf, len, MSG_NOSIGNAL);
+			if (n == -1) {
+				if (errno != EAGAIN && errno != EINTR) {
+					CLOG(cl, ECHO_LOG_ERROR, "Connection "
+					    "%u: send: %s", c->id,
+					    strerror(errno));
+					fail(cl, errno);
+				}
+				break;
+			}
+			c->rsent += (uint64_t)n;
+		}
+	}
+}
+
 /* Input once everything is echoed: only EOF is expected.  1 on EOF. */
 static int
 after_echo(struct client *cl, struct cconn *c)
@@ -303,6 +377,10 @@ after_echo(struct client *cl, struct cconn *c)
 		    strerror(errno));
 		fail(cl, errno);
 		return 0;
+	}
+	if (n > 0 && cl->cfg->rate > 0 && !cl->cfg->udp) {
+		rate_check(cl, c, cl->in, (size_t)n);
+		return 1;
 	}
 	/* A datagram, even an empty one, is never an end of stream. */
 	if (n > 0 || cl->cfg->udp) {
@@ -399,6 +477,12 @@ run_until(struct client *cl, enum cstate state, int64_t hold_ms,
 			break;
 		}
 		end = hold_ms >= 0 ? hold_end : idle_end;
+		if (hold_ms >= 0 && cl->cfg->rate > 0) {
+			rate_tick(cl);
+			/* Ticks of 10 ms: small bursts, an even rate. */
+			if (end > now + RATE_TICK_MS)
+				end = now + RATE_TICK_MS;
+		}
 		n = epoll_wait(cl->epfd, evs, 64, (int)(end - now));
 		if (n == -1) {
 			if (errno == EINTR)
@@ -500,7 +584,8 @@ echo_client_run(const struct echo_client_config *c)
 	int save_errno;
 
 	if (c->conns == 0 || c->timeout == 0 ||
-	    (c->udp && c->unix_path != NULL)) {
+	    (c->udp && c->unix_path != NULL) ||
+	    (c->rate > 0 && (c->udp || c->hold == 0))) {
 		errno = EINVAL;
 		return -1;
 	}
@@ -518,6 +603,7 @@ echo_client_run(const struct echo_client_config *c)
 	if (cl.error == 0 && c->hold > 0) {
 		CLOG(&cl, ECHO_LOG_INFO, "Holding %u connection%s for %u s",
 		    c->conns, c->conns == 1 ? "" : "s", c->hold);
+		cl.rate_start = util_mono_ms();
 		run_until(&cl, C_DONE, (int64_t)c->hold * 1000, "holding");
 	}
 	for (i = 0; i < c->conns && cl.error == 0; i++)
@@ -526,6 +612,10 @@ echo_client_run(const struct echo_client_config *c)
 		run_until(&cl, C_DONE, -1, c->close_by == ECHO_CLOSE_SERVER ?
 		    "waiting for the server to close" :
 		    "waiting for the server's FIN");
+	if (cl.error == 0 && c->rate > 0)
+		CLOG(&cl, ECHO_LOG_INFO, "Sent %llu bytes at %lu bytes/s on "
+		    "each connection", (unsigned long long)cl.conns[0].rsent,
+		    c->rate);
 	if (cl.error == 0)
 		CLOG(&cl, ECHO_LOG_INFO, "Done: %u connection%s, all echoes "
 		    "match", c->conns, c->conns == 1 ? "" : "s");

@@ -550,6 +550,7 @@ static const struct subcommand {
 	{ "demo",		cmd_demo },
 	{ "echo-client",	cmd_echo_client },
 	{ "echo-server",	cmd_echo_server },
+	{ "top",		cmd_top },
 };
 
 /* The selection the face's letters make (select.h). */

@@ -33,8 +33,11 @@ static const char *const synopsis[USAGE_NFORMS] = {
 "                [--idle-timeout seconds] [--max-conns n] [--udp] [--unix path]\n",
 	[USAGE_ECHO_CLIENT] =
 "sockstat echo-client [-v] [-a address] [-c conns] [-p port] [-w seconds]\n"
-"                [--close client | server] [--hold seconds] [--udp] [--unix path]\n"
-"                [message ...]\n",
+"                [--close client | server] [--hold seconds] [--rate bytes]\n"
+"                [--udp] [--unix path] [message ...]\n",
+	[USAGE_TOP] =
+"sockstat top [-b] [-d seconds] [-n frames] [--group by] [--json]\n"
+"                [--sort [-]key] [filter]\n",
 };
 
 static const char *const title[USAGE_NFORMS] = {
@@ -44,6 +47,7 @@ static const char *const title[USAGE_NFORMS] = {
 	[USAGE_DEMO] = "sockstat demo:",
 	[USAGE_ECHO_SERVER] = "sockstat echo-server:",
 	[USAGE_ECHO_CLIENT] = "sockstat echo-client:",
+	[USAGE_TOP] = "sockstat top:",
 };
 
 static const struct usage_opt netstat_opts[] = {
@@ -151,8 +155,21 @@ static const struct usage_opt client_opts[] = {
 	{ "-w, --timeout seconds", "give up on any wait after this long" },
 	{ "--close client|server", "which side closes first" },
 	{ "--hold seconds", "keep the connections open this long" },
+	{ "--rate bytes", "with --hold: send bytes a second while held" },
 	{ "--udp", "talk UDP instead of TCP" },
 	{ "--unix path", "talk over a UNIX stream socket" },
+	{ NULL, NULL }
+};
+
+static const struct usage_opt top_opts[] = {
+	{ "-b, --batch", "frames to stdout, as top -b" },
+	{ "-d, --delay seconds", "refresh every seconds (1; 0.1 to 3600)" },
+	{ "-h, --help", "print this help" },
+	{ "-n, --frames frames", "stop after this many frames" },
+	{ "--group by", "none|process|remote|lport: sums per group" },
+	{ "--json", "-b: one JSON object per frame (NDJSON)" },
+	{ "--sort key", "send|recv|rtt|retrans|... (-key descends)" },
+	{ "filter", "as the listing's FILTER (man: FILTER)" },
 	{ NULL, NULL }
 };
 
@@ -163,6 +180,7 @@ static const struct usage_opt *const options[USAGE_NFORMS] = {
 	[USAGE_DEMO] = demo_opts,
 	[USAGE_ECHO_SERVER] = server_opts,
 	[USAGE_ECHO_CLIENT] = client_opts,
+	[USAGE_TOP] = top_opts,
 };
 
 /* Width of the flags column of --help. */

@@ -57,7 +57,8 @@ sys.path.insert(0, os.environ["SOCKSTAT_TESTS"])
 from manflags import flags
 import re, sys
 src = open(sys.argv[1]).read().split("\n")
-FORMS = ["netstat", "lsof", "watch", "demo", "echo-server", "echo-client"]
+FORMS = ["netstat", "lsof", "watch", "demo", "echo-server", "echo-client",
+         "top"]
 
 
 def span(start, end):
@@ -82,10 +83,11 @@ doc["netstat"] |= items(src[opts:src.index(".El", opts)])
 doc["lsof"] |= items(span(".Ss The lsof face", ".Ss Event stream"))
 doc["watch"] |= items(span(".Ss Event stream", ".Ss Methods"))
 doc["demo"] |= items(span(".Ss Demo", ".Ss Echo server and client"))
-echo = span(".Ss Echo server and client", ".Sh ENVIRONMENT")
+echo = span(".Ss Echo server and client", ".Ss Top")
 lists = [i for i, l in enumerate(echo) if l.startswith(".Bl")]
 doc["echo-server"] |= items(echo[lists[0]:lists[1]])
 doc["echo-client"] |= items(echo[lists[1]:])
+doc["top"] |= items(span(".Ss Top", ".Sh ENVIRONMENT"))
 # -i and -U select the lsof face: the netstat face's list names them.
 doc["netstat"] -= {"-i", "-U"}
 for f in FORMS:
@@ -93,7 +95,7 @@ for f in FORMS:
 EOF
 
 # "-" in each form: exactly the documented options.
-for form in netstat lsof watch demo echo-server echo-client; do
+for form in netstat lsof watch demo echo-server echo-client top; do
 	case $form in
 	netstat) pre= ;;
 	lsof) pre="-i " ;;
@@ -121,6 +123,9 @@ expect "--open" --openmetrics
 expect "-E --method " trace poll auto
 expect "demo --method t" trace
 expect "echo-client --close " client server
+expect "top --group " none process remote lport
+expect "t" top
+expect "top --sort -r" -recv -recvq -remote -retrans -rtt
 expect "-i --source a" auto
 # An optional value may be left out: "-c -" still offers options.
 ask "-c --cou" >"$TMP/got"

@@ -26,7 +26,8 @@ from manflags import flags
 import re, string, subprocess, sys
 
 binary, man_src, man_txt = sys.argv[1:4]
-FORMS = ["netstat", "lsof", "watch", "demo", "echo-server", "echo-client"]
+FORMS = ["netstat", "lsof", "watch", "demo", "echo-server", "echo-client",
+         "top"]
 # The parser of each form, the words before a probe, and the words after
 # it that make a good option a usage error all the same, so that nothing
 # runs: a stray word, or a value no option takes.  Twice, since an
@@ -38,6 +39,7 @@ PARSERS = {
     "demo": (["demo"], ["demo"], ["^", "^"]),
     "echo-server": (["echo-server"], ["echo-server"], ["^", "^"]),
     "echo-client": (["echo-client"], ["echo-client"], ["-w", "1"]),
+    "top": (["top"], ["top"], ["^", "^"]),
 }
 failures = 0
 
@@ -85,10 +87,11 @@ doc["netstat"] |= items(src[opts:src.index(".El", opts)])
 doc["lsof"] |= items(span(".Ss The lsof face", ".Ss Event stream"))
 doc["watch"] |= items(span(".Ss Event stream", ".Ss Methods"))
 doc["demo"] |= items(span(".Ss Demo", ".Ss Echo server and client"))
-echo = span(".Ss Echo server and client", ".Sh ENVIRONMENT")
+echo = span(".Ss Echo server and client", ".Ss Top")
 lists = [i for i, l in enumerate(echo) if l.startswith(".Bl")]
 doc["echo-server"] |= items(echo[lists[0]:lists[1]])
 doc["echo-client"] |= items(echo[lists[1]:])
+doc["top"] |= items(span(".Ss Top", ".Sh ENVIRONMENT"))
 
 
 def run(words):

@@ -98,6 +98,17 @@ struct sock_owner {
 };
 
 /*
+ * The network namespace a row was read in (--netns, --all-netns): its
+ * nsfs inode, its /run/netns name (raw, NULL for none) and the text the
+ * Netns column shows (the name escaped, else the inode).
+ */
+struct sock_netns {
+	uint64_t	 inode;
+	const char	*name;
+	const char	*label;
+};
+
+/*
  * The socket record.  Sources fill it in a callback; pointers in it
  * (path, owners) are only valid during that callback, so a consumer that
  * keeps rows copies them (see rowvec.h).
@@ -134,6 +145,9 @@ struct sock_row {
 	const struct sock_ext *ext;	/* NULL unless --info, --mem or
 					   --extended asked and the source
 					   gave them (netlink) */
+	const struct sock_netns *netns;	/* NULL unless --netns or
+					   --all-netns: the row's namespace,
+					   valid for the whole pass */
 };
 
 /* Consumer of rows: return 0 to go on, -1 (errno set) to stop the dump. */
@@ -232,6 +246,11 @@ struct options {
 	int		 filter_bc_needed;	/* only the kernel can run some
 					   of it: no user-space fallback */
 	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
+
+	/* --netns, --all-netns (netns.h) */
+	const char	*netns;		/* --netns NAME|PATH|PID; NULL: none */
+	int		 all_netns;	/* --all-netns */
+	size_t		 netns_width;	/* Netns column width, by main */
 };
 
 #endif /* SOCKSTAT_H */

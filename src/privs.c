@@ -26,6 +26,7 @@
 
 static const cap_value_t fds_caps[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
 static const cap_value_t trace_caps[] = { CAP_PERFMON, CAP_SYS_ADMIN };
+static const cap_value_t netns_caps[] = { CAP_SYS_ADMIN };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -90,38 +91,57 @@ privs_init(struct privs *p)
 	for (i = 0; i < NELEM(trace_caps); i++)
 		if (cap_has(caps, trace_caps[i], CAP_PERMITTED))
 			p->can_trace = 1;
+	p->can_setns = cap_has(caps, CAP_SYS_ADMIN, CAP_PERMITTED);
 	if (cap_clear_flag(caps, CAP_EFFECTIVE) == -1 ||
 	    cap_set_proc(caps) == -1)
 		return cap_done(caps, -1);
 	return cap_done(caps, 0);
 }
 
-/* The capabilities a PRIVS_* use needs, or NULL for an unknown one. */
+/*
+ * The capabilities the PRIVS_* uses in the mask what need, into buf (of
+ * room for every one), their count in *n; NULL for an unknown bit.
+ */
 static const cap_value_t *
-privs_set(int what, size_t *n)
+privs_set(int what, cap_value_t *buf, size_t *n)
 {
-	switch (what) {
-	case PRIVS_FDS:
-		*n = NELEM(fds_caps);
-		return fds_caps;
-	case PRIVS_TRACE:
-		*n = NELEM(trace_caps);
-		return trace_caps;
-	default:
+	static const struct {
+		int			 bit;
+		const cap_value_t	*caps;
+		size_t			 n;
+	} uses[] = {
+		{ PRIVS_FDS, fds_caps, NELEM(fds_caps) },
+		{ PRIVS_TRACE, trace_caps, NELEM(trace_caps) },
+		{ PRIVS_NETNS, netns_caps, NELEM(netns_caps) },
+	};
+	size_t i, j;
+
+	if (what == 0 || (what & ~(PRIVS_FDS | PRIVS_TRACE | PRIVS_NETNS))) {
 		errno = EINVAL;
 		return NULL;
 	}
+	*n = 0;
+	for (i = 0; i < NELEM(uses); i++)
+		if (what & uses[i].bit)
+			for (j = 0; j < uses[i].n; j++)
+				buf[(*n)++] = uses[i].caps[j];
+	return buf;
 }
+
+/* Room for the capabilities of every PRIVS_* use at once. */
+#define PRIVS_CAPS_MAX	(NELEM(fds_caps) + NELEM(trace_caps) + \
+			 NELEM(netns_caps))
 
 int
 privs_raise(int what)
 {
+	cap_value_t buf[PRIVS_CAPS_MAX];
 	const cap_value_t *want;
 	cap_value_t v;
 	cap_t caps;
 	size_t i, n;
 
-	if ((want = privs_set(what, &n)) == NULL)
+	if ((want = privs_set(what, buf, &n)) == NULL)
 		return -1;
 	if ((caps = cap_get_proc()) == NULL)
 		return -1;
@@ -182,12 +202,13 @@ drop_bounding(void)
 int
 privs_keep(int what)
 {
+	cap_value_t buf[PRIVS_CAPS_MAX];
 	const cap_value_t *want;
 	cap_value_t v;
 	cap_t have, keep;
 	size_t i, n;
 
-	if ((want = privs_set(what, &n)) == NULL)
+	if ((want = privs_set(what, buf, &n)) == NULL)
 		return -1;
 	if ((have = cap_get_proc()) == NULL)
 		return -1;

@@ -237,6 +237,14 @@ json_row(void *arg, const struct sock_row *r)
 	}
 
 	jsonw_start_object(j);
+	/* --netns, --all-netns: where the socket lives; the name raw. */
+	if (r->netns != NULL) {
+		jsonw_key(j, "netns");
+		jsonw_start_object(j);
+		jsonw_uint_field(j, "inode", r->netns->inode);
+		jsonw_string_field(j, "name", r->netns->name);
+		jsonw_end_object(j);
+	}
 	jsonw_string_field(j, "proto", proto);
 	jsonw_string_field(j, "family", family_name(r->family));
 	jsonw_string_field(j, "type", names_type(r->type) ? type : NULL);

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_netns.h"
 #include "fexpr.h"
 #include "filter.h"
 #include "fmt.h"
@@ -576,9 +577,10 @@ main(int argc, char *argv[])
 	struct selection *sel;
 	struct fexpr *fx;
 	const struct formatter *f;
+	struct netns_run nr;
 	unsigned long pass, listed = 0;
 	int incomplete = 0, gaps_said = 0, owners_said = 0, bc_said = 0;
-	int want_owners;
+	int want_owners, netns, rc;
 
 	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
@@ -606,12 +608,20 @@ main(int argc, char *argv[])
 	 * effective, or nothing at all.  The filter's names are looked up
 	 * in between, with none effective.
 	 */
-	if (privs_keep(PRIVS_FDS) == -1)
+	/*
+	 * --netns, --all-netns: cap_sys_admin too, raised around each
+	 * setns alone (cmd_netns.c), kept permitted until the last
+	 * namespace is opened.
+	 */
+	netns = o.netns != NULL || o.all_netns;
+	if (netns && (rc = netns_run_init(&nr, &o, &pv)) != 0)
+		exit(rc);
+	if (privs_keep(PRIVS_FDS | (netns ? PRIVS_NETNS : 0)) == -1)
 		err(EXIT_FAIL, "dropping capabilities");
 	fx = filter_build(&o);
 	want_owners = o.program || (fx != NULL &&
 	    (fx->needs & FX_NEEDS_OWNERS));
-	if (!want_owners && privs_drop_all() == -1)
+	if (!want_owners && !netns && privs_drop_all() == -1)
 		err(EXIT_FAIL, "dropping capabilities");
 	sel = pick_selection(&o, fx);
 	if ((p = pipeline_new(&o, sel)) == NULL)
@@ -622,6 +632,11 @@ main(int argc, char *argv[])
 		if (pass > 0)
 			sleep_ms(o.interval_ms);
 		memset(&ps, 0, sizeof(ps));
+		if (netns && (rc = netns_run_open(&nr, p, &o)) != 0)
+			exit(rc);
+		if (netns && !want_owners && !o.continuous &&
+		    privs_drop_all() == -1)
+			err(EXIT_FAIL, "dropping capabilities");
 		if (want_owners)
 			owners = owners_build(&o, &ps);
 		if (want_owners && !o.continuous && privs_drop_all() == -1)
@@ -666,6 +681,8 @@ main(int argc, char *argv[])
 			owners_said = report_owners(&ps, &pv, &rep);
 		procmap_free(owners);
 		owners = NULL;
+		if (netns)
+			netns_run_close(&nr, p);
 		if (!o.continuous)
 			break;
 		/* lsof's marker closes each -r pass. */
@@ -678,6 +695,8 @@ main(int argc, char *argv[])
 			fflush(stdout);
 		}
 	}
+	if (netns)
+		netns_run_free(&nr);
 	pipeline_free(p);
 	selection_free(sel);
 	fexpr_free(fx);

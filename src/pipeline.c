@@ -245,6 +245,18 @@ refcnt_add(const struct sock_row *r, void *arg)
  * that netlink rows read as netstat's do.  A missing or unreadable file
  * leaves RefCnt 0 and p->refcnts NULL, and the report says why.
  */
+/* The handle of space s pinned on /proc/net/unix, or NULL. */
+static void *
+space_unix(const struct pipeline *p, const struct space *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsrc; i++)
+		if (p->src[i] == &procnet_source)
+			return s->h[i];
+	return s->unix_pin;
+}
+
 static int
 refcnt_load(struct pipeline *p, struct space *s)
 {
@@ -257,7 +269,7 @@ refcnt_load(struct pipeline *p, struct space *s)
 	if ((p->refcnts = refcnt_map_new()) == NULL)
 		return -1;
 	/* Another namespace's file was opened in it, ahead. */
-	h = s->pinned ? s->unix_pin : procnet_source.open(p->o->proc_root);
+	h = s->pinned ? space_unix(p, s) : procnet_source.open(p->o->proc_root);
 	if (s->pinned && h == NULL)
 		errno = ENOENT;
 	if (h == NULL || procnet_source.collect(h, &req, refcnt_add,

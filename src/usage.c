@@ -15,8 +15,9 @@
  */
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
-"sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
-"                [--json] [--openmetrics] [--prometheus] [--sort key[,key ...]]\n"
+"sockstat [-46aelnoprstuWwx] [--all-netns] [--by key] [-c [seconds]]\n"
+"                [--count n] [--json] [--netns name|path|pid] [--openmetrics]\n"
+"                [--prometheus] [--sort key[,key ...]]\n"
 "                [--source netlink|proc|auto] [--top n] [filter]\n",
 	[USAGE_LSOF] =
 "sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
@@ -50,6 +51,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-4, --inet", "IPv4 sockets" },
 	{ "-6, --inet6", "IPv6 sockets" },
 	{ "-a, --all", "every socket: servers and the rest" },
+	{ "--all-netns", "every network namespace, Netns column first" },
 	{ "--by key", "count per state|proto|process|user|remote|lport" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
@@ -61,6 +63,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-l, --listening", "servers only" },
 	{ "--mem", "detail line: socket memory (skmem)" },
 	{ "-n, --numeric", "numeric ports and users" },
+	{ "--netns name|path|pid", "the sockets of that network namespace" },
 	{ "--numeric-hosts", "numeric hosts (the default unless -r)" },
 	{ "--numeric-ports", "numeric ports" },
 	{ "--numeric-rates", "--info rates in bits per second" },

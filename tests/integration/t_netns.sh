@@ -1,0 +1,225 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# --netns and --all-netns against namespaces this file makes: two named
+# (ip netns add) joined by a veth pair, one held only by a process
+# (unshare -n), a TCP listener and connection in each.  Each namespace's
+# rows must equal netstat's run inside it, whichever way --netns names
+# it; --all-netns shows each once with its label; JSON carries netns;
+# namespaces made and deleted during a repeating run change nothing for
+# the others, and the process ends in its own namespace.  Unprivileged:
+# one line naming cap_sys_admin and exit 1.  Everything made here is
+# removed on exit, failed or not.
+. "$SOCKSTAT_TESTS/lib.sh"
+
+HOLD="python3 -B $SOCKSTAT_TESTS/nsholder.py"
+
+# unpriv_error DESC CMD...: exit 1, no output, one line on cap_sys_admin.
+unpriv_error() {
+	desc=$1; shift
+	"$@" >"$TMP/u.out" 2>"$TMP/u.err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ ! -s "$TMP/u.out" ] &&
+	    [ "$(wc -l <"$TMP/u.err")" -eq 1 ] &&
+	    grep -q 'cap_sys_admin' "$TMP/u.err"; then
+		ok "$desc"
+	else
+		not_ok "$desc (exit $rc)"
+		sed 's/^/#   /' "$TMP/u.out" "$TMP/u.err" | head -10
+	fi
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	unpriv_error "unprivileged --all-netns: cap_sys_admin error" \
+	    "$SOCKSTAT" --all-netns -tan
+	unpriv_error "unprivileged --netns 1: cap_sys_admin error" \
+	    "$SOCKSTAT" --netns 1 -tan
+	echo "# not root: namespaces cannot be made; the rest skipped"
+	finish
+	exit
+fi
+if ! command -v netstat >/dev/null 2>&1 || ! command -v nsenter \
+    >/dev/null 2>&1 || ! ip netns list >/dev/null 2>&1; then
+	echo "# netstat, nsenter or ip netns missing: skipped"
+	finish
+	exit
+fi
+
+A=sst$$a B=sst$$b
+CHURN=
+ns_cleanup() {
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for n in $A $B $CHURN; do ip netns del "$n" 2>/dev/null; done
+}
+trap 'ns_cleanup; cleanup' EXIT INT TERM
+
+# wait_file F: at most 30 s for F to exist.
+wait_file() {
+	i=0
+	while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -s "$1" ]
+}
+
+ip netns add "$A" && ip netns add "$B" &&
+    ip link add "v$$a" netns "$A" type veth peer name "v$$b" netns "$B" &&
+    ip -n "$A" addr add 10.201.1.1/24 dev "v$$a" &&
+    ip -n "$B" addr add 10.201.1.2/24 dev "v$$b" &&
+    ip -n "$A" link set lo up && ip -n "$B" link set lo up &&
+    ip -n "$A" link set "v$$a" up && ip -n "$B" link set "v$$b" up ||
+    { not_ok "setting up the namespaces"; finish; exit; }
+
+ip netns exec "$A" $HOLD listen 10.201.1.1 5001 "$TMP/a.ready" &
+PIDS="$PIDS $!"; APID=$!
+ip netns exec "$A" $HOLD listen 127.0.0.1 5002 "$TMP/a2.ready" &
+PIDS="$PIDS $!"
+wait_file "$TMP/a.ready" && wait_file "$TMP/a2.ready" ||
+    not_ok "listeners in $A"
+ip netns exec "$B" $HOLD connect 10.201.1.1 5001 "$TMP/b.ready" &
+PIDS="$PIDS $!"
+unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
+    python3 -B "$SOCKSTAT_TESTS/nsholder.py" listen 127.0.0.1 5003 \
+    "$TMP/c.ready" &
+PIDS="$PIDS $!"; CPID=$!
+wait_file "$TMP/b.ready" && wait_file "$TMP/c.ready" ||
+    not_ok "connection in $B, listener in the unnamed namespace"
+# The accepted side shows once both ends are ESTABLISHED.
+i=0
+while [ $i -lt 300 ] && ! ip netns exec "$A" ss -tnH state established |
+    grep -q 10.201.1.1:5001; do sleep 0.1; i=$((i + 1)); done
+
+CINO=$(stat -L -c %i "/proc/$CPID/ns/net")
+AINO=$(stat -L -c %i "/run/netns/$A")
+
+# --netns by name, by path, by PID: netstat's output in there exactly.
+ip netns exec "$A" netstat -an >"$TMP/a.netstat" 2>&1
+"$SOCKSTAT" --netns "$A" -an >"$TMP/a.name" 2>"$TMP/a.err"
+check "--netns NAME exits 0 quietly" [ ! -s "$TMP/a.err" ]
+check "--netns NAME equals ip netns exec NAME netstat -an" \
+    diff "$TMP/a.netstat" "$TMP/a.name"
+"$SOCKSTAT" --netns "/run/netns/$A" -an >"$TMP/a.path" 2>&1
+check "--netns PATH agrees with --netns NAME" diff "$TMP/a.name" "$TMP/a.path"
+"$SOCKSTAT" --netns "$APID" -an >"$TMP/a.pid" 2>&1
+check "--netns PID agrees with --netns NAME" diff "$TMP/a.name" "$TMP/a.pid"
+check "$A's listener is in it" grep -q '^tcp .* 10.201.1.1:5001 .*LISTEN' \
+    "$TMP/a.name"
+nsenter --net="/proc/$CPID/ns/net" netstat -an >"$TMP/c.netstat" 2>&1
+"$SOCKSTAT" --netns "$CPID" -an >"$TMP/c.pid" 2>&1
+check "--netns PID of an unnamed namespace equals nsenter netstat -an" \
+    diff "$TMP/c.netstat" "$TMP/c.pid"
+"$SOCKSTAT" -an >"$TMP/own" 2>&1
+check "without --netns: the own namespace, not $A" \
+    sh -c "! grep -q 10.201.1.1:5001 '$TMP/own'"
+"$SOCKSTAT" --netns nosuch$$ -an >"$TMP/nosuch" 2>&1
+check "--netns of no namespace: exit 1" [ $? -eq 1 ]
+
+# --all-netns: a Netns column; each namespace's rows are netstat's there.
+ip netns exec "$B" netstat -an >"$TMP/b.netstat" 2>&1
+"$SOCKSTAT" --all-netns -an >"$TMP/all" 2>"$TMP/all.err"
+check "--all-netns exits 0" [ $? -eq 0 ]
+python3 - "$TMP" "$A" "$B" "$CINO" >"$TMP/all.tap" <<'PY'
+import sys
+sys.dont_write_bytecode = True
+tmp, a, b, cino = sys.argv[1:5]
+
+
+def rows(path):
+    return sorted(l for l in open(path).read().split("\n")
+                  if l and not l.startswith(("Active ", "Proto ")))
+
+
+lines = open(tmp + "/all").read().split("\n")
+heads = [l for l in lines if l.startswith("Netns ")]
+print(("ok" if len(heads) == 2 else "not ok") + " - two section headers lead with Netns")
+off = heads[0].index("Proto") if heads else 0
+by = {}
+for l in lines:
+    if not l or l.startswith(("Active ", "Netns ")):
+        continue
+    by.setdefault(l[:off].rstrip(), []).append(l[off:])
+for label, want in ((a, rows(tmp + "/a.netstat")), (b, rows(tmp + "/b.netstat")),
+                    (cino, rows(tmp + "/c.netstat"))):
+    got = sorted(by.get(label, []))
+    good = got == want and len(want) > 0
+    print(("ok" if good else "not ok") + " - --all-netns rows labelled %s are netstat's there (%d)" % (label, len(want)))
+    if not good:
+        print("#   got %r\n#   want %r" % (got, want))
+# Every socket once, under its own label only.
+for port, label in (("10.201.1.1:5001", a), ("127.0.0.1:5003", cino)):
+    holders = {lab for lab, ls in by.items() for l in ls if (" " + port + " ") in l and "LISTEN" in l}
+    print(("ok" if holders == {label} else "not ok") + " - listener %s shown under %s only (%s)" % (port, label, sorted(holders)))
+PY
+cat "$TMP/all.tap"
+grep -q '^not ok' "$TMP/all.tap" && failures=$((failures + 1))
+
+# JSON: netns {inode, name}; named ones by name, the unnamed one null.
+"$SOCKSTAT" --all-netns -tan --json >"$TMP/all.json" 2>&1
+check "--all-netns --json: netns of each row" python3 -c '
+import json, sys
+sys.dont_write_bytecode = True
+d = json.load(open(sys.argv[1]))
+a, ainode, cinode = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+la = [r for r in d if r["local"]["port"] == 5001 and r["state"] == "LISTEN"]
+lc = [r for r in d if r["local"]["port"] == 5003 and r["state"] == "LISTEN"]
+assert len(la) == 1 and la[0]["netns"] == {"inode": ainode, "name": a}, la
+assert len(lc) == 1 and lc[0]["netns"] == {"inode": cinode, "name": None}, lc
+assert all("netns" in r for r in d)
+' "$TMP/all.json" "$A" "$AINO" "$CINO"
+"$SOCKSTAT" -tan --json >"$TMP/own.json" 2>&1
+check "--json alone: no netns key" python3 -c '
+import json, sys
+assert all("netns" not in r for r in json.load(open(sys.argv[1])))
+' "$TMP/own.json"
+
+# Unprivileged, as root's nobody with no capability.
+cp "$SOCKSTAT" "$TMP/sockstat" && chmod 755 "$TMP" "$TMP/sockstat"
+unpriv_error "nobody, no caps: --all-netns gives the cap_sys_admin error" \
+    setpriv --reuid nobody --regid nogroup --clear-groups --inh-caps=-all \
+    "$TMP/sockstat" --all-netns -tan
+unpriv_error "nobody, no caps: --netns NAME gives the cap_sys_admin error" \
+    setpriv --reuid nobody --regid nogroup --clear-groups --inh-caps=-all \
+    "$TMP/sockstat" --netns "$A" -tan
+
+# Churn: namespaces come and go, each with a listener on its own port,
+# while a repeating run reads them all.  Each listener lives longer than
+# the interval, so some pass sees it.
+OWN=$(stat -L -c %i /proc/self/ns/net)
+"$SOCKSTAT" --all-netns -tan -c 1 --count 14 >"$TMP/churn.out" \
+    2>"$TMP/churn.err" &
+SPID=$!
+PIDS="$PIDS $SPID"
+moved=0 i=0
+while [ $i -lt 8 ]; do
+	n=sst$$c$i
+	CHURN="$CHURN $n"
+	ip netns add "$n" && ip -n "$n" link set lo up
+	ip netns exec "$n" $HOLD listen 127.0.0.1 $((6100 + i)) \
+	    "$TMP/churn$i.ready" &
+	hp=$!
+	wait_file "$TMP/churn$i.ready"
+	ino=$(stat -L -c %i "/proc/$SPID/ns/net" 2>/dev/null)
+	[ -n "$ino" ] && [ "$ino" != "$OWN" ] && moved=1
+	sleep 1.3
+	kill "$hp" 2>/dev/null; wait "$hp" 2>/dev/null
+	ip netns del "$n"
+	i=$((i + 1))
+done
+wait "$SPID"
+rc=$?
+check "churn: the repeating run exits 0" [ $rc -eq 0 ]
+check "churn: no error (a vanished namespace is only counted)" \
+    sh -c "! grep -v 'went away before being read' '$TMP/churn.err' | grep -q ."
+check "churn: the process stayed in its own namespace" [ $moved -eq 0 ]
+check "churn: no listener under another namespace's name" python3 -c '
+import re, sys
+sys.dont_write_bytecode = True
+pid = sys.argv[2]
+for l in open(sys.argv[1]):
+    m = re.search(r" 127\.0\.0\.1:(61\d\d) ", l)
+    if not m or "LISTEN" not in l:
+        continue
+    label = l.split()[0]
+    want = "sst%sc%d" % (pid, int(m.group(1)) - 6100)
+    assert label == want or label.isdigit(), l
+' "$TMP/churn.out" "$$"
+check "churn: some churned listener was seen" \
+    grep -q ' 127.0.0.1:61[0-9][0-9] ' "$TMP/churn.out"
+finish

@@ -37,7 +37,6 @@ struct netns_ent {
 struct netns_list {
 	struct netns_ent *v;
 	size_t		 n, cap;
-	unsigned long	 vanished;	/* gone while being listed */
 };
 
 /* What arg is; an empty arg is EINVAL's business (netns_arg_path). */
@@ -64,8 +63,8 @@ int		 netns_list_add(struct netns_list *l, const char *path,
  * Lists every namespace: each entry of run_dir (named), then each
  * <proc_root>/PID/ns/net, once by inode, the one of <proc_root>/self
  * first and marked self, the others named first by name, then by inode.
- * An entry that goes away meanwhile is counted in l->vanished.  Returns
- * 0, or -1 with errno set (the list then holds what was found).
+ * An entry that goes away meanwhile is skipped.  Returns 0, or -1 with
+ * errno set (the list then holds what was found).
  */
 int		 netns_list_all(struct netns_list *l, const char *proc_root,
 		    const char *run_dir);

@@ -77,7 +77,6 @@ list_spaces(struct netns_run *r)
 		warn("--netns %s", safe);
 		return EXIT_FAIL;
 	}
-	r->vanished += r->list.vanished;
 	return 0;
 }
 

@@ -129,18 +129,18 @@ netns_gone(int e)
 	return e == ENOENT || e == ESRCH || e == ESTALE;
 }
 
-/* Adds path; a vanished entry is counted.  -1 on any other error. */
+/*
+ * Adds path, skipping silently an entry gone meanwhile: a process that
+ * exits says nothing of its namespace, which others may hold (one that
+ * is really gone is found so when it is opened).  EACCES: a process of
+ * another user namespace, not ours to list.  -1 on any other error.
+ */
 static int
-add_or_count(struct netns_list *l, const char *path, const char *name)
+add_or_skip(struct netns_list *l, const char *path, const char *name)
 {
-	if (netns_list_add(l, path, name) == 0)
+	if (netns_list_add(l, path, name) == 0 || netns_gone(errno) ||
+	    errno == EACCES)
 		return 0;
-	/* EACCES: a process of another user namespace; not ours to list. */
-	if (netns_gone(errno) || errno == EACCES) {
-		if (errno != EACCES)
-			l->vanished++;
-		return 0;
-	}
 	return -1;
 }
 
@@ -161,7 +161,7 @@ list_named(struct netns_list *l, const char *run_dir)
 		n = snprintf(path, sizeof(path), "%s/%s", run_dir, de->d_name);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			continue;
-		rc = add_or_count(l, path, de->d_name);
+		rc = add_or_skip(l, path, de->d_name);
 	}
 	closedir(d);
 	return rc;
@@ -185,7 +185,7 @@ list_procs(struct netns_list *l, const char *proc_root)
 		    de->d_name);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			continue;
-		rc = add_or_count(l, path, NULL);
+		rc = add_or_skip(l, path, NULL);
 	}
 	closedir(d);
 	return rc;
@@ -248,7 +248,7 @@ netns_list_one(struct netns_list *l, const char *arg, const char *proc_root,
     const char *run_dir)
 {
 	char path[PATH_MAX];
-	struct netns_list named = { NULL, 0, 0, 0 };
+	struct netns_list named = { NULL, 0, 0 };
 	struct netns_ent *e;
 	struct stat st;
 	int rc;

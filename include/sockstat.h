@@ -95,6 +95,9 @@ struct sock_owner {
 	const char	*argv0;		/* netstat's program name: argv[0]
 					   of /proc/PID/cmdline, raw; NULL
 					   when not read (procmap.h) */
+	const char	*cgroup;	/* /proc/PID/cgroup, raw, for its
+					   container (container.h); NULL
+					   when not read (procmap.h) */
 };
 
 /*

@@ -422,6 +422,10 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	/* argv0 costs a read per process: only where it is shown. */
 	unsigned flags = o->face != FACE_LSOF || o->json ? PROCMAP_ARGV0 : 0;
 
+	/* --all-netns: the owners' containers, from their cgroups. */
+	if (o->all_netns)
+		flags |= PROCMAP_CGROUP;
+
 	if (privs_raise(PRIVS_FDS) == -1)
 		err(EXIT_FAIL, "raising capabilities");
 	m = procmap_build_flags(o->proc_root, flags, ps);

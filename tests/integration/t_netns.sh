@@ -46,9 +46,24 @@ fi
 
 A=sst$$a B=sst$$b
 CHURN=
+# Cgroups named as a Docker container and as a Kubernetes pod's, in a
+# directory of this test's under the cgroup v2 mount (none: not checked).
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+CGTOP=
+ID=3f4e1c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f
+ID2=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+UID_=8b7e3c2a-1d4f-4e5a-9b6c-7d8e9f0a1b2c
 ns_cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	wait 2>/dev/null
 	for n in $A $B $CHURN; do ip netns del "$n" 2>/dev/null; done
+	# A cgroup goes once its processes have exited: bounded retries.
+	i=0
+	while [ -n "$CGTOP" ] && [ -d "$CGTOP" ] && [ $i -lt 300 ]; do
+		find "$CGTOP" -depth -type d -exec rmdir {} + 2>/dev/null
+		[ -d "$CGTOP" ] && sleep 0.1
+		i=$((i + 1))
+	done
 }
 trap 'ns_cleanup; cleanup' EXIT INT TERM
 
@@ -85,6 +100,18 @@ wait_file "$TMP/b.ready" && wait_file "$TMP/c.ready" ||
 i=0
 while [ $i -lt 300 ] && ! ip netns exec "$A" ss -tnH state established |
     grep -q 10.201.1.1:5001; do sleep 0.1; i=$((i + 1)); done
+
+# The unnamed namespace's holder in a Docker-named cgroup, $A's first
+# listener in a pod's containerd-named one.
+if [ -n "$CG2" ] && [ -w "$CG2" ]; then
+	CGTOP=$CG2/sst$$.slice
+	dock=$CGTOP/docker-$ID.scope
+	pod=$CGTOP/kubepods-burstable-pod$(echo $UID_ | tr - _).slice
+	mkdir -p "$dock" "$pod/cri-containerd-$ID2.scope" &&
+	    echo "$CPID" >"$dock/cgroup.procs" &&
+	    echo "$APID" >"$pod/cri-containerd-$ID2.scope/cgroup.procs" ||
+	    not_ok "placing processes in test cgroups"
+fi
 
 CINO=$(stat -L -c %i "/proc/$CPID/ns/net")
 AINO=$(stat -L -c %i "/run/netns/$A")
@@ -151,7 +178,7 @@ cat "$TMP/all.tap"
 grep -q '^not ok' "$TMP/all.tap" && failures=$((failures + 1))
 
 # JSON: netns {inode, name}; named ones by name, the unnamed one null.
-"$SOCKSTAT" --all-netns -tan --json >"$TMP/all.json" 2>&1
+"$SOCKSTAT" --all-netns -tan --json >"$TMP/all.json" 2>"$TMP/all.err"
 check "--all-netns --json: netns of each row" python3 -c '
 import json, sys
 sys.dont_write_bytecode = True
@@ -163,11 +190,37 @@ assert len(la) == 1 and la[0]["netns"] == {"inode": ainode, "name": a}, la
 assert len(lc) == 1 and lc[0]["netns"] == {"inode": cinode, "name": None}, lc
 assert all("netns" in r for r in d)
 ' "$TMP/all.json" "$A" "$AINO" "$CINO"
-"$SOCKSTAT" -tan --json >"$TMP/own.json" 2>&1
+"$SOCKSTAT" -tan --json >"$TMP/own.json" 2>"$TMP/own.err"
 check "--json alone: no netns key" python3 -c '
 import json, sys
 assert all("netns" not in r for r in json.load(open(sys.argv[1])))
 ' "$TMP/own.json"
+
+# -p: each program followed by its container; JSON has them whole.
+if [ -n "$CGTOP" ]; then
+	"$SOCKSTAT" --all-netns -tlnp >"$TMP/allp" 2>&1
+	check "--all-netns -p: the Docker-named cgroup's listener" grep -q \
+	    "^$CINO .* 127.0.0.1:5003 .*LISTEN .*$CPID/python3 (docker 3f4e1c2b9a8d)\$" \
+	    "$TMP/allp"
+	check "--all-netns -p: the pod's containerd listener" grep -q \
+	    "^$A .* 10.201.1.1:5001 .*LISTEN .*$APID/python3 (containerd 0123456789ab)\$" \
+	    "$TMP/allp"
+	"$SOCKSTAT" --all-netns -tlnp --json >"$TMP/allp.json" 2>"$TMP/allp.err"
+	check "--all-netns -p --json: containers with pod" python3 -c '
+import json, sys
+sys.dont_write_bytecode = True
+d = json.load(open(sys.argv[1]))
+cid, cid2, uid = sys.argv[2:5]
+def cont(port):
+    [r] = [r for r in d if r["local"]["port"] == port]
+    return r["owners"][0]["container"]
+assert cont(5003) == {"runtime": "docker", "id": cid, "name": None, "pod": None}, cont(5003)
+assert cont(5001) == {"runtime": "containerd", "id": cid2, "name": None, "pod": uid}, cont(5001)
+' "$TMP/allp.json" "$ID" "$ID2" "$UID_"
+	"$SOCKSTAT" -tlnp >"$TMP/ownp" 2>&1
+	check "-p without --all-netns: no container text" \
+	    sh -c "! grep -q '(docker \|(systemd ' '$TMP/ownp'"
+fi
 
 # Unprivileged, as root's nobody with no capability.
 cp "$SOCKSTAT" "$TMP/sockstat" && chmod 755 "$TMP" "$TMP/sockstat"

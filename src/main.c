@@ -499,6 +499,13 @@ filter_build(struct options *o)
 		filter_fail(text, pos, msg);
 	}
 	free(text);
+	/* Only rows read with --netns or --all-netns say their namespace. */
+	if ((fx->needs & FX_NEEDS_NETNS) && o->netns == NULL &&
+	    !o->all_netns) {
+		warnx("filter: netns needs --netns or --all-netns");
+		usage_print(stderr, USAGE_NETSTAT);
+		exit(EXIT_USAGE);
+	}
 	if (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX)) {
 		/* /proc/net has no device, mark, cgroup or autobind. */
 		if (o->source == SOURCE_PROC) {

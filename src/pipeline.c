@@ -298,10 +298,16 @@ row_take(const struct sock_row *in, void *arg)
 	int m, rc;
 
 	p->emitted++;
+	/* A space's rows carry its namespace, for the selection too. */
+	if (p->cur->id != NULL) {
+		r = *in;
+		r.netns = p->cur->id;
+		in = &r;
+	}
 	if ((m = sel->ops->match(sel, in)) == 0)
 		return 0;
-	r = *in;
-	r.netns = p->cur->id;
+	if (in != &r)
+		r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
 	    p->refcnts != NULL && refcnt_map_get(p->refcnts, r.inode,
 	    &r.refcnt))

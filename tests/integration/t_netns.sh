@@ -196,6 +196,20 @@ import json, sys
 assert all("netns" not in r for r in json.load(open(sys.argv[1])))
 ' "$TMP/own.json"
 
+# The netns predicate: by name and by inode, only that namespace's rows.
+"$SOCKSTAT" --all-netns -tan netns "$A" >"$TMP/fa" 2>&1
+check "filter netns NAME: only $A's rows, all of them" sh -c "
+	grep -v '^Active \|^Netns ' '$TMP/fa' | cut -c$(( ${#A} > 10 ? ${#A} + 2 : 12 ))- | sort >'$TMP/fa.rows'
+	grep '^tcp' '$TMP/a.netstat' | sort >'$TMP/fa.want'
+	[ -s '$TMP/fa.want' ] && diff '$TMP/fa.want' '$TMP/fa.rows' &&
+	! grep -v '^Active \|^Netns ' '$TMP/fa' | grep -qv '^$A '"
+"$SOCKSTAT" --all-netns -tan netns "$CINO" and sport = 5003 >"$TMP/fc" 2>&1
+check "filter netns INODE and sport: the unnamed namespace's listener" \
+    test "$(grep -c "^$CINO .*127.0.0.1:5003 .*LISTEN" "$TMP/fc")" = 1 -a \
+    "$(grep -vc '^Active \|^Netns ' "$TMP/fc")" = 1
+"$SOCKSTAT" -tan netns "$A" >/dev/null 2>&1
+check "filter netns without --all-netns: a usage error" [ $? -eq 2 ]
+
 # -p: each program followed by its container; JSON has them whole.
 if [ -n "$CGTOP" ]; then
 	"$SOCKSTAT" --all-netns -tlnp >"$TMP/allp" 2>&1

@@ -20,8 +20,8 @@ static const char *const synopsis[USAGE_NFORMS] = {
 "                [--prometheus] [--sort key[,key ...]]\n"
 "                [--source netlink|proc|auto] [--top n] [filter]\n",
 	[USAGE_LSOF] =
-"sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
-"                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
+"sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]] [-p pids]\n"
+"                [-r [seconds]] [-s proto:states] [-u users] [--all-netns]\n"
 "                [--count n] [--json] [--source netlink|proc|auto]\n",
 	[USAGE_WATCH] =
 "sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
@@ -106,6 +106,7 @@ static const struct usage_opt lsof_opts[] = {
 	{ "-t", "PIDs only" },
 	{ "-u users", "processes of these users" },
 	{ "-V, -v, --version", "print the version" },
+	{ "--all-netns", "every network namespace's sockets, decoded" },
 	{ "--count n", "stop after n passes of -r" },
 	{ "--json", "JSON, as the netstat face" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },

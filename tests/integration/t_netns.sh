@@ -210,6 +210,22 @@ check "filter netns INODE and sport: the unnamed namespace's listener" \
 "$SOCKSTAT" -tan netns "$A" >/dev/null 2>&1
 check "filter netns without --all-netns: a usage error" [ $? -eq 2 ]
 
+# The lsof face: what lsof lists as "protocol: TCP" is decoded.
+"$SOCKSTAT" -i --all-netns -n -P -a -p "$CPID" >"$TMP/lsof.all" 2>&1
+check "-i --all-netns: the unnamed namespace's listener decoded" grep -q \
+    "^python3 *$CPID .* IPv4 .* TCP 127.0.0.1:5003 (LISTEN)\$" "$TMP/lsof.all"
+"$SOCKSTAT" -i -n -P -a -p "$CPID" >"$TMP/lsof.own" 2>&1
+check "-i without --all-netns: not in the own namespace (exit 1)" \
+    [ $? -eq 1 ]
+if command -v lsof >/dev/null 2>&1; then
+	lsof -n -P -a -p "$CPID" -d 0-20 >"$TMP/lsof.peer" 2>/dev/null
+	node=$(awk '/protocol: TCP/ { print $(NF - 2); exit }' "$TMP/lsof.peer")
+	check "lsof cannot decode it (protocol: TCP, node $node)" \
+	    [ -n "$node" ]
+	check "-i --all-netns: the same node lsof lists" \
+	    grep -q " $node .* TCP 127.0.0.1:5003 " "$TMP/lsof.all"
+fi
+
 # -p: each program followed by its container; JSON has them whole.
 if [ -n "$CGTOP" ]; then
 	"$SOCKSTAT" --all-netns -tlnp >"$TMP/allp" 2>&1

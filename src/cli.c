@@ -323,11 +323,12 @@ check_options(struct options *o, const struct given *g, char *err,
 		return cli_fail(err, errlen, "cannot use -E with %s: events "
 		    "are those of the current network namespace",
 		    o->all_netns ? "--all-netns" : "--netns");
-	if (o->all_netns && (o->face == FACE_SUMMARY ||
-	    o->face == FACE_OPENMETRICS))
-		return cli_fail(err, errlen, "cannot use --all-netns with %s: "
-		    "it counts one namespace", o->face == FACE_SUMMARY ?
-		    "-s" : "--openmetrics");
+	if (o->all_netns && o->face == FACE_OPENMETRICS)
+		return cli_fail(err, errlen, "cannot use --all-netns with "
+		    "--openmetrics: its metrics are of one namespace");
+	/* -s --all-netns: the counts of each namespace, and their total. */
+	if (o->all_netns && o->face == FACE_SUMMARY && o->group_by == 0)
+		o->group_by = GROUP_NETNS;
 	if (o->numeric_rates && !o->info)
 		return cli_fail(err, errlen, "--numeric-rates needs --info");
 	if (o->face == FACE_OPENMETRICS &&
@@ -461,8 +462,8 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 		case OPT_BY:
 			if ((o->group_by = group_parse(optarg)) == 0)
 				return cli_fail(err, errlen, "--by %s: expected "
-				    "state, proto, process, user, remote or "
-				    "lport", optarg);
+				    "state, proto, process, user, remote, "
+				    "lport or netns", optarg);
 			break;
 		case OPT_COUNT:
 			o->count = (unsigned long)number(optarg, 1, 1000000000,

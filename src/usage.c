@@ -53,6 +53,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-a, --all", "every socket: servers and the rest" },
 	{ "--all-netns", "every network namespace, Netns column first" },
 	{ "--by key", "count per state|proto|process|user|remote|lport" },
+	{ "", "or netns (per namespace, and the total)" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },

@@ -196,6 +196,28 @@ import json, sys
 assert all("netns" not in r for r in json.load(open(sys.argv[1])))
 ' "$TMP/own.json"
 
+# -s: the count of each namespace (its rows of -an) and the total.
+"$SOCKSTAT" --all-netns -s --json >"$TMP/s.json" 2>"$TMP/s.err"
+"$SOCKSTAT" --all-netns -s >"$TMP/s.txt" 2>&1
+check "-s --all-netns: per namespace, as many as -an shows, and the total" \
+    python3 -c '
+import json, sys
+sys.dont_write_bytecode = True
+d = json.load(open(sys.argv[1]))
+a, ainode, cinode = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+by = {g["netns"]["inode"]: g["count"] for g in d["groups"]}
+assert d["by"] == "netns" and d["total"] == sum(by.values()), d
+want = {ainode: int(sys.argv[5]), cinode: int(sys.argv[6])}
+for k, v in want.items():
+    assert by.get(k) == v, (k, by.get(k), v)
+txt = open(sys.argv[7]).read().split("\n")
+assert txt[0].split() == ["Count", "Netns"], txt[0]
+assert "%8d  %s" % (want[ainode], a) in txt, txt
+assert "%8d  total" % d["total"] in txt, txt
+' "$TMP/s.json" "$A" "$AINO" "$CINO" \
+    "$(grep -cv '^Active \|^Proto \|^$' "$TMP/a.netstat")" \
+    "$(grep -cv '^Active \|^Proto \|^$' "$TMP/c.netstat")" "$TMP/s.txt"
+
 # The netns predicate: by name and by inode, only that namespace's rows.
 "$SOCKSTAT" --all-netns -tan netns "$A" >"$TMP/fa" 2>&1
 check "filter netns NAME: only $A's rows, all of them" sh -c "

@@ -133,7 +133,8 @@ pkg() {
 	*:clang-fuzzer) echo compiler-rt ;;
 	alpine:unshare) echo util-linux-misc ;;
 	alpine:setpriv) echo setpriv ;;
-	*:unshare | *:setpriv) echo util-linux ;;
+	alpine:nsenter) echo nsenter ;;
+	*:unshare | *:setpriv | *:nsenter) echo util-linux ;;
 	*:zsh) echo zsh ;;
 	*:bash-completion) echo bash-completion ;;
 	debian:dpkg-buildpackage) echo dpkg-dev ;;
@@ -177,7 +178,8 @@ fi
 
 needs="cc pkg-config libmnl libcap"
 [ "$want" = check ] && needs="$needs cmocka mandoc ip ss netstat lsof python3
-    valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion"
+    valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion
+    nsenter"
 # Only for the targets that need them: plain "make check" installs no
 # Prometheus and no packaging tools.
 [ "$want" = deb ] && needs="$needs cmocka dpkg-buildpackage dh lintian man"

@@ -11,6 +11,8 @@
  * that goes away after being opened is still read whole; one gone
  * before is skipped and counted.
  */
+#include <sys/resource.h>
+
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +28,7 @@ netns_run_init(struct netns_run *r, const struct options *o,
     const struct privs *pv)
 {
 	const char *path = "/proc/self/ns/net";
+	struct rlimit rl;
 
 	memset(r, 0, sizeof(*r));
 	r->o = o;
@@ -39,6 +42,15 @@ netns_run_init(struct netns_run *r, const struct options *o,
 	if ((r->self_fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
 		warn("%s", path);
 		return EXIT_FAIL;
+	}
+	/*
+	 * Each namespace keeps a netlink socket and a /proc/net file open
+	 * for the pass: a host with hundreds of them passes the usual soft
+	 * limit of 1024 descriptors, not the hard one.
+	 */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	return 0;
 }
@@ -80,9 +92,12 @@ list_spaces(struct netns_run *r)
 	return 0;
 }
 
+/* open_space's value for a namespace gone before it could be entered. */
+#define SPACE_GONE	(-1)
+
 /*
- * Enters e, adds its space, comes back.  Returns 0, 1 when e is gone,
- * or EXIT_FAIL after saying why.
+ * Enters e, adds its space, comes back.  Returns 0, SPACE_GONE, or
+ * EXIT_FAIL after saying why.
  */
 static int
 open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
@@ -100,7 +115,7 @@ open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
 		save_errno = errno;
 		(void)privs_lower();
 		if (netns_gone(save_errno) && r->o->all_netns)
-			return 1;
+			return SPACE_GONE;
 		errno = save_errno;
 		warn("%s", e->path);
 		return EXIT_FAIL;
@@ -149,7 +164,7 @@ netns_run_open(struct netns_run *r, struct pipeline *p, struct options *o)
 	}
 	o->netns_width = (size_t)w;
 	for (i = 0; i < r->list.n; i++) {
-		if ((rc = open_space(r, p, &r->list.v[i])) == 1)
+		if ((rc = open_space(r, p, &r->list.v[i])) == SPACE_GONE)
 			r->vanished++;
 		else if (rc != 0)
 			return rc;

@@ -102,6 +102,7 @@ list_spaces(struct netns_run *r)
 static int
 open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
 {
+	char safe[UTIL_ESCAPE_MAX(256)];
 	int fd, rc = 0, save_errno;
 
 	/* The own namespace needs no trip. */
@@ -116,8 +117,10 @@ open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
 		(void)privs_lower();
 		if (netns_gone(save_errno) && r->o->all_netns)
 			return SPACE_GONE;
+		/* A /run/netns name is whatever its maker chose. */
+		util_esc(safe, sizeof(safe), e->path);
 		errno = save_errno;
-		warn("%s", e->path);
+		warn("%s", safe);
 		return EXIT_FAIL;
 	}
 	if (netns_enter(fd) == -1) {

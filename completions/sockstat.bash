@@ -20,13 +20,13 @@ _sockstat_subcommands="demo echo-client echo-server top"
 _sockstat_tcp_states="ESTABLISHED SYN_SENT SYN_RECV FIN_WAIT1 FIN_WAIT2
     TIME_WAIT CLOSE CLOSE_WAIT LAST_ACK LISTEN CLOSING"
 _sockstat_filter_words="state exclude src dst sport dport port dev fwmark
-    cgroup autobound proc pid uid not and or"
+    cgroup autobound proc pid uid netns not and or"
 _sockstat_filter_states="established syn-sent syn-recv fin-wait-1
     fin-wait-2 time-wait closed close-wait last-ack listening listen
     closing all connected synchronized bucket big"
 _sockstat_sort_keys="state local remote lport rport recv-q send-q pid
     command uid inode"
-_sockstat_by_groups="state proto process user remote lport"
+_sockstat_by_groups="state proto process user remote lport netns"
 _sockstat_top_keys="owner local remote state send recv rtt cwnd retrans
     recvq sendq"
 

@@ -44,6 +44,15 @@ int		 diag_collect(struct diag *d, const struct dump_req *req,
 		    row_cb cb, void *arg, struct source_stats *st);
 
 /*
+ * Keeps d on the socket it has for good: a dump left unread is then
+ * read out to its end before the next, where d would otherwise open a
+ * fresh socket.  For a handle opened in another network namespace
+ * (--netns): a netlink socket answers for the namespace it was made in,
+ * and a fresh one would be made in the caller's.
+ */
+void		 diag_pin(struct diag *d);
+
+/*
  * Sends the inet_diag program bc (len bytes, borrowed: it must outlive
  * d) with every Internet dump of d; NULL sends none.  When the kernel
  * refuses it, the dump is redone without it (and it is sent no more),

@@ -16,6 +16,7 @@
  *		 | dev [=] NAME|INDEX | fwmark [=] MARK[/MASK]
  *		 | cgroup [=] PATH | autobound
  *		 | proc [=] NAME | pid [=] N | uid [=] N|NAME
+ *		 | netns [=] NAME|INODE
  */
 #ifndef FEXPR_H
 #define FEXPR_H
@@ -46,7 +47,8 @@ enum fx_kind {
 			   mask: the ephemeral range */
 	FX_PROC,	/* str: glob on a holder's command */
 	FX_PID,		/* num */
-	FX_UID		/* num: the socket's uid */
+	FX_UID,		/* num: the socket's uid */
+	FX_NETNS	/* str: a /run/netns name, or digits: an inode */
 };
 
 enum fx_cmp { FX_EQ = 0, FX_NE, FX_LT, FX_LE, FX_GT, FX_GE };
@@ -77,6 +79,8 @@ struct fx_node {
 #define FX_NEEDS_IFINDEX 0x4	/* dev: rows from netlink */
 #define FX_NEEDS_NETADMIN 0x8	/* fwmark: the kernel runs a mark test
 				   only for CAP_NET_ADMIN */
+#define FX_NEEDS_NETNS	0x10	/* netns: rows that carry their
+				   namespace (--netns, --all-netns) */
 
 struct fexpr {
 	struct fx_node	*n;
@@ -128,7 +132,7 @@ int		 fexpr_eval(const struct fexpr *fx, const struct sock_row *r,
  * sockets into a new buffer *prog of *len bytes: a program the kernel
  * accepts (INET_DIAG_REQ_BYTECODE) that keeps every socket the
  * expression could select; predicates it cannot run (proc, pid, uid,
- * paths) are relaxed so the kernel keeps a superset.  *prog is NULL when
+ * paths, netns) are relaxed so the kernel keeps a superset.  *prog is NULL when
  * every socket must be kept.  Returns 0, or -1 with errno ENOMEM or
  * E2BIG (longer than FEXPR_BC_MAX).
  */

@@ -35,6 +35,15 @@ size_t	 netstat_unix_state(const struct sock_row *r, char *buf,
  */
 const char *netstat_title_suffix(const struct options *o);
 
+/*
+ * --all-netns: the leading Netns cell of a line (ns's label, "-" for
+ * none) or of the header (ns NULL and head set), padded to the widest
+ * label, and its blank.  Writes nothing without --all-netns.
+ */
+struct outbuf;
+void	 netstat_netns_cell(struct outbuf *ob, const struct options *o,
+	    const struct sock_netns *ns, int head);
+
 /* UNIX Type: STREAM, DGRAM, SEQPACKET, or UNKNOWN(n). */
 size_t	 netstat_unix_type(const struct sock_row *r, char *buf,
 	    size_t len);

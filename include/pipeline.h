@@ -49,6 +49,8 @@ struct pipeline_report {
 	unsigned long	 bc_refused;	/* dumps whose filter program the
 					   kernel refused */
 	int		 bc_errno;	/* why, for the last of them */
+	unsigned long	 netns_gaps;	/* dumps of a namespace past the
+					   first that no source could read */
 };
 
 /*
@@ -82,6 +84,22 @@ int		 pipeline_pass(struct pipeline *p, const struct formatter *f,
  * (marks: diag_set_privileged); NULL for none.  Before the first pass.
  */
 void		 pipeline_set_privileged(struct pipeline *p, int (*priv)(int on));
+
+/*
+ * Opens now, in the network namespace the calling thread is in, the
+ * handles of every source for the dumps the selection asks for, and adds
+ * them as a space whose rows carry id (borrowed: it must outlive the
+ * space).  The handles keep that namespace, so the caller may leave it
+ * at once.  Once a space is added, passes read the added ones, in order,
+ * and no longer the caller's namespace.  Returns 0, or -1 with errno
+ * set (ENOMEM, or a /proc/net file that could not be opened); a source
+ * the kernel refuses there is told by the passes, as for any dump.
+ */
+int		 pipeline_space_add(struct pipeline *p,
+		    const struct sock_netns *id);
+
+/* Closes every added space (each pass of -c lists them anew). */
+void		 pipeline_spaces_clear(struct pipeline *p);
 
 /* Frees p (not its options or selection); NULL is a no-op. */
 void		 pipeline_free(struct pipeline *p);

@@ -16,6 +16,8 @@ struct privs {
 					   permitted (root normally has
 					   both; a container's may not) */
 	int	 can_trace;		/* PERFMON or SYS_ADMIN permitted */
+	int	 can_setns;		/* SYS_ADMIN permitted: --netns,
+					   --all-netns may enter others */
 	char	 missing[128];		/* names of missing caps for /proc fds,
 					   comma-separated, e.g.
 					   "cap_sys_ptrace"; "" if none */
@@ -30,26 +32,30 @@ int	 privs_init(struct privs *p);
 
 /*
  * Raises into the effective set the capabilities for reading every
- * /proc/PID/fd (PRIVS_FDS) or for perf_event_open on a tracepoint
- * (PRIVS_TRACE), those of them that are permitted.  Returns 0, or -1
- * with errno set.  privs_lower() clears the effective set again.
+ * /proc/PID/fd (PRIVS_FDS), for perf_event_open on a tracepoint
+ * (PRIVS_TRACE) or for setns(2) into a network namespace (PRIVS_NETNS),
+ * those of them that are permitted; what may be a mask of them.
+ * Returns 0, or -1 with errno set.  privs_lower() clears the effective
+ * set again.
  */
 #define PRIVS_FDS	1
 #define PRIVS_TRACE	2
+#define PRIVS_NETNS	4
 /*
  * PRIVS_NETADMIN: CAP_NET_ADMIN, for sock_diag to run a mark test of a
  * filter and to report marks: the kernel checks it on the socket's
  * opener and on the sender of each request.
  */
-#define PRIVS_NETADMIN	4
+#define PRIVS_NETADMIN	8
 int	 privs_raise(int what);
 int	 privs_lower(void);
 
 /*
  * Keeps, of every capability, only those the later PRIVS_* uses in the
- * mask what need, and only in the permitted set; empties the bounding
- * and ambient sets and sets no_new_privs.  For runs that must raise
- * again (-c -p, lsof's -r, a mark).  Returns 0, or -1 with errno set.
+ * mask what need (PRIVS_FDS, PRIVS_TRACE, PRIVS_NETNS, PRIVS_NETADMIN),
+ * and only in the permitted set; empties the bounding and ambient sets
+ * and sets no_new_privs.  For runs that must raise again (-c -p, lsof's
+ * -r, a mark).  Returns 0, or -1 with errno set.
  */
 int	 privs_keep(int what);
 

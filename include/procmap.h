@@ -44,6 +44,7 @@ struct procmap_stats {
 
 /* procmap_build_flags() flags. */
 #define PROCMAP_ARGV0	0x1	/* also read argv0 (the netstat face) */
+#define PROCMAP_CGROUP	0x2	/* also read cgroup (--all-netns) */
 
 /*
  * Reads every <proc_root>/[0-9]* (processes) and maps each fd whose

@@ -31,6 +31,15 @@ struct procnet	*procnet_open(const char *root);
 int		 procnet_collect(struct procnet *p, const struct dump_req *req,
 		    row_cb cb, void *arg, struct source_stats *st);
 
+/*
+ * Opens req's file now and reads it from that open file from then on
+ * (rewound for each dump): the file keeps the network namespace the
+ * caller is in now (--netns).  Once a file is pinned, a file not pinned
+ * reads as missing.  Returns 0 (also for a missing file), or -1 with
+ * errno set.
+ */
+int		 procnet_pin(struct procnet *p, const struct dump_req *req);
+
 /* Frees p; NULL is a no-op. */
 void		 procnet_close(struct procnet *p);
 

@@ -95,6 +95,20 @@ struct sock_owner {
 	const char	*argv0;		/* netstat's program name: argv[0]
 					   of /proc/PID/cmdline, raw; NULL
 					   when not read (procmap.h) */
+	const char	*cgroup;	/* /proc/PID/cgroup, raw, for its
+					   container (container.h); NULL
+					   when not read (procmap.h) */
+};
+
+/*
+ * The network namespace a row was read in (--netns, --all-netns): its
+ * nsfs inode, its /run/netns name (raw, NULL for none) and the text the
+ * Netns column shows (the name escaped, else the inode).
+ */
+struct sock_netns {
+	uint64_t	 inode;
+	const char	*name;
+	const char	*label;
 };
 
 /*
@@ -134,6 +148,9 @@ struct sock_row {
 	const struct sock_ext *ext;	/* NULL unless --info, --mem or
 					   --extended asked and the source
 					   gave them (netlink) */
+	const struct sock_netns *netns;	/* NULL unless --netns or
+					   --all-netns: the row's namespace,
+					   valid for the whole pass */
 };
 
 /* Consumer of rows: return 0 to go on, -1 (errno set) to stop the dump. */
@@ -234,6 +251,11 @@ struct options {
 	uint16_t	 filter_sport;	/* the local and remote ports it */
 	uint16_t	 filter_dport;	/* needs (fexpr_port_hint), or 0 */
 	const struct fexpr *filter;	/* -E: the parsed FILTER, by main */
+
+	/* --netns, --all-netns (netns.h) */
+	const char	*netns;		/* --netns NAME|PATH|PID; NULL: none */
+	int		 all_netns;	/* --all-netns */
+	size_t		 netns_width;	/* Netns column width, by main */
 };
 
 #endif /* SOCKSTAT_H */

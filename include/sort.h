@@ -42,6 +42,7 @@ enum group_by {
 	GROUP_USER,
 	GROUP_REMOTE,
 	GROUP_LPORT,
+	GROUP_NETNS,		/* --netns, --all-netns: the namespace */
 	GROUP_NKEYS
 };
 

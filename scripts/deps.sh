@@ -140,7 +140,8 @@ pkg() {
 	*:clang-fuzzer) echo compiler-rt ;;
 	alpine:unshare) echo util-linux-misc ;;
 	alpine:setpriv) echo setpriv ;;
-	*:unshare | *:setpriv) echo util-linux ;;
+	alpine:nsenter) echo nsenter ;;
+	*:unshare | *:setpriv | *:nsenter) echo util-linux ;;
 	*:zsh) echo zsh ;;
 	*:bash-completion) echo bash-completion ;;
 	debian:dpkg-buildpackage) echo dpkg-dev ;;
@@ -184,7 +185,8 @@ fi
 
 needs="cc pkg-config libmnl libcap ncursesw"
 [ "$want" = check ] && needs="$needs cmocka mandoc ip ss netstat lsof python3
-    valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion"
+    valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion
+    nsenter"
 # sockstat top's screen is driven in a real terminal by t_top.
 [ "$want" = check ] && needs="$needs tmux"
 # Only for the targets that need them: plain "make check" installs no

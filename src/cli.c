@@ -20,6 +20,7 @@
 /* Long-only options. */
 enum {
 	OPT_COUNT = 256,
+	OPT_ALL_NETNS,
 	OPT_BY,
 	OPT_DURATION,
 	OPT_EXTENDED,
@@ -28,6 +29,7 @@ enum {
 	OPT_JSON,
 	OPT_MEM,
 	OPT_METHOD,
+	OPT_NETNS,
 	OPT_NUMERIC_HOSTS,
 	OPT_NUMERIC_PORTS,
 	OPT_NUMERIC_RATES,
@@ -50,6 +52,7 @@ static const char optstring[] = ":46EWacehlnoprstuVwx";
 
 static const struct option longopts[] = {
 	{ "all",		no_argument,		NULL, 'a' },
+	{ "all-netns",		no_argument,		NULL, OPT_ALL_NETNS },
 	{ "by",			required_argument,	NULL, OPT_BY },
 	{ "continuous",		optional_argument,	NULL, 'c' },
 	{ "count",		required_argument,	NULL, OPT_COUNT },
@@ -66,6 +69,7 @@ static const struct option longopts[] = {
 	{ "listening",		no_argument,		NULL, 'l' },
 	{ "mem",		no_argument,		NULL, OPT_MEM },
 	{ "method",		required_argument,	NULL, OPT_METHOD },
+	{ "netns",		required_argument,	NULL, OPT_NETNS },
 	{ "numeric",		no_argument,		NULL, 'n' },
 	{ "numeric-hosts",	no_argument,		NULL, OPT_NUMERIC_HOSTS },
 	{ "numeric-ports",	no_argument,		NULL, OPT_NUMERIC_PORTS },
@@ -312,6 +316,19 @@ check_options(struct options *o, const struct given *g, char *err,
 		    o->face == FACE_SUMMARY ? "-s" : "--openmetrics",
 		    o->watch ? "events carry no socket internals" :
 		    "it has no rows");
+	if (o->netns != NULL && o->all_netns)
+		return cli_fail(err, errlen, "cannot use --netns and "
+		    "--all-netns together");
+	if ((o->netns != NULL || o->all_netns) && o->watch)
+		return cli_fail(err, errlen, "cannot use -E with %s: events "
+		    "are those of the current network namespace",
+		    o->all_netns ? "--all-netns" : "--netns");
+	if (o->all_netns && o->face == FACE_OPENMETRICS)
+		return cli_fail(err, errlen, "cannot use --all-netns with "
+		    "--openmetrics: its metrics are of one namespace");
+	/* -s --all-netns: the counts of each namespace, and their total. */
+	if (o->all_netns && o->face == FACE_SUMMARY && o->group_by == 0)
+		o->group_by = GROUP_NETNS;
 	if (o->numeric_rates && !o->info)
 		return cli_fail(err, errlen, "--numeric-rates needs --info");
 	if (o->face == FACE_OPENMETRICS &&
@@ -439,11 +456,14 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 		case 'x':
 			o->protos |= 1U << PROTO_UNIX;
 			break;
+		case OPT_ALL_NETNS:
+			o->all_netns = 1;
+			break;
 		case OPT_BY:
 			if ((o->group_by = group_parse(optarg)) == 0)
 				return cli_fail(err, errlen, "--by %s: expected "
-				    "state, proto, process, user, remote or "
-				    "lport", optarg);
+				    "state, proto, process, user, remote, "
+				    "lport or netns", optarg);
 			break;
 		case OPT_COUNT:
 			o->count = (unsigned long)number(optarg, 1, 1000000000,
@@ -475,6 +495,12 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 				return cli_fail(err, errlen, "--method %s: expected "
 				    "trace, poll or auto", optarg);
 			g.method = 1;
+			break;
+		case OPT_NETNS:
+			if (optarg[0] == '\0')
+				return cli_fail(err, errlen, "--netns: expected "
+				    "a name, a path or a PID");
+			o->netns = optarg;
 			break;
 		case OPT_NUMERIC_HOSTS:
 			o->numeric_hosts = 1;

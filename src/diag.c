@@ -52,6 +52,7 @@ struct diag {
 	unsigned int		 portid;
 	unsigned int		 seq;
 	int			 stale;	/* a dump was left unread */
+	int			 pinned;	/* never replace the socket */
 	/* the filter's bytecode for Internet dumps (borrowed) */
 	const void		*bc;
 	size_t			 bc_len;
@@ -74,6 +75,7 @@ union diag_req_buf {
 };
 
 static int	diag_connect(struct diag *);
+static int	diag_drain(struct diag *);
 static int	diag_request(struct diag *, const struct dump_req *);
 static int	diag_request_in(struct diag *, const struct dump_req *,
 		    char *);
@@ -140,6 +142,37 @@ diag_connect(struct diag *d)
 	d->portid = mnl_socket_get_portid(d->nl);
 	d->stale = 0;
 	return 0;
+}
+
+/*
+ * Reads out the rest of the dump left unread on d's socket, so that the
+ * kernel takes a new one (it answers EBUSY while one is pending).  While
+ * a dump runs the kernel keeps its next datagram queued (it builds it in
+ * the receive that takes the one before), so an empty queue means the
+ * dump is over, even when the reader thread took its last datagram:
+ * hence receives that never wait.  Returns 0, or -1 with errno set.
+ */
+static int
+diag_drain(struct diag *d)
+{
+	int fd = mnl_socket_get_fd(d->nl);
+
+	for (;;) {
+		if (recv(fd, d->rx.buf[0], d->rx.buflen, MSG_DONTWAIT) >= 0)
+			continue;
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		d->stale = 0;
+		return 0;
+	}
+}
+
+void
+diag_pin(struct diag *d)
+{
+	d->pinned = 1;
 }
 
 /*
@@ -313,7 +346,10 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
 	 * kernel refuses a new one (EBUSY) until it is drained: a fresh
 	 * socket is cheaper than reading it out.
 	 */
-	if (d->stale) {
+	if (d->stale && d->pinned && d->nl != NULL) {
+		if (diag_drain(d) == -1)
+			return -1;
+	} else if (d->stale) {
 		if (d->nl != NULL)
 			mnl_socket_close(d->nl);
 		d->nl = NULL;
@@ -422,8 +458,13 @@ void
 diag_set_privileged(struct diag *d, int (*priv)(int on))
 {
 	d->priv = priv;
-	/* A socket opened before was opened without it. */
-	d->stale = 1;
+	/*
+	 * A socket opened before was opened without it: the next dump
+	 * opens another, unless the socket is pinned to a namespace (its
+	 * opener raised what it needs).
+	 */
+	if (!d->pinned)
+		d->stale = 1;
 }
 
 void

@@ -232,6 +232,7 @@ static const struct {
 	{ "proc",	FX_PROC,	FX_NEEDS_OWNERS },
 	{ "pid",	FX_PID,		FX_NEEDS_OWNERS },
 	{ "uid",	FX_UID,		0 },
+	{ "netns",	FX_NETNS,	FX_NEEDS_NETNS },
 };
 
 static int
@@ -263,10 +264,11 @@ parse_keyword(struct parser *p, size_t i)
 		    fxp_fail(p, "expected a process id after 'pid'") : 0;
 		p->fx->n[a].num = v;
 		break;
-	default:	/* FX_PROC */
+	default:	/* FX_PROC, FX_NETNS */
 		if (p->t.type != T_WORD)
-			return fxp_fail(p, "expected a command name after "
-			    "'proc'");
+			return fxp_fail(p, keyword_preds[i].kind == FX_NETNS ?
+			    "expected a namespace name or inode after 'netns'" :
+			    "expected a command name after 'proc'");
 		if ((p->fx->n[a].str = fxp_word_dup(p)) == NULL) {
 			p->failed = 1;
 			errno = ENOMEM;
@@ -432,7 +434,7 @@ fexpr_is_start(const char *word)
 {
 	static const char *const starts[] = { "state", "exclude", "src",
 	    "dst", "sport", "dport", "port", "dev", "fwmark", "cgroup",
-	    "autobound", "proc", "pid", "uid", "not" };
+	    "autobound", "proc", "pid", "uid", "netns", "not" };
 	size_t i, n = strcspn(word, "()=<>!: \t");
 
 	if (word[0] == '(' || word[0] == '!')

@@ -252,6 +252,7 @@ gen(struct bc *b, const struct fexpr *fx, int i, int f, int neg)
 	case FX_PROC:
 	case FX_PID:
 	case FX_UID:
+	case FX_NETNS:
 		/* Not the kernel's to check: relaxed, see above. */
 		if (neg)
 			jump(b, f);

@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 
 #include <fnmatch.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "fexpr.h"
@@ -96,6 +97,24 @@ path_match(const char *glob, const struct sock_row *r)
 	return fnmatch(glob, name, 0) == 0;
 }
 
+/*
+ * Whether ns is the namespace want names: digits are its inode, else its
+ * /run/netns name, exactly.  A row without one is the caller's own
+ * namespace, read without --netns: never named here.
+ */
+static int
+netns_match(const char *want, const struct sock_netns *ns)
+{
+	char num[24];
+
+	if (ns == NULL)
+		return 0;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)ns->inode);
+	if (strcmp(want, num) == 0)
+		return 1;
+	return ns->name != NULL && strcmp(want, ns->name) == 0;
+}
+
 /* Whether any holder of r passes n (proc or pid). */
 static int
 owner_match(const struct fx_node *n, const struct sock_row *r)
@@ -150,6 +169,8 @@ leaf(const struct fx_node *n, const struct sock_row *r, int owners_known)
 		if (!(r->has & ROW_HAS_UID))
 			return FX_UNKNOWN;
 		return r->uid == n->num;
+	case FX_NETNS:
+		return netns_match(n->str, r->netns);
 	default:
 		return FX_NO;
 	}

@@ -43,6 +43,7 @@ struct group {
 	unsigned long	 count;
 	char		*command;	/* process: comm, raw */
 	char		*argv0;		/* process: program name, raw; NULL */
+	const struct sock_netns *netns;	/* netns: borrowed for the pass */
 };
 
 struct grouper {
@@ -133,7 +134,8 @@ dup_or_null(const char *s, int *oom)
  * names a process group shows).  Returns 0, or -1 with ENOMEM.
  */
 static int
-group_add(struct grouper *g, const struct gkey *k, const struct sock_owner *ow)
+group_add(struct grouper *g, const struct gkey *k, const struct sock_owner *ow,
+    const struct sock_netns *ns)
 {
 	struct group *n;
 	size_t *s, cap;
@@ -156,6 +158,7 @@ group_add(struct grouper *g, const struct gkey *k, const struct sock_owner *ow)
 	memset(n, 0, sizeof(*n));
 	n->key = *k;
 	n->count = 1;
+	n->netns = ns;
 	if (ow != NULL) {
 		n->command = dup_or_null(ow->command, &oom);
 		n->argv0 = dup_or_null(ow->argv0, &oom);
@@ -179,13 +182,13 @@ group_owners(struct grouper *g, const struct sock_row *r)
 
 	memset(&k, 0, sizeof(k));
 	if (r->nowners == 0)
-		return group_add(g, &k, NULL);
+		return group_add(g, &k, NULL, NULL);
 	k.has = 1;
 	for (i = 0; i < r->nowners; i++) {
 		if (i > 0 && r->owners[i].pid == r->owners[i - 1].pid)
 			continue;
 		k.num = (uint32_t)r->owners[i].pid;
-		if (group_add(g, &k, &r->owners[i]) == -1)
+		if (group_add(g, &k, &r->owners[i], NULL) == -1)
 			return -1;
 	}
 	return 0;
@@ -227,8 +230,15 @@ group_row(void *st, const struct sock_row *r)
 		k.has = inet;
 		k.num = inet ? r->lport : 0;
 		break;
+	case GROUP_NETNS:
+		/* The inode is the key; the group keeps the label to show. */
+		k.has = r->netns != NULL;
+		if (k.has)
+			memcpy(&k.addr, &r->netns->inode,
+			    sizeof(r->netns->inode));
+		return group_add(g, &k, NULL, r->netns);
 	}
-	return group_add(g, &k, NULL);
+	return group_add(g, &k, NULL, NULL);
 }
 
 static void
@@ -320,6 +330,8 @@ key_text(const struct grouper *g, const struct group *gr, char *buf,
 	case GROUP_LPORT:
 		snprintf(buf, len, "%u", k->num);
 		return buf;
+	case GROUP_NETNS:
+		return gr->netns->label;
 	}
 	return "?";
 }
@@ -353,7 +365,8 @@ group_text(struct grouper *g)
 	static const char *const label[GROUP_NKEYS] = {
 	    [GROUP_STATE] = "State", [GROUP_PROTO] = "Proto",
 	    [GROUP_PROCESS] = "PID/Program name", [GROUP_USER] = "User",
-	    [GROUP_REMOTE] = "Remote Address", [GROUP_LPORT] = "Local Port" };
+	    [GROUP_REMOTE] = "Remote Address", [GROUP_LPORT] = "Local Port",
+	    [GROUP_NETNS] = "Netns" };
 	char buf[UTIL_ESCAPE_MAX(256)];
 	size_t i;
 
@@ -366,6 +379,9 @@ group_text(struct grouper *g)
 			fprintf(g->out, "%8lu  %s\n", g->groups[i].count,
 			    key_text(g, &g->groups[i], buf, sizeof(buf)));
 	}
+	/* Namespaces: the grand total of them all after. */
+	if (g->by == GROUP_NETNS)
+		fprintf(g->out, "%8lu  %s\n", g->total, "total");
 	if (g->unread)
 		fprintf(g->out, "(not every dump was read, see standard "
 		    "error)\n");
@@ -421,6 +437,17 @@ key_json(struct grouper *g, struct jsonw *j, const struct group *gr)
 			jsonw_uint_field(j, "port", k->num);
 		else
 			jsonw_null_field(j, "port");
+		break;
+	case GROUP_NETNS:
+		if (!k->has) {
+			jsonw_null_field(j, "netns");
+			break;
+		}
+		jsonw_key(j, "netns");
+		jsonw_start_object(j);
+		jsonw_uint_field(j, "inode", gr->netns->inode);
+		jsonw_string_field(j, "name", gr->netns->name);
+		jsonw_end_object(j);
 		break;
 	}
 }

@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "fmt.h"
 #include "jsonw.h"
 #include "names.h"
@@ -151,6 +152,32 @@ unix_path(struct json_state *st, const struct sock_row *r)
 	return 0;
 }
 
+/*
+ * The owner's container (--all-netns, read with its cgroup): null when
+ * none is known.  The name would need the runtime's API: null.
+ */
+static void
+container(struct jsonw *j, const struct sock_owner *ow)
+{
+	struct container c;
+
+	jsonw_key(j, "container");
+	if (ow->cgroup == NULL ||
+	    container_parse(ow->cgroup, strlen(ow->cgroup), &c) == 0) {
+		jsonw_null(j);
+		return;
+	}
+	jsonw_start_object(j);
+	jsonw_string_field(j, "runtime", c.runtime);
+	if (c.runtime != NULL)
+		jsonw_text_field(j, "id", c.id, strlen(c.id));
+	else
+		jsonw_null_field(j, "id");
+	jsonw_null_field(j, "name");
+	jsonw_string_field(j, "pod", c.pod[0] != '\0' ? c.pod : NULL);
+	jsonw_end_object(j);
+}
+
 static int
 owners(struct json_state *st, const struct sock_row *r)
 {
@@ -186,6 +213,8 @@ owners(struct json_state *st, const struct sock_row *r)
 		}
 		jsonw_uint_field(st->j, "uid", ow->uid);
 		jsonw_int_field(st->j, "fd", ow->fd);
+		if (st->o->all_netns)
+			container(st->j, ow);
 		jsonw_end_object(st->j);
 	}
 	jsonw_end_array(st->j);
@@ -237,6 +266,14 @@ json_row(void *arg, const struct sock_row *r)
 	}
 
 	jsonw_start_object(j);
+	/* --netns, --all-netns: where the socket lives; the name raw. */
+	if (r->netns != NULL) {
+		jsonw_key(j, "netns");
+		jsonw_start_object(j);
+		jsonw_uint_field(j, "inode", r->netns->inode);
+		jsonw_string_field(j, "name", r->netns->name);
+		jsonw_end_object(j);
+	}
 	jsonw_string_field(j, "proto", proto);
 	jsonw_string_field(j, "family", family_name(r->family));
 	jsonw_string_field(j, "type", names_type(r->type) ? type : NULL);

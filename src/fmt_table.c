@@ -103,7 +103,7 @@ struct timers {			/* -o */
 
 /* Where the side arrays of the next kept row are read. */
 struct icursor {
-	size_t	 q, e, tm, text;
+	size_t	 q, e, tm, text, ns;
 };
 
 /*
@@ -126,6 +126,7 @@ struct table {
 	int		 inet_done;
 	struct bytevec	 irows, queues, ext, timers, itext;
 	struct addrset	 v6;		/* the IPv6 rows' addresses */
+	struct bytevec	 nsrefs;	/* --all-netns: each row's netns */
 	int		 detail;	/* --info, --mem, --extended */
 	struct bytevec	 dtext;		/* their line per kept row */
 	/*
@@ -226,6 +227,7 @@ inet_header(struct table *t, const struct inet_w *w)
 {
 	outbuf_str(&t->ob, "Active Internet connections ");
 	outbuf_str(&t->ob, netstat_title_suffix(&t->o));
+	netstat_netns_cell(&t->ob, &t->o, NULL, 1);
 	outbuf_left(&t->ob, "Proto", 5, W_PROTO);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_right(&t->ob, "Recv-Q", 6, W_QUEUE);
@@ -266,6 +268,7 @@ inet_line(struct table *t, const struct sock_row *r, const char *prog,
 
 	if ((proto = names_proto(r->proto, r->family)) == NULL)
 		proto = "?";
+	netstat_netns_cell(&t->ob, &t->o, r->netns, 0);
 	outbuf_left(&t->ob, proto, strlen(proto), W_PROTO);
 	outbuf_put(&t->ob, " ", 1);
 	outbuf_u64(&t->ob, r->rqueue, W_QUEUE, 1);
@@ -349,6 +352,9 @@ inet_keep(struct table *t, const struct sock_row *r)
 		if (bytevec_push(&t->ext, &e, sizeof(e)) == -1)
 			return -1;
 	}
+	if (t->o.all_netns &&
+	    bytevec_push(&t->nsrefs, &r->netns, sizeof(r->netns)) == -1)
+		return -1;
 	if (t->o.timers) {
 		memset(&tm, 0, sizeof(tm));
 		tm.expires_ms = r->expires_ms;
@@ -411,6 +417,8 @@ inet_load(const struct table *t, const struct irow *k, struct icursor *c,
 		r->inode = e.inode;
 		r->uid = e.uid;
 	}
+	if (t->o.all_netns)
+		bytevec_read(&t->nsrefs, &c->ns, &r->netns, sizeof(r->netns));
 	if (t->o.timers) {
 		bytevec_read(&t->timers, &c->tm, &tm, sizeof(tm));
 		r->expires_ms = tm.expires_ms;
@@ -429,6 +437,7 @@ inet_release(struct table *t)
 	bytevec_free(&t->timers);
 	bytevec_free(&t->itext);
 	bytevec_free(&t->dtext);
+	bytevec_free(&t->nsrefs);
 }
 
 /* The Internet header at the widths measured so far.  Once only. */

@@ -521,7 +521,10 @@ value_of(const char *rest, int argc, char **argv, int *i)
 	return NULL;
 }
 
-/* Long options: --json, --source X, --count N, --help, --version. */
+/*
+ * Long options: --json, --all-netns, --source X, --count N, --help,
+ * --version.
+ */
 static enum cli_result
 parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
     char *err, size_t errlen)
@@ -536,6 +539,11 @@ parse_long(const char *w, int argc, char **argv, int *i, struct options *o,
 		return CLI_VERSION;
 	if (IS("--json")) {
 		o->json = 1;
+		return CLI_RUN;
+	}
+	/* lsof lists other namespaces' sockets undecoded: these are read. */
+	if (IS("--all-netns")) {
+		o->all_netns = 1;
 		return CLI_RUN;
 	}
 	if (!IS("--source") && !IS("--count"))

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "cmd.h"
+#include "cmd_netns.h"
 #include "fexpr.h"
 #include "filter.h"
 #include "fmt.h"
@@ -421,6 +422,10 @@ owners_build(const struct options *o, struct procmap_stats *ps)
 	/* argv0 costs a read per process: only where it is shown. */
 	unsigned flags = o->face != FACE_LSOF || o->json ? PROCMAP_ARGV0 : 0;
 
+	/* --all-netns: the owners' containers, from their cgroups. */
+	if (o->all_netns)
+		flags |= PROCMAP_CGROUP;
+
 	if (privs_raise(PRIVS_FDS) == -1)
 		err(EXIT_FAIL, "raising capabilities");
 	m = procmap_build_flags(o->proc_root, flags, ps);
@@ -494,6 +499,13 @@ filter_build(struct options *o)
 		filter_fail(text, pos, msg);
 	}
 	free(text);
+	/* Only rows read with --netns or --all-netns say their namespace. */
+	if ((fx->needs & FX_NEEDS_NETNS) && o->netns == NULL &&
+	    !o->all_netns) {
+		warnx("filter: netns needs --netns or --all-netns");
+		usage_print(stderr, USAGE_NETSTAT);
+		exit(EXIT_USAGE);
+	}
 	if (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX)) {
 		/* /proc/net has no device, mark, cgroup or autobind. */
 		if (o->source == SOURCE_PROC) {
@@ -605,9 +617,10 @@ main(int argc, char *argv[])
 	struct selection *sel;
 	struct fexpr *fx;
 	const struct formatter *f;
+	struct netns_run nr;
 	unsigned long pass, listed = 0;
 	int incomplete = 0, gaps_said = 0, owners_said = 0, bc_said = 0;
-	int want_owners, marks;
+	int want_owners, marks, netns, rc;
 
 	stdfds_open();
 	signal(SIGPIPE, SIG_IGN);
@@ -635,12 +648,22 @@ main(int argc, char *argv[])
 	 * permitted but not effective, or nothing at all.  The filter's
 	 * names are looked up in between, with none effective.
 	 */
-	keep_only(PRIVS_FDS | PRIVS_NETADMIN);
+	/*
+	 * --netns, --all-netns: cap_sys_admin too, raised around each
+	 * setns alone (cmd_netns.c), kept permitted until the last
+	 * namespace is opened.
+	 */
+	netns = o.netns != NULL || o.all_netns;
+	if (netns && (rc = netns_run_init(&nr, &o, &pv)) != 0)
+		exit(rc);
+	keep_only(PRIVS_FDS | PRIVS_NETADMIN | (netns ? PRIVS_NETNS : 0));
 	fx = filter_build(&o);
 	want_owners = o.program || (fx != NULL &&
 	    (fx->needs & FX_NEEDS_OWNERS));
 	marks = wants_marks(&o, fx);
-	keep_only((want_owners ? PRIVS_FDS : 0) | (marks ? PRIVS_NETADMIN : 0));
+	/* A namespace of another user's process is opened with the fd pair. */
+	keep_only((want_owners || netns ? PRIVS_FDS : 0) |
+	    (marks ? PRIVS_NETADMIN : 0) | (netns ? PRIVS_NETNS : 0));
 	sel = pick_selection(&o, fx);
 	if ((p = pipeline_new(&o, sel)) == NULL)
 		err(EXIT_FAIL, NULL);
@@ -652,6 +675,10 @@ main(int argc, char *argv[])
 		if (pass > 0)
 			sleep_ms(o.interval_ms);
 		memset(&ps, 0, sizeof(ps));
+		if (netns && (rc = netns_run_open(&nr, p, &o)) != 0)
+			exit(rc);
+		if (netns && !want_owners && !o.continuous)
+			keep_only(marks ? PRIVS_NETADMIN : 0);
 		if (want_owners)
 			owners = owners_build(&o, &ps);
 		if (want_owners && !o.continuous)
@@ -702,6 +729,8 @@ main(int argc, char *argv[])
 			keep_only(0);
 		procmap_free(owners);
 		owners = NULL;
+		if (netns)
+			netns_run_close(&nr, p);
 		if (!o.continuous)
 			break;
 		/* lsof's marker closes each -r pass. */
@@ -714,6 +743,8 @@ main(int argc, char *argv[])
 			fflush(stdout);
 		}
 	}
+	if (netns)
+		netns_run_free(&nr);
 	pipeline_free(p);
 	selection_free(sel);
 	fexpr_free(fx);

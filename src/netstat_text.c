@@ -11,6 +11,7 @@
 
 #include "names.h"
 #include "netstat_text.h"
+#include "outbuf.h"
 
 /*
  * Writes v in decimal, NUL-ended, at the end of buf[24]; returns its first
@@ -162,4 +163,18 @@ netstat_title_suffix(const struct options *o)
 	if (o->all)
 		return "(servers and established)\n";
 	return o->listening ? "(only servers)\n" : "(w/o servers)\n";
+}
+
+void
+netstat_netns_cell(struct outbuf *ob, const struct options *o,
+    const struct sock_netns *ns, int head)
+{
+	const char *l = head ? "Netns" : ns != NULL ? ns->label : "-";
+	size_t w = o->netns_width > 5 ? o->netns_width : 5;
+
+	if (!o->all_netns)
+		return;
+	/* Labels are escaped by netns_list_label: plain bytes here. */
+	outbuf_left(ob, l, strlen(l), w);
+	outbuf_put(ob, " ", 1);
 }

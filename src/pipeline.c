@@ -25,32 +25,51 @@
 #include <string.h>
 
 #include "diag.h"
+#include "procnet.h"
 #include "names.h"
 #include "pipeline.h"
-#include "procnet.h"
 #include "refcnt.h"
 #include "tcpinfo.h"
+
+/*
+ * The handles of one network namespace.  The default space reads the
+ * namespace the process is in, opening its handles on first use; a
+ * space added by pipeline_space_add holds handles opened in another
+ * (pinned), and its rows carry its id.
+ */
+struct space {
+	void			*h[PIPELINE_SOURCES_MAX];
+	int			 open_errno[PIPELINE_SOURCES_MAX];
+	int			 bc_set[PIPELINE_SOURCES_MAX];
+	struct procnet		*unix_pin;	/* its /proc/net/unix, for
+						   RefCnt, when the table
+						   has no /proc/net source */
+	const struct sock_netns	*id;		/* NULL: the default space */
+	int			 pinned;
+};
 
 struct pipeline {
 	const struct options	*o;
 	struct selection	*sel;
 	/* the source table of this run, in the order they are asked */
 	const struct source	*src[PIPELINE_SOURCES_MAX];
-	void			*h[PIPELINE_SOURCES_MAX];
-	int			 open_errno[PIPELINE_SOURCES_MAX];
-	int			 bc_set[PIPELINE_SOURCES_MAX];
-	int			(*priv)(int);	/* pipeline_set_privileged */
 	size_t			 nsrc;
+	/* the default space; or, once any is added, the added ones */
+	struct space		 dflt;
+	struct space		*sp;
+	size_t			 nsp, capsp;
 	/* per pass */
 	const struct formatter	*f;
 	void			*fst;
 	const struct procmap	*owners;
 	struct pipeline_report	*rep;
+	struct space		*cur;		/* the space being dumped */
 	unsigned long		 emitted;	/* rows seen in this dump */
 	int			 out_failed;	/* the formatter failed */
 	struct refcnt_map	*refcnts;	/* NULL: none this pass */
 	unsigned		 order;		/* FMT_* of this pass */
 	int			 measuring;	/* rows go to f->measure */
+	int			(*priv)(int);	/* pipeline_set_privileged */
 };
 
 int
@@ -76,6 +95,29 @@ pipeline_new(const struct options *o, struct selection *sel)
 	return p;
 }
 
+/* Closes what space s holds. */
+static void
+space_close(struct pipeline *p, struct space *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsrc; i++)
+		if (s->h[i] != NULL)
+			p->src[i]->close(s->h[i]);
+	procnet_close(s->unix_pin);
+	memset(s, 0, sizeof(*s));
+}
+
+void
+pipeline_spaces_clear(struct pipeline *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsp; i++)
+		space_close(p, &p->sp[i]);
+	p->nsp = 0;
+}
+
 void
 pipeline_set_privileged(struct pipeline *p, int (*priv)(int on))
 {
@@ -85,39 +127,126 @@ pipeline_set_privileged(struct pipeline *p, int (*priv)(int on))
 void
 pipeline_free(struct pipeline *p)
 {
-	size_t i;
-
 	if (p == NULL)
 		return;
-	for (i = 0; i < p->nsrc; i++)
-		if (p->h[i] != NULL)
-			p->src[i]->close(p->h[i]);
+	pipeline_spaces_clear(p);
+	free(p->sp);
+	space_close(p, &p->dflt);
 	refcnt_map_free(p->refcnts);
 	free(p);
 }
 
-/* Source i's handle, opened on first use.  NULL with errno set. */
-static void *
-source_handle(struct pipeline *p, size_t i)
+/*
+ * Pins into the /proc/net handle h every file a dump of the selection
+ * reads (only unix when unix_only).  Returns 0, or -1 with errno set.
+ */
+static int
+space_pin_files(struct pipeline *p, struct procnet *h, int unix_only)
 {
-	if (p->h[i] == NULL && p->open_errno[i] == 0) {
-		if ((p->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
-			p->open_errno[i] = errno != 0 ? errno : ENOMEM;
+	static const int families[2] = { AF_INET, AF_INET6 };
+	struct dump_req req;
+	unsigned proto;
+	size_t i;
+
+	for (proto = unix_only ? PROTO_UNIX : 0; proto < PROTO_COUNT;
+	    proto++)
+		for (i = 0; i < 2; i++) {
+			if (proto == PROTO_UNIX && i > 0)
+				break;
+			memset(&req, 0, sizeof(req));
+			req.family = proto == PROTO_UNIX ? AF_UNIX :
+			    families[i];
+			req.proto = proto;
+			if (p->sel->ops->states(p->sel, req.family,
+			    req.proto) != 0 && procnet_pin(h, &req) == -1)
+				return -1;
+		}
+	return 0;
+}
+
+/* Opens source i of s now, in the caller's namespace, for good. */
+static int
+space_open(struct pipeline *p, struct space *s, size_t i)
+{
+	if ((s->h[i] = p->src[i]->open(p->o->proc_root)) == NULL) {
+		/* ENOMEM is ours; anything else the kernel's, told later. */
+		if (errno == ENOMEM)
+			return -1;
+		s->open_errno[i] = errno != 0 ? errno : EIO;
+		return 0;
+	}
+	if (p->src[i] == &diag_source) {
+		diag_pin(s->h[i]);
+		if (p->priv != NULL)
+			diag_set_privileged(s->h[i], p->priv);
+	} else if (space_pin_files(p, s->h[i], 0) == -1)
+		return -1;
+	return 0;
+}
+
+int
+pipeline_space_add(struct pipeline *p, const struct sock_netns *id)
+{
+	struct space *s, *v;
+	size_t i, cap;
+	int save_errno, has_proc = 0;
+
+	if (p->nsp == p->capsp) {
+		cap = p->capsp ? p->capsp * 2 : 8;
+		if ((v = reallocarray(p->sp, cap, sizeof(*v))) == NULL)
+			return -1;
+		p->sp = v;
+		p->capsp = cap;
+	}
+	s = &p->sp[p->nsp];
+	memset(s, 0, sizeof(*s));
+	s->id = id;
+	s->pinned = 1;
+	for (i = 0; i < p->nsrc; i++) {
+		has_proc |= p->src[i] == &procnet_source;
+		if (space_open(p, s, i) == -1)
+			goto fail;
+	}
+	/* netstat's RefCnt comes from /proc/net/unix (see refcnt_load). */
+	if (!has_proc && (s->unix_pin = procnet_open(p->o->proc_root)) ==
+	    NULL)
+		goto fail;
+	if (!has_proc && space_pin_files(p, s->unix_pin, 1) == -1)
+		goto fail;
+	p->nsp++;
+	return 0;
+fail:
+	save_errno = errno;
+	space_close(p, s);
+	errno = save_errno;
+	return -1;
+}
+
+/*
+ * Source i's handle in space s: opened on first use in the default
+ * space, at pipeline_space_add in the others.  NULL with errno set.
+ */
+static void *
+source_handle(struct pipeline *p, struct space *s, size_t i)
+{
+	if (!s->pinned && s->h[i] == NULL && s->open_errno[i] == 0) {
+		if ((s->h[i] = p->src[i]->open(p->o->proc_root)) == NULL)
+			s->open_errno[i] = errno != 0 ? errno : ENOMEM;
 		else if (p->src[i] == &diag_source && p->priv != NULL)
-			diag_set_privileged(p->h[i], p->priv);
+			diag_set_privileged(s->h[i], p->priv);
 	}
 	/* The filter's program goes to the kernel with netlink dumps. */
-	if (p->h[i] != NULL && p->src[i] == &diag_source &&
-	    p->o->filter_bc != NULL && !p->bc_set[i]) {
-		diag_set_bytecode(p->h[i], p->o->filter_bc,
+	if (s->h[i] != NULL && p->src[i] == &diag_source &&
+	    p->o->filter_bc != NULL && !s->bc_set[i]) {
+		diag_set_bytecode(s->h[i], p->o->filter_bc,
 		    p->o->filter_bc_len, p->o->filter_bc_needed);
-		diag_set_ports(p->h[i], p->o->filter_sport,
+		diag_set_ports(s->h[i], p->o->filter_sport,
 		    p->o->filter_dport);
-		p->bc_set[i] = 1;
+		s->bc_set[i] = 1;
 	}
-	if (p->h[i] == NULL)
-		errno = p->open_errno[i];
-	return p->h[i];
+	if (s->h[i] == NULL)
+		errno = s->open_errno[i];
+	return s->h[i];
 }
 
 static int
@@ -132,31 +261,48 @@ refcnt_add(const struct sock_row *r, void *arg)
  * that netlink rows read as netstat's do.  A missing or unreadable file
  * leaves RefCnt 0 and p->refcnts NULL, and the report says why.
  */
+/* The handle of space s pinned on /proc/net/unix, or NULL. */
+static void *
+space_unix(const struct pipeline *p, const struct space *s)
+{
+	size_t i;
+
+	for (i = 0; i < p->nsrc; i++)
+		if (p->src[i] == &procnet_source)
+			return s->h[i];
+	return s->unix_pin;
+}
+
 static int
-refcnt_load(struct pipeline *p)
+refcnt_load(struct pipeline *p, struct space *s)
 {
 	struct dump_req req = { AF_UNIX, PROTO_UNIX, ~0U, 0 };
 	struct source_stats st = { 0, 0, 0 };
 	void *h;
 	int save_errno;
 
+	refcnt_map_free(p->refcnts);
 	if ((p->refcnts = refcnt_map_new()) == NULL)
 		return -1;
-	h = procnet_source.open(p->o->proc_root);
+	/* Another namespace's file was opened in it, ahead. */
+	h = s->pinned ? space_unix(p, s) : procnet_source.open(p->o->proc_root);
+	if (s->pinned && h == NULL)
+		errno = ENOENT;
 	/* The map drops an inode two lines show: no guard needed. */
-	if (h != NULL)
+	if (h != NULL && !s->pinned)
 		procnet_unguarded(h);
 	if (h == NULL || procnet_source.collect(h, &req, refcnt_add,
 	    p->refcnts, &st) == -1) {
 		save_errno = errno;
-		if (h != NULL)
+		if (h != NULL && !s->pinned)
 			procnet_source.close(h);
 		refcnt_map_free(p->refcnts);
 		p->refcnts = NULL;
 		errno = save_errno;
 		return -1;
 	}
-	procnet_source.close(h);
+	if (!s->pinned)
+		procnet_source.close(h);
 	refcnt_map_seal(p->refcnts);
 	return 0;
 }
@@ -171,9 +317,16 @@ row_take(const struct sock_row *in, void *arg)
 	int m, rc;
 
 	p->emitted++;
+	/* A space's rows carry its namespace, for the selection too. */
+	if (p->cur->id != NULL) {
+		r = *in;
+		r.netns = p->cur->id;
+		in = &r;
+	}
 	if ((m = sel->ops->match(sel, in)) == 0)
 		return 0;
-	r = *in;
+	if (in != &r)
+		r = *in;
 	if (r.family == AF_UNIX && !(r.has & ROW_HAS_REFCNT) &&
 	    p->refcnts != NULL && refcnt_map_get(p->refcnts, r.inode,
 	    &r.refcnt))
@@ -208,9 +361,9 @@ diag_counts(struct pipeline *p, size_t i)
 	unsigned long replies, refused;
 	int e;
 
-	if (p->src[i] != &diag_source || p->h[i] == NULL)
+	if (p->src[i] != &diag_source || p->cur->h[i] == NULL)
 		return;
-	diag_take_counts(p->h[i], &replies, &refused, &e);
+	diag_take_counts(p->cur->h[i], &replies, &refused, &e);
 	p->rep->replies += replies;
 	if (refused > 0) {
 		p->rep->bc_refused += refused;
@@ -233,7 +386,7 @@ collect(struct pipeline *p, const struct dump_req *req,
 	d->asked = 1;
 	for (i = 0; i < p->nsrc; i++) {
 		p->emitted = 0;
-		if ((h = source_handle(p, i)) != NULL &&
+		if ((h = source_handle(p, p->cur, i)) != NULL &&
 		    p->src[i]->collect(h, req, row_take, p,
 		    &p->rep->stats) == 0) {
 			diag_counts(p, i);
@@ -265,14 +418,42 @@ static void
 unix_prepare(struct pipeline *p)
 {
 	if ((p->f->needs & ROW_HAS_REFCNT) && p->src[0] != &procnet_source &&
-	    refcnt_load(p) == -1)
+	    refcnt_load(p, p->cur) == -1)
 		p->rep->refcnt_errno = errno;
 }
 
 /*
+ * One dump in every space, in their order: all the namespaces' tcp rows
+ * before any udp row, as netstat's sections want.  The first space's
+ * dump is recorded in d; another space's that no source could read is
+ * counted in rep->netns_gaps.  Returns 0, or -1 with errno set.
+ */
+static int
+run_spaces(struct pipeline *p, const struct dump_req *req,
+    struct pipeline_dump *d)
+{
+	struct pipeline_dump other;
+	struct space *sp = p->nsp > 0 ? p->sp : &p->dflt;
+	size_t i, n = p->nsp > 0 ? p->nsp : 1;
+
+	for (i = 0; i < n; i++) {
+		p->cur = &sp[i];
+		if (req->proto == PROTO_UNIX)
+			unix_prepare(p);
+		memset(&other, 0, sizeof(other));
+		if (collect(p, req, i == 0 ? d : &other) == -1)
+			return -1;
+		if (i > 0 && other.from == NULL)
+			p->rep->netns_gaps++;
+	}
+	return 0;
+}
+
+/*
  * Runs the dump of proto in family i (0: IPv4, 1: IPv6; UNIX has only
- * 0) if the selection asks for it.  Returns 0, or -1 with errno set and
- * rep->failed naming the dump unless the formatter failed.
+ * 0) in every space if the selection asks for it.  Returns 0, or -1
+ * with errno set and rep->failed naming the dump unless the formatter
+ * failed.
  */
 static int
 run_dump(struct pipeline *p, unsigned proto, size_t i)
@@ -292,9 +473,7 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 		p->out_failed = 1;
 		return -1;
 	}
-	if (proto == PROTO_UNIX)
-		unix_prepare(p);
-	if (collect(p, &req, &p->rep->dumps[proto][i]) == -1) {
+	if (run_spaces(p, &req, &p->rep->dumps[proto][i]) == -1) {
 		/* An empty rep->failed means the output failed. */
 		if (!p->out_failed)
 			snprintf(p->rep->failed, sizeof(p->rep->failed), "%s",
@@ -306,10 +485,10 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 
 /*
  * TCP of both families in one netlink dump (FMT_TCP_JOINED), when the
- * face takes it, the kernel runs a filter and both families ask for the
- * same states.  Sets *done when it answered for both; a kernel that
- * cannot (no such request, no netlink) leaves them to run_dump.
- * Returns 0, or -1 as run_dump.
+ * face takes it, the kernel runs a filter, both families ask for the
+ * same states and one namespace is read.  Sets *done when it answered
+ * for both; a kernel that cannot (no such request, no netlink) leaves
+ * them to run_dump.  Returns 0, or -1 as run_dump.
  */
 static int
 run_tcp_joined(struct pipeline *p, int *done)
@@ -324,10 +503,11 @@ run_tcp_joined(struct pipeline *p, int *done)
 	req.proto = PROTO_TCP;
 	req.states = p->sel->ops->states(p->sel, AF_INET, PROTO_TCP);
 	req.ext = tcpinfo_wanted(p->o);
+	p->cur = &p->dflt;
 	if (!(p->order & FMT_TCP_JOINED) || !fmt_tcp_joined(p->o) ||
-	    p->src[0] != &diag_source || req.states == 0 ||
+	    p->nsp > 0 || p->src[0] != &diag_source || req.states == 0 ||
 	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP) ||
-	    (h = source_handle(p, 0)) == NULL)
+	    (h = source_handle(p, p->cur, 0)) == NULL)
 		return 0;
 	p->emitted = 0;
 	if (diag_source.collect(h, &req, row_take, p, &p->rep->stats) == 0) {
@@ -352,7 +532,9 @@ run_tcp_joined(struct pipeline *p, int *done)
 /*
  * Runs every dump the selection asks for: in netstat's order (tcp, tcp6,
  * udp, ...), or every IPv6 dump first when the formatter asks
- * (FMT_INET6_FIRST); UNIX last.  Returns 0, or -1 as run_dump.
+ * (FMT_INET6_FIRST), or every IPv6 dump into measure() and then all in
+ * netstat's order (FMT_INET6_MEASURE); UNIX last.  Returns 0, or -1 as
+ * run_dump.
  */
 static int
 run_dumps(struct pipeline *p)

@@ -26,6 +26,8 @@
 
 static const cap_value_t fds_caps[] = { CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE };
 static const cap_value_t trace_caps[] = { CAP_PERFMON, CAP_SYS_ADMIN };
+static const cap_value_t netns_caps[] = { CAP_SYS_ADMIN };
+static const cap_value_t netadmin_caps[] = { CAP_NET_ADMIN };
 
 #define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -90,54 +92,53 @@ privs_init(struct privs *p)
 	for (i = 0; i < NELEM(trace_caps); i++)
 		if (cap_has(caps, trace_caps[i], CAP_PERMITTED))
 			p->can_trace = 1;
+	p->can_setns = cap_has(caps, CAP_SYS_ADMIN, CAP_PERMITTED);
 	if (cap_clear_flag(caps, CAP_EFFECTIVE) == -1 ||
 	    cap_set_proc(caps) == -1)
 		return cap_done(caps, -1);
 	return cap_done(caps, 0);
 }
 
-static const cap_value_t netadmin_caps[] = { CAP_NET_ADMIN };
-
-/* The most capabilities privs_set gives. */
-#define PRIVS_SET_MAX	(NELEM(fds_caps) + NELEM(trace_caps) + \
-			 NELEM(netadmin_caps))
-
-/* Appends the n capabilities of set to want. */
-static void
-set_add(cap_value_t *want, size_t *len, const cap_value_t *set, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		want[(*len)++] = set[i];
-}
-
 /*
- * The capabilities the PRIVS_* uses in the mask what need, into want
- * (PRIVS_SET_MAX), *n of them.  Returns want, or NULL (EINVAL) for an
- * unknown bit.
+ * The capabilities the PRIVS_* uses in the mask what need, into buf (of
+ * room for every one), their count in *n; NULL for an unknown bit.
  */
 static const cap_value_t *
-privs_set(int what, cap_value_t *want, size_t *n)
+privs_set(int what, cap_value_t *buf, size_t *n)
 {
-	*n = 0;
-	if (what & ~(PRIVS_FDS | PRIVS_TRACE | PRIVS_NETADMIN)) {
+	static const struct {
+		int			 bit;
+		const cap_value_t	*caps;
+		size_t			 n;
+	} uses[] = {
+		{ PRIVS_FDS, fds_caps, NELEM(fds_caps) },
+		{ PRIVS_TRACE, trace_caps, NELEM(trace_caps) },
+		{ PRIVS_NETNS, netns_caps, NELEM(netns_caps) },
+		{ PRIVS_NETADMIN, netadmin_caps, NELEM(netadmin_caps) },
+	};
+	size_t i, j;
+
+	if (what == 0 || (what & ~(PRIVS_FDS | PRIVS_TRACE | PRIVS_NETNS |
+	    PRIVS_NETADMIN))) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if (what & PRIVS_FDS)
-		set_add(want, n, fds_caps, NELEM(fds_caps));
-	if (what & PRIVS_TRACE)
-		set_add(want, n, trace_caps, NELEM(trace_caps));
-	if (what & PRIVS_NETADMIN)
-		set_add(want, n, netadmin_caps, NELEM(netadmin_caps));
-	return want;
+	*n = 0;
+	for (i = 0; i < NELEM(uses); i++)
+		if (what & uses[i].bit)
+			for (j = 0; j < uses[i].n; j++)
+				buf[(*n)++] = uses[i].caps[j];
+	return buf;
 }
+
+/* Room for the capabilities of every PRIVS_* use at once. */
+#define PRIVS_CAPS_MAX	(NELEM(fds_caps) + NELEM(trace_caps) + \
+			 NELEM(netns_caps) + NELEM(netadmin_caps))
 
 int
 privs_raise(int what)
 {
-	cap_value_t buf[PRIVS_SET_MAX], v;
+	cap_value_t buf[PRIVS_CAPS_MAX], v;
 	const cap_value_t *want;
 	cap_t caps;
 	size_t i, n;
@@ -203,7 +204,7 @@ drop_bounding(void)
 int
 privs_keep(int what)
 {
-	cap_value_t buf[PRIVS_SET_MAX], v;
+	cap_value_t buf[PRIVS_CAPS_MAX], v;
 	const cap_value_t *want;
 	cap_t have, keep;
 	size_t i, n;

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "container.h"
 #include "procmap.h"
 #include "procmap_impl.h"
 #include "util.h"
@@ -338,10 +339,35 @@ pm_reserve(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
+/*
+ * The container of owner ow (read with PROCMAP_CGROUP) as the text faces
+ * show it after the program, " (docker 3f4e1c2b9a8d)", into out (of
+ * len bytes), escaped; "" when none is known.
+ */
+static void
+pm_container_text(const struct sock_owner *ow, char *out, size_t len)
+{
+	char id[CONTAINER_ID_MAX + 1], esc[UTIL_ESCAPE_MAX(sizeof(id))];
+	struct container c;
+
+	out[0] = '\0';
+	if (ow->cgroup == NULL ||
+	    container_parse(ow->cgroup, strlen(ow->cgroup), &c) == 0)
+		return;
+	/* A unit name is the cgroup's: chosen by whoever made it. */
+	if (c.runtime != NULL) {
+		container_short_id(&c, id, sizeof(id));
+		util_escape_seps(esc, sizeof(esc), id, strlen(id), ",");
+		snprintf(out, len, " (%s %s)", c.runtime, esc);
+	} else
+		snprintf(out, len, " (pod %s)", c.pod);
+}
+
 ssize_t
 procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
     size_t *cap)
 {
+	char ctext[UTIL_ESCAPE_MAX(CONTAINER_ID_MAX + 1) + 32];
 	const char *cmd;
 	char num[24], *p;
 	size_t i, j, len = 0, cmdlen;
@@ -369,8 +395,9 @@ procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
 		cmd = ow[i].argv0 != NULL ? ow[i].argv0 :
 		    ow[i].command != NULL ? ow[i].command : "-";
 		cmdlen = strlen(cmd);
+		pm_container_text(&ow[i], ctext, sizeof(ctext));
 		if (pm_reserve(buf, cap, len + 1 + sizeof(num) +
-		    UTIL_ESCAPE_MAX(cmdlen)) == -1)
+		    UTIL_ESCAPE_MAX(cmdlen) + strlen(ctext)) == -1)
 			return -1;
 		if (len > 0)
 			(*buf)[len++] = ',';
@@ -390,6 +417,8 @@ procmap_owners_text(const struct sock_owner *ow, size_t n, char **buf,
 		 */
 		len += util_escape_seps(*buf + len, *cap - len, cmd, cmdlen,
 		    ",");
+		memcpy(*buf + len, ctext, strlen(ctext) + 1);
+		len += strlen(ctext);
 	}
 	return (ssize_t)len;
 }

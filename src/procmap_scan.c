@@ -38,6 +38,7 @@
 
 #define OWNERS_MIN	1024		/* first owner array; doubles */
 #define COMM_MAX	256		/* kernel comm is at most 64 bytes */
+#define CGROUP_MAX	4096		/* a container's lines fit many times */
 #define CMDLINE_MAX	512		/* netstat reads cmdline into 512 bytes,
 					   the last kept for a NUL */
 #define TASKDIR_BUFSZ	4096		/* task/ of a zombie leader */
@@ -273,6 +274,23 @@ pm_read_argv0(struct pm_scan *sc, int dir, const char **argv0)
 	return pm_store(sc, s, strlen(s), argv0);
 }
 
+/*
+ * The process's /proc/PID/cgroup, whole up to CGROUP_MAX bytes, into the
+ * chunks: the faces derive the container from it (container.h).  Sets
+ * *cgroup NULL when unreadable.  Returns 0, or -1 with ENOMEM.
+ */
+static int
+pm_read_cgroup(struct pm_scan *sc, int pfd, const char **cgroup)
+{
+	char buf[CGROUP_MAX];
+	ssize_t n;
+
+	*cgroup = NULL;
+	if ((n = pm_read_file(pfd, "cgroup", buf, sizeof(buf) - 1)) <= 0)
+		return 0;
+	return pm_store(sc, buf, (size_t)n, cgroup);
+}
+
 /* Appends one owner of inode, doubling both arrays when full. */
 static int
 pm_append(struct pm_scan *sc, uint64_t inode, const struct sock_owner *o)
@@ -343,7 +361,9 @@ pm_scan_table(struct pm_scan *sc, int pfd, int base, struct sock_owner *o,
 		if (o->command == NULL &&
 		    (pm_read_comm(sc, pfd, &o->command) == -1 ||
 		    ((sc->sh->flags & PROCMAP_ARGV0) &&
-		    pm_read_argv0(sc, base, &o->argv0) == -1))) {
+		    pm_read_argv0(sc, base, &o->argv0) == -1) ||
+		    ((sc->sh->flags & PROCMAP_CGROUP) &&
+		    pm_read_cgroup(sc, pfd, &o->cgroup) == -1))) {
 			o->command = NULL;
 			goto out;
 		}

@@ -22,6 +22,9 @@
 #include "procnet.h"
 #include "unixguard.h"
 
+/* The files a handle may pin: four Internet protocols twice, and unix. */
+#define PROCNET_SLOTS		9
+
 /* sun_path holds at most 108 bytes; one more for the NUL. */
 #define PROCNET_PATHMAX		(108 + 1)
 
@@ -50,7 +53,16 @@ struct procnet {
 	int		 held_wanted;	/* in the selection; else only judged */
 	struct unixguard *guard;	/* NULL until a UNIX file is read */
 	int		 unguarded;	/* procnet_unguarded(): no guard */
+	/*
+	 * procnet_pin: files opened ahead, by procnet_slot; -1 not
+	 * opened, PIN_MISSING absent when pinned.  An open /proc/net file
+	 * reads the namespace it was opened in, whatever the reader's.
+	 */
+	int		 pinned;
+	int		 pin_fd[PROCNET_SLOTS];
 };
+
+#define PIN_MISSING	(-2)
 
 /* Value of a hex digit plus one; 0 marks a byte that is not one. */
 static const uint8_t hexval[256] = {
@@ -432,13 +444,31 @@ procnet_file(const struct dump_req *req)
 	return NULL;
 }
 
+/* The pin slot of req's file, or -1 for none. */
+static int
+procnet_slot(const struct dump_req *req)
+{
+	if (req->family == AF_UNIX)
+		return req->proto == PROTO_UNIX ? PROCNET_SLOTS - 1 : -1;
+	if ((unsigned)req->proto >= PROTO_UNIX)
+		return -1;
+	if (req->family == AF_INET)
+		return (int)req->proto;
+	if (req->family == AF_INET6)
+		return PROTO_UNIX + (int)req->proto;
+	return -1;
+}
+
 struct procnet *
 procnet_open(const char *root)
 {
 	struct procnet *p;
+	size_t i;
 
 	if ((p = calloc(1, sizeof(*p))) == NULL)
 		return NULL;
+	for (i = 0; i < PROCNET_SLOTS; i++)
+		p->pin_fd[i] = -1;
 	p->bufsz = PROCNET_BUFSZ;
 	if ((p->root = strdup(root != NULL ? root : "/proc")) == NULL ||
 	    (p->buf = malloc(p->bufsz)) == NULL) {
@@ -449,11 +479,66 @@ procnet_open(const char *root)
 	return p;
 }
 
+int
+procnet_pin(struct procnet *p, const struct dump_req *req)
+{
+	char path[PATH_MAX];
+	int slot, n;
+
+	if ((slot = procnet_slot(req)) == -1) {
+		errno = EINVAL;
+		return -1;
+	}
+	p->pinned = 1;
+	if (p->pin_fd[slot] != -1)
+		return 0;
+	n = snprintf(path, sizeof(path), "%s/net/%s", p->root,
+	    procnet_file(req));
+	if (n < 0 || (size_t)n >= sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if ((p->pin_fd[slot] = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+		if (errno != ENOENT)
+			return -1;
+		p->pin_fd[slot] = PIN_MISSING;
+	}
+	return 0;
+}
+
+/*
+ * The fd to read req's file from: opened now, or the pinned one rewound
+ * (*pinned set).  -1 with errno set; ENOENT for a missing file, or on a
+ * pinned handle one not pinned (it cannot be opened in its namespace).
+ */
+static int
+procnet_fd(struct procnet *p, const struct dump_req *req, const char *path,
+    int *pinned)
+{
+	int slot, fd;
+
+	*pinned = p->pinned;
+	if (!p->pinned)
+		return open(path, O_RDONLY | O_CLOEXEC);
+	if ((slot = procnet_slot(req)) == -1 || (fd = p->pin_fd[slot]) < 0) {
+		errno = ENOENT;
+		return -1;
+	}
+	if (lseek(fd, 0, SEEK_SET) == -1)
+		return -1;
+	return fd;
+}
+
 void
 procnet_close(struct procnet *p)
 {
+	size_t i;
+
 	if (p == NULL)
 		return;
+	for (i = 0; i < PROCNET_SLOTS; i++)
+		if (p->pin_fd[i] >= 0)
+			close(p->pin_fd[i]);
 	free(p->buf);
 	free(p->root);
 	unixguard_free(p->guard);
@@ -579,7 +664,7 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 	char *line, *nl, *end;
 	size_t have = 0;
 	ssize_t n;
-	int fd, header = 1, skipping = 0, save_errno, rc = 0;
+	int fd, header = 1, skipping = 0, save_errno, rc = 0, pinned;
 
 	if (p == NULL || req == NULL || cb == NULL ||
 	    (file = procnet_file(req)) == NULL) {
@@ -594,7 +679,7 @@ procnet_collect(struct procnet *p, const struct dump_req *req, row_cb cb,
 	if (req->family == AF_UNIX && !p->unguarded && p->guard == NULL &&
 	    (p->guard = unixguard_new()) == NULL)
 		return -1;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+	if ((fd = procnet_fd(p, req, path, &pinned)) == -1)
 		return errno == ENOENT ? 0 : -1;
 	p->holding = 0;
 	if (p->guard != NULL)
@@ -659,7 +744,8 @@ out:
 	if (p->guard != NULL)
 		unixguard_clear(p->guard);
 	save_errno = errno;
-	close(fd);
+	if (!pinned)
+		close(fd);
 	errno = save_errno;
 	return rc;
 }
@@ -692,7 +778,16 @@ procnet_source_collect(void *h, const struct dump_req *req, row_cb cb,
 	const char *file;
 	int n;
 
-	if (p != NULL && req != NULL && (file = procnet_file(req)) != NULL) {
+	int slot;
+
+	/* Pinned: a file missing or not pinned could not be read there. */
+	if (p != NULL && req != NULL && p->pinned) {
+		if ((slot = procnet_slot(req)) == -1 || p->pin_fd[slot] < 0) {
+			errno = ENOENT;
+			return -1;
+		}
+	} else if (p != NULL && req != NULL &&
+	    (file = procnet_file(req)) != NULL) {
 		n = snprintf(path, sizeof(path), "%s/net/%s", p->root, file);
 		if (n > 0 && (size_t)n < sizeof(path) &&
 		    faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == -1 &&

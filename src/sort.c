@@ -34,6 +34,7 @@ static const char *const group_names[GROUP_NKEYS] = {
 	[GROUP_USER] = "user",
 	[GROUP_REMOTE] = "remote",
 	[GROUP_LPORT] = "lport",
+	[GROUP_NETNS] = "netns",
 };
 
 const char *

@@ -35,6 +35,7 @@ struct urow {
 	uint64_t	 inode;
 	uint32_t	 refcnt;
 	uint8_t		 type, state;
+	const struct sock_netns *netns;	/* --all-netns */
 };
 
 int
@@ -102,6 +103,7 @@ unix_header(struct table_unix *u)
 
 	outbuf_str(ob, "Active UNIX domain sockets ");
 	outbuf_str(ob, netstat_title_suffix(u->o));
+	netstat_netns_cell(ob, u->o, NULL, 1);
 	outbuf_str(ob, "Proto ");
 	outbuf_left(ob, "RefCnt", 6, W_REFCNT);
 	outbuf_put(ob, " ", 1);
@@ -139,6 +141,7 @@ unix_line(struct table_unix *u, const struct sock_row *r, const char *prog,
 	struct outbuf *ob = u->ob;
 	char buf[32];
 
+	netstat_netns_cell(ob, u->o, r->netns, 0);
 	outbuf_str(ob, "unix  ");
 	outbuf_u64(ob, r->refcnt, W_REFCNT, 0);
 	outbuf_put(ob, " ", 1);
@@ -193,6 +196,7 @@ unix_keep(struct table_unix *u, const struct sock_row *r)
 	k.refcnt = r->refcnt;
 	k.type = r->type;
 	k.state = r->state;
+	k.netns = r->netns;
 	if (bytevec_push(&u->rows, &k, sizeof(k)) == -1 ||
 	    (n = procmap_owners_text(r->owners, r->nowners, &u->scratch,
 	    &u->scratch_cap)) == -1 ||
@@ -234,6 +238,7 @@ table_unix_end(struct table_unix *u)
 		r.refcnt = k.refcnt;
 		r.type = k.type;
 		r.state = k.state;
+		r.netns = k.netns;
 		prog = bytevec_next_text(&u->text, &tpos, &plen);
 		path = bytevec_next_text(&u->text, &tpos, &pathlen);
 		unix_line(u, &r, prog, plen, path, pathlen);

@@ -15,12 +15,13 @@
  */
 static const char *const synopsis[USAGE_NFORMS] = {
 	[USAGE_NETSTAT] =
-"sockstat [-46aelnoprstuWwx] [--by key] [-c [seconds]] [--count n]\n"
-"                [--json] [--openmetrics] [--prometheus] [--sort key[,key ...]]\n"
+"sockstat [-46aelnoprstuWwx] [--all-netns] [--by key] [-c [seconds]]\n"
+"                [--count n] [--json] [--netns name|path|pid] [--openmetrics]\n"
+"                [--prometheus] [--sort key[,key ...]]\n"
 "                [--source netlink|proc|auto] [--top n] [filter]\n",
 	[USAGE_LSOF] =
-"sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]]\n"
-"                [-p pids] [-r [seconds]] [-s proto:states] [-u users]\n"
+"sockstat -i [spec] [-U] [-alnPtV] [-c command] [-F [fields]] [-p pids]\n"
+"                [-r [seconds]] [-s proto:states] [-u users] [--all-netns]\n"
 "                [--count n] [--json] [--source netlink|proc|auto]\n",
 	[USAGE_WATCH] =
 "sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
@@ -54,7 +55,9 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-4, --inet", "IPv4 sockets" },
 	{ "-6, --inet6", "IPv6 sockets" },
 	{ "-a, --all", "every socket: servers and the rest" },
+	{ "--all-netns", "every network namespace, Netns column first" },
 	{ "--by key", "count per state|proto|process|user|remote|lport" },
+	{ "", "or netns (per namespace, and the total)" },
 	{ "-c, --continuous [seconds]", "repeat every seconds (default 1)" },
 	{ "--count n", "stop after n passes of -c" },
 	{ "-e, --extend", "add the User and Inode columns" },
@@ -65,6 +68,7 @@ static const struct usage_opt netstat_opts[] = {
 	{ "-l, --listening", "servers only" },
 	{ "--mem", "detail line: socket memory (skmem)" },
 	{ "-n, --numeric", "numeric ports and users" },
+	{ "--netns name|path|pid", "the sockets of that network namespace" },
 	{ "--numeric-hosts", "numeric hosts (the default unless -r)" },
 	{ "--numeric-ports", "numeric ports" },
 	{ "--numeric-rates", "--info rates in bits per second" },
@@ -107,6 +111,7 @@ static const struct usage_opt lsof_opts[] = {
 	{ "-t", "PIDs only" },
 	{ "-u users", "processes of these users" },
 	{ "-V, -v, --version", "print the version" },
+	{ "--all-netns", "every network namespace's sockets, decoded" },
 	{ "--count n", "stop after n passes of -r" },
 	{ "--json", "JSON, as the netstat face" },
 	{ "--source netlink|proc|auto", "read sockets from there (auto)" },

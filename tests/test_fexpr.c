@@ -315,6 +315,42 @@ test_fexpr_parse_deep(void **state)
 	assert_string_equal(err, "expression nested too deep");
 }
 
+/* netns NAME|INODE: the row's namespace, by name or inode, exactly. */
+static void
+test_fexpr_eval_netns(void **state)
+{
+	struct sock_netns blue = { 4026532001ULL, "blue", "blue" };
+	struct sock_netns anon = { 4026532002ULL, NULL, "4026532002" };
+	struct sock_row r = row(AF_INET, "10.0.0.1", 80, "0.0.0.0", 0,
+	    ST_LISTEN);
+	char err[FEXPR_ERRLEN];
+	struct fexpr *fx;
+	size_t pos = 0;
+
+	(void)state;
+	/* Without --netns the row has none: never named. */
+	assert_int_equal(eval_on("netns blue", &r), FX_NO);
+	r.netns = &blue;
+	assert_int_equal(eval_on("netns blue", &r), FX_YES);
+	assert_int_equal(eval_on("netns = blue", &r), FX_YES);
+	assert_int_equal(eval_on("netns 4026532001", &r), FX_YES);
+	assert_int_equal(eval_on("netns blu", &r), FX_NO);
+	assert_int_equal(eval_on("netns 4026532002", &r), FX_NO);
+	assert_int_equal(eval_on("not netns blue", &r), FX_NO);
+	assert_int_equal(eval_on("netns blue and sport = 80", &r), FX_YES);
+	r.netns = &anon;
+	assert_int_equal(eval_on("netns 4026532002", &r), FX_YES);
+	assert_int_equal(eval_on("netns blue", &r), FX_NO);
+	assert_int_equal(fexpr_parse("netns blue", &fx, err, sizeof(err),
+	    &pos), 0);
+	assert_true(fx->needs & FX_NEEDS_NETNS);
+	fexpr_free(fx);
+	assert_int_equal(fexpr_parse("netns", &fx, err, sizeof(err), &pos),
+	    -1);
+	assert_string_equal(err,
+	    "expected a namespace name or inode after 'netns'");
+}
+
 static void
 test_fexpr_is_start(void **state)
 {
@@ -324,6 +360,7 @@ test_fexpr_is_start(void **state)
 	assert_true(fexpr_is_start("(dport=443)"));
 	assert_true(fexpr_is_start("!autobound"));
 	assert_true(fexpr_is_start("state"));
+	assert_true(fexpr_is_start("netns"));
 	assert_false(fexpr_is_start("stray"));
 	assert_false(fexpr_is_start("3"));
 	assert_false(fexpr_is_start("sports"));
@@ -341,6 +378,7 @@ main(void)
 		cmocka_unit_test(test_fexpr_parse_states),
 		cmocka_unit_test(test_fexpr_parse_errors),
 		cmocka_unit_test(test_fexpr_parse_deep),
+		cmocka_unit_test(test_fexpr_eval_netns),
 		cmocka_unit_test(test_fexpr_is_start),
 	};
 

@@ -95,7 +95,7 @@ exact(const struct fexpr *fx)
 	for (i = 0; i < fx->nn; i++)
 		switch (fx->n[i].kind) {
 		case FX_PROC: case FX_PID: case FX_UID: case FX_MARK:
-		case FX_CGROUP: case FX_AUTO:
+		case FX_CGROUP: case FX_AUTO: case FX_NETNS:
 			return 0;
 		default:
 			break;
@@ -157,6 +157,7 @@ test_fexpr_bc_exprs(void **state)
 		"proc ssh", "not proc ssh", "sport 22 and not pid 1",
 		"not (uid 0 or sport 443)", "src /run/*.sock",
 		"not src @x*", "sport 22 or src /x",
+		"netns blue", "not netns blue and sport 22",
 		("(sport 1024 or dport 1024) and (src 10.0.0.0/8 or "
 		    "dst 10.0.0.0/8) and not (sport 0 or dev 2)"),
 	};

@@ -70,6 +70,7 @@ teardown(void **state)
 /* A formatter that records the inodes it is given and the gaps. */
 struct rec {
 	uint64_t	 inodes[8];
+	const struct sock_netns *ns[8];
 	size_t		 n;
 	unsigned	 gaps;		/* 1 << (proto * 2 + ipv6) */
 };
@@ -90,8 +91,10 @@ rec_row(void *st, const struct sock_row *r)
 {
 	struct rec *c = st;
 
-	if (c->n < 8)
+	if (c->n < 8) {
+		c->ns[c->n] = r->netns;
 		c->inodes[c->n++] = r->inode;
+	}
 	return 0;
 }
 
@@ -197,6 +200,60 @@ test_pipeline_pass_listening(void **state)
 }
 
 /*
+ * Spaces: each reads the files it pinned when added, whatever the path
+ * names later (as another namespace's /proc/net would), its rows carry
+ * its id, and one dump goes through every space before the next dump.
+ * Cleared, the pass reads the caller's own again.
+ */
+static void
+test_pipeline_spaces(void **state)
+{
+	struct sock_netns a = { 1, "a", "a" }, b = { 2, NULL, "2" };
+	struct pipeline_report rep;
+	struct selection *sel;
+	struct pipeline *p;
+	struct options o;
+	char path[128];
+	FILE *f;
+
+	(void)state;
+	options_proc(&o);
+	o.protos = 1U << PROTO_TCP;
+	o.families = FAM_INET4;
+	assert_non_null(sel = filter_selection_new(&o));
+	assert_non_null(p = pipeline_new(&o, sel));
+	assert_int_equal(pipeline_space_add(p, &a), 0);
+	snprintf(path, sizeof(path), "%s/net/tcp", root);
+	assert_int_equal(unlink(path), 0);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(TCP_HEAD "   0: 0100007F:1F91 00000000:0000 0A 00000000:00000000 "
+	    "00:00000000 00000000     0        0 5000 1 0000000000000000 100 "
+	    "0 0 10 0\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(pipeline_space_add(p, &b), 0);
+	assert_int_equal(pipeline_pass(p, &fmt_rec, stdout, NULL, &rep), 0);
+	assert_int_equal(rec.n, 3);
+	assert_int_equal(rec.inodes[0], 4242);
+	assert_ptr_equal(rec.ns[0], &a);
+	assert_int_equal(rec.inodes[1], 4243);
+	assert_ptr_equal(rec.ns[1], &a);
+	assert_int_equal(rec.inodes[2], 5000);
+	assert_ptr_equal(rec.ns[2], &b);
+	assert_int_equal(rep.netns_gaps, 0);
+	pipeline_spaces_clear(p);
+	assert_int_equal(pipeline_pass(p, &fmt_rec, stdout, NULL, &rep), 0);
+	assert_int_equal(rec.n, 1);
+	assert_int_equal(rec.inodes[0], 5000);
+	assert_null(rec.ns[0]);
+	pipeline_free(p);
+	selection_free(sel);
+	/* The group's fixture again, for the tests after. */
+	assert_non_null(f = fopen(path, "w"));
+	fputs(TCP_HEAD TCP_ROWS, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/*
  * A selection of its own (as a filter expression will be): the
  * pipeline asks it which dumps, which rows and which owners, and shows
  * only what owners() keeps.
@@ -277,6 +334,7 @@ main(void)
 		cmocka_unit_test(test_pipeline_pass_listening),
 		cmocka_unit_test(test_pipeline_pass_selection),
 		cmocka_unit_test(test_pipeline_refused),
+		cmocka_unit_test(test_pipeline_spaces),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -206,6 +206,35 @@ test_privs_raise_fds(void **state)
 }
 
 static void
+child_raise_fds_netns(struct report *r)
+{
+	r->rc[0] = privs_init(&r->p);
+	r->rc[1] = privs_raise(PRIVS_FDS | PRIVS_NETNS);
+	read_status(r);
+	r->rc[2] = privs_lower();
+}
+
+/* A mask raises both uses at once; PRIVS_NETNS is cap_sys_admin alone. */
+static void
+test_privs_raise_mask_netns(void **state)
+{
+	struct report r;
+	unsigned long long want;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	in_child(child_raise_fds_netns, &r);
+	assert_int_equal(r.rc[0], 0);
+	assert_int_equal(r.rc[1], 0);
+	assert_int_equal(r.rc[2], 0);
+	assert_int_equal(r.p.can_setns, 1);
+	want = (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_SYS_PTRACE) |
+	    (1ULL << CAP_SYS_ADMIN);
+	assert_int_equal(status_field(&r, "CapEff"), want);
+}
+
+static void
 test_privs_raise_invalid(void **state)
 {
 	(void)state;
@@ -261,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_privs_init_clears_effective),
 		cmocka_unit_test(test_privs_raise_fds),
 		cmocka_unit_test(test_privs_raise_invalid),
+		cmocka_unit_test(test_privs_raise_mask_netns),
 		cmocka_unit_test(test_privs_init_missing),
 	};
 

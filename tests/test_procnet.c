@@ -886,6 +886,52 @@ scratch_remove(const char *root, const char *file)
 	assert_int_equal(rmdir(root), 0);
 }
 
+/*
+ * A pinned file is read from the file opened at pin time, rewound each
+ * dump, even once the path names another file; an unpinned one then
+ * reads as missing.
+ */
+static void
+test_procnet_pin_keeps_file(void **state)
+{
+	struct dump_req tcp = { AF_INET, PROTO_TCP, ST_ALL, 0 };
+	struct dump_req udp = { AF_INET, PROTO_UDP, ST_ALL, 0 };
+	char root[64], path[256];
+	struct source_stats st;
+	struct procnet *p;
+	struct got g;
+	FILE *fp;
+	int i;
+
+	(void)state;
+	scratch_root(root, sizeof(root), "tcp", &fp);
+	fputs("  sl  local_address rem_address   st tx_queue rx_queue tr "
+	    "tm->when retrnsmt   uid  timeout inode\n"
+	    "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000005 "
+	    "00:00000000 00000000  1000        0 1001 1 0000000000000000 "
+	    "20 4 0 10 -1\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	assert_non_null(p = procnet_open(root));
+	assert_int_equal(procnet_pin(p, &tcp), 0);
+	/* The path now names an empty table. */
+	snprintf(path, sizeof(path), "%s/net/tcp", root);
+	assert_int_equal(unlink(path), 0);
+	assert_non_null(fp = fopen(path, "w"));
+	assert_int_equal(fclose(fp), 0);
+	for (i = 0; i < 2; i++) {
+		memset(&g, 0, sizeof(g));
+		memset(&st, 0, sizeof(st));
+		assert_int_equal(procnet_collect(p, &tcp, got_cb, &g, &st), 0);
+		assert_int_equal(g.n, 1);
+		assert_int_equal(g.rows[0].inode, 1001);
+	}
+	errno = 0;
+	assert_int_equal(procnet_source.collect(p, &udp, got_cb, &g, &st), -1);
+	assert_int_equal(errno, ENOENT);
+	procnet_close(p);
+	scratch_remove(root, "tcp");
+}
+
 struct tally {
 	size_t		 n;
 	uint64_t	 inode_sum;
@@ -1334,6 +1380,7 @@ main(void)
 		cmocka_unit_test(test_procnet_collect_long_line),
 		cmocka_unit_test(test_procnet_collect_real_inet),
 		cmocka_unit_test(test_procnet_collect_real_unix),
+		cmocka_unit_test(test_procnet_pin_keeps_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,6 +145,7 @@ test_group_parse(void **state)
 	assert_int_equal(group_parse("user"), GROUP_USER);
 	assert_int_equal(group_parse("remote"), GROUP_REMOTE);
 	assert_int_equal(group_parse("lport"), GROUP_LPORT);
+	assert_int_equal(group_parse("netns"), GROUP_NETNS);
 	assert_int_equal(group_parse("pid"), 0);
 	assert_int_equal(group_parse(""), 0);
 	assert_int_equal(group_parse("Remote"), 0);
@@ -412,6 +413,40 @@ test_fmt_group_remote(void **state)
 	    "{\"address\":\"::\",\"count\":1}]}\n");
 }
 
+/*
+ * Per namespace (--all-netns): by inode, shown by label, largest first,
+ * then the grand total; JSON has inode and the exact name.
+ */
+static void
+test_fmt_group_netns(void **state)
+{
+	struct sock_netns a = { 4026532001ULL, "a\x1b", "a\\x1b" };
+	struct sock_netns self = { 4026531833ULL, NULL, "4026531833" };
+	struct out *b = *state;
+	struct sock_row r[4];
+
+	r[0] = v4("1.1.1.1", 1, "10.0.0.1", 1);
+	r[0].netns = &self;
+	r[1] = r[0];
+	r[1].netns = &a;
+	r[2] = r[1];
+	r[3] = r[1];
+	b->o.face = FACE_SUMMARY;
+	b->o.group_by = GROUP_NETNS;
+	assert_string_equal(run(b, &fmt_group, r, 4),
+	    "   Count  Netns\n"
+	    "       3  a\\x1b\n"
+	    "       1  4026531833\n"
+	    "       4  total\n");
+	reset(b);
+	b->o.json = 1;
+	run(b, &fmt_group, r, 4);
+	assert_string_equal(b->data, "{\"by\":\"netns\",\"total\":4,"
+	    "\"complete\":true,\"groups\":["
+	    "{\"netns\":{\"inode\":4026532001,\"name\":\"a\\u001b\"},\"count\":3},"
+	    "{\"netns\":{\"inode\":4026531833,\"name\":null},\"count\":1}]}\n");
+}
+
 /* One count per holding process; names escaped in text, exact in JSON. */
 static void
 test_fmt_group_process(void **state)
@@ -549,6 +584,7 @@ main(void)
 		T(test_fmt_sort_json),
 		T(test_fmt_sort_wrap),
 		T(test_fmt_group_remote),
+		T(test_fmt_group_netns),
 		T(test_fmt_group_process),
 		T(test_fmt_group_keys),
 		T(test_fmt_group_gap),

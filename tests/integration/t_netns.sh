@@ -287,9 +287,18 @@ while [ $i -lt 12 ]; do
 	ip netns add "sst$$m$i"
 	i=$((i + 1))
 done
-(ulimit -Sn 20 && "$SOCKSTAT" --all-netns -an >"$TMP/many" 2>"$TMP/many.err")
-check "--all-netns past a soft limit of 20 descriptors: exit 0" [ $? -eq 0 ]
-check "--all-netns past the soft limit: no warning" [ ! -s "$TMP/many.err" ]
+# Only for the ELF binary: a wrapper (make check-valgrind's) needs
+# descriptors of its own below that limit.
+if [ "$(head -c 4 "$SOCKSTAT" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+	(ulimit -Sn 20 && "$SOCKSTAT" --all-netns -an >"$TMP/many" \
+	    2>"$TMP/many.err")
+	check "--all-netns past a soft limit of 20 descriptors: exit 0" \
+	    [ $? -eq 0 ]
+	check "--all-netns past the soft limit: no warning" \
+	    [ ! -s "$TMP/many.err" ]
+else
+	echo "# soft descriptor limit: not checked through a wrapper"
+fi
 
 # Unprivileged, as root's nobody with no capability.
 cp "$SOCKSTAT" "$TMP/sockstat" && chmod 755 "$TMP" "$TMP/sockstat"

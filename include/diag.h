@@ -25,6 +25,14 @@
 	 (e) == ENOENT || (e) == EOPNOTSUPP ||				\
 	 (e) == EACCES || (e) == EPERM)
 
+/*
+ * Whether errno e, from a TCP dump of both families (AF_UNSPEC, the
+ * original inet_diag request) that failed before its first row, means
+ * the kernel does not answer that request here: the caller then asks
+ * one dump per family.
+ */
+#define DIAG_JOINED_REFUSED(e)	(DIAG_UNAVAILABLE(e) || (e) == EINVAL)
+
 struct diag;
 
 /* Opens a NETLINK_SOCK_DIAG socket.  Returns NULL with errno set. */

@@ -520,7 +520,7 @@ run_tcp_joined(struct pipeline *p, int *done)
 	e = errno;
 	diag_counts(p, 0);
 	if (p->out_failed || p->emitted > 0 ||
-	    !(DIAG_UNAVAILABLE(e) || e == EINVAL)) {
+	    !DIAG_JOINED_REFUSED(e)) {
 		if (!p->out_failed)
 			snprintf(p->rep->failed, sizeof(p->rep->failed), "tcp");
 		errno = e;

@@ -271,7 +271,7 @@ snapshot_tcp_joined(struct watch *w)
 	w->tcp_rows = 0;
 	if (diag_collect(w->diag, &req, snap_row, w, &st) == 0)
 		return 1;
-	if (w->tcp_rows > 0 || !(errno == EINVAL || DIAG_UNAVAILABLE(errno)))
+	if (w->tcp_rows > 0 || !DIAG_JOINED_REFUSED(errno))
 		return -1;
 	w->tcp_split = 1;
 	return 0;

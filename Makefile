@@ -85,6 +85,9 @@ deps:
 deps-check:
 	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh check
 
+deps-bench:
+	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh bench
+
 demo: deps
 	@$(MAKE) --no-print-directory $(PROG)
 	./$(PROG) demo
@@ -162,7 +165,7 @@ clean:
 	    $(TESTS)
 	rm -rf $(CLEAN_FILES)
 
-.PHONY: all deps deps-check demo check check-sanitize check-valgrind unit \
+.PHONY: all deps deps-check deps-bench demo check check-sanitize check-valgrind unit \
 	lint integration install uninstall clean
 
 -include $(OBJS:.o=.d) $(TEST_SRCS:.c=.d)

@@ -25,7 +25,8 @@ BENCH_FARM	?= bench/sockfarm
 BENCH_SOCKSTAT	?= ./$(PROG)
 BENCH_RESULTS	?= bench/RESULTS.md
 BENCH_FLOORS	= bench/bin/floor-dump bench/bin/fd-scan
-# Build ./sockstat first unless another binary is named.
+# Build ./sockstat first unless another binary is named; scripts/deps.sh
+# bench first installs (Debian, as root) or names what is missing.
 BENCH_DEPS	= $(if $(filter ./$(PROG),$(BENCH_SOCKSTAT)),$(PROG)) $(BENCH_FLOORS)
 BENCH_ARGS	= --procs $(BENCH_PROCS) --farm $(BENCH_FARM) \
 		  --sockstat $(BENCH_SOCKSTAT) --results $(BENCH_RESULTS)
@@ -40,15 +41,18 @@ bench-floors: $(BENCH_FLOORS)
 
 CLEAN_FILES += bench/bin
 
-bench: $(BENCH_DEPS)
+bench: deps-bench
+	@$(MAKE) --no-print-directory $(BENCH_DEPS)
 	python3 bench/run $(BENCH_ARGS) --conns $(BENCH_CONNS) \
 	    --sizes "$(BENCH_SIZES)" --runs $(BENCH_RUNS) \
 	    --slow-runs $(BENCH_SLOW_RUNS)
 
-bench-smoke: $(BENCH_DEPS)
+bench-smoke: deps-bench
+	@$(MAKE) --no-print-directory $(BENCH_DEPS)
 	python3 bench/run $(BENCH_ARGS) --smoke
 
-bench-profile: $(BENCH_DEPS)
+bench-profile: deps-bench
+	@$(MAKE) --no-print-directory $(BENCH_DEPS)
 	python3 bench/run $(BENCH_ARGS) --conns $(BENCH_CONNS) --profile
 
 .PHONY: bench bench-floors bench-smoke bench-profile

@@ -31,14 +31,17 @@ $(RATE_BIN): tests/load/conn-rate.c
 	    $(LDFLAGS) -o $@ tests/load/conn-rate.c
 
 # sockstat -E under 10,000 connections a second (tests/load/watch-rate.sh).
-load: $(PROG) $(LOAD_BIN) $(RATE_BIN)
+load: deps-bench
+	@$(MAKE) --no-print-directory $(PROG) $(LOAD_BIN) $(RATE_BIN)
 	@sh tests/load/run.sh ./$(PROG)
 	@sh tests/load/watch-rate.sh ./$(PROG)
 
-load-watch: $(PROG) $(RATE_BIN)
+load-watch: deps-bench
+	@$(MAKE) --no-print-directory $(PROG) $(RATE_BIN)
 	@sh tests/load/watch-rate.sh ./$(PROG)
 
-load-smoke: $(PROG) $(LOAD_BIN)
+load-smoke: deps-bench
+	@$(MAKE) --no-print-directory $(PROG) $(LOAD_BIN)
 	@sh tests/load/run.sh --smoke ./$(PROG)
 
 CLEAN_FILES += tests/load/bin

@@ -9,6 +9,9 @@
 #
 #   scripts/deps.sh build   libraries and tools needed to build and run
 #   scripts/deps.sh check   the above plus what the tests use
+#   scripts/deps.sh bench   the above for make bench and make load: the
+#                           peers compared (ss, netstat, lsof), ip,
+#                           unshare and python3
 #   scripts/deps.sh deb     what make deb and make check-deb use
 #                           (debhelper, lintian, man-db)
 #   scripts/deps.sh prometheus  what make check-prometheus runs: a
@@ -27,8 +30,8 @@ set -eu
 
 want=${1:-build}
 case $want in
-build | check | deb | prometheus) ;;
-*) echo "usage: scripts/deps.sh [build | check | deb | prometheus]" >&2
+build | check | bench | deb | prometheus) ;;
+*) echo "usage: scripts/deps.sh [build | check | bench | deb | prometheus]" >&2
 	exit 2 ;;
 esac
 : "${CC:=cc}" "${PKG_CONFIG:=pkg-config}" "${OS_RELEASE:=/etc/os-release}"
@@ -187,6 +190,7 @@ needs="cc pkg-config libmnl libcap ncursesw"
 [ "$want" = check ] && needs="$needs cmocka mandoc ip ss netstat lsof python3
     valgrind clang clang-fuzzer unshare setpriv setcap zsh bash-completion
     nsenter"
+[ "$want" = bench ] && needs="$needs ip ss netstat lsof python3 unshare"
 # sockstat top's screen is driven in a real terminal by t_top.
 [ "$want" = check ] && needs="$needs tmux"
 # Only for the targets that need them: plain "make check" installs no

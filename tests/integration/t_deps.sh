@@ -79,6 +79,11 @@ expect "no netstat, lsof: unknown distribution names the needs" plan9 check \
     "sockstat: missing: netstat lsof (unknown distribution: install what provides them)"
 PATH=$TMP/bin OS_RELEASE=$TMP/os-debian sh "$deps" build >"$TMP/o" 2>&1
 check "no netstat, lsof: deps.sh build does not need them" [ $? -eq 0 ]
+# make bench compares against them: a fresh machine gets them first.
+expect "no netstat, lsof: deps.sh bench names them" debian bench \
+    "run: ${sudo}apt-get update && ${sudo}apt-get install -y net-tools lsof"
+expect "no netstat, lsof: deps.sh bench on Fedora" fedora bench \
+    "run: ${sudo}dnf install -y net-tools lsof"
 
 # A pkg-config that knows no libmnl: the library is missing even though
 # its files may be there.

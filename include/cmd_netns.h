@@ -39,6 +39,23 @@ int	 netns_run_init(struct netns_run *r, const struct options *o,
 int	 netns_run_open(struct netns_run *r, struct pipeline *p,
 	    struct options *o);
 
+/* Whether the namespace of inode ino is open already (1) or not (0). */
+typedef int (*netns_known_fn)(void *arg, uint64_t ino);
+
+/* Opens what a pass reads in the namespace the thread is in: 0 or -1. */
+typedef int (*netns_add_fn)(void *arg, const struct sock_netns *id);
+
+/*
+ * Lists the namespaces anew and, for each that known (NULL: none) does
+ * not know, enters it with PRIVS_NETNS raised, calls add there, and
+ * comes back at once.  Sets *width (unless NULL) to the widest label.
+ * A namespace gone meanwhile is skipped and counted.  id stays valid
+ * until the next listing or netns_run_close.  Returns 0, or EXIT_FAIL
+ * after saying why.
+ */
+int	 netns_run_each(struct netns_run *r, netns_known_fn known,
+	    netns_add_fn add, void *arg, size_t *width);
+
 /*
  * Ends a pass: closes the spaces and frees the list.  The first time
  * namespaces have vanished, says how many, once per run.

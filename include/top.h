@@ -47,6 +47,14 @@ struct top_sock {
 	int32_t		 pid;		/* first holder; 0: none seen */
 	uint32_t	 nowners;	/* holders seen (descriptors) */
 	char		 comm[TOP_COMM_MAX];	/* raw, NUL-ended */
+	/*
+	 * The first holder's container, from its cgroup (container.h):
+	 * the runtime ("docker", ..., "pod" for a pod's process of no
+	 * known runtime) or NULL, and the id as "docker ps" shows it, cut
+	 * to 12 bytes, raw.  A systemd unit is no container: NULL.
+	 */
+	const char	*ctr_rt;
+	char		 ctr_id[13];
 	/* the interval */
 	uint64_t	 send_Bps;	/* bytes per second */
 	uint64_t	 recv_Bps;

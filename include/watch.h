@@ -40,6 +40,11 @@ struct watch_event {
 	uint64_t	 inode;		/* 0: unknown or no file */
 	int32_t		 pid;		/* owner; 0: unknown */
 	char		 command[WATCH_COMM_MAX];	/* raw comm; "" unknown */
+	/*
+	 * --netns, --all-netns: the namespace the socket lives in, owned
+	 * by the watch until watch_close(); NULL when none was asked.
+	 */
+	const struct sock_netns *netns;
 };
 
 /* Receives one event: returns 0 to go on, 1 to stop, -1 (errno) to fail. */
@@ -127,6 +132,7 @@ struct watch_stats {
 					   or a full queue (trace_drain.h) */
 	unsigned long	 snapshots;	/* sock_diag dumps diffed */
 	int		 destroy_errno;	/* destroy groups refused (poll); 0: ok */
+	size_t		 spaces;	/* namespaces watched now (0: the own) */
 	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
 };
 
@@ -193,6 +199,37 @@ typedef int (*watch_privs_fn)(int raise, void *arg);
 
 /* Makes w call fn around its reads of other processes (default: none). */
 void		 watch_set_privs(struct watch *w, watch_privs_fn fn,
+		    void *arg);
+
+/*
+ * Other network namespaces (-E --netns, --all-netns), by snapshots
+ * alone: the tracepoint's records name no namespace.
+ *
+ * watch_space_add() opens a sock_diag socket in the network namespace
+ * the calling thread is in, and watches it labelled id (copied).  Once a
+ * space is added, snapshots read the added spaces, in order, and no
+ * longer the caller's own namespace; a space's first snapshot is its
+ * baseline.  Returns 0, or -1 with errno set.
+ */
+int		 watch_space_add(struct watch *w, const struct sock_netns *id);
+
+/*
+ * Tells w that a listing still finds the namespace of nsfs inode ino.
+ * Returns 1 when it is watched already, else 0 (the lister adds it).
+ */
+int		 watch_space_seen(struct watch *w, uint64_t ino);
+
+/*
+ * Lists the namespaces again, calling watch_space_seen() for each and
+ * entering and adding the new ones; returns 0, or -1 with errno set.
+ * The watch calls it before a snapshot, at most once a second; a space
+ * the listing did not find gets one last snapshot (the closes of its
+ * sockets) and is closed.
+ */
+typedef int (*watch_list_fn)(struct watch *w, void *arg);
+
+/* Makes w list namespaces again through fn (default: never). */
+void		 watch_set_lister(struct watch *w, watch_list_fn fn,
 		    void *arg);
 
 /* Fills *st with what w could not see so far. */

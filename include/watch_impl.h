@@ -32,6 +32,7 @@
 #define SYN_SENT_WAIT_MS 2	/* for the event that names a connect's port */
 #define HOLD_MS		5	/* trace events wait this long for older ones */
 #define TW_GAP_MS	50	/* timewait dumps for closes, at most one per */
+#define LIST_GAP_MS	1000	/* namespaces are listed again at most once per */
 
 #define PROTO_BIT(p)	(1U << (p))
 
@@ -57,15 +58,34 @@ struct skowner {
 	char		 comm[WATCH_COMM_MAX];
 };
 
+/*
+ * What snapshots read: the own namespace, or one added space (another
+ * namespace's sock_diag socket, watch_space.c).
+ */
+struct wspace {
+	struct diag	*diag;
+	struct watch_diff *diff;
+	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
+	int		 tcp_split;	/* the kernel refused one TCP dump of
+					   both families: one per family */
+	int		 seen;		/* found by the latest listing */
+	struct sock_netns id;		/* added spaces: name, label owned */
+};
+
 struct watch {
 	struct options	 o;
 	enum watch_method method;
-	struct diag	*diag;
+	struct wspace	 own;		/* the namespace the watch opened in */
+	struct wspace	**spaces;	/* added; closed ones keep their id */
+	size_t		 nspaces, capspaces;
+	struct wspace	*cur;		/* the space a snapshot is reading */
+	watch_list_fn	 lister;	/* NULL: the spaces are fixed */
+	void		*lister_arg;
+	uint64_t	 next_list;	/* monotonic ms */
 	struct trace	*trace;
 	struct trace_drain *drain;	/* trace: the rings' reader thread */
 	struct trace_src src;		/* what it reads: trace */
 	struct watch_ns	*ns;		/* trace: our namespace's sockets */
-	struct watch_diff *diff;
 	struct watch_destroy *destroy;	/* poll: the destroy groups */
 	int		 destroy_errno;
 
@@ -73,9 +93,6 @@ struct watch {
 	uint64_t	 next_snap;	/* monotonic ms */
 	int64_t		 wall_off;	/* wall ms - monotonic ms */
 	unsigned long	 lost, snapshots;
-	unsigned	 unavailable;	/* 1 << PROTO_* sock_diag cannot dump */
-	int		 tcp_split;	/* the kernel refused one TCP dump of
-					   both families: one per family */
 
 	struct wev	*evs;		/* the round's; held ones first */
 	size_t		 nevs, capevs;
@@ -134,6 +151,27 @@ int	 watch_deliver(struct watch *w, uint64_t cutoff_ns, watch_cb cb,
  * lowered so.
  */
 uint64_t watch_tw_cutoff(const struct watch *w, uint64_t cutoff);
+
+/* watch_space.c */
+
+/*
+ * One snapshot of every space into the round: the own namespace, or
+ * the added spaces (listing them again first when due).  Returns 0, or
+ * -1 with errno set.
+ */
+int	 watch_snapshot_spaces(struct watch *w);
+
+/* Sockets in the last snapshots of every space. */
+size_t	 watch_spaces_len(const struct watch *w);
+
+/* 1 << PROTO_* that some space's sock_diag cannot dump. */
+unsigned watch_spaces_unavailable(const struct watch *w);
+
+/* Closes every added space and frees them. */
+void	 watch_spaces_free(struct watch *w);
+
+/* watch.c: one snapshot of the space w->cur into its diff. */
+int	 watch_snapshot_one(struct watch *w);
 
 /* watch_match.c */
 

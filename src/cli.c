@@ -319,9 +319,10 @@ check_options(struct options *o, const struct given *g, char *err,
 	if (o->netns != NULL && o->all_netns)
 		return cli_fail(err, errlen, "cannot use --netns and "
 		    "--all-netns together");
-	if ((o->netns != NULL || o->all_netns) && o->watch)
-		return cli_fail(err, errlen, "cannot use -E with %s: events "
-		    "are those of the current network namespace",
+	if ((o->netns != NULL || o->all_netns) && o->watch &&
+	    o->method == WATCH_TRACE)
+		return cli_fail(err, errlen, "cannot use --method=trace with "
+		    "%s: the tracepoint names no namespace (snapshots do)",
 		    o->all_netns ? "--all-netns" : "--netns");
 	if (o->all_netns && o->face == FACE_OPENMETRICS)
 		return cli_fail(err, errlen, "cannot use --all-netns with "

@@ -96,11 +96,12 @@ list_spaces(struct netns_run *r)
 #define SPACE_GONE	(-1)
 
 /*
- * Enters e, adds its space, comes back.  Returns 0, SPACE_GONE, or
+ * Enters e, calls add there, comes back.  Returns 0, SPACE_GONE, or
  * EXIT_FAIL after saying why.
  */
 static int
-open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
+open_space(struct netns_run *r, struct netns_ent *e, netns_add_fn add,
+    void *arg)
 {
 	char safe[UTIL_ESCAPE_MAX(256)];
 	int fd, rc = 0, save_errno;
@@ -133,7 +134,7 @@ open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
 		return EXIT_FAIL;
 	}
 	close(fd);
-	if (pipeline_space_add(p, &e->id) == -1) {
+	if (add(arg, &e->id) == -1) {
 		warn("opening sockets in network namespace %s", e->id.label);
 		rc = EXIT_FAIL;
 	}
@@ -146,7 +147,7 @@ open_space(struct netns_run *r, struct pipeline *p, struct netns_ent *e)
 	}
 	return rc;
 add_here:
-	if (pipeline_space_add(p, &e->id) == -1) {
+	if (add(arg, &e->id) == -1) {
 		warn("opening sockets");
 		return EXIT_FAIL;
 	}
@@ -154,21 +155,28 @@ add_here:
 }
 
 int
-netns_run_open(struct netns_run *r, struct pipeline *p, struct options *o)
+netns_run_each(struct netns_run *r, netns_known_fn known, netns_add_fn add,
+    void *arg, size_t *width)
 {
+	struct netns_ent *e;
 	ssize_t w;
 	size_t i;
 	int rc;
 
+	netns_list_free(&r->list);
 	if ((rc = list_spaces(r)) != 0)
 		return rc;
 	if ((w = netns_list_label(&r->list)) == -1) {
 		warn(NULL);
 		return EXIT_FAIL;
 	}
-	o->netns_width = (size_t)w;
+	if (width != NULL)
+		*width = (size_t)w;
 	for (i = 0; i < r->list.n; i++) {
-		if ((rc = open_space(r, p, &r->list.v[i])) == SPACE_GONE)
+		e = &r->list.v[i];
+		if (known != NULL && known(arg, e->id.inode))
+			continue;
+		if ((rc = open_space(r, e, add, arg)) == SPACE_GONE)
 			r->vanished++;
 		else if (rc != 0)
 			return rc;
@@ -176,12 +184,25 @@ netns_run_open(struct netns_run *r, struct pipeline *p, struct options *o)
 	return 0;
 }
 
+static int
+pipeline_add(void *arg, const struct sock_netns *id)
+{
+	return pipeline_space_add(arg, id);
+}
+
+int
+netns_run_open(struct netns_run *r, struct pipeline *p, struct options *o)
+{
+	return netns_run_each(r, NULL, pipeline_add, p, &o->netns_width);
+}
+
 void
 netns_run_close(struct netns_run *r, struct pipeline *p)
 {
 	static int said;
 
-	pipeline_spaces_clear(p);
+	if (p != NULL)
+		pipeline_spaces_clear(p);
 	netns_list_free(&r->list);
 	if (r->vanished > 0 && !said) {
 		warnx("%lu network namespace%s went away before being read",

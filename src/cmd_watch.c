@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_netns.h"
 #include "filter.h"
 #include "fmt_event.h"
 #include "jsonw.h"
@@ -108,6 +109,16 @@ notice(const struct watch *w, const struct options *o, int trace_errno)
 			    snapshot_protos(protos), o->interval_ms);
 		return;
 	}
+	if (st.spaces > 0) {
+		warnx("watching %zu network namespace%s by sock_diag "
+		    "snapshots every %u ms (the tracepoint names no "
+		    "namespace): states shorter than that (SYN_SENT, "
+		    "SYN_RECV, FIN_WAIT1, LAST_ACK, CLOSING) can be missed, "
+		    "and so can sockets opened and closed between two "
+		    "snapshots", st.spaces, st.spaces == 1 ? "" : "s",
+		    o->interval_ms);
+		return;
+	}
 	if (trace_errno != 0)
 		warnx("tracepoint unavailable (%s%s): using sock_diag "
 		    "snapshots", strerror(trace_errno),
@@ -165,6 +176,13 @@ watch_privs(int raise, void *arg)
 	return 0;
 }
 
+/* -E --netns, --all-netns: other namespaces, by snapshots. */
+static int
+wants_netns(const struct options *o)
+{
+	return o->netns != NULL || o->all_netns;
+}
+
 struct watch *
 cmd_watch_open(const struct options *o, int *trace_errno)
 {
@@ -173,6 +191,9 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 	struct watch *w;
 
 	*trace_errno = 0;
+	/* The tracepoint's records name no namespace: poll. */
+	if (wants_netns(o))
+		wo.method = WATCH_POLL;
 	wo.protos = watched_protos(o);
 	if ((w = watch_open(&wo)) == NULL) {
 		warn("opening sock_diag");
@@ -183,7 +204,7 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 		watch_close(w);
 		return NULL;
 	}
-	if (o->method != WATCH_POLL) {
+	if (wo.method != WATCH_POLL) {
 		if (privs_raise(PRIVS_TRACE) == -1)
 			*trace_errno = errno;
 		else if (watch_start_trace(w) == -1)
@@ -194,8 +215,12 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 			return NULL;
 		}
 	}
-	/* As -c -p: what the owner-map rebuilds need, and nothing else. */
-	if (privs_keep(PRIVS_FDS) == -1) {
+	/*
+	 * As -c -p: what the owner-map rebuilds need, and nothing else;
+	 * with --all-netns also what entering a new namespace needs.
+	 */
+	if (privs_keep(PRIVS_FDS | (wants_netns(o) ? PRIVS_NETNS : 0)) ==
+	    -1) {
 		warn("dropping capabilities");
 		watch_close(w);
 		return NULL;
@@ -213,6 +238,58 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 	return w;
 }
 
+/* netns_run_each's hooks: the watch's spaces. */
+static int
+space_known(void *arg, uint64_t ino)
+{
+	return watch_space_seen(arg, ino);
+}
+
+static int
+space_add(void *arg, const struct sock_netns *id)
+{
+	return watch_space_add(arg, id);
+}
+
+/* The watch's lister (--all-netns): namespaces found since. */
+static struct netns_run ns_run;
+
+static int
+relist(struct watch *w, void *arg)
+{
+	(void)arg;
+	if (netns_run_each(&ns_run, space_known, space_add, w, NULL) != 0) {
+		errno = EIO;	/* said already */
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * -E --netns, --all-netns: opens a space in each namespace; --all-netns
+ * lists them again as the watch runs.  Sets o->netns_width.  Returns 0,
+ * or EXIT_FAIL after saying why.
+ */
+static int
+open_spaces(struct watch *w, struct options *o)
+{
+	struct privs pv;
+	int rc;
+
+	if (privs_init(&pv) == -1) {
+		warn("reading capabilities");
+		return EXIT_FAIL;
+	}
+	if ((rc = netns_run_init(&ns_run, o, &pv)) != 0)
+		return rc;
+	if ((rc = netns_run_each(&ns_run, space_known, space_add, w,
+	    &o->netns_width)) != 0)
+		return rc;
+	if (o->all_netns)
+		watch_set_lister(w, relist, NULL);
+	return 0;
+}
+
 /*
  * The caller has not touched privileges yet (it calls this before
  * privs_init): cmd_watch_open sorts them out.
@@ -220,6 +297,7 @@ cmd_watch_open(const struct options *o, int *trace_errno)
 int
 cmd_watch(const struct options *o)
 {
+	struct options po = *o;
 	struct printer p;
 	struct watch *w;
 	struct sigaction sa;
@@ -233,6 +311,13 @@ cmd_watch(const struct options *o)
 	}
 	if ((w = cmd_watch_open(o, &trace_errno)) == NULL)
 		return EXIT_FAIL;
+	if (wants_netns(o) && (rc = open_spaces(w, &po)) != 0) {
+		watch_close(w);
+		netns_run_close(&ns_run, NULL);
+		netns_run_free(&ns_run);
+		return rc;
+	}
+	o = &po;
 	/* The baseline before the notice: what exists then is no event. */
 	if (watch_begin(w) == -1) {
 		warn("reading sock_diag");
@@ -257,7 +342,7 @@ cmd_watch(const struct options *o)
 		return EXIT_FAIL;
 	}
 	if (!o->json)
-		fmt_event_header(stdout);
+		fmt_event_header(stdout, o);
 	if (o->duration_ms > 0)
 		deadline = util_mono_ms() + o->duration_ms;
 	while (!stop_requested) {
@@ -304,5 +389,9 @@ cmd_watch(const struct options *o)
 	}
 	jsonw_free(p.j);
 	watch_close(w);
+	if (wants_netns(o)) {
+		netns_run_close(&ns_run, NULL);
+		netns_run_free(&ns_run);
+	}
 	return status;
 }

@@ -104,6 +104,7 @@ filter_expr_event(const struct fexpr *fx, const struct watch_event *ev)
 	r.laddr = ev->laddr;
 	r.raddr = ev->raddr;
 	r.inode = ev->inode;
+	r.netns = ev->netns;
 	memset(&ow, 0, sizeof(ow));
 	ow.pid = ev->pid;
 	ow.command = ev->command;

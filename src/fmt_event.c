@@ -19,6 +19,23 @@
 #include "names.h"
 #include "util.h"
 
+/*
+ * --all-netns: the Netns column first, as in the listing; labels are
+ * escaped by netns_list_label.  Returns its width (0: no column).
+ */
+static int
+netns_cell(char *buf, size_t len, const struct options *o,
+    const struct sock_netns *ns, int head)
+{
+	const char *l = head ? "Netns" : ns != NULL ? ns->label : "-";
+	int w = o->netns_width > 5 ? (int)o->netns_width : 5;
+
+	buf[0] = '\0';
+	if (!o->all_netns)
+		return 0;
+	return snprintf(buf, len, "%-*s ", w, l);
+}
+
 /* Column widths of the text face; a longer value pushes the rest. */
 #define W_TIME		12
 #define W_EVENT		6
@@ -104,6 +121,7 @@ fmt_event_text(char *buf, size_t len, const struct watch_event *ev,
 	struct sock_row r;
 	char tm[32], local[ADDR_HOSTPORT_MAX], remote[ADDR_HOSTPORT_MAX];
 	char trans[80], owner[UTIL_ESCAPE_MAX(WATCH_COMM_MAX) + 16];
+	char ns[UTIL_ESCAPE_MAX(256) + 2];
 	const char *kind = fmt_event_kind(ev->kind);
 	const char *proto = names_proto(ev->proto, ev->family);
 	int n;
@@ -115,7 +133,8 @@ fmt_event_text(char *buf, size_t len, const struct watch_event *ev,
 	fmt_event_time(tm, sizeof(tm), ev->time_ms);
 	transition(trans, sizeof(trans), ev);
 	fmt_event_owner(owner, sizeof(owner), ev);
-	n = snprintf(buf, len, "%-*s %-*s %-*s %-*s %-*s %-*s %s",
+	netns_cell(ns, sizeof(ns), o, ev->netns, 0);
+	n = snprintf(buf, len, "%s%-*s %-*s %-*s %-*s %-*s %-*s %s", ns,
 	    W_TIME, tm, W_EVENT, kind != NULL ? kind : "?",
 	    W_PROTO, proto != NULL ? proto : "?", W_ADDR, local,
 	    W_ADDR, remote, W_TRANS, trans, owner);
@@ -129,9 +148,12 @@ fmt_event_text(char *buf, size_t len, const struct watch_event *ev,
 }
 
 void
-fmt_event_header(FILE *out)
+fmt_event_header(FILE *out, const struct options *o)
 {
-	fprintf(out, "%-*s %-*s %-*s %-*s %-*s %-*s %s\n",
+	char ns[64];
+
+	netns_cell(ns, sizeof(ns), o, NULL, 1);
+	fprintf(out, "%s%-*s %-*s %-*s %-*s %-*s %-*s %s\n", ns,
 	    W_TIME, "Time", W_EVENT, "Event", W_PROTO, "Proto",
 	    W_ADDR, "Local Address", W_ADDR, "Foreign Address",
 	    W_TRANS, "Transition", "PID/Program name");
@@ -165,6 +187,14 @@ fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 		snprintf(iso + n, sizeof(iso) - n, ".%03uZ",
 		    (unsigned)(ev->time_ms % 1000));
 	jsonw_start_object(j);
+	/* --netns, --all-netns: where the socket lives; the name raw. */
+	if (ev->netns != NULL) {
+		jsonw_key(j, "netns");
+		jsonw_start_object(j);
+		jsonw_uint_field(j, "inode", ev->netns->inode);
+		jsonw_string_field(j, "name", ev->netns->name);
+		jsonw_end_object(j);
+	}
 	jsonw_uint_field(j, "time_ms", ev->time_ms);
 	if (n > 0)
 		jsonw_string_field(j, "time", iso);

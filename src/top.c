@@ -7,8 +7,11 @@
  * addressing table of indexes, rebuilt once per snapshot.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "container.h"
 
 #include "tcpinfo.h"
 #include "top.h"
@@ -114,6 +117,28 @@ take_info(struct top_sock *s, const struct sock_ext *x)
 		s->rcvd = x->info.tcpi_bytes_received;
 }
 
+/* The holder's container, when its cgroup names one (not a unit). */
+static void
+take_container(struct top_sock *s, const struct sock_owner *ow)
+{
+	struct container c;
+
+	s->ctr_rt = NULL;
+	s->ctr_id[0] = '\0';
+	if (ow->cgroup == NULL ||
+	    container_parse(ow->cgroup, strlen(ow->cgroup), &c) == 0 ||
+	    (c.runtime != NULL && strcmp(c.runtime, "systemd") == 0))
+		return;
+	if (c.runtime != NULL) {
+		s->ctr_rt = c.runtime;
+		container_short_id(&c, s->ctr_id, sizeof(s->ctr_id));
+	} else {
+		s->ctr_rt = "pod";
+		memcpy(s->ctr_id, c.pod, sizeof(s->ctr_id) - 1);
+		s->ctr_id[sizeof(s->ctr_id) - 1] = '\0';
+	}
+}
+
 int
 top_add(struct top *t, const struct sock_row *r)
 {
@@ -135,6 +160,7 @@ top_add(struct top *t, const struct sock_row *r)
 		if (r->owners[0].command != NULL)
 			strncpy(s->comm, r->owners[0].command,
 			    sizeof(s->comm) - 1);
+		take_container(s, &r->owners[0]);
 	}
 	return 0;
 }
@@ -298,6 +324,9 @@ top_end(struct top *t)
 				s->pid = p->pid;
 				s->nowners = p->nowners;
 				memcpy(s->comm, p->comm, sizeof(s->comm));
+				s->ctr_rt = p->ctr_rt;
+				memcpy(s->ctr_id, p->ctr_id,
+				    sizeof(s->ctr_id));
 			}
 		}
 		else if (s->key != 0)
@@ -364,8 +393,11 @@ top_fill_owners(struct top *t, top_owner_fn lookup, void *arg)
 		s->pid = n > 0 ? ow[0].pid : 0;
 		s->nowners = n;
 		memset(s->comm, 0, sizeof(s->comm));
+		s->ctr_rt = NULL;
 		if (n > 0 && ow[0].command != NULL)
 			strncpy(s->comm, ow[0].command, sizeof(s->comm) - 1);
+		if (n > 0)
+			take_container(s, &ow[0]);
 		if (n == 0)
 			t->tot.unowned++;
 	}

@@ -162,7 +162,8 @@ feed_owners(struct top_feed *f, struct top *t, uint64_t now_ms)
 	memset(&f->map_stats, 0, sizeof(f->map_stats));
 	if (f->privs != NULL)
 		f->privs(1, f->privs_arg);
-	m = procmap_build(f->proc_root, &f->map_stats);
+	/* The holders' cgroups too: their containers. */
+	m = procmap_build_flags(f->proc_root, PROCMAP_CGROUP, &f->map_stats);
 	f->map_errno = m == NULL ? errno : 0;
 	if (f->privs != NULL)
 		f->privs(0, f->privs_arg);

@@ -31,8 +31,15 @@ top_cell_owner(char *buf, size_t len, const struct top_sock *s,
     enum top_group g)
 {
 	char esc[UTIL_ESCAPE_MAX(TOP_COMM_MAX)], ep[TOP_CELL_MAX];
+	char id[UTIL_ESCAPE_MAX(sizeof(s->ctr_id))], ctr[sizeof(id) + 32];
 
 	util_esc(esc, sizeof(esc), s->comm);
+	/* The container after the program, as the listing shows it. */
+	ctr[0] = '\0';
+	if (s->ctr_rt != NULL) {
+		util_esc(id, sizeof(id), s->ctr_id);
+		snprintf(ctr, sizeof(ctr), " (%s %s)", s->ctr_rt, id);
+	}
 	switch (g) {
 	case TOP_GROUP_RHOST:
 		top_cell_endpoint(ep, sizeof(ep), s, 1);
@@ -50,8 +57,8 @@ top_cell_owner(char *buf, size_t len, const struct top_sock *s,
 		if (s->pid == 0)
 			snprintf(buf, len, "- (%" PRIu32 ")", s->nsocks);
 		else
-			snprintf(buf, len, "%d/%s (%" PRIu32 ")", s->pid, esc,
-			    s->nsocks);
+			snprintf(buf, len, "%d/%s%s (%" PRIu32 ")", s->pid,
+			    esc, ctr, s->nsocks);
 		return buf;
 	default:
 		break;
@@ -59,8 +66,8 @@ top_cell_owner(char *buf, size_t len, const struct top_sock *s,
 	if (s->pid == 0)
 		snprintf(buf, len, "-");
 	else
-		snprintf(buf, len, "%d/%s%s", s->pid, esc,
-		    s->nowners > 1 ? "+" : "");
+		snprintf(buf, len, "%d/%s%s%s", s->pid, esc,
+		    s->nowners > 1 ? "+" : "", ctr);
 	return buf;
 }
 
@@ -238,6 +245,15 @@ json_owner(struct jsonw *j, const struct top_sock *s)
 		jsonw_int_field(j, "pid", s->pid);
 		jsonw_text_field(j, "command", s->comm, strlen(s->comm));
 	}
+	jsonw_key(j, "container");
+	if (s->ctr_rt == NULL) {
+		jsonw_null(j);
+		return;
+	}
+	jsonw_start_object(j);
+	jsonw_string_field(j, "runtime", s->ctr_rt);
+	jsonw_text_field(j, "id", s->ctr_id, strlen(s->ctr_id));
+	jsonw_end_object(j);
 }
 
 static void

@@ -231,6 +231,8 @@ group_start(struct top_sock *g, const struct top_sock *s, enum top_group by)
 		g->pid = s->pid;
 		g->nowners = s->nowners;
 		memcpy(g->comm, s->comm, sizeof(g->comm));
+		g->ctr_rt = s->ctr_rt;
+		memcpy(g->ctr_id, s->ctr_id, sizeof(g->ctr_id));
 		break;
 	case TOP_GROUP_RHOST:
 		g->row.raddr = s->row.raddr;

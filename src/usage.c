@@ -24,9 +24,9 @@ static const char *const synopsis[USAGE_NFORMS] = {
 "                [-r [seconds]] [-s proto:states] [-u users] [--all-netns]\n"
 "                [--count n] [--json] [--source netlink|proc|auto]\n",
 	[USAGE_WATCH] =
-"sockstat -E [-46anprtuWw] [--count n] [--duration seconds]\n"
+"sockstat -E [-46anprtuWw] [--all-netns] [--count n] [--duration seconds]\n"
 "                [--interval ms] [--json] [--method trace | poll | auto]\n"
-"                [--port port] [filter]\n",
+"                [--netns name|path|pid] [--port port] [filter]\n",
 	[USAGE_DEMO] =
 "sockstat demo [--method trace | poll | auto]\n",
 	[USAGE_ECHO_SERVER] =
@@ -123,11 +123,13 @@ static const struct usage_opt watch_opts[] = {
 	{ "-4, -6, -t, -u, -w", "select as the listing does" },
 	{ "-n, -r", "numeric ports and users; DNS names" },
 	{ "-a, -p, -W", "accepted: always every socket, owners, whole" },
+	{ "--all-netns", "every network namespace, Netns column first" },
 	{ "--count n", "stop after n events" },
 	{ "--duration seconds", "stop after seconds" },
 	{ "--interval ms", "between sock_diag snapshots (default 100)" },
 	{ "--json", "JSON: one event object per line" },
 	{ "--method trace|poll|auto", "tracepoint or snapshots (auto)" },
+	{ "--netns name|path|pid", "that network namespace (snapshots)" },
 	{ "--port port", "only sockets with this local or remote port" },
 	{ NULL, NULL }
 };

@@ -66,10 +66,12 @@ watch_open(const struct options *o)
 	w->wall_off = (int64_t)util_now_ms() - (int64_t)util_mono_ms();
 	if (w->o.interval_ms == 0)
 		w->o.interval_ms = 100;
-	if ((w->diff = watch_diff_new()) == NULL ||
+	if ((w->own.diff = watch_diff_new()) == NULL ||
 	    (w->owners = calloc(OWNER_SLOTS, sizeof(*w->owners))) == NULL ||
-	    (w->diag = diag_open()) == NULL)
+	    (w->own.diag = diag_open()) == NULL)
 		goto fail;
+	w->own.seen = 1;
+	w->cur = &w->own;
 	w->destroy = watch_destroy_open(w->o.protos, w->o.families);
 	if (w->destroy == NULL)
 		w->destroy_errno = errno;
@@ -91,8 +93,9 @@ watch_close(struct watch *w)
 	trace_drain_stop(w->drain);
 	trace_close(w->trace);
 	watch_ns_free(w->ns);
-	diag_close(w->diag);
-	watch_diff_free(w->diff);
+	watch_spaces_free(w);
+	diag_close(w->own.diag);
+	watch_diff_free(w->own.diff);
 	procmap_free(w->map);
 	free(w->owners);
 	free(w->evs);
@@ -175,10 +178,15 @@ watch_raise(struct watch *w, int raise)
 void
 watch_stats(const struct watch *w, struct watch_stats *st)
 {
+	size_t i;
+
 	st->lost = w->lost;
 	st->snapshots = w->snapshots;
 	st->destroy_errno = w->destroy_errno;
-	st->unavailable = w->unavailable;
+	st->unavailable = watch_spaces_unavailable(w);
+	st->spaces = 0;
+	for (i = 0; i < w->nspaces; i++)
+		st->spaces += w->spaces[i]->diag != NULL;
 }
 
 /* Appends a slot to the round's events; NULL with errno ENOMEM. */
@@ -211,6 +219,8 @@ watch_take_event(const struct watch_event *ev, void *arg)
 	if ((x = watch_ev_push(w)) == NULL)
 		return -1;
 	x->ev = *ev;
+	if (w->cur != &w->own)
+		x->ev.netns = &w->cur->id;
 	return 0;
 }
 
@@ -229,7 +239,8 @@ snap_row(const struct sock_row *r, void *arg)
 		return 0;
 	if (r->proto == PROTO_TCP)
 		w->tcp_rows++;
-	return watch_diff_row(w->diff, r, watch_take_event, w) == -1 ? -1 : 0;
+	return watch_diff_row(w->cur->diff, r, watch_take_event, w) == -1 ?
+	    -1 : 0;
 }
 
 /* Wall-clock ns on the samples' scale (monotonic + wall_off). */
@@ -263,42 +274,41 @@ snapshot_tcp_joined(struct watch *w)
 	struct dump_req req = { AF_UNSPEC, PROTO_TCP, 0, 0 };
 	struct source_stats st;
 
-	if (w->tcp_split || !watch_selected(w, AF_INET, PROTO_TCP) ||
+	if (w->cur->tcp_split || !watch_selected(w, AF_INET, PROTO_TCP) ||
 	    !watch_selected(w, AF_INET6, PROTO_TCP))
 		return 0;
 	req.states = snapshot_tcp_states(w);
 	memset(&st, 0, sizeof(st));
 	w->tcp_rows = 0;
-	if (diag_collect(w->diag, &req, snap_row, w, &st) == 0)
+	if (diag_collect(w->cur->diag, &req, snap_row, w, &st) == 0)
 		return 1;
 	if (w->tcp_rows > 0 || !DIAG_JOINED_REFUSED(errno))
 		return -1;
-	w->tcp_split = 1;
+	w->cur->tcp_split = 1;
 	return 0;
 }
 
 /*
- * One snapshot of every selected dump into the diff; in trace mode TCP
- * is dumped for its timewait sockets only.
+ * One snapshot of every selected dump of the space w->cur into its
+ * diff; in trace mode TCP is dumped for its timewait sockets only.
  */
-static int
-snapshot(struct watch *w)
+int
+watch_snapshot_one(struct watch *w)
 {
 	static const int fams[2] = { AF_INET, AF_INET6 };
+	struct wspace *sp = w->cur;
 	struct dump_req req = { .ext = 0 };
 	struct source_stats st;
 	unsigned proto;
 	int i, joined;
 
-	w->snap_mono_ms = util_mono_ms();
-	w->snap_ns = wall_ns(w);
-	watch_diff_begin(w->diff, util_now_ms());
+	watch_diff_begin(sp->diff, util_now_ms());
 	if ((joined = snapshot_tcp_joined(w)) == -1)
 		return -1;
 	for (proto = PROTO_TCP; proto <= PROTO_RAW; proto++) {
 		for (i = 0; i < 2; i++) {
 			if (!watch_selected(w, fams[i], proto) ||
-			    (w->unavailable & PROTO_BIT(proto)) ||
+			    (sp->unavailable & PROTO_BIT(proto)) ||
 			    (proto == PROTO_TCP && joined))
 				continue;
 			req.family = fams[i];
@@ -308,7 +318,7 @@ snapshot(struct watch *w)
 			memset(&st, 0, sizeof(st));
 			if (proto == PROTO_TCP && i == 0)
 				w->tcp_rows = 0;
-			if (diag_collect(w->diag, &req, snap_row, w, &st) == 0)
+			if (diag_collect(sp->diag, &req, snap_row, w, &st) == 0)
 				continue;
 			/*
 			 * No diag module for it (raw_diag is often not
@@ -316,12 +326,23 @@ snapshot(struct watch *w)
 			 */
 			if (proto == PROTO_TCP || !DIAG_UNAVAILABLE(errno))
 				return -1;
-			w->unavailable |= PROTO_BIT(proto);
+			sp->unavailable |= PROTO_BIT(proto);
 		}
 	}
+	return watch_diff_end(sp->diff, watch_take_event, w) == -1 ? -1 : 0;
+}
+
+/* One snapshot of every space into the round. */
+static int
+snapshot(struct watch *w)
+{
+	w->snap_mono_ms = util_mono_ms();
+	w->snap_ns = wall_ns(w);
+	if (watch_snapshot_spaces(w) == -1)
+		return -1;
 	w->snapshots++;
 	w->tw_open = 0;
-	return watch_diff_end(w->diff, watch_take_event, w) == -1 ? -1 : 0;
+	return 0;
 }
 
 int
@@ -437,7 +458,7 @@ watch_begin(struct watch *w)
 	 * them, where that is cheap.  Tracepoint events name theirs.
 	 */
 	if (w->method == WATCH_POLL &&
-	    watch_diff_len(w->diff) <= BASELINE_MAP_MAX)
+	    watch_spaces_len(w) <= BASELINE_MAP_MAX)
 		watch_owner_map(w);
 	w->next_snap = util_mono_ms() + w->o.interval_ms;
 	return 0;
@@ -545,7 +566,7 @@ watch_step(struct watch *w, int max_wait_ms, watch_cb cb, void *arg)
 	if (w->method == WATCH_TRACE) {
 		if (trace_round(w, wait, &cutoff) == -1)
 			return -1;
-	} else if (watch_destroy_wait(w->destroy, wait, w->diff) == -1)
+	} else if (watch_destroy_wait(w->destroy, wait, w->own.diff) == -1)
 		return -1;
 	now = util_mono_ms();
 	/*

@@ -243,7 +243,7 @@ ns_dump(struct watch *w)
 		req.proto = PROTO_TCP;
 		req.states = ST_ALL;
 		/* A failed dump leaves them unknown: another namespace's. */
-		(void)diag_collect(w->diag, &req, ns_row, &o, NULL);
+		(void)diag_collect(w->own.diag, &req, ns_row, &o, NULL);
 	}
 	free(o.by_tuple);
 	free(o.accepts);

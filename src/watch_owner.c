@@ -132,7 +132,7 @@ watch_owner_resolve(struct watch *w)
 		req.proto = PROTO_TCP;
 		req.states = ST_ALL & ~ST_BIT(ST_TIME_WAIT);
 		/* A failed lookup only costs owners. */
-		(void)diag_collect(w->diag, &req, resolve_row, w, NULL);
+		(void)diag_collect(w->own.diag, &req, resolve_row, w, NULL);
 	}
 	if (w->tcp_rows > RESOLVE_MAX_ROWS)
 		w->resolve_expensive = 1;

@@ -219,6 +219,57 @@ test_fmt_event_json_escaped_command(void **state)
 	free(s);
 }
 
+/* --all-netns: the Netns column first, padded to the widest label. */
+static void
+test_fmt_event_text_netns(void **state)
+{
+	struct sock_netns ns = { 4026532999ULL, "blue", "blue" };
+	struct watch_event ev = event();
+	struct options o = opts;
+	char line[FMT_EVENT_MAX], *head = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	o.all_netns = 1;
+	o.netns_width = 7;
+	ev.netns = &ns;
+	assert_true(fmt_event_text(line, sizeof(line), &ev, &o) > 0);
+	assert_memory_equal(line, "blue    20:41:05.123 state ", 26);
+	/* A single --netns has no column, as in the listing. */
+	o.all_netns = 0;
+	assert_true(fmt_event_text(line, sizeof(line), &ev, &o) > 0);
+	assert_memory_equal(line, "20:41:05.123 state ", 19);
+	o.all_netns = 1;
+	f = open_memstream(&head, &len);
+	assert_non_null(f);
+	fmt_event_header(f, &o);
+	fclose(f);
+	assert_memory_equal(head, "Netns   Time ", 13);
+	free(head);
+}
+
+/* JSON: netns {inode, name} first, the name null when there is none. */
+static void
+test_fmt_event_json_netns(void **state)
+{
+	struct sock_netns ns = { 4026532999ULL, "blue", "blue" };
+	struct watch_event ev = event();
+	char *s;
+
+	(void)state;
+	ev.netns = &ns;
+	s = json_of(&ev);
+	assert_memory_equal(s, "{\"netns\":{\"inode\":4026532999,"
+	    "\"name\":\"blue\"},\"time_ms\":", 48);
+	free(s);
+	ns.name = NULL;
+	s = json_of(&ev);
+	assert_non_null(strstr(s, "\"netns\":{\"inode\":4026532999,"
+	    "\"name\":null}"));
+	free(s);
+}
+
 static void
 test_fmt_event_kind_names(void **state)
 {
@@ -238,6 +289,8 @@ main(void)
 		cmocka_unit_test(test_fmt_event_text_v6_closed),
 		cmocka_unit_test(test_fmt_event_owner_escaped),
 		cmocka_unit_test(test_fmt_event_text_too_small),
+		cmocka_unit_test(test_fmt_event_text_netns),
+		cmocka_unit_test(test_fmt_event_json_netns),
 		cmocka_unit_test(test_fmt_event_json_state),
 		cmocka_unit_test(test_fmt_event_json_unknowns),
 		cmocka_unit_test(test_fmt_event_json_escaped_command),

@@ -21,6 +21,7 @@
 #include "fexpr.h"
 #include "tcpinfo.h"
 #include "top.h"
+#include "top_frame.h"
 
 static int
 setup(void **state)
@@ -411,6 +412,57 @@ test_top_key_parse(void **state)
 	assert_int_equal(top_group_parse("", &g), -1);
 }
 
+/* The owner map's lookup for test_top_container: owners by inode. */
+static struct sock_owner ctr_owners[3];
+
+static const struct sock_owner *
+ctr_lookup(uint64_t inode, size_t *n, void *arg)
+{
+	(void)arg;
+	*n = inode >= 1001 && inode <= 1003 ? 1 : 0;
+	return *n ? &ctr_owners[inode - 1001] : NULL;
+}
+
+/*
+ * The holder's container from its cgroup: a Docker container's short
+ * id after the program, a pod's UID cut to 12, none for a systemd unit;
+ * in the owner cell as the listing shows it.
+ */
+static void
+test_top_container(void **state)
+{
+	struct top *t = *state;
+	const struct top_sock *s;
+	char cell[TOP_CELL_MAX];
+
+	ctr_owners[0] = (struct sock_owner){ 7, 0, 3, 'u', "nginx", NULL,
+	    "0::/system.slice/docker-3f4e1c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f"
+	    "3a2b1c0d9e8f7a6b5c4d3e2f.scope\n" };
+	ctr_owners[1] = (struct sock_owner){ 8, 0, 3, 'u', "sshd", NULL,
+	    "0::/system.slice/ssh.service\n" };
+	ctr_owners[2] = (struct sock_owner){ 9, 0, 3, 'u', "app", NULL,
+	    "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort"
+	    "-pod8b7e3c2a_1d4f_4e5a_9b6c_7d8e9f0a1b2c.slice\n" };
+	assert_int_equal(top_begin(t, 1000), 0);
+	add_tcp(t, 1, 80, 2, 0, 0, 0, 0, NULL);
+	add_tcp(t, 2, 22, 3, 0, 0, 0, 0, NULL);
+	add_tcp(t, 3, 81, 4, 0, 0, 0, 0, NULL);
+	assert_int_equal(top_end(t), 0);
+	top_fill_owners(t, ctr_lookup, NULL);
+	s = by_cookie(t, 1);
+	assert_string_equal(s->ctr_rt, "docker");
+	assert_string_equal(s->ctr_id, "3f4e1c2b9a8d");
+	assert_string_equal(top_cell_owner(cell, sizeof(cell), s,
+	    TOP_GROUP_NONE), "7/nginx (docker 3f4e1c2b9a8d)");
+	s = by_cookie(t, 2);
+	assert_null(s->ctr_rt);
+	assert_string_equal(top_cell_owner(cell, sizeof(cell), s,
+	    TOP_GROUP_NONE), "8/sshd");
+	s = by_cookie(t, 3);
+	assert_string_equal(s->ctr_rt, "pod");
+	assert_string_equal(s->ctr_id, "8b7e3c2a-1d4");
+}
+
 int
 main(void)
 {
@@ -436,6 +488,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_top_owners_kept_and_filled, setup, teardown),
 		cmocka_unit_test(test_top_key_parse),
+		cmocka_unit_test_setup_teardown(test_top_container, setup,
+		    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

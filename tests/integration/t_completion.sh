@@ -146,6 +146,17 @@ if "$SOCKSTAT" --help 2>/dev/null | grep -q -- '--sort'; then
 	expect "--sort state,-l" state,-local state,-lport
 fi
 
+# Network namespace names, from ip netns list (root: one made here).
+NS=
+if [ "$(id -u)" -eq 0 ] && ip netns add sscomp$$ 2>/dev/null; then
+	NS=sscomp$$
+	trap 'ip netns del $NS 2>/dev/null; cleanup' EXIT INT TERM
+	expect "--netns sscomp" $NS
+	expect "-E --netns sscomp" $NS
+else
+	echo "# not root: no namespace to name; the --netns check skipped"
+fi
+
 # zsh: the same options through its own file.
 if command -v zsh >/dev/null 2>&1 && [ -f "$top/completions/_sockstat" ]; then
 	cat >"$TMP/ask.zsh" <<'EOF'
@@ -162,7 +173,7 @@ cur=${COMP_WORDS[-1]}
 print -l -- ${(M)COMPREPLY:#${(b)cur}*} | sort -u | grep -v '^$'
 EOF
 	for pre in "-" "-i -" "-E -" "echo-client -" "--source " "-i -s TCP:LI" \
-	    "-t state fin"; do
+	    "-t state fin" ${NS:+"--netns sscomp"}; do
 		ask "$pre" >"$TMP/bash.got"
 		zsh -f "$TMP/ask.zsh" "$top/completions" "$SOCKSTAT" "$pre" \
 		    >"$TMP/zsh.got" 2>"$TMP/zsh.err"

@@ -205,7 +205,46 @@ check "-d 0 is a usage error" test $? -eq 2
 "$SOCKSTAT" top -b -n 1 -d 0.2 fwmark 1 >/dev/null 2>&1
 check "a filter only the kernel can check is refused" test $? -eq 2
 
-# 6. The screen, in a real terminal: tmux on a server of its own.
+# 6. A holder in a cgroup named as a Docker container's (root, with a
+# writable cgroup v2 mount): its container follows the program, in JSON
+# and in the text frame, as the listing's -p --all-netns shows it.
+CG2=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/mounts)
+if [ "$(id -u)" -eq 0 ] && [ -n "$CG2" ] && [ -w "$CG2" ]; then
+	ID=3f4e1c2b9a8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f
+	CGTOP=$CG2/sstop$$.slice
+	ctr_cleanup() {
+		echo "$spid" >"$CG2/cgroup.procs" 2>/dev/null
+		rmdir "$CGTOP/docker-$ID.scope" "$CGTOP" 2>/dev/null
+	}
+	trap 'ctr_cleanup; cleanup' EXIT INT TERM
+	if mkdir -p "$CGTOP/docker-$ID.scope" &&
+	    echo "$spid" >"$CGTOP/docker-$ID.scope/cgroup.procs"; then
+		"$SOCKSTAT" top -b -n 1 -d 0.2 --json >"$TMP/ctr.json" \
+		    2>"$TMP/ctr.err"
+		"$SOCKSTAT" top -b -n 1 -d 0.2 >"$TMP/ctr.txt" 2>>"$TMP/ctr.err"
+		check "container: JSON names the slow client's, the fast one's none" \
+		    python3 - "$TMP/ctr.json" "$sport" "$fport" <<'EOF'
+import json, sys
+f, sport, fport = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+socks = json.loads(open(f).readline())["sockets"]
+mine = [s for s in socks if s["local"] and s["local"]["port"] == sport]
+other = [s for s in socks if s["local"] and s["local"]["port"] == fport]
+assert mine and other, socks
+assert mine[0]["container"] == {"runtime": "docker", "id": "3f4e1c2b9a8d"}, mine
+assert other[0]["container"] is None, other
+EOF
+		check "container: the text frame shows it after the program" \
+		    grep -q "/$ccomm (docker 3f4e1c2b9a8d) .*:$sport " "$TMP/ctr.txt"
+	else
+		not_ok "container: the slow client moved into a cgroup"
+	fi
+	ctr_cleanup
+	trap cleanup EXIT INT TERM
+else
+	echo "# not root or no writable cgroup v2: containers not checked"
+fi
+
+# 7. The screen, in a real terminal: tmux on a server of its own.
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "# tmux missing: the screen is not checked"
 	finish

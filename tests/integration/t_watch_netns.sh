@@ -52,7 +52,8 @@ wait_notice() {
 }
 
 # conn NS PORT: in NS, a listener on 127.0.0.1:PORT, one connection to
-# it held 0.6 s (several snapshots), then everything closed.
+# it held 1.5 s (many snapshots, even under a slow wrapper such as
+# check-valgrind's), then everything closed.
 conn() {
 	ip netns exec "$1" python3 -c '
 import socket, sys, time
@@ -60,11 +61,11 @@ p = int(sys.argv[1])
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", p)); s.listen()
-time.sleep(0.6)
+time.sleep(1.5)
 c = socket.create_connection(("127.0.0.1", p)); a, _ = s.accept()
-time.sleep(0.6)
+time.sleep(1.5)
 c.close(); a.close(); s.close()
-time.sleep(0.6)' "$2"
+time.sleep(1.5)' "$2"
 }
 
 # watch NAME ARGS...: sockstat -E ARGS in the background, stdout in
@@ -94,9 +95,9 @@ sleep 0.3
 # A namespace made after the start: found by a listing (each second),
 # its first snapshot a baseline, then its sockets' transitions.
 ip netns add "$C" && ip -n "$C" link set lo up
-sleep 2.5
+sleep 3.5
 conn "$C" $PC
-sleep 0.5
+sleep 1
 for name in all json one flt; do stop "$name"; done
 
 # events FILE NETNS PORT: the text stream's events on PORT, each line's

@@ -43,4 +43,25 @@ int		 container_parse(const char *text, size_t n,
 const char	*container_short_id(const struct container *c, char *buf,
 		    size_t len);
 
+/* Where the runtimes keep the state names are read from. */
+#define CONTAINER_DOCKER_DIR	"/var/lib/docker/containers"
+#define CONTAINER_PODMAN_FILE \
+	"/var/lib/containers/storage/overlay-containers/containers.json"
+
+#define CONTAINER_NAME_MAX	256	/* a name is cut to this, NUL included */
+
+/*
+ * The name c's runtime gave it, raw, into buf (len bytes): Docker's
+ * (config.v2.json under docker_dir/ID, "/" dropped) or Podman's (the
+ * first of its names in podman_file).  Returns 1, or 0 when no name is
+ * known (another runtime, no file, unreadable or malformed, no such id).
+ */
+int		 container_name_in(const struct container *c,
+		    const char *docker_dir, const char *podman_file,
+		    char *buf, size_t len);
+
+/* container_name_in() at the runtimes' own places, the last answers kept. */
+int		 container_name(const struct container *c, char *buf,
+		    size_t len);
+
 #endif /* CONTAINER_H */

@@ -154,11 +154,13 @@ unix_path(struct json_state *st, const struct sock_row *r)
 
 /*
  * The owner's container (--all-netns, read with its cgroup): null when
- * none is known.  The name would need the runtime's API: null.
+ * none is known.  The name where the runtime keeps it on disk (Docker,
+ * Podman: container_name), else null.
  */
 static void
 container(struct jsonw *j, const struct sock_owner *ow)
 {
+	char name[CONTAINER_NAME_MAX];
 	struct container c;
 
 	jsonw_key(j, "container");
@@ -173,7 +175,10 @@ container(struct jsonw *j, const struct sock_owner *ow)
 		jsonw_text_field(j, "id", c.id, strlen(c.id));
 	else
 		jsonw_null_field(j, "id");
-	jsonw_null_field(j, "name");
+	if (container_name(&c, name, sizeof(name)))
+		jsonw_text_field(j, "name", name, strlen(name));
+	else
+		jsonw_null_field(j, "name");
 	jsonw_string_field(j, "pod", c.pod[0] != '\0' ? c.pod : NULL);
 	jsonw_end_object(j);
 }

@@ -219,7 +219,8 @@ watch_take_event(const struct watch_event *ev, void *arg)
 	if ((x = watch_ev_push(w)) == NULL)
 		return -1;
 	x->ev = *ev;
-	if (w->cur != &w->own)
+	/* An added space's events say where they live. */
+	if (w->cur != NULL && w->cur != &w->own)
 		x->ev.netns = &w->cur->id;
 	return 0;
 }

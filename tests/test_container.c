@@ -9,7 +9,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/stat.h>
+
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "container.h"
 
@@ -213,6 +218,87 @@ test_container_short_id(void **state)
 	    "a.service");
 }
 
+/* A scratch directory of runtime state, removed by the test. */
+static char dir[64];
+
+static void
+put(const char *rel, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* name_of RUNTIME: the name found for container ID, or "-" for none. */
+static const char *
+name_of(const char *runtime, char *buf, size_t len)
+{
+	char docker[128], podman[128];
+	struct container c;
+
+	memset(&c, 0, sizeof(c));
+	c.runtime = runtime;
+	strcpy(c.id, ID);
+	snprintf(docker, sizeof(docker), "%s/docker", dir);
+	snprintf(podman, sizeof(podman), "%s/containers.json", dir);
+	if (!container_name_in(&c, docker, podman, buf, len))
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+/*
+ * Names from the runtimes' own files: Docker's top-level "Name" (not a
+ * nested one), its "/" dropped and JSON escapes read; Podman's first
+ * name of the element with our id; anything malformed, missing or of
+ * another runtime: none.
+ */
+static void
+test_container_names(void **state)
+{
+	char buf[CONTAINER_NAME_MAX], path[256];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_container.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/docker", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/docker/" ID, dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+
+	assert_string_equal(name_of("docker", buf, sizeof(buf)), "-");
+	put("docker/" ID "/config.v2.json",
+	    "{\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"no\"}},"
+	    "\"Config\":{\"Labels\":{\"a\":[1,true,null,\"x\\\"y\"]}},"
+	    " \"Name\" : \"/web\\u00e9-1\", \"Driver\":\"overlay2\"}");
+	assert_string_equal(name_of("docker", buf, sizeof(buf)),
+	    "web\xc3\xa9-1");
+	/* Cut, never overrun. */
+	assert_string_equal(name_of("docker", buf, 4), "web");
+	put("docker/" ID "/config.v2.json", "{\"Name\":\"/web");
+	assert_string_equal(name_of("docker", buf, sizeof(buf)), "-");
+	put("docker/" ID "/config.v2.json", "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+	    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]");
+	assert_string_equal(name_of("docker", buf, sizeof(buf)), "-");
+
+	assert_string_equal(name_of("podman", buf, sizeof(buf)), "-");
+	put("containers.json", "[{\"id\":\"0123\",\"names\":[\"other\"]},"
+	    "{\"names\":[\"db\",\"db-alias\"],\"image\":\"x\",\"id\":\""
+	    ID "\"}]");
+	assert_string_equal(name_of("podman", buf, sizeof(buf)), "db");
+	put("containers.json", "[{\"id\":\"0123\",\"names\":[\"other\"]}]");
+	assert_string_equal(name_of("podman", buf, sizeof(buf)), "-");
+	/* containerd and CRI-O keep names behind their APIs. */
+	assert_string_equal(name_of("containerd", buf, sizeof(buf)), "-");
+
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 int
 main(void)
 {
@@ -225,6 +311,7 @@ main(void)
 		cmocka_unit_test(test_container_garbage),
 		cmocka_unit_test(test_container_overlong),
 		cmocka_unit_test(test_container_short_id),
+		cmocka_unit_test(test_container_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

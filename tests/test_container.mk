@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: BSD-2-Clause
-test_container_OBJS = src/container.o
+test_container_OBJS = src/container.o src/container_name.o

@@ -275,6 +275,27 @@ def cont(port):
 assert cont(5003) == {"runtime": "docker", "id": cid, "name": None, "pod": None}, cont(5003)
 assert cont(5001) == {"runtime": "containerd", "id": cid2, "name": None, "pod": uid}, cont(5001)
 ' "$TMP/allp.json" "$ID" "$ID2" "$UID_"
+	# The name Docker keeps in its state: a private mount namespace
+	# puts a config.v2.json where Docker would, nothing on the host.
+	unshare -m sh -c '
+mount -t tmpfs none /var/lib &&
+mkdir -p "/var/lib/docker/containers/$1" &&
+printf "%s" "{\"HostConfig\":{\"RestartPolicy\":{\"Name\":\"no\"}},\"Name\":\"/web-1\"}" \
+    >"/var/lib/docker/containers/$1/config.v2.json" &&
+exec "$2" --all-netns -tlnp --json' sh "$ID" "$SOCKSTAT" \
+	    >"$TMP/name.json" 2>"$TMP/name.err"
+	check "--all-netns -p --json: the name Docker gave the container" \
+	    python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+[r] = [r for r in d if r["local"]["port"] == 5003]
+c = r["owners"][0]["container"]
+assert c["name"] == "web-1" and c["runtime"] == "docker", c
+[r] = [r for r in d if r["local"]["port"] == 5001]
+assert r["owners"][0]["container"]["name"] is None, r
+' "$TMP/name.json"
+	check "the name came from a mount only that run saw" \
+	    test ! -e "/var/lib/docker/containers/$ID"
 	"$SOCKSTAT" -tlnp >"$TMP/ownp" 2>&1
 	check "-p without --all-netns: no container text" \
 	    sh -c "! grep -q '(docker \|(systemd ' '$TMP/ownp'"

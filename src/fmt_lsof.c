@@ -65,12 +65,12 @@ struct lsof_fmt {
 /* The columns of one line as text. */
 struct cols {
 	char	 cmd[CMD_CUT + 1];
-	char	 pid[24];
+	char	 pid[24];		/* util_utoa's 21 bytes at least */
 	char	 user[UTIL_ESCAPE_MAX(256)];
 	char	 fd[16];
 	char	 type[8];
 	char	 device[32];
-	char	 node[24];
+	char	 node[24];		/* the same */
 	char	 name[NAME_MAX_LEN];
 };
 
@@ -325,10 +325,14 @@ device_text(const struct sock_row *r, char *buf, size_t len)
 	 * sock_diag has no address; its cookie is the kernel's identity of
 	 * the socket, printed the same way.  From /proc, the inode.
 	 */
+	char num[24];
+
 	if (r->family == AF_UNIX && (r->has & ROW_HAS_COOKIE))
 		snprintf(buf, len, "0x%016" PRIx64, r->cookie);
-	else
-		snprintf(buf, len, "%" PRIu64, r->inode);
+	else {
+		util_utoa(num, r->inode);
+		util_copy(buf, len, num);
+	}
 }
 
 /*
@@ -359,9 +363,9 @@ name_tail(const struct lsof_fmt *f, const struct sock_row *r, char *buf,
 	if (f->s->tcpi_given && f->s->tcpi[0] == '\0')
 		return;
 	if (tcpi(f, 's', 0) && r->family == AF_UNIX)
-		snprintf(part, sizeof(part), "%s", unix_state(r->state));
+		util_copy(part, sizeof(part), unix_state(r->state));
 	else if (tcpi(f, 's', 0) && r->proto == PROTO_TCP)
-		snprintf(part, sizeof(part), "%s", tcp_state(r->state, sbuf,
+		util_copy(part, sizeof(part), tcp_state(r->state, sbuf,
 		    sizeof(sbuf)));
 	if (tcpi(f, 'q', 0) && r->family != AF_UNIX &&
 	    (r->has & ROW_HAS_QUEUES))
@@ -369,7 +373,12 @@ name_tail(const struct lsof_fmt *f, const struct sock_row *r, char *buf,
 		    "%sQR=%u QS=%u", part[0] != '\0' ? " " : "", r->rqueue,
 		    r->wqueue);
 	/* lsof prints UDP's empty state after a blank all the same. */
-	snprintf(buf + n, len - n, part[0] != '\0' ? " (%s)" : " ", part);
+	n += util_copy(buf + n, len - n, " ");
+	if (part[0] != '\0') {
+		n += util_copy(buf + n, len - n, "(");
+		n += util_copy(buf + n, len - n, part);
+		util_copy(buf + n, len - n, ")");
+	}
 }
 
 /*
@@ -385,11 +394,14 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 
 	lsof_cmd_escape(c->cmd, sizeof(c->cmd), cmd, strlen(cmd), LSOF_CMD_TABLE,
 	    CMD_CUT);
-	snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
+	if (ow->pid >= 0)
+		util_utoa(c->pid, (uint64_t)ow->pid);
+	else
+		snprintf(c->pid, sizeof(c->pid), "%d", (int)ow->pid);
 	if (!f->o->numeric_users)
 		u = user_name(f, ow->uid);
 	if (u != NULL)
-		snprintf(c->user, sizeof(c->user), "%s", u);
+		util_copy(c->user, sizeof(c->user), u);
 	else
 		snprintf(c->user, sizeof(c->user), "%8u", (unsigned)ow->uid);
 	if (ow->fd > 9999)	/* lsof keeps four columns: "*345" */
@@ -397,13 +409,13 @@ cols_fill(struct lsof_fmt *f, const struct line *l, struct cols *c, int name)
 		    ow->mode);
 	else
 		snprintf(c->fd, sizeof(c->fd), "%4d%c ", ow->fd, ow->mode);
-	snprintf(c->type, sizeof(c->type), "%s", r->family == AF_UNIX ?
+	util_copy(c->type, sizeof(c->type), r->family == AF_UNIX ?
 	    "unix" : r->family == AF_INET ? "IPv4" : "IPv6");
 	device_text(r, c->device, sizeof(c->device));
 	if (r->family == AF_UNIX)
-		snprintf(c->node, sizeof(c->node), "%" PRIu64, r->inode);
+		util_utoa(c->node, r->inode);
 	else
-		snprintf(c->node, sizeof(c->node), "%s", lsof_proto(r));
+		util_copy(c->node, sizeof(c->node), lsof_proto(r));
 	if (!name)
 		return 0;
 	if (name_text(f, r, c->name, sizeof(c->name)) == -1)

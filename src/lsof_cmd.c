@@ -94,6 +94,14 @@ lsof_cmd_escape(char *dst, size_t dstlen, const char *src, size_t len,
 	char u[8];
 
 	while (i < len) {
+		/* A printable ASCII byte is itself, one cell wide. */
+		if (s[i] > 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			if ((cut > 0 && w + 1 > cut) || off + 1 >= dstlen)
+				break;
+			dst[off++] = (char)s[i++];
+			w++;
+			continue;
+		}
 		i += cmd_unit(s + i, len - i, mode, u, &ulen);
 		uw = textwidth(u, ulen);
 		if ((cut > 0 && w + uw > cut) || off + ulen >= dstlen)

@@ -162,15 +162,22 @@ textwidth(const char *s, size_t len)
 	uint32_t c;
 
 	while (i < len) {
-		if (p[i] < 0x80) {
-			c = p[i];
-			n = 1;
-		} else if ((n = util_utf8(p + i, len - i, &c)) == 0) {
+		/* Below U+00AD every code point is one cell: ASCII runs whole. */
+		for (n = i; n < len && p[n] < 0x80; n++)
+			;
+		w += n - i;
+		if ((i = n) == len)
+			break;
+		if ((n = util_utf8(p + i, len - i, &c)) == 0) {
 			w++;		/* a stray byte: one cell, as "\xNN" is shown */
 			i++;
 			continue;
 		}
 		i += n;
+		if (c < 0xad) {
+			w++;
+			continue;
+		}
 		if (in_table(zero, sizeof(zero) / sizeof(zero[0]), c))
 			continue;
 		w += in_table(wide, sizeof(wide) / sizeof(wide[0]), c) ? 2 : 1;

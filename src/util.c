@@ -206,6 +206,37 @@ util_escape_seps(char *dst, size_t dstlen, const char *src, size_t len,
 	return off;
 }
 
+size_t
+util_copy(char *dst, size_t len, const char *src)
+{
+	size_t n = 0;
+
+	if (len == 0)
+		return 0;
+	while (n + 1 < len && src[n] != '\0') {
+		dst[n] = src[n];
+		n++;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+size_t
+util_utoa(char *dst, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		dst[i] = tmp[n - 1 - i];
+	dst[n] = '\0';
+	return n;
+}
+
 const char *
 util_esc(char *buf, size_t len, const char *s)
 {

@@ -304,6 +304,28 @@ test_util_escape_truncates_whole(void **state)
 	assert_int_equal(n, 3);
 }
 
+/* util_copy: cut to fit, always ended; util_utoa: every digit. */
+static void
+test_util_copy_utoa(void **state)
+{
+	char buf[8], num[21];
+
+	(void)state;
+	assert_int_equal(util_copy(buf, sizeof(buf), "IPv4"), 4);
+	assert_string_equal(buf, "IPv4");
+	assert_int_equal(util_copy(buf, sizeof(buf), "abcdefghij"), 7);
+	assert_string_equal(buf, "abcdefg");
+	assert_int_equal(util_copy(buf, 1, "x"), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(util_copy(buf, 0, "x"), 0);
+	assert_int_equal(util_utoa(num, 0), 1);
+	assert_string_equal(num, "0");
+	assert_int_equal(util_utoa(num, 4026531840ULL), 10);
+	assert_string_equal(num, "4026531840");
+	assert_int_equal(util_utoa(num, UINT64_MAX), 20);
+	assert_string_equal(num, "18446744073709551615");
+}
+
 int
 main(void)
 {
@@ -322,6 +344,7 @@ main(void)
 		cmocka_unit_test(test_util_escape_invalid_utf8),
 		cmocka_unit_test(test_util_escape_seps),
 		cmocka_unit_test(test_util_escape_truncates_whole),
+		cmocka_unit_test(test_util_copy_utoa),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,7 +98,8 @@ int		 netns_gone(int e);
 
 /*
  * Moves the calling thread into the network namespace of fd.  Returns
- * 0, or -1 with errno set (EPERM without CAP_SYS_ADMIN).
+ * 0, or -1 with errno set (EPERM without CAP_SYS_ADMIN; ESTALE when fd
+ * is no namespace file, as a /run/netns name being made or deleted).
  */
 int		 netns_enter(int fd);
 

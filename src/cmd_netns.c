@@ -129,6 +129,8 @@ open_space(struct netns_run *r, struct netns_ent *e, netns_add_fn add,
 		save_errno = errno;
 		close(fd);
 		(void)privs_lower();
+		if (netns_gone(save_errno) && r->o->all_netns)
+			return SPACE_GONE;
 		errno = save_errno;
 		warn("entering network namespace %s", e->id.label);
 		return EXIT_FAIL;

@@ -287,6 +287,11 @@ open_spaces(struct watch *w, struct options *o)
 		return rc;
 	if (o->all_netns)
 		watch_set_lister(w, relist, NULL);
+	/* One namespace is entered once: cap_sys_admin is done with. */
+	else if (privs_keep(PRIVS_FDS) == -1) {
+		warn("dropping capabilities");
+		return EXIT_FAIL;
+	}
 	return 0;
 }
 

@@ -10,6 +10,9 @@
  * gone is skipped and counted, never an error.
  */
 #include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <linux/magic.h>
 
 #include <ctype.h>
 #include <dirent.h>
@@ -351,5 +354,17 @@ netns_open(const struct netns_ent *e)
 int
 netns_enter(int fd)
 {
-	return setns(fd, CLONE_NEWNET);
+	struct statfs fs;
+
+	if (setns(fd, CLONE_NEWNET) == 0)
+		return 0;
+	/*
+	 * ip netns add makes /run/netns/NAME an empty file before it binds
+	 * the namespace there, and del unbinds it before the unlink: a file
+	 * that is no namespace (any more, or yet) is one gone.
+	 */
+	if (errno == EINVAL && fstatfs(fd, &fs) == 0 &&
+	    fs.f_type != NSFS_MAGIC)
+		errno = ESTALE;
+	return -1;
 }

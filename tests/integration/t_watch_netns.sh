@@ -98,6 +98,22 @@ ip netns add "$C" && ip -n "$C" link set lo up
 sleep 3.5
 conn "$C" $PC
 sleep 1
+# While watching: nothing effective; permitted, what reading owners needs
+# (cap_dac_read_search 2, cap_sys_ptrace 19) and, for --all-netns alone,
+# what entering a namespace made later needs (cap_sys_admin 21).
+caps() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+pid, want = sys.argv[1], int(sys.argv[2], 16)
+st = dict(l.split(":", 1) for l in open("/proc/%s/status" % pid))
+eff, prm = int(st["CapEff"], 16), int(st["CapPrm"], 16)
+if eff != 0 or prm != want:
+    sys.exit("CapEff %x CapPrm %x, want 0 and %x" % (eff, prm, want))
+EOF
+}
+check "-E --all-netns keeps cap_sys_admin permitted, nothing effective" \
+    caps "$W_all" 280004
+check "-E --netns drops cap_sys_admin once in" caps "$W_one" 80004
 for name in all json one flt; do stop "$name"; done
 
 # events FILE NETNS PORT: the text stream's events on PORT, each line's

@@ -79,6 +79,9 @@ fmt_tcp_joined(const struct options *o)
 struct jsonw;
 
 /* "local" or "remote": {"address": numeric, "port": n}, for every face. */
+/* "netns": {"inode": n, "name": raw or null}, for every JSON face. */
+void	fmt_json_netns(struct jsonw *j, const struct sock_netns *ns);
+
 void	fmt_json_endpoint(struct jsonw *j, const char *key, int family,
 	    const union sock_addr *a, uint16_t port);
 

@@ -187,14 +187,9 @@ fmt_event_json(FILE *out, struct jsonw *j, const struct watch_event *ev)
 		snprintf(iso + n, sizeof(iso) - n, ".%03uZ",
 		    (unsigned)(ev->time_ms % 1000));
 	jsonw_start_object(j);
-	/* --netns, --all-netns: where the socket lives; the name raw. */
-	if (ev->netns != NULL) {
-		jsonw_key(j, "netns");
-		jsonw_start_object(j);
-		jsonw_uint_field(j, "inode", ev->netns->inode);
-		jsonw_string_field(j, "name", ev->netns->name);
-		jsonw_end_object(j);
-	}
+	/* --netns, --all-netns: where the socket lives, as in the listing. */
+	if (ev->netns != NULL)
+		fmt_json_netns(j, ev->netns);
 	jsonw_uint_field(j, "time_ms", ev->time_ms);
 	if (n > 0)
 		jsonw_string_field(j, "time", iso);

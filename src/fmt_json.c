@@ -108,6 +108,16 @@ family_name(int family)
 }
 
 void
+fmt_json_netns(struct jsonw *j, const struct sock_netns *ns)
+{
+	jsonw_key(j, "netns");
+	jsonw_start_object(j);
+	jsonw_uint_field(j, "inode", ns->inode);
+	jsonw_string_field(j, "name", ns->name);
+	jsonw_end_object(j);
+}
+
+void
 fmt_json_endpoint(struct jsonw *j, const char *key, int family,
     const union sock_addr *a, uint16_t port)
 {
@@ -271,14 +281,9 @@ json_row(void *arg, const struct sock_row *r)
 	}
 
 	jsonw_start_object(j);
-	/* --netns, --all-netns: where the socket lives; the name raw. */
-	if (r->netns != NULL) {
-		jsonw_key(j, "netns");
-		jsonw_start_object(j);
-		jsonw_uint_field(j, "inode", r->netns->inode);
-		jsonw_string_field(j, "name", r->netns->name);
-		jsonw_end_object(j);
-	}
+	/* --netns, --all-netns: where the socket lives. */
+	if (r->netns != NULL)
+		fmt_json_netns(j, r->netns);
 	jsonw_string_field(j, "proto", proto);
 	jsonw_string_field(j, "family", family_name(r->family));
 	jsonw_string_field(j, "type", names_type(r->type) ? type : NULL);

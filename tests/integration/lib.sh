@@ -48,4 +48,15 @@ hold_sockets() {
 # jget FILE EXPR: prints a Python expression over the JSON in FILE (as d).
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
+# wait_notice FILE: waits at most 30 s for sockstat -E's method notice
+# on stderr (a poll watcher reads every owner first: seconds on a busy
+# host).  Its own counter: callers loop on i.
+wait_notice() {
+	_wn=0
+	while ! grep -q 'watching' "$1" 2>/dev/null && [ $_wn -lt 300 ]; do
+		sleep 0.1; _wn=$((_wn + 1))
+	done
+	grep -q 'watching' "$1"
+}
+
 finish() { [ "$failures" -eq 0 ]; }

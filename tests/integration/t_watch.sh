@@ -22,15 +22,6 @@ start_server() {
 	[ -n "$PORT" ]
 }
 
-# wait_notice FILE: waits at most 15 s for the method notice on stderr
-# (a poll watcher reads every owner first: seconds on a busy host).
-wait_notice() {
-	i=0
-	while ! grep -q 'watching' "$1" 2>/dev/null && [ $i -lt 150 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	grep -q 'watching' "$1"
-}
 
 # in_order FILE SIDE STATE...: the new states of SIDE (server: local port
 # is PORT; client: remote port is PORT) include STATE... in this order.

@@ -42,14 +42,6 @@ for n in $A $B; do
 	    { not_ok "ip netns add $n"; finish; exit; }
 done
 
-# wait_notice FILE: at most 30 s for the method notice on stderr.
-wait_notice() {
-	_wn=0
-	while ! grep -q 'watching' "$1" 2>/dev/null && [ $_wn -lt 300 ]; do
-		sleep 0.1; _wn=$((_wn + 1))
-	done
-	grep -q 'watching' "$1"
-}
 
 # conn NS PORT: in NS, a listener on 127.0.0.1:PORT, one connection to
 # it held 1.5 s (many snapshots, even under a slow wrapper such as

@@ -523,6 +523,12 @@ filter_build(struct options *o)
 		warnx("the filter is too long for the kernel: filtering in "
 		    "user space");
 	}
+	/*
+	 * A test seam: a first instruction the kernel does not know makes
+	 * it refuse the program, which the fallback to user space needs.
+	 */
+	if (bc != NULL && getenv("SOCKSTAT_DEBUG_REFUSED_PROGRAM") != NULL)
+		*(unsigned char *)bc = 0xff;
 	o->filter_bc = bc;
 	o->filter_bc_len = len;
 	o->filter_bc_needed = (fx->needs & FX_NEEDS_KERNEL) != 0;

@@ -244,6 +244,29 @@ check "the kernel did the filtering" sh -c '
 	[ "$(ss -tanH sport = :22 | wc -l)" -eq 2 ] ||
 	    { cat "$2/dbg" "$2/dbg2"; exit 1; }' sh "$SOCKSTAT" "$TMP"
 
+# A program the kernel refuses (the seam makes its first instruction one
+# the kernel does not know): the rows are filtered in user space, the
+# same set as ss gives, every socket received, and it is said once per
+# run; a filter only the kernel can check (autobound) fails instead.
+check "a refused program: user space filters, said once" sh -c '
+	export SOCKSTAT_DEBUG_REFUSED_PROGRAM=1 SOCKSTAT_DEBUG_REPLIES=1
+	"$1" -tan sport gt :21 and sport lt :23 >"$2/ref.out" 2>"$2/ref.err" &&
+	n=$(ss -tanH | wc -l) &&
+	grep -q "debug: $n netlink replies, 2 rows shown" "$2/ref.err" &&
+	[ "$(grep -c "the kernel refused the filter program (Invalid argument): filtering in user space" "$2/ref.err")" -eq 1 ] &&
+	grep "^tcp" "$2/ref.out" | awk "{print \$4, \$5, \$6}" | sort >"$2/ref.got" &&
+	ss -tanH sport gt :21 and sport lt :23 |
+	    awk "{print \$4, \$5, \$1}" | sed "s/ESTAB\$/ESTABLISHED/;s/LISTEN\$/LISTEN/;s/\*:\*/0.0.0.0:*/" |
+	    sort >"$2/ref.want" &&
+	cmp -s "$2/ref.got" "$2/ref.want" &&
+	"$1" -tan -c 1 --count 2 sport gt :21 and sport lt :23 \
+	    >/dev/null 2>"$2/ref2.err" &&
+	[ "$(grep -c "refused the filter program" "$2/ref2.err")" -eq 1 ] &&
+	{ "$1" -tan autobound >/dev/null 2>"$2/ref3.err"; [ $? -eq 1 ]; } &&
+	grep -q "refused the filter program" "$2/ref3.err" ||
+	    { cat "$2/ref.err" "$2/ref.got" "$2/ref.want" "$2/ref2.err" \
+	    "$2/ref3.err"; exit 1; }' sh "$SOCKSTAT" "$TMP"
+
 # Bad expressions: exit 2, the expression, a caret under TOKEN (its last
 # occurrence; "" for the end) with what was expected, then the usage.
 mkdir "$TMP/bad"

@@ -86,12 +86,16 @@ void		 diag_set_ports(struct diag *d, uint16_t sport, uint16_t dport);
  */
 void		 diag_set_privileged(struct diag *d, int (*priv)(int on));
 
-/*
- * The socket replies received and the dumps whose program the kernel
- * refused (the last errno in *refused_errno) since the last call.
- */
-void		 diag_take_counts(struct diag *d, unsigned long *replies,
-		    unsigned long *refused, int *refused_errno);
+/* What a handle counted since the last diag_take_counts(). */
+struct diag_counts {
+	unsigned long	 replies;	/* socket replies received */
+	unsigned long	 requests;	/* dump requests sent */
+	unsigned long	 refused;	/* dumps whose program the kernel
+					   refused */
+	int		 refused_errno;	/* why, for the last of them */
+};
+
+void		 diag_take_counts(struct diag *d, struct diag_counts *c);
 
 /* Closes d; NULL is a no-op. */
 void		 diag_close(struct diag *d);

@@ -67,13 +67,15 @@ struct formatter {
 
 /*
  * Whether a pass of o gives a face with FMT_TCP_JOINED its TCP rows of
- * both families in one dump: when the kernel runs a filter, so that the
- * rows are few, and one walk of its TCP tables does instead of two.
+ * both families in one dump, so that one walk of the kernel's TCP tables
+ * does instead of two: when the kernel runs a filter (the rows are few),
+ * and with --all-netns (every namespace's dump walks the tables of all
+ * of them, so the walks, not the rows, cost most).
  */
 static inline int
 fmt_tcp_joined(const struct options *o)
 {
-	return o->filter_bc != NULL;
+	return o->filter_bc != NULL || o->all_netns;
 }
 
 struct jsonw;

@@ -46,6 +46,7 @@ struct pipeline_report {
 	char		 failed[32];	/* the dump that failed ("tcp6") */
 	int		 refcnt_errno;	/* /proc/net/unix unreadable: RefCnt 0 */
 	unsigned long	 replies;	/* socket messages netlink sent */
+	unsigned long	 requests;	/* netlink dumps asked for */
 	unsigned long	 bc_refused;	/* dumps whose filter program the
 					   kernel refused */
 	int		 bc_errno;	/* why, for the last of them */

@@ -61,6 +61,7 @@ struct diag {
 	uint16_t		 sport, dport;	/* TCP: every row's, or 0 */
 	int			(*priv)(int);	/* diag_set_privileged */
 	unsigned long		 replies;	/* socket messages received */
+	unsigned long		 requests;	/* dump requests sent */
 	unsigned long		 bc_refused;
 	int			 bc_errno;
 };
@@ -301,6 +302,7 @@ diag_request_in(struct diag *d, const struct dump_req *req, char *buf)
 	while (mnl_socket_sendto(d->nl, nlh, nlh->nlmsg_len) == -1)
 		if (errno != EINTR)
 			return -1;
+	d->requests++;
 	return 0;
 }
 
@@ -468,13 +470,13 @@ diag_set_privileged(struct diag *d, int (*priv)(int on))
 }
 
 void
-diag_take_counts(struct diag *d, unsigned long *replies,
-    unsigned long *refused, int *refused_errno)
+diag_take_counts(struct diag *d, struct diag_counts *c)
 {
-	*replies = d->replies;
-	*refused = d->bc_refused;
-	*refused_errno = d->bc_errno;
-	d->replies = d->bc_refused = 0;
+	c->replies = d->replies;
+	c->requests = d->requests;
+	c->refused = d->bc_refused;
+	c->refused_errno = d->bc_errno;
+	d->replies = d->requests = d->bc_refused = 0;
 }
 
 /*

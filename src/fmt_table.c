@@ -586,7 +586,8 @@ table_begin(FILE *out, const struct options *o)
 	 * IPv4 rows stream when nothing of theirs can widen a column: no
 	 * names, no -p text measured for a Timer column after it, and
 	 * rows in the pipeline's order (--sort replays its own; with a
-	 * kernel filter TCP comes in one dump of both families).
+	 * kernel filter or --all-netns TCP comes in one dump of both
+	 * families).
 	 */
 	t->as_kept = o->sort[0] != 0;
 	t->stream = t->numeric && !(o->program && o->timers) &&

@@ -727,8 +727,9 @@ main(int argc, char *argv[])
 		}
 		/* A test seam: shows that the kernel did the filtering. */
 		if (getenv("SOCKSTAT_DEBUG_REPLIES") != NULL)
-			warnx("debug: %lu netlink replies, %lu rows shown",
-			    rep.replies, rep.rows);
+			warnx("debug: %lu netlink replies, %lu rows shown, "
+			    "%lu netlink dumps", rep.replies, rep.rows,
+			    rep.requests);
 		if (o.program && !owners_said)
 			owners_said = report_owners(&ps, &pv, &rep);
 		if (marks && !o.continuous)

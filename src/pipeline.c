@@ -358,16 +358,16 @@ row_take(const struct sock_row *in, void *arg)
 static void
 diag_counts(struct pipeline *p, size_t i)
 {
-	unsigned long replies, refused;
-	int e;
+	struct diag_counts c;
 
 	if (p->src[i] != &diag_source || p->cur->h[i] == NULL)
 		return;
-	diag_take_counts(p->cur->h[i], &replies, &refused, &e);
-	p->rep->replies += replies;
-	if (refused > 0) {
-		p->rep->bc_refused += refused;
-		p->rep->bc_errno = e;
+	diag_take_counts(p->cur->h[i], &c);
+	p->rep->replies += c.replies;
+	p->rep->requests += c.requests;
+	if (c.refused > 0) {
+		p->rep->bc_refused += c.refused;
+		p->rep->bc_errno = c.refused_errno;
 	}
 }
 
@@ -423,29 +423,41 @@ unix_prepare(struct pipeline *p)
 }
 
 /*
+ * One dump in space i: the first space's is recorded in d; another
+ * space's that no source could read is counted in rep->netns_gaps.
+ * Returns 0, or -1 with errno set.
+ */
+static int
+space_dump(struct pipeline *p, size_t i, const struct dump_req *req,
+    struct pipeline_dump *d)
+{
+	struct pipeline_dump other;
+
+	p->cur = p->nsp > 0 ? &p->sp[i] : &p->dflt;
+	if (req->proto == PROTO_UNIX)
+		unix_prepare(p);
+	memset(&other, 0, sizeof(other));
+	if (collect(p, req, i == 0 ? d : &other) == -1)
+		return -1;
+	if (i > 0 && other.from == NULL)
+		p->rep->netns_gaps++;
+	return 0;
+}
+
+/*
  * One dump in every space, in their order: all the namespaces' tcp rows
- * before any udp row, as netstat's sections want.  The first space's
- * dump is recorded in d; another space's that no source could read is
- * counted in rep->netns_gaps.  Returns 0, or -1 with errno set.
+ * before any udp row, as netstat's sections want.  Returns 0, or -1 with
+ * errno set.
  */
 static int
 run_spaces(struct pipeline *p, const struct dump_req *req,
     struct pipeline_dump *d)
 {
-	struct pipeline_dump other;
-	struct space *sp = p->nsp > 0 ? p->sp : &p->dflt;
 	size_t i, n = p->nsp > 0 ? p->nsp : 1;
 
-	for (i = 0; i < n; i++) {
-		p->cur = &sp[i];
-		if (req->proto == PROTO_UNIX)
-			unix_prepare(p);
-		memset(&other, 0, sizeof(other));
-		if (collect(p, req, i == 0 ? d : &other) == -1)
+	for (i = 0; i < n; i++)
+		if (space_dump(p, i, req, d) == -1)
 			return -1;
-		if (i > 0 && other.from == NULL)
-			p->rep->netns_gaps++;
-	}
 	return 0;
 }
 
@@ -484,48 +496,88 @@ run_dump(struct pipeline *p, unsigned proto, size_t i)
 }
 
 /*
- * TCP of both families in one netlink dump (FMT_TCP_JOINED), when the
- * face takes it, the kernel runs a filter, both families ask for the
- * same states and one namespace is read.  Sets *done when it answered
- * for both; a kernel that cannot (no such request, no netlink) leaves
- * them to run_dump.  Returns 0, or -1 as run_dump.
+ * TCP of both families of space i in one netlink dump.  Returns 1 when
+ * it answered, 0 when the kernel cannot (no such request, no netlink:
+ * nothing emitted), or -1 as run_dump.
+ */
+static int
+tcp_joined_space(struct pipeline *p, size_t i, const struct dump_req *req)
+{
+	void *h;
+	int e;
+
+	p->cur = p->nsp > 0 ? &p->sp[i] : &p->dflt;
+	if ((h = source_handle(p, p->cur, 0)) == NULL)
+		return 0;
+	p->emitted = 0;
+	if (diag_source.collect(h, req, row_take, p, &p->rep->stats) == 0) {
+		diag_counts(p, 0);
+		return 1;
+	}
+	e = errno;
+	diag_counts(p, 0);
+	if (p->out_failed || p->emitted > 0 || !DIAG_JOINED_REFUSED(e)) {
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * TCP of both families in one netlink dump per space (FMT_TCP_JOINED),
+ * when the face takes it (a kernel filter, or every namespace: one walk
+ * of the kernel's tables, which all namespaces share, instead of two),
+ * the first source is netlink and both families ask for the same states.
+ * A space whose kernel cannot is dumped family by family.  Sets *done
+ * when TCP is answered; if the first space cannot, it is left to
+ * run_dump.  Returns 0, or -1 as run_dump.
  */
 static int
 run_tcp_joined(struct pipeline *p, int *done)
 {
-	struct dump_req req;
+	struct dump_req req, fam;
 	struct pipeline_dump *d = p->rep->dumps[PROTO_TCP];
-	void *h;
-	int e;
+	size_t i, n = p->nsp > 0 ? p->nsp : 1;
+	int rc, v6;
 
 	*done = 0;
 	req.family = AF_UNSPEC;
 	req.proto = PROTO_TCP;
 	req.states = p->sel->ops->states(p->sel, AF_INET, PROTO_TCP);
 	req.ext = tcpinfo_wanted(p->o);
-	p->cur = &p->dflt;
 	if (!(p->order & FMT_TCP_JOINED) || !fmt_tcp_joined(p->o) ||
-	    p->nsp > 0 || p->src[0] != &diag_source || req.states == 0 ||
-	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP) ||
-	    (h = source_handle(p, p->cur, 0)) == NULL)
+	    p->src[0] != &diag_source || req.states == 0 ||
+	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP))
 		return 0;
-	p->emitted = 0;
-	if (diag_source.collect(h, &req, row_take, p, &p->rep->stats) == 0) {
-		diag_counts(p, 0);
-		d[0].asked = d[1].asked = 1;
-		d[0].from = d[1].from = diag_source.name;
-		*done = 1;
-		return 0;
+	for (i = 0; i < n; i++) {
+		if ((rc = tcp_joined_space(p, i, &req)) == -1) {
+			if (!p->out_failed)
+				snprintf(p->rep->failed,
+				    sizeof(p->rep->failed), "tcp");
+			return -1;
+		}
+		if (rc == 1) {
+			if (i == 0) {
+				d[0].asked = d[1].asked = 1;
+				d[0].from = d[1].from = diag_source.name;
+			}
+			continue;
+		}
+		if (i == 0)
+			return 0;
+		fam = req;
+		for (v6 = 0; v6 < 2; v6++) {
+			fam.family = v6 ? AF_INET6 : AF_INET;
+			if (space_dump(p, i, &fam, &d[v6]) == -1) {
+				if (!p->out_failed)
+					snprintf(p->rep->failed,
+					    sizeof(p->rep->failed), "%s",
+					    names_proto(PROTO_TCP, fam.family));
+				return -1;
+			}
+		}
 	}
-	e = errno;
-	diag_counts(p, 0);
-	if (p->out_failed || p->emitted > 0 ||
-	    !DIAG_JOINED_REFUSED(e)) {
-		if (!p->out_failed)
-			snprintf(p->rep->failed, sizeof(p->rep->failed), "tcp");
-		errno = e;
-		return -1;
-	}
+	*done = 1;
 	return 0;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: BSD-2-Clause
 """Hold a TCP listener or connection in whatever network namespace this
-runs in, for t_netns.sh: "listen HOST PORT" accepts and holds every
+runs in, for t_netns.sh: "listen HOST PORT" (IPv6 when HOST has a
+colon) accepts and holds every
 connection; "connect HOST PORT" connects (retrying up to 30 s while the
 peer comes up) and holds it.  Writes READY to the file given last once
 the socket is in place, then holds until killed or 15 minutes pass."""
@@ -16,7 +17,8 @@ def main():
     mode, host, port, ready = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     keep = []
     if mode == "listen":
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        fam = socket.AF_INET6 if ":" in host else socket.AF_INET
+        s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((host, port))
         s.listen(16)

@@ -91,8 +91,13 @@ ip netns exec "$A" $HOLD listen 10.201.1.1 5001 "$TMP/a.ready" &
 PIDS="$PIDS $!"; APID=$!
 ip netns exec "$A" $HOLD listen 127.0.0.1 5002 "$TMP/a2.ready" &
 PIDS="$PIDS $!"
-wait_file "$TMP/a.ready" && wait_file "$TMP/a2.ready" ||
-    not_ok "listeners in $A"
+ip netns exec "$A" $HOLD listen ::1 5004 "$TMP/a6.ready" &
+PIDS="$PIDS $!"
+wait_file "$TMP/a.ready" && wait_file "$TMP/a2.ready" &&
+    wait_file "$TMP/a6.ready" || not_ok "listeners in $A"
+ip netns exec "$A" $HOLD connect ::1 5004 "$TMP/a6c.ready" &
+PIDS="$PIDS $!"
+wait_file "$TMP/a6c.ready" || not_ok "an IPv6 connection in $A"
 ip netns exec "$B" $HOLD connect 10.201.1.1 5001 "$TMP/b.ready" &
 PIDS="$PIDS $!"
 unshare -n sh -c 'ip link set lo up && exec "$@"' sh \
@@ -174,6 +179,14 @@ for label, want in ((a, rows(tmp + "/a.netstat")), (b, rows(tmp + "/b.netstat"))
     print(("ok" if good else "not ok") + " - --all-netns rows labelled %s are netstat's there (%d)" % (label, len(want)))
     if not good:
         print("#   got %r\n#   want %r" % (got, want))
+# netstat's section order: every namespace's tcp, then tcp6, udp, ...
+order = ["tcp", "tcp6", "udp", "udp6", "udpl", "udpl6", "raw", "raw6"]
+seen = [l[off:].split()[0] for l in lines if l and l[off:].split() and
+        l[off:].split()[0] in order and not l.startswith("Netns ")]
+good = seen == sorted(seen, key=order.index) and "tcp6" in seen and "tcp" in seen
+print(("ok" if good else "not ok") + " - --all-netns: tcp of every namespace, then tcp6, then udp...")
+if not good:
+    print("#   sections %r" % [k for i, k in enumerate(seen) if i == 0 or seen[i - 1] != k])
 # Every socket once, under its own label only.
 for port, label in (("10.201.1.1:5001", a), ("127.0.0.1:5003", cino)):
     holders = {lab for lab, ls in by.items() for l in ls if (" " + port + " ") in l and "LISTEN" in l}
@@ -181,6 +194,18 @@ for port, label in (("10.201.1.1:5001", a), ("127.0.0.1:5003", cino)):
 PY
 cat "$TMP/all.tap"
 grep -q '^not ok' "$TMP/all.tap" && failures=$((failures + 1))
+
+# One walk of the kernel's TCP tables per namespace: both families in
+# one dump, where -4 alone needs one too (the seam counts the dumps).
+SOCKSTAT_DEBUG_REPLIES=1 "$SOCKSTAT" --all-netns -tan -4 >/dev/null \
+    2>"$TMP/d4.err"
+SOCKSTAT_DEBUG_REPLIES=1 "$SOCKSTAT" --all-netns -tan >/dev/null \
+    2>"$TMP/d46.err"
+check "--all-netns -tan: one TCP dump per namespace for both families" \
+    sh -c 'a=$(sed -n "s/.*, \([0-9]*\) netlink dumps\$/\1/p" "$1")
+	b=$(sed -n "s/.*, \([0-9]*\) netlink dumps\$/\1/p" "$2")
+	[ -n "$a" ] && [ "$a" -ge 4 ] && [ "$a" = "$b" ] ||
+	    { cat "$1" "$2"; exit 1; }' sh "$TMP/d4.err" "$TMP/d46.err"
 
 # JSON: netns {inode, name}; named ones by name, the unnamed one null.
 "$SOCKSTAT" --all-netns -tan --json >"$TMP/all.json" 2>"$TMP/all.err"

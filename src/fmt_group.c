@@ -529,4 +529,5 @@ const struct formatter fmt_group = {
 	.row = group_row,
 	.end = group_end,
 	.gap = group_gap,
+	.order = FMT_TCP_JOINED,	/* counts: any order */
 };

@@ -364,4 +364,5 @@ const struct formatter fmt_summary = {
 	.row = summary_row,
 	.end = summary_end,
 	.gap = summary_gap,
+	.order = FMT_TCP_JOINED,	/* counts: any order */
 };

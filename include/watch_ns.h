@@ -9,7 +9,9 @@
  * lives:
  *  1. a transition only a system call makes (connect, listen, close,
  *     shutdown) runs in the process that holds the socket: the socket is
- *     ours when that process is in our namespace (/proc/PID/ns/net);
+ *     ours when that process is in our namespace (/proc/PID/ns/net; for
+ *     a process that exited since, what that read for an earlier sample
+ *     of it, at most a second before);
  *  2. a server's new connection (LISTEN -> SYN_RECV, in softirq) has the
  *     namespace of its listener, when every listener judged by rule 1
  *     on that address and port agrees;

@@ -341,8 +341,9 @@ ns_spread_all(struct watch *w)
  * connection is judged at its LISTEN -> SYN_RECV, a client's when its
  * timewait socket is found).
  * XXX A socket of ours gone before the dump, whose process could not be
- * read and that left no timewait socket, is taken for another
- * namespace's: the reader must keep up (see TRACE_RING_PAGES).
+ * read (nor was, in the second before it exited) and that left no
+ * timewait socket, is taken for another namespace's: the reader must
+ * keep up (see TRACE_RING_PAGES).
  */
 void
 watch_match_ns(struct watch *w)

@@ -20,10 +20,23 @@
 
 #define NS_SLOTS	4096	/* verdicts kept, a power of two */
 #define NS_LISTENERS	256	/* listeners kept */
+#define NS_PIDS		256	/* processes' verdicts kept, a power of 2 */
+/*
+ * How long after a sample a process's namespace, read then, still
+ * answers for its later samples once the process has exited: the last
+ * connections of a short-lived client are judged after it is gone.
+ */
+#define NS_PID_HOLD_NS	1000000000ULL
 
 struct ns_slot {
 	uint64_t	 skaddr;
 	int		 v;
+};
+
+struct ns_pid {
+	int32_t		 pid;		/* 0: empty */
+	int		 v;
+	uint64_t	 time_ns;	/* the sample it was read for */
 };
 
 struct ns_listener {
@@ -39,6 +52,7 @@ struct watch_ns {
 	dev_t		 dev;		/* our namespace: its nsfs inode */
 	ino_t		 ino;
 	struct ns_slot	 slots[NS_SLOTS];
+	struct ns_pid	 pids[NS_PIDS];
 	struct ns_listener lis[NS_LISTENERS];
 	size_t		 nlis;
 };
@@ -74,20 +88,34 @@ slot_of(struct watch_ns *n, uint64_t skaddr)
 }
 
 /*
- * Rule 1: the namespace of the process.  A process that exited, or
- * whose namespace may not be read, tells nothing.
+ * Rule 1: the namespace of the process, read now.  A process whose
+ * namespace may not be read tells nothing.  One that has exited since
+ * tells what it was read to be for a sample of it at most
+ * NS_PID_HOLD_NS earlier, if any was.
  */
 static int
-pid_verdict(const struct watch_ns *n, int32_t pid)
+pid_verdict(struct watch_ns *n, int32_t pid, uint64_t time_ns)
 {
+	struct ns_pid *e = &n->pids[(uint32_t)pid & (NS_PIDS - 1)];
 	char path[300];
 	struct stat st;
+	int v;
 
 	snprintf(path, sizeof(path), "%s/%d/ns/net", n->root, (int)pid);
-	if (stat(path, &st) == -1)
+	if (stat(path, &st) == -1) {
+		if (errno == ENOENT && e->pid == pid &&
+		    time_ns <= e->time_ns + NS_PID_HOLD_NS)
+			return e->v;
 		return WATCH_NS_UNKNOWN;
-	return st.st_dev == n->dev && st.st_ino == n->ino ? WATCH_NS_OURS :
+	}
+	v = st.st_dev == n->dev && st.st_ino == n->ino ? WATCH_NS_OURS :
 	    WATCH_NS_OTHER;
+	if (e->pid != pid || time_ns >= e->time_ns) {
+		e->pid = pid;
+		e->v = v;
+		e->time_ns = time_ns;
+	}
+	return v;
 }
 
 static int
@@ -158,7 +186,7 @@ watch_ns_judge(struct watch_ns *n, const struct trace_sample *s,
 	if (!start && e->skaddr == s->skaddr)
 		v = e->v;
 	if (v == WATCH_NS_UNKNOWN && process_ctx && s->pid > 0)
-		v = pid_verdict(n, s->pid);
+		v = pid_verdict(n, s->pid, s->time_ns);
 	if (v == WATCH_NS_UNKNOWN && s->oldstate == ST_LISTEN &&
 	    s->newstate == ST_SYN_RECV)
 		v = listener_verdict(n, s);

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -455,6 +456,42 @@ test_watch_ns_judge(void **state)
 	watch_ns_free(NULL);
 }
 
+/*
+ * Rule 1 for a process that has exited: what its namespace was read to
+ * be for a sample of it at most a second earlier, else nothing.
+ */
+static void
+test_watch_ns_judge_exited(void **state)
+{
+	struct watch_ns *n;
+	struct trace_sample s;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	if ((pid = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_true(pid > 0);
+	assert_non_null(n = watch_ns_new("/proc"));
+	s = tsample(0x1000, ST_CLOSE, ST_SYN_SENT, 0, 80, pid, 1000000000ULL);
+	assert_int_equal(watch_ns_judge(n, &s, 1), WATCH_NS_OURS);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	/* Its last connection, judged after it was gone. */
+	s = tsample(0x2000, ST_CLOSE, ST_SYN_SENT, 0, 80, pid, 1900000000ULL);
+	assert_int_equal(watch_ns_judge(n, &s, 1), WATCH_NS_OURS);
+	/* Too long after what was read: nothing. */
+	s = tsample(0x3000, ST_CLOSE, ST_SYN_SENT, 0, 80, pid, 2100000000ULL);
+	assert_int_equal(watch_ns_judge(n, &s, 1), WATCH_NS_UNKNOWN);
+	/* Another process never read tells nothing. */
+	s = tsample(0x4000, ST_CLOSE, ST_SYN_SENT, 0, 80, 999999999,
+	    1000000000ULL);
+	assert_int_equal(watch_ns_judge(n, &s, 1), WATCH_NS_UNKNOWN);
+	watch_ns_free(n);
+}
+
 /* As root: a process in another network namespace is judged other. */
 static void
 test_watch_ns_judge_other(void **state)
@@ -517,6 +554,7 @@ main(void)
 		cmocka_unit_test(test_watch_round_owner_from_trace),
 		cmocka_unit_test(test_watch_round_owner_from_map),
 		cmocka_unit_test(test_watch_ns_judge),
+		cmocka_unit_test(test_watch_ns_judge_exited),
 		cmocka_unit_test(test_watch_ns_judge_other),
 	};
 

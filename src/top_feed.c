@@ -17,18 +17,28 @@
 #include "tcpinfo.h"
 #include "top_feed.h"
 
-/* The tables of a refresh: Internet ones in both families. */
-static const struct top_dump {
+/*
+ * The tables of a refresh: Internet ones in both families.  TCP comes
+ * first from one netlink dump of both families (AF_UNSPEC: one walk of
+ * the kernel's tables instead of two, the model takes rows in any
+ * order); a kernel or source that cannot is asked family by family.
+ */
+struct top_dump {
 	int		 family;
 	enum sock_proto	 proto;
 	int		 slot;		/* top_feed_report.from[] */
-} dumps[] = {
+};
+
+static const struct top_dump tcp_joined = { AF_UNSPEC, PROTO_TCP, 0 };
+
+static const struct top_dump dumps[] = {
 	{ AF_INET,	PROTO_TCP,	0 },
 	{ AF_INET6,	PROTO_TCP,	0 },
 	{ AF_INET,	PROTO_UDP,	1 },
 	{ AF_INET6,	PROTO_UDP,	1 },
 	{ AF_UNIX,	PROTO_UNIX,	2 },
 };
+#define NDUMPS		(sizeof(dumps) / sizeof(dumps[0]))
 
 static const struct source *const sources[] = {
 	&diag_source, &procnet_source
@@ -45,6 +55,7 @@ struct top_feed {
 	int		 mapped;	/* it was */
 	struct procmap_stats map_stats;	/* what that build saw */
 	int		 map_errno;
+	int		 unjoined;	/* the joined TCP dump was refused */
 };
 
 /* What the row callback needs: the model. */
@@ -147,6 +158,47 @@ feed_dump(struct top_feed *f, const struct top_dump *d,
 	return 0;
 }
 
+/*
+ * TCP of both families in one netlink dump.  Returns 1 when it answered,
+ * 0 when the kernel cannot (nothing taken: ask family by family from
+ * now on), or -1 with errno set (ENOMEM, or a dump that failed part way:
+ * counted in rep).
+ */
+static int
+feed_tcp_joined(struct top_feed *f, struct feed_ctx *c,
+    struct top_feed_report *rep)
+{
+	struct dump_req req;
+	struct source_stats st;
+	unsigned long before = c->rows;
+	void *h;
+	int e;
+
+	if (f->unjoined || (h = source_handle(f, 0)) == NULL)
+		return 0;
+	memset(&req, 0, sizeof(req));
+	req.family = tcp_joined.family;
+	req.proto = tcp_joined.proto;
+	req.states = ST_ALL;
+	req.ext = EXT_INFO;
+	memset(&st, 0, sizeof(st));
+	if (sources[0]->collect(h, &req, feed_row, c, &st) == 0) {
+		rep->from[tcp_joined.slot] = sources[0]->name;
+		return 1;
+	}
+	e = errno;
+	if (e == ENOMEM)
+		return -1;
+	if (c->rows == before && DIAG_JOINED_REFUSED(e)) {
+		f->unjoined = 1;
+		return 0;
+	}
+	/* Rows went to the model: the two dumps would repeat them. */
+	rep->failed += 2;
+	rep->failed_errno = e;
+	return 1;
+}
+
 static const struct sock_owner *
 map_lookup(uint64_t inode, size_t *n, void *arg)
 {
@@ -179,13 +231,16 @@ top_feed_snapshot(struct top_feed *f, struct top *t, uint64_t now_ms,
     struct top_feed_report *rep)
 {
 	struct feed_ctx c;
+	int joined;
 
 	memset(rep, 0, sizeof(*rep));
 	if (top_begin(t, now_ms) == -1)
 		return -1;
 	memset(&c, 0, sizeof(c));
 	c.t = t;
-	for (size_t i = 0; i < sizeof(dumps) / sizeof(dumps[0]); i++)
+	if ((joined = feed_tcp_joined(f, &c, rep)) == -1)
+		return -1;
+	for (size_t i = joined ? 2 : 0; i < NDUMPS; i++)
 		if (feed_dump(f, &dumps[i], &c, rep) == -1)
 			return -1;
 	rep->rows = c.rows;
@@ -197,7 +252,7 @@ top_feed_snapshot(struct top_feed *f, struct top *t, uint64_t now_ms,
 		feed_owners(f, t, now_ms);
 	rep->owners = f->map_stats;
 	rep->owners_errno = f->map_errno;
-	if (rep->failed == sizeof(dumps) / sizeof(dumps[0])) {
+	if (rep->failed == NDUMPS) {
 		errno = EIO;
 		return -1;
 	}

@@ -9,7 +9,10 @@
  * unlistened sockets), whose bit makes the kernel walk the bind hash
  * besides the established and listening ones.
  *
- *	floor-dump [-q]		prints "tcp4 N tcp6 M total N+M" unless -q
+ *	floor-dump [-q] [-i]	prints "tcp4 N tcp6 M total N+M" unless -q
+ *
+ * -i asks for each socket's tcp_info too (INET_DIAG_INFO), as a refresh
+ * of sockstat top does: the floor of its kernel time.
  *
  * libc and the kernel UAPI headers only, so that a slow library cannot
  * hide in the floor.
@@ -50,7 +53,7 @@ struct dump_req {
  * netlink error reply sets errno to its code).
  */
 static long
-dump_count(int fd, int af, unsigned int seq)
+dump_count(int fd, int af, unsigned int seq, int info)
 {
 	struct dump_req dr;
 	struct sockaddr_nl sa;
@@ -66,6 +69,8 @@ dump_count(int fd, int af, unsigned int seq)
 	dr.req.sdiag_family = af;
 	dr.req.sdiag_protocol = IPPROTO_TCP;
 	dr.req.idiag_states = LISTING_STATES;
+	if (info)
+		dr.req.idiag_ext = 1U << (INET_DIAG_INFO - 1);
 	memset(&sa, 0, sizeof(sa));
 	sa.nl_family = AF_NETLINK;
 	if (sendto(fd, &dr, sizeof(dr), 0, (struct sockaddr *)&sa,
@@ -102,19 +107,24 @@ int
 main(int argc, char *argv[])
 {
 	long n4, n6;
-	int fd, quiet;
+	int fd, i, quiet = 0, info = 0;
 
-	quiet = argc > 1 && strcmp(argv[1], "-q") == 0;
-	if (argc > 2 || (argc == 2 && !quiet)) {
-		fprintf(stderr, "usage: floor-dump [-q]\n");
-		return 2;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-q") == 0)
+			quiet = 1;
+		else if (strcmp(argv[i], "-i") == 0)
+			info = 1;
+		else {
+			fprintf(stderr, "usage: floor-dump [-q] [-i]\n");
+			return 2;
+		}
 	}
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 	if (fd == -1)
 		err(1, "socket NETLINK_SOCK_DIAG");
-	if ((n4 = dump_count(fd, AF_INET, 1)) == -1)
+	if ((n4 = dump_count(fd, AF_INET, 1, info)) == -1)
 		err(1, "dump tcp4");
-	if ((n6 = dump_count(fd, AF_INET6, 2)) == -1)
+	if ((n6 = dump_count(fd, AF_INET6, 2, info)) == -1)
 		err(1, "dump tcp6");
 	close(fd);
 	if (!quiet)

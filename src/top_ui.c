@@ -35,6 +35,7 @@ struct ui {
 	const char	*hidden;
 	char		 status[256];	/* a message for one refresh */
 	int		 paused, help, colour;
+	size_t		 first;		/* the view's line at the top */
 	unsigned long	 frames;
 	uint64_t	 wall_ms;
 };
@@ -88,6 +89,8 @@ static const char *const help_text[] = {
 	"  S V      sort by send, recv rate",
 	"  T W X    sort by rtt, cwnd, retransmissions",
 	"  g        group: none, process, remote host, local port",
+	"  up down  scroll a line (also k j); PgUp PgDn a screen;",
+	"           Home End the first and the last lines",
 	"  space    pause (keys still work on the frozen view)",
 	"  /        filter expression, as the listing's (empty: none)",
 	"  ?        this help (any key leaves it)",
@@ -97,19 +100,43 @@ static const char *const help_text[] = {
 	"Rates are bytes per second over the interval; k, M, G: thousands.",
 };
 
+/* The lines of the view the screen has room for. */
+static size_t
+page_lines(void)
+{
+	return LINES > HEADER_LINES ? (size_t)(LINES - HEADER_LINES) : 0;
+}
+
+/* Keeps the first line shown within the view (it changes each refresh). */
+static void
+clamp_first(struct ui *u)
+{
+	size_t page = page_lines();
+
+	if (u->v.n <= page)
+		u->first = 0;
+	else if (u->first > u->v.n - page)
+		u->first = u->v.n - page;
+}
+
 static void
 draw_header(struct ui *u)
 {
 	const struct top_totals *tot = top_totals(u->c->model);
-	char line[TOP_LINE_MAX], tm[32], tbuf[512], *nl;
+	char line[TOP_LINE_MAX], tm[32], tbuf[512], rows[64], *nl;
+	size_t last = u->first + page_lines();
 
 	top_clock_text(tm, sizeof(tm), u->wall_ms);
+	rows[0] = '\0';
+	if (u->v.n > 0 && !u->help)
+		snprintf(rows, sizeof(rows), "  rows %zu-%zu of %zu",
+		    u->first + 1, last < u->v.n ? last : u->v.n, u->v.n);
 	snprintf(line, sizeof(line), "sockstat top - %s  every %u.%u s  "
-	    "sort %s%s  group %s%s%s%s", tm + 11, u->c->interval_ms / 1000,
+	    "sort %s%s  group %s%s%s%s%s", tm + 11, u->c->interval_ms / 1000,
 	    u->c->interval_ms % 1000 / 100, u->vo.descending ? "-" : "",
 	    top_key_name(u->vo.key), top_group_name(u->vo.group),
 	    u->filter[0] != '\0' ? "  filter: " : "", u->filter,
-	    u->paused ? "  [paused]" : "");
+	    u->paused ? "  [paused]" : "", rows);
 	put_line(0, line, A_BOLD);
 	top_header_totals(tbuf, sizeof(tbuf), tot);
 	if ((nl = strchr(tbuf, '\n')) != NULL)
@@ -120,7 +147,8 @@ draw_header(struct ui *u)
 	    u->hidden : "nothing");
 	put_line(3, line, A_NORMAL);
 	put_line(4, u->status[0] != '\0' ? u->status :
-	    "< > sort  g group  space pause  / filter  ? help  q quit",
+	    "< > sort  g group  up down scroll  space pause  / filter  "
+	    "? help  q quit",
 	    u->status[0] != '\0' ? A_BOLD : A_NORMAL);
 	top_frame_titles(line, sizeof(line));
 	put_line(5, line, A_REVERSE);
@@ -134,6 +162,7 @@ draw(struct ui *u)
 	attr_t a;
 
 	erase();
+	clamp_first(u);
 	draw_header(u);
 	if (u->help) {
 		for (size_t i = 0; i < sizeof(help_text) /
@@ -142,7 +171,7 @@ draw(struct ui *u)
 		refresh();
 		return;
 	}
-	for (size_t i = 0; i < u->v.n && y < LINES; i++, y++) {
+	for (size_t i = u->first; i < u->v.n && y < LINES; i++, y++) {
 		const struct top_sock *s = u->v.lines[i];
 
 		top_frame_row(line, sizeof(line), s, u->vo.group);
@@ -221,6 +250,40 @@ key_of(int ch, enum top_key *k)
 	return 0;
 }
 
+/* Scroll keys, as top's and less's.  Returns 1 if ch was one. */
+static int
+scroll_key(struct ui *u, int ch)
+{
+	size_t page = page_lines() > 1 ? page_lines() : 1;
+
+	switch (ch) {
+	case KEY_DOWN:
+	case 'j':
+		u->first++;
+		break;
+	case KEY_UP:
+	case 'k':
+		u->first -= u->first > 0;
+		break;
+	case KEY_NPAGE:
+		u->first += page;
+		break;
+	case KEY_PPAGE:
+		u->first = u->first > page ? u->first - page : 0;
+		break;
+	case KEY_HOME:
+		u->first = 0;
+		break;
+	case KEY_END:
+		u->first = u->v.n;	/* clamped to the last screenful */
+		break;
+	default:
+		return 0;
+	}
+	clamp_first(u);
+	return 1;
+}
+
 /* Acts on one key.  Returns 1 to quit. */
 static int
 on_key(struct ui *u, int ch)
@@ -261,6 +324,8 @@ on_key(struct ui *u, int ch)
 	default:
 		if (key_of(ch, &k))
 			u->vo.key = k;
+		else
+			(void)scroll_key(u, ch);
 		break;
 	}
 	return 0;

@@ -261,7 +261,7 @@ until_screen() {
 	i=0
 	while [ $i -lt "${TOP_POLLS:-300}" ]; do
 		screen
-		python3 -B -c "import sys
+		python3 -B -c "import re, sys
 s = open(sys.argv[1]).read().split('\n')
 sys.exit(0 if ($1) else 1)" "$TMP/screen" "$fport" "$sport" 2>/dev/null &&
 		    { ok "$2"; return 0; }
@@ -326,6 +326,21 @@ until_screen "max(len(l) for l in s) <= 70 and
     "screen: a smaller terminal is followed, lines cut"
 tm resize-window -t top -x 160 -y 30
 until_screen "'SEND-Q' in s[5]" "screen: and a larger one"
+# Scrolling: two row lines in an 8-line terminal, of four rows or more.
+tm resize-window -t top -x 160 -y 8
+until_screen "re.search(r'  rows 1-2 of ([4-9]|[1-9][0-9]+)\$', s[0])" \
+    "screen: the title counts the rows shown"
+tm send-keys -t top Down
+until_screen "'  rows 2-3 of ' in s[0]" "screen: Down scrolls a line"
+tm send-keys -t top End
+until_screen "re.search(r'  rows (\d+)-(\d+) of \\2\$', s[0]) and
+    int(re.search(r'rows (\d+)-', s[0]).group(1)) > 2" \
+    "screen: End shows the last rows"
+tm send-keys -t top PgUp
+tm send-keys -t top Home
+until_screen "'  rows 1-2 of ' in s[0]" "screen: Home shows the first rows"
+tm resize-window -t top -x 160 -y 30
+until_screen "'SEND-Q' in s[5]" "screen: back to the larger one"
 tm send-keys -t top '?'
 until_screen "'sockstat top: keys' in s[6]" "screen: ? shows the keys"
 tm send-keys -t top x

@@ -39,6 +39,15 @@ struct diag;
 struct diag	*diag_open(void);
 
 /*
+ * Starts the dump of req now: sends it and has a thread receive it, up to
+ * DIAG_RX_PREFETCH_SLOTS datagrams, so that the kernel walks for it while
+ * the caller reads another handle.  The next diag_collect() of the same
+ * request reads it; one of another drops it.  Returns 0, or -1 with
+ * errno set (nothing started: diag_collect() does it all).
+ */
+int		 diag_prefetch(struct diag *d, const struct dump_req *req);
+
+/*
  * Dumps every socket of req (states applied in the kernel for TCP and
  * UNIX; UDP and RAW take every state) and calls cb for each.  Multipart
  * replies, NLMSG_ERROR, ENOBUFS and EINTR are handled.  A dump the kernel

@@ -20,14 +20,21 @@
 
 /* Datagrams received ahead of the one being parsed, plus that one. */
 #define DIAG_RX_SLOTS	2
+/*
+ * The same for a dump started ahead of its parser (diag_rx_prefetch):
+ * enough for a namespace of a few thousand sockets, walked by the kernel
+ * while the caller parses another.
+ */
+#define DIAG_RX_PREFETCH_SLOTS 16
 
 struct diag_rx {
 	struct mnl_socket	*nl;
 	unsigned int		 portid, seq;	/* of the dump being read */
-	char			*buf[DIAG_RX_SLOTS];
+	char			*buf[DIAG_RX_PREFETCH_SLOTS];
 	size_t			 buflen;
-	ssize_t			 len[DIAG_RX_SLOTS];	/* -1: err[] */
-	int			 err[DIAG_RX_SLOTS];
+	ssize_t			 len[DIAG_RX_PREFETCH_SLOTS];	/* -1: err[] */
+	int			 err[DIAG_RX_PREFETCH_SLOTS];
+	unsigned		 nslots;	/* of this dump */
 	unsigned		 head;		/* slots filled so far */
 	unsigned		 tail;		/* slots handed out so far */
 	int			 held;		/* tail - 1 is with the caller */
@@ -56,6 +63,14 @@ int	diag_rx_start(struct diag_rx *rx, struct mnl_socket *nl,
 	    unsigned int portid, unsigned int seq);
 
 /*
+ * Receives the dump just started from now on, in a thread, up to
+ * DIAG_RX_PREFETCH_SLOTS datagrams ahead of the caller, who may read
+ * another dump meanwhile.  Returns 0, or -1 (no memory or thread: the
+ * caller's diag_rx_next() receives them itself, as without it).
+ */
+int	diag_rx_prefetch(struct diag_rx *rx);
+
+/*
  * Hands out the next datagram in order, taking back the one handed out
  * before.  Returns its length with *buf set, or -1 with errno from the
  * receive (EINTR is retried; ENOSPC: truncated, as libmnl reports it).
@@ -65,7 +80,8 @@ ssize_t	diag_rx_next(struct diag_rx *rx, const char **buf);
 
 /*
  * Ends the dump for the caller: the thread, if any, stops after the
- * receive in progress and is joined.  Whether the dump was read to its
+ * receive in progress and is joined, and the buffers past the first
+ * are freed (a handle per namespace keeps one).  Whether the dump was read to its
  * end is the caller's to know (it stays in the socket otherwise).
  */
 void	diag_rx_finish(struct diag_rx *rx);

@@ -64,6 +64,8 @@ struct diag {
 	unsigned long		 requests;	/* dump requests sent */
 	unsigned long		 bc_refused;
 	int			 bc_errno;
+	int			 ahead;		/* pf's dump is being received */
+	struct dump_req		 pf;		/* diag_prefetch's request */
 };
 
 /* The request, aligned for the header and large enough for either kind. */
@@ -113,6 +115,8 @@ diag_close(struct diag *d)
 {
 	if (d == NULL)
 		return;
+	/* A dump started ahead and never collected: its reader first. */
+	diag_rx_finish(&d->rx);
 	if (d->nl != NULL)
 		mnl_socket_close(d->nl);
 	diag_rx_free(&d->rx);
@@ -330,24 +334,14 @@ diag_privileged(struct diag *d, int (*conn)(struct diag *),
 #define DIAG_RETRIES	3
 
 /*
- * One dump, start to end.  Returns 0, 1 when it should be redone (the
- * kernel marked it interrupted before any row reached cb), or -1 with
- * errno set.
+ * Makes d's socket ready for a new dump: a dump we stopped reading still
+ * sits in the socket, and the kernel refuses a new one (EBUSY) until it
+ * is drained; a fresh socket is cheaper than reading it out, where the
+ * socket is not pinned to a namespace.  Returns 0, or -1 with errno set.
  */
 static int
-diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
-    struct source_stats *st, int may_redo)
+diag_ready(struct diag *d)
 {
-	unsigned long rows = 0;
-	const char *buf;
-	ssize_t n;
-	int intr = 0, rc, save_errno;
-
-	/*
-	 * A dump we stopped reading still sits in the socket, and the
-	 * kernel refuses a new one (EBUSY) until it is drained: a fresh
-	 * socket is cheaper than reading it out.
-	 */
 	if (d->stale && d->pinned && d->nl != NULL) {
 		if (diag_drain(d) == -1)
 			return -1;
@@ -362,11 +356,66 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
 		errno = EBADF;
 		return -1;
 	}
+	return 0;
+}
+
+static int
+same_req(const struct dump_req *a, const struct dump_req *b)
+{
+	return a->family == b->family && a->proto == b->proto &&
+	    a->states == b->states && a->ext == b->ext;
+}
+
+int
+diag_prefetch(struct diag *d, const struct dump_req *req)
+{
+	if (d->ahead) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (diag_ready(d) == -1)
+		return -1;
 	/* The reader thread starts after: it inherits no raised capability. */
 	if (diag_privileged(d, NULL, req) == -1 ||
 	    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
 		return -1;
 	d->stale = 1;
+	d->ahead = 1;
+	d->pf = *req;
+	/* Without a thread the dump is still sent: read when collected. */
+	(void)diag_rx_prefetch(&d->rx);
+	return 0;
+}
+
+/*
+ * One dump, start to end; or the end of the one diag_prefetch() started,
+ * if it asked for the same.  Returns 0, 1 when it should be redone (the
+ * kernel marked it interrupted before any row reached cb), or -1 with
+ * errno set.
+ */
+static int
+diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
+    struct source_stats *st, int may_redo)
+{
+	unsigned long rows = 0;
+	const char *buf;
+	ssize_t n;
+	int intr = 0, rc, save_errno, ahead = d->ahead;
+
+	d->ahead = 0;
+	if (ahead && !same_req(&d->pf, req)) {
+		diag_rx_finish(&d->rx);		/* d->stale: drained below */
+		ahead = 0;
+	}
+	if (!ahead) {
+		if (diag_ready(d) == -1)
+			return -1;
+		/* The reader starts after: it inherits no raised capability. */
+		if (diag_privileged(d, NULL, req) == -1 ||
+		    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
+			return -1;
+		d->stale = 1;
+	}
 	for (;;) {
 		if ((n = diag_rx_next(&d->rx, &buf)) == -1) {
 			/* libmnl says ENOSPC for MSG_TRUNC: rows were lost. */

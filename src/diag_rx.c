@@ -31,6 +31,7 @@ diag_rx_init(struct diag_rx *rx, size_t buflen)
 {
 	memset(rx, 0, sizeof(*rx));
 	rx->buflen = buflen;
+	rx->nslots = DIAG_RX_SLOTS;
 	if ((rx->buf[0] = malloc(buflen)) == NULL)
 		return -1;
 	return 0;
@@ -41,7 +42,7 @@ diag_rx_free(struct diag_rx *rx)
 {
 	size_t i;
 
-	for (i = 0; i < DIAG_RX_SLOTS; i++) {
+	for (i = 0; i < DIAG_RX_PREFETCH_SLOTS; i++) {
 		free(rx->buf[i]);
 		rx->buf[i] = NULL;
 	}
@@ -60,6 +61,7 @@ diag_rx_start(struct diag_rx *rx, struct mnl_socket *nl, unsigned int portid,
 	rx->seq = seq;
 	rx->head = rx->tail = 0;
 	rx->held = rx->stop = 0;
+	rx->nslots = DIAG_RX_SLOTS;
 	return 0;
 }
 
@@ -107,13 +109,13 @@ rx_reader(void *arg)
 		pthread_mutex_lock(&rx->mu);
 		/* Slots in use: filled and not yet given back. */
 		while (!rx->stop &&
-		    rx->head - rx->tail + (unsigned)rx->held >= DIAG_RX_SLOTS)
+		    rx->head - rx->tail + (unsigned)rx->held >= rx->nslots)
 			pthread_cond_wait(&rx->cv, &rx->mu);
 		if (rx->stop) {
 			pthread_mutex_unlock(&rx->mu);
 			break;
 		}
-		slot = rx->head % DIAG_RX_SLOTS;
+		slot = rx->head % rx->nslots;
 		pthread_mutex_unlock(&rx->mu);
 
 		last = rx_recv(rx, slot);
@@ -140,7 +142,7 @@ rx_spawn(struct diag_rx *rx)
 	sigset_t all, old;
 	size_t i;
 
-	for (i = 1; i < DIAG_RX_SLOTS; i++)
+	for (i = 1; i < rx->nslots; i++)
 		if (rx->buf[i] == NULL &&
 		    (rx->buf[i] = malloc(rx->buflen)) == NULL)
 			return;
@@ -159,6 +161,23 @@ rx_spawn(struct diag_rx *rx)
 		pthread_cond_destroy(&rx->cv);
 		pthread_mutex_destroy(&rx->mu);
 	}
+}
+
+int
+diag_rx_prefetch(struct diag_rx *rx)
+{
+	if (rx->threaded || rx->head != 0) {
+		errno = EBUSY;
+		return -1;
+	}
+	rx->nslots = DIAG_RX_PREFETCH_SLOTS;
+	rx_spawn(rx);
+	if (!rx->threaded) {
+		rx->nslots = DIAG_RX_SLOTS;
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
 }
 
 ssize_t
@@ -181,7 +200,7 @@ diag_rx_next(struct diag_rx *rx, const char **buf)
 		pthread_cond_broadcast(&rx->cv);
 		while (rx->head == rx->tail)
 			pthread_cond_wait(&rx->cv, &rx->mu);
-		slot = rx->tail++ % DIAG_RX_SLOTS;
+		slot = rx->tail++ % rx->nslots;
 		rx->held = 1;
 		pthread_mutex_unlock(&rx->mu);
 	}
@@ -196,6 +215,8 @@ diag_rx_next(struct diag_rx *rx, const char **buf)
 void
 diag_rx_finish(struct diag_rx *rx)
 {
+	size_t i;
+
 	if (!rx->threaded)
 		return;
 	pthread_mutex_lock(&rx->mu);
@@ -207,4 +228,9 @@ diag_rx_finish(struct diag_rx *rx)
 	pthread_mutex_destroy(&rx->mu);
 	rx->threaded = 0;
 	rx->held = 0;
+	/* Handles of many namespaces must not keep a thread's buffers. */
+	for (i = 1; i < DIAG_RX_PREFETCH_SLOTS; i++) {
+		free(rx->buf[i]);
+		rx->buf[i] = NULL;
+	}
 }

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "procnet.h"
@@ -524,6 +525,29 @@ tcp_joined_space(struct pipeline *p, size_t i, const struct dump_req *req)
 }
 
 /*
+ * How many spaces' dumps run ahead of the one being read: the kernel's
+ * walk for each is the cost (all namespaces share its tables), and
+ * another CPU can walk for the next namespace meanwhile.
+ */
+static size_t
+ahead_depth(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n <= 2 ? 1 : n > 5 ? 4 : (size_t)n - 1;
+}
+
+/* Starts space i's dump ahead, if its first source is netlink. */
+static void
+tcp_joined_ahead(struct pipeline *p, size_t i, const struct dump_req *req)
+{
+	void *h;
+
+	if ((h = source_handle(p, &p->sp[i], 0)) != NULL)
+		(void)diag_prefetch(h, req);	/* else read when its turn */
+}
+
+/*
  * TCP of both families in one netlink dump per space (FMT_TCP_JOINED),
  * when the face takes it (a kernel filter, or every namespace: one walk
  * of the kernel's tables, which all namespaces share, instead of two),
@@ -537,7 +561,7 @@ run_tcp_joined(struct pipeline *p, int *done)
 {
 	struct dump_req req, fam;
 	struct pipeline_dump *d = p->rep->dumps[PROTO_TCP];
-	size_t i, n = p->nsp > 0 ? p->nsp : 1;
+	size_t i, n = p->nsp > 0 ? p->nsp : 1, next = 1, depth;
 	int rc, v6;
 
 	*done = 0;
@@ -549,7 +573,11 @@ run_tcp_joined(struct pipeline *p, int *done)
 	    p->src[0] != &diag_source || req.states == 0 ||
 	    req.states != p->sel->ops->states(p->sel, AF_INET6, PROTO_TCP))
 		return 0;
+	depth = n > 1 ? ahead_depth() : 0;
 	for (i = 0; i < n; i++) {
+		/* Once the first space answered, the next ones go ahead. */
+		for (; i > 0 && next < n && next <= i + depth; next++)
+			tcp_joined_ahead(p, next, &req);
 		if ((rc = tcp_joined_space(p, i, &req)) == -1) {
 			if (!p->out_failed)
 				snprintf(p->rep->failed,

@@ -39,6 +39,9 @@ rows=$("$SOCKSTAT" -tan | sed '1,2d' | wc -l)
 check "floor-dump counts what sockstat -tan lists ($rows rows): $(cat "$TMP/floor.out")" \
     [ "$(awk '{print $6}' "$TMP/floor.out")" -eq "$rows" ]
 check "sockstat -tan lists the listener and both ends: 3 rows" [ "$rows" -eq 3 ]
+"$floor" -i >"$TMP/floori.out"
+check "floor-dump -i (with tcp_info) counts the same: $(cat "$TMP/floori.out")" \
+    cmp -s "$TMP/floor.out" "$TMP/floori.out"
 
 # sockfarm: what it announces is what the kernel holds.
 "$top/bench/sockfarm" --conns 300 --v6 40 --procs 3 --udp 80 --unix 30 -- \
@@ -66,4 +69,18 @@ check "sockfarm: exits with the command's status" [ $? -eq 7 ]
 check "sockfarm: --max-seconds ends the command, exit 124" [ $? -eq 124 ]
 "$top/bench/sockfarm" --conns x -- true 2>"$TMP/u.err"
 check "sockfarm: a bad value is a usage error (2)" [ $? -eq 2 ]
+
+# bench/ab: both binaries by turns over a population, a line per view.
+"$top/bench/ab" --conns 40 --procs 2 --runs 2 "$SOCKSTAT" "$SOCKSTAT" -tan \
+    "-i -n -P" >"$TMP/ab.out" 2>"$TMP/ab.err"
+abrc=$?
+check "bench/ab: exit 0, a ratio for each view" sh -c '
+	[ "$3" -eq 0 ] &&
+	grep -Eq "^-tan +old +[0-9.]+ ms .* new/old [0-9.]+x" "$1" &&
+	grep -Eq "^-i -n -P +old .* new/old [0-9.]+x" "$1" ||
+	    { cat "$1" "$2"; exit 1; }' sh "$TMP/ab.out" "$TMP/ab.err" "$abrc"
+"$top/bench/ab" "$SOCKSTAT" 2>/dev/null
+check "bench/ab: one binary is a usage error (2)" [ $? -eq 2 ]
+"$top/bench/ab" --runs 0 "$SOCKSTAT" "$SOCKSTAT" 2>/dev/null
+check "bench/ab: a bad count is a usage error (2)" [ $? -eq 2 ]
 finish

@@ -366,13 +366,10 @@ same_req(const struct dump_req *a, const struct dump_req *b)
 	    a->states == b->states && a->ext == b->ext;
 }
 
-int
-diag_prefetch(struct diag *d, const struct dump_req *req)
+/* Sends req on a ready socket and starts reading its reply. */
+static int
+diag_start(struct diag *d, const struct dump_req *req)
 {
-	if (d->ahead) {
-		errno = EBUSY;
-		return -1;
-	}
 	if (diag_ready(d) == -1)
 		return -1;
 	/* The reader thread starts after: it inherits no raised capability. */
@@ -380,6 +377,18 @@ diag_prefetch(struct diag *d, const struct dump_req *req)
 	    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
 		return -1;
 	d->stale = 1;
+	return 0;
+}
+
+int
+diag_prefetch(struct diag *d, const struct dump_req *req)
+{
+	if (d->ahead) {
+		errno = EBUSY;
+		return -1;
+	}
+	if (diag_start(d, req) == -1)
+		return -1;
 	d->ahead = 1;
 	d->pf = *req;
 	/* Without a thread the dump is still sent: read when collected. */
@@ -407,15 +416,8 @@ diag_dump(struct diag *d, const struct dump_req *req, row_cb cb, void *arg,
 		diag_rx_finish(&d->rx);		/* d->stale: drained below */
 		ahead = 0;
 	}
-	if (!ahead) {
-		if (diag_ready(d) == -1)
-			return -1;
-		/* The reader starts after: it inherits no raised capability. */
-		if (diag_privileged(d, NULL, req) == -1 ||
-		    diag_rx_start(&d->rx, d->nl, d->portid, d->seq) == -1)
-			return -1;
-		d->stale = 1;
-	}
+	if (!ahead && diag_start(d, req) == -1)
+		return -1;
 	for (;;) {
 		if ((n = diag_rx_next(&d->rx, &buf)) == -1) {
 			/* libmnl says ENOSPC for MSG_TRUNC: rows were lost. */

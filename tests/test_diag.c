@@ -1588,6 +1588,42 @@ test_diag_collect_unix_queue(void **state)
  */
 #define STOP_PAIRS	400
 
+/* STOP_PAIRS socket pairs: more than one datagram of a UNIX dump. */
+static void
+pairs_open(int pairs[][2])
+{
+	size_t i;
+
+	for (i = 0; i < STOP_PAIRS; i++)
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pairs[i]),
+		    0);
+}
+
+static void
+pairs_close(int pairs[][2])
+{
+	size_t i;
+
+	for (i = 0; i < STOP_PAIRS; i++) {
+		close(pairs[i][0]);
+		close(pairs[i][1]);
+	}
+}
+
+/* A whole UNIX dump on d: every pair in it, the last one seen. */
+static void
+collect_all(struct diag *d, int pairs[][2])
+{
+	struct seen s;
+	struct want *w;
+
+	memset(&s, 0, sizeof(s));
+	w = want_add(&s, pairs[STOP_PAIRS - 1][1]);
+	assert_int_equal(diag_collect(d, &req_unix, seen_cb, &s, NULL), 0);
+	assert_true(s.rows >= 2 * STOP_PAIRS);
+	assert_int_equal(w->found, 1);
+}
+
 static void
 test_diag_collect_stop(void **state)
 {
@@ -1595,13 +1631,10 @@ test_diag_collect_stop(void **state)
 	struct kfix *k = *state;
 	struct diag *d = kfix_diag(k);
 	struct seen s;
-	struct want *w;
 	int pairs[STOP_PAIRS][2];
 	size_t i, round;
 
-	for (i = 0; i < STOP_PAIRS; i++)
-		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pairs[i]),
-		    0);
+	pairs_open(pairs);
 	/*
 	 * 800 sockets take more than one datagram: stops in the later ones
 	 * leave the reader thread a receive ahead, which must end, and the
@@ -1617,17 +1650,9 @@ test_diag_collect_stop(void **state)
 			assert_int_equal(errno, ECANCELED);
 			assert_int_equal(s.rows, stops[i]);
 		}
-		memset(&s, 0, sizeof(s));
-		w = want_add(&s, pairs[STOP_PAIRS - 1][1]);
-		assert_int_equal(diag_collect(d, &req_unix, seen_cb, &s, NULL),
-		    0);
-		assert_true(s.rows >= 2 * STOP_PAIRS);
-		assert_int_equal(w->found, 1);
+		collect_all(d, pairs);
 	}
-	for (i = 0; i < STOP_PAIRS; i++) {
-		close(pairs[i][0]);
-		close(pairs[i][1]);
-	}
+	pairs_close(pairs);
 }
 
 /*
@@ -1648,11 +1673,9 @@ test_diag_prefetch(void **state)
 	struct seen s;
 	struct want *w;
 	int pairs[STOP_PAIRS][2];
-	size_t i, round;
+	size_t round;
 
-	for (i = 0; i < STOP_PAIRS; i++)
-		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, pairs[i]),
-		    0);
+	pairs_open(pairs);
 	for (round = 0; round < 10; round++) {
 		diag_take_counts(d, &c);
 		assert_int_equal(diag_prefetch(d, &req_unix), 0);
@@ -1660,12 +1683,7 @@ test_diag_prefetch(void **state)
 		assert_int_equal(errno, EBUSY);
 		/* Let the reader run ahead of the parse, as it would. */
 		usleep(round * 1000);
-		memset(&s, 0, sizeof(s));
-		w = want_add(&s, pairs[STOP_PAIRS - 1][1]);
-		assert_int_equal(diag_collect(d, &req_unix, seen_cb, &s, NULL),
-		    0);
-		assert_true(s.rows >= 2 * STOP_PAIRS);
-		assert_int_equal(w->found, 1);
+		collect_all(d, pairs);
 		diag_take_counts(d, &c);
 		assert_int_equal(c.requests, 1);	/* the one sent ahead */
 		/* Another request: the one ahead is dropped, not read. */
@@ -1692,10 +1710,7 @@ test_diag_prefetch(void **state)
 	assert_non_null(d2 = diag_open());
 	assert_int_equal(diag_prefetch(d2, &req_unix), 0);
 	diag_close(d2);
-	for (i = 0; i < STOP_PAIRS; i++) {
-		close(pairs[i][0]);
-		close(pairs[i][1]);
-	}
+	pairs_close(pairs);
 }
 
 static void

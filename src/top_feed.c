@@ -115,6 +115,17 @@ source_handle(struct top_feed *f, size_t i)
 	return f->h[i];
 }
 
+/* The request of table d: every state, TCP with its tcp_info. */
+static void
+req_of(const struct top_dump *d, struct dump_req *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->family = d->family;
+	req->proto = d->proto;
+	req->states = ST_ALL;
+	req->ext = d->proto == PROTO_TCP ? EXT_INFO : 0;
+}
+
 /*
  * One table from the first source that can answer it.  Returns 0, or
  * -1 with errno set (ENOMEM from the model stops the refresh).
@@ -128,11 +139,7 @@ feed_dump(struct top_feed *f, const struct top_dump *d,
 	unsigned long before;
 	int e = ENOENT;
 
-	memset(&req, 0, sizeof(req));
-	req.family = d->family;
-	req.proto = d->proto;
-	req.states = ST_ALL;
-	req.ext = d->proto == PROTO_TCP ? EXT_INFO : 0;
+	req_of(d, &req);
 	for (size_t i = 0; i < NSOURCES; i++) {
 		void *h = source_handle(f, i);
 
@@ -176,11 +183,7 @@ feed_tcp_joined(struct top_feed *f, struct feed_ctx *c,
 
 	if (f->unjoined || (h = source_handle(f, 0)) == NULL)
 		return 0;
-	memset(&req, 0, sizeof(req));
-	req.family = tcp_joined.family;
-	req.proto = tcp_joined.proto;
-	req.states = ST_ALL;
-	req.ext = EXT_INFO;
+	req_of(&tcp_joined, &req);
 	memset(&st, 0, sizeof(st));
 	if (sources[0]->collect(h, &req, feed_row, c, &st) == 0) {
 		rep->from[tcp_joined.slot] = sources[0]->name;

@@ -39,7 +39,7 @@ FUZZ_CFLAGS	= -std=c11 -D_GNU_SOURCE $(WARN) -Iinclude $(PKG_CFLAGS) \
 FUZZ_RUNFLAGS	= -timeout=10 -print_final_stats=1
 
 # The sources each target links (default: none but its own file).
-fuzz_diag_SRCS		= src/diag.c src/diag_rx.c src/tcpinfo.c src/util.c
+fuzz_diag_SRCS		= src/diag.c src/diag_parse.c src/diag_rx.c src/tcpinfo.c src/util.c
 fuzz_procnet_inet_SRCS	= src/procnet.c src/unixguard.c src/util.c
 fuzz_procnet_unix_SRCS	= src/procnet.c src/unixguard.c src/util.c
 fuzz_procnet_collect_SRCS = src/procnet.c src/unixguard.c src/util.c

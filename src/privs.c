@@ -177,14 +177,19 @@ privs_lower(void)
  * Empties the bounding set, so that no later execve can gain a
  * capability (root's, or a file's).  That needs CAP_SETPCAP in the
  * effective set; without it permitted, the bounding set stays and
- * no_new_privs alone keeps execve from granting anything.
+ * no_new_privs alone keeps execve from granting anything.  The set is
+ * the process's and never grows again, so once emptied later calls
+ * skip the forty-odd prctl calls.
  */
 static int
 drop_bounding(void)
 {
+	static int dropped;
 	cap_value_t v = CAP_SETPCAP, max;
 	cap_t caps;
 
+	if (dropped)
+		return 0;
 	if ((caps = cap_get_proc()) == NULL)
 		return -1;
 	if (!cap_has(caps, CAP_SETPCAP, CAP_PERMITTED))
@@ -198,7 +203,22 @@ drop_bounding(void)
 		if (cap_drop_bound(v) == -1 && errno != EINVAL)
 			return cap_done(caps, -1);
 	}
+	dropped = 1;
 	return cap_done(caps, 0);
+}
+
+/*
+ * Empties the ambient set in one call (cap_reset_ambient() asks about
+ * every capability first).  EINVAL: a kernel without ambient
+ * capabilities has none to drop.
+ */
+static int
+drop_ambient(void)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) == -1 &&
+	    errno != EINVAL)
+		return -1;
+	return 0;
 }
 
 int
@@ -213,8 +233,7 @@ privs_keep(int what)
 		return -1;
 	if ((have = cap_get_proc()) == NULL)
 		return -1;
-	if (drop_bounding() == -1 ||
-	    (cap_reset_ambient() == -1 && errno != EINVAL))
+	if (drop_bounding() == -1 || drop_ambient() == -1)
 		return cap_done(have, -1);
 	if ((keep = cap_init()) == NULL)
 		return cap_done(have, -1);
@@ -241,8 +260,7 @@ privs_drop_all(void)
 
 	if (drop_bounding() == -1)
 		return -1;
-	/* EINVAL: a kernel without ambient capabilities has none to drop. */
-	if (cap_reset_ambient() == -1 && errno != EINVAL)
+	if (drop_ambient() == -1)
 		return -1;
 	if ((none = cap_init()) == NULL)
 		return -1;

@@ -140,6 +140,48 @@ test_privs_drop_all_twice(void **state)
 	assert_int_equal(status_field(&r, "CapEff"), 0);
 }
 
+/*
+ * privs_keep twice, as main.c does, from a start with an ambient
+ * capability: the second call (no CAP_SETPCAP left to empty the
+ * bounding set with) succeeds and narrows the permitted set.
+ */
+static void
+child_keep_twice(struct report *r)
+{
+	cap_t c = cap_get_proc();
+	cap_value_t v = CAP_NET_RAW;
+
+	if (c != NULL && cap_set_flag(c, CAP_INHERITABLE, 1, &v, CAP_SET) == 0 &&
+	    cap_set_proc(c) == 0)
+		r->rc[2] = cap_set_ambient(CAP_NET_RAW, CAP_SET);
+	else
+		r->rc[2] = -1;
+	cap_free(c);
+	r->rc[0] = privs_keep(PRIVS_FDS | PRIVS_NETADMIN);
+	r->rc[1] = privs_keep(PRIVS_FDS);
+	read_status(r);
+}
+
+static void
+test_privs_keep_twice(void **state)
+{
+	struct report r;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	in_child(child_keep_twice, &r);
+	assert_int_equal(r.rc[2], 0);
+	assert_int_equal(r.rc[0], 0);
+	assert_int_equal(r.rc[1], 0);
+	assert_int_equal(status_field(&r, "CapPrm"),
+	    (1ULL << CAP_DAC_READ_SEARCH) | (1ULL << CAP_SYS_PTRACE));
+	assert_int_equal(status_field(&r, "CapEff"), 0);
+	assert_int_equal(status_field(&r, "CapAmb"), 0);
+	assert_int_equal(status_field(&r, "CapBnd"), 0);
+	assert_int_equal(status_field(&r, "NoNewPrivs"), 1);
+}
+
 static void
 child_init(struct report *r)
 {
@@ -287,6 +329,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_privs_drop_all_empties_sets),
 		cmocka_unit_test(test_privs_drop_all_twice),
+		cmocka_unit_test(test_privs_keep_twice),
 		cmocka_unit_test(test_privs_init_clears_effective),
 		cmocka_unit_test(test_privs_raise_fds),
 		cmocka_unit_test(test_privs_raise_invalid),

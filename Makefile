@@ -4,7 +4,8 @@
 #   make            build ./sockstat
 #   make demo       install missing build dependencies, build, run the demo
 #   make check      install missing test dependencies, run every test
-#   make install    PREFIX=/usr/local DESTDIR= (binary and man page)
+#   make install    PREFIX=/usr/local DESTDIR= (binaries and man page;
+#                   sockstat top's program goes to LIBEXECDIR)
 #                   (completion, systemd units: mk/dist.mk)
 #   make WERROR=1   warnings are errors (CI builds so)
 #
@@ -12,10 +13,15 @@
 # after the project's flags, never replaced.
 
 PROG	= sockstat
+# sockstat top runs this program (src/top_main.c): the only one linked
+# with curses, so that no other run loads it.
+HELPER	= sockstat-top
+PROGS	= $(PROG) $(HELPER)
 
 PREFIX	?= /usr/local
 BINDIR	?= $(PREFIX)/bin
 MANDIR	?= $(PREFIX)/share/man
+LIBEXECDIR ?= $(PREFIX)/libexec/sockstat
 CC	?= cc
 CFLAGS	?= -O2 -g
 PKG_CONFIG ?= pkg-config
@@ -34,11 +40,16 @@ CURSES_LIBS = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncurse
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread $(WARN) -Iinclude -MMD -MP \
 	     $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = -pthread $(LDFLAGS)
-LIBS	= $(PKG_LIBS) $(CURSES_LIBS) $(LDLIBS)
+LIBS	= $(PKG_LIBS) $(LDLIBS)
 
 SRCS	= $(wildcard src/*.c)
 OBJS	= $(SRCS:.c=.o)
-LIB_OBJS = $(filter-out src/main.o,$(OBJS))
+MAIN_OBJS = src/main.o src/top_main.o
+LIB_OBJS = $(filter-out $(MAIN_OBJS),$(OBJS))
+# What sockstat-top has and sockstat has not.
+TOP_OBJS = src/cmd_top.o src/top.o src/top_feed.o src/top_frame.o \
+	   src/top_ui.o src/top_view.o
+PROG_OBJS = $(filter-out $(TOP_OBJS) src/top_main.o,$(OBJS))
 
 # One cmocka binary per module: tests/test_X.c links tests/test_X.o with
 # the objects tests/test_X.mk lists in test_X_OBJS (default src/X.o and
@@ -57,15 +68,19 @@ CHECK_EXTRA =
 CLEAN_FILES =
 -include $(wildcard mk/*.mk)
 
-all: $(PROG)
+all: $(PROGS)
 
-$(PROG): $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(LIBS)
+$(PROG): $(PROG_OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(PROG_OBJS) $(LIBS)
+
+$(HELPER): src/top_main.o $(TOP_OBJS) libsockstat.a
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(CURSES_LIBS) $(LIBS)
 
 %.o: %.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 src/top_ui.o: ALL_CFLAGS += $(CURSES_CFLAGS)
+src/libexec.o: ALL_CFLAGS += -DSOCKSTAT_LIBEXECDIR='"$(LIBEXECDIR)"'
 
 # Tests fill struct sock_owner positionally; fields added at its end
 # (argv0) are NULL there, as intended.
@@ -73,7 +88,7 @@ tests/test_%.o: WARN += -Wno-missing-field-initializers
 
 .SECONDEXPANSION:
 $(TESTS): tests/test_%: tests/test_%.o $$(or $$(test_$$*_OBJS),src/$$*.o src/util.o) libsockstat.a
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CURSES_LIBS) $(TEST_LIBS)
 
 libsockstat.a: $(LIB_OBJS)
 	rm -f $@
@@ -89,7 +104,7 @@ deps-bench:
 	@CC="$(CC)" PKG_CONFIG="$(PKG_CONFIG)" sh scripts/deps.sh bench
 
 demo: deps
-	@$(MAKE) --no-print-directory $(PROG)
+	@$(MAKE) --no-print-directory $(PROGS)
 	./$(PROG) demo
 
 # Unit tests stop at the first failure and show its log; then the man
@@ -99,7 +114,7 @@ demo: deps
 # with each other, and their logs must not interleave.
 CHECK_STEPS = unit lint integration $(CHECK_EXTRA)
 check: deps-check
-	@$(MAKE) --no-print-directory $(PROG) $(TESTS)
+	@$(MAKE) --no-print-directory $(PROGS) $(TESTS)
 	@for s in $(CHECK_STEPS); do \
 		$(MAKE) --no-print-directory $$s || exit 1; \
 	done
@@ -118,7 +133,7 @@ lint:
 	echo "mandoc -Tlint: man/$(PROG).8 clean"
 	@sh scripts/check-spdx.sh
 
-integration: $(PROG)
+integration: $(PROGS)
 	@sh tests/integration/run.sh
 
 # The whole suite again under ASan+UBSan, then under valgrind.  Each
@@ -139,29 +154,33 @@ check-sanitize: deps-check
 
 check-valgrind: deps-check
 	@$(MAKE) --no-print-directory clean
-	@$(MAKE) --no-print-directory $(PROG) $(TESTS) CFLAGS="-O1 -g"
+	@$(MAKE) --no-print-directory $(PROGS) $(TESTS) CFLAGS="-O1 -g"
 	@for t in $(TESTS); do \
 		if ! $(VG) ./$$t > $$t.log 2>&1; then \
 			cat $$t.log; echo "FAILED under valgrind: $$t"; exit 1; \
 		fi; \
 		grep -h 'PASSED' $$t.log | sed "s|^|valgrind $$t: |"; \
 	done
-	@printf '#!/bin/sh\nexec $(VG) %s/$(PROG) "$$@"\n' "$$(pwd)" > vg-$(PROG)
+	@printf '#!/bin/sh\nexec $(VG) --trace-children=yes %s/$(PROG) "$$@"\n' \
+	    "$$(pwd)" > vg-$(PROG)
 	@chmod +x vg-$(PROG)
 	@sh tests/integration/run.sh ./vg-$(PROG)
 	@rm -f vg-$(PROG)
 	@$(MAKE) --no-print-directory clean
 
-install: $(PROG)
-	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+install: $(PROGS)
+	$(INSTALL) -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(LIBEXECDIR)
 	$(INSTALL) -m 755 $(PROG) $(DESTDIR)$(BINDIR)/$(PROG)
+	$(INSTALL) -m 755 $(HELPER) $(DESTDIR)$(LIBEXECDIR)/$(HELPER)
 	$(INSTALL) -m 644 man/$(PROG).8 $(DESTDIR)$(MANDIR)/man8/$(PROG).8
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8
+	rm -f $(DESTDIR)$(BINDIR)/$(PROG) $(DESTDIR)$(MANDIR)/man8/$(PROG).8 \
+	    $(DESTDIR)$(LIBEXECDIR)/$(HELPER)
 
 clean:
-	rm -f $(PROG) vg-$(PROG) libsockstat.a src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
+	rm -f $(PROGS) vg-$(PROG) libsockstat.a src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
 	    $(TESTS)
 	rm -rf $(CLEAN_FILES)
 

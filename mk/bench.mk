@@ -27,7 +27,7 @@ BENCH_RESULTS	?= bench/RESULTS.md
 BENCH_FLOORS	= bench/bin/floor-dump bench/bin/fd-scan
 # Build ./sockstat first unless another binary is named; scripts/deps.sh
 # bench first installs (Debian, as root) or names what is missing.
-BENCH_DEPS	= $(if $(filter ./$(PROG),$(BENCH_SOCKSTAT)),$(PROG)) $(BENCH_FLOORS)
+BENCH_DEPS	= $(if $(filter ./$(PROG),$(BENCH_SOCKSTAT)),$(PROGS)) $(BENCH_FLOORS)
 BENCH_ARGS	= --procs $(BENCH_PROCS) --farm $(BENCH_FARM) \
 		  --sockstat $(BENCH_SOCKSTAT) --results $(BENCH_RESULTS)
 

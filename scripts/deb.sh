@@ -7,8 +7,9 @@
 #                          dist/; lintian must report no error and no
 #                          warning on it.
 #   scripts/deb.sh check   build, then as root: the package's files
-#                          (dpkg -c), dpkg -i, sockstat -an, man -w
-#                          sockstat, the completion, dpkg --purge.
+#                          (dpkg -c), dpkg -i, sockstat -an, sockstat
+#                          top, man -w sockstat, the completion,
+#                          dpkg --purge.
 #
 # The copy keeps the tree free of dpkg-buildpackage's files (debian/tmp,
 # debian/files, objects), so that make clean leaves it as cloned.
@@ -68,6 +69,7 @@ check() {
 	fail=0
 	dpkg -c "$deb" | sed 's/ -> .*//' >"$tmp/contents"
 	want /usr/bin/sockstat
+	want /usr/libexec/sockstat/sockstat-top
 	want /usr/share/man/man8/sockstat.8.gz
 	want /usr/share/bash-completion/completions/sockstat
 	want /usr/share/zsh/vendor-completions/_sockstat
@@ -83,6 +85,14 @@ check() {
 		echo "ok - /usr/bin/sockstat -an"
 	else
 		echo "not ok - /usr/bin/sockstat -an"; cat "$tmp/an.err"; fail=1
+	fi
+	# sockstat top runs the installed sockstat-top.
+	if /usr/bin/sockstat top -b -n 1 >"$tmp/top" 2>"$tmp/top.err" &&
+	    head -n 1 "$tmp/top" | grep -q '^sockstat top - '; then
+		echo "ok - /usr/bin/sockstat top -b -n 1"
+	else
+		echo "not ok - /usr/bin/sockstat top -b -n 1"
+		cat "$tmp/top.err"; fail=1
 	fi
 	m=$(man -w sockstat 2>&1)
 	if [ "$m" = /usr/share/man/man8/sockstat.8.gz ]; then

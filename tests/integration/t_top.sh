@@ -244,6 +244,31 @@ else
 	echo "# not root or no writable cgroup v2: containers not checked"
 fi
 
+# 6b. sockstat top is a program of its own (sockstat-top), the only one
+# linked with curses: sockstat itself does not load it, and a sockstat
+# without the program says so in one line.
+real=$(dirname "$SOCKSTAT")/sockstat
+if [ -x "$real" ] && command -v ldd >/dev/null 2>&1; then
+	if ldd "$real" | grep -q curses; then
+		not_ok "sockstat itself does not load curses"
+	else
+		ok "sockstat itself does not load curses"
+	fi
+	mkdir -p "$TMP/alone"
+	cp "$real" "$TMP/alone/sockstat"
+	"$TMP/alone/sockstat" top -b -n 1 >"$TMP/alone.out" 2>"$TMP/alone.err"
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "# a sockstat-top is installed: the missing one not checked"
+	else
+		check "without sockstat-top: exit 1" [ $rc -eq 1 ]
+		check "without sockstat-top: one line that names it" sh -c '
+		    [ "$(wc -l <"$1")" -eq 1 ] && [ ! -s "$2" ] &&
+		    grep -q "^sockstat: top: cannot run /.*/sockstat-top: " "$1"' \
+		    sh "$TMP/alone.err" "$TMP/alone.out"
+	fi
+fi
+
 # 7. The screen, in a real terminal: tmux on a server of its own.
 if ! command -v tmux >/dev/null 2>&1; then
 	echo "# tmux missing: the screen is not checked"

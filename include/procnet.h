@@ -19,6 +19,9 @@ struct procnet;
  */
 #define PROCNET_BUFSZ	(32 * 1024)
 
+/* sun_path holds at most 108 bytes; one more for the NUL. */
+#define PROCNET_PATHMAX	(108 + 1)
+
 /* Prepares reading below root ("/proc").  Returns NULL with errno set. */
 struct procnet	*procnet_open(const char *root);
 
@@ -55,7 +58,8 @@ void		 procnet_unguarded(struct procnet *p);
 const char	*procnet_file(const struct dump_req *req);
 
 /*
- * Parsers of one line (no header), used by procnet_collect and the tests.
+ * Parsers of one line (no header), in procnet_parse.c, used by
+ * procnet_collect and the tests.
  * An inet line is "sl local rem st tx:rx tr:when retrnsmt uid timeout
  * inode ..."; a unix line is "Num RefCount Protocol Flags Type St Inode
  * [Path]".  The unix path is copied into pathbuf (NUL-terminated, its

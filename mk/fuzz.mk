@@ -40,9 +40,9 @@ FUZZ_RUNFLAGS	= -timeout=10 -print_final_stats=1
 
 # The sources each target links (default: none but its own file).
 fuzz_diag_SRCS		= src/diag.c src/diag_parse.c src/diag_rx.c src/tcpinfo.c src/util.c
-fuzz_procnet_inet_SRCS	= src/procnet.c src/unixguard.c src/util.c
-fuzz_procnet_unix_SRCS	= src/procnet.c src/unixguard.c src/util.c
-fuzz_procnet_collect_SRCS = src/procnet.c src/unixguard.c src/util.c
+fuzz_procnet_inet_SRCS	= src/procnet.c src/procnet_parse.c src/unixguard.c src/util.c
+fuzz_procnet_unix_SRCS	= src/procnet.c src/procnet_parse.c src/unixguard.c src/util.c
+fuzz_procnet_collect_SRCS = src/procnet.c src/procnet_parse.c src/unixguard.c src/util.c
 fuzz_cli_SRCS		= src/cli.c src/filter.c src/sort.c src/util.c src/fexpr.c src/fexpr_args.c
 fuzz_escape_SRCS	= src/util.c
 fuzz_fexpr_SRCS		= src/fexpr_eval.c src/fexpr_bc.c

@@ -1,2 +1,2 @@
 # SPDX-License-Identifier: BSD-2-Clause
-test_procnet_OBJS = src/procnet.o src/unixguard.o src/util.o
+test_procnet_OBJS = src/procnet.o src/procnet_parse.o src/unixguard.o src/util.o

@@ -13,9 +13,9 @@
 #
 # SOCKSTAT_NETNS=0 keeps every file in the current namespace.
 # SOCKSTAT_AS_USER=nobody (run as root) runs the suite as that user
-# instead, on the host's loopback: on a copy of the binary and the tests
-# in a fresh directory that user can read, since the tree may sit in a
-# directory only root can enter.
+# instead, on the host's loopback: on a copy of the binaries (sockstat,
+# sockstat-top) and the tests in a fresh directory that user can read,
+# since the tree may sit in a directory only root can enter.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -29,6 +29,8 @@ if [ -n "${SOCKSTAT_AS_USER:-}" ] && [ "$(id -u)" -eq 0 ]; then
 	copy=$(mktemp -d "${TMPDIR:-/tmp}/sockstat-as-$user.XXXXXX") || exit 1
 	mkdir "$copy/tests"
 	cp "$bin" "$copy/sockstat" &&
+	    { [ ! -x "$(dirname "$bin")/sockstat-top" ] ||
+	    cp "$(dirname "$bin")/sockstat-top" "$copy/sockstat-top"; } &&
 	    cp -R "$here" "$copy/tests/integration" &&
 	    cp -R "$top/scripts" "$top/bench" "$top/man" "$copy/" &&
 	    chmod -R a+rX "$copy" || { rm -rf "$copy"; exit 1; }

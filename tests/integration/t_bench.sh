@@ -4,7 +4,8 @@
 # population it announces (sockstat -s and the kernel's counts agree),
 # and bench/floor-dump, the floor sockstat -tan is measured against,
 # counts exactly the sockets sockstat -tan lists: a bound, unlistened
-# TCP socket (BOUND_INACTIVE) is in neither.  Needs root (a namespace of
+# TCP socket (BOUND_INACTIVE) is in neither; floor-dump -s PORT, the
+# floor of the 1% filter, counts what sockstat -tn sport = :PORT lists.  Needs root (a namespace of
 # its own, so that the counts are exact).
 . "$SOCKSTAT_TESTS/lib.sh"
 
@@ -28,7 +29,7 @@ l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
 c = socket.create_connection(l.getsockname()); a, _ = l.accept()
 b = socket.socket(); b.bind(("127.0.0.1", 0))
 b6 = socket.socket(socket.AF_INET6); b6.bind(("::1", 0))
-open(sys.argv[1], "w").write("ready\n")
+open(sys.argv[1], "w").write("%d\n" % l.getsockname()[1])
 time.sleep(60)
 EOS
 PIDS="$PIDS $!"
@@ -42,6 +43,16 @@ check "sockstat -tan lists the listener and both ends: 3 rows" [ "$rows" -eq 3 ]
 "$floor" -i >"$TMP/floori.out"
 check "floor-dump -i (with tcp_info) counts the same: $(cat "$TMP/floori.out")" \
     cmp -s "$TMP/floor.out" "$TMP/floori.out"
+
+# floor-dump -s PORT, the floor of a filter on the local port, counts
+# what sockstat -tn sport = :PORT lists: the accepted end alone.
+port=$(cat "$TMP/ready")
+prow=$("$SOCKSTAT" -tn sport = :"$port" | sed '1,2d' | wc -l)
+"$floor" -s "$port" >"$TMP/floors.out"
+check "floor-dump -s $port counts what sockstat -tn sport = :$port lists ($prow): $(cat "$TMP/floors.out")" \
+    [ "$(awk '{print $3}' "$TMP/floors.out")" -eq "$prow" ]
+check "sockstat -tn sport = :$port lists the accepted end: 1 row" \
+    [ "$prow" -eq 1 ]
 
 # sockfarm: what it announces is what the kernel holds.
 "$top/bench/sockfarm" --conns 300 --v6 40 --procs 3 --udp 80 --unix 30 -- \

@@ -76,6 +76,17 @@ tsample(uint64_t skaddr, int oldstate, int newstate, uint16_t lport,
 	return s;
 }
 
+/* A sample of a connection to port 80 from lport, taken into the round. */
+static void
+take(struct watch *w, uint64_t skaddr, int oldstate, int newstate,
+    uint16_t lport, uint64_t ns)
+{
+	struct trace_sample s = tsample(skaddr, oldstate, newstate, lport, 80,
+	    0, ns);
+
+	assert_int_equal(watch_take_sample(&s, w), 0);
+}
+
 /* A NEW event of the timewait diff, as snapshot() makes one. */
 static void
 push_poll_tw(struct watch *w, uint16_t lport, uint16_t rport,
@@ -196,16 +207,12 @@ static void
 test_watch_tw_cutoff(void **state)
 {
 	struct watch *w = fake_watch();
-	struct trace_sample s;
 	uint64_t base = (uint64_t)w->wall_off * 1000000;
 
 	(void)state;
-	s = tsample(0x1000, ST_FIN_WAIT2, ST_CLOSE, 40000, 80, 0, 100);
-	assert_int_equal(watch_take_sample(&s, w), 0);
-	s = tsample(0x2000, ST_FIN_WAIT2, ST_CLOSE, 40001, 80, 0, 300);
-	assert_int_equal(watch_take_sample(&s, w), 0);
-	s = tsample(0x3000, ST_SYN_SENT, ST_ESTABLISHED, 40002, 80, 0, 400);
-	assert_int_equal(watch_take_sample(&s, w), 0);
+	take(w, 0x1000, ST_FIN_WAIT2, ST_CLOSE, 40000, 100);
+	take(w, 0x2000, ST_FIN_WAIT2, ST_CLOSE, 40001, 300);
+	take(w, 0x3000, ST_SYN_SENT, ST_ESTABLISHED, 40002, 400);
 	/* The last dump began at 200: the close at 300 waits. */
 	w->snap_ns = base + 200;
 	assert_int_equal(watch_tw_cutoff(w, UINT64_MAX), base + 299);
@@ -288,6 +295,28 @@ test_watch_round_fill_ports_and_order(void **state)
 	w->o.port = 81;
 	assert_int_equal(watch_deliver(w, UINT64_MAX, record, g), 0);
 	assert_int_equal(g->n, 2);
+	assert_int_equal(w->nevs, 0);
+	free(g);
+	free_watch(w);
+}
+
+/* Samples read out of time order (rings of other CPUs) go out in it. */
+static void
+test_watch_round_deliver_sorts(void **state)
+{
+	struct watch *w = fake_watch();
+	struct got *g;
+
+	(void)state;
+	assert_non_null(g = calloc(1, sizeof(*g)));
+	take(w, 0x3000, ST_SYN_SENT, ST_ESTABLISHED, 40003, 300);
+	take(w, 0x1000, ST_SYN_SENT, ST_ESTABLISHED, 40001, 100);
+	take(w, 0x2000, ST_SYN_SENT, ST_ESTABLISHED, 40002, 200);
+	assert_int_equal(watch_deliver(w, UINT64_MAX, record, g), 0);
+	assert_int_equal(g->n, 3);
+	assert_int_equal(g->ev[0].lport, 40001);
+	assert_int_equal(g->ev[1].lport, 40002);
+	assert_int_equal(g->ev[2].lport, 40003);
 	assert_int_equal(w->nevs, 0);
 	free(g);
 	free_watch(w);
@@ -551,6 +580,7 @@ main(void)
 		cmocka_unit_test(test_watch_tw_cutoff),
 		cmocka_unit_test(test_watch_match_ns_reused_address),
 		cmocka_unit_test(test_watch_round_fill_ports_and_order),
+		cmocka_unit_test(test_watch_round_deliver_sorts),
 		cmocka_unit_test(test_watch_round_owner_from_trace),
 		cmocka_unit_test(test_watch_round_owner_from_map),
 		cmocka_unit_test(test_watch_ns_judge),

@@ -102,6 +102,17 @@ int		 fexpr_parse(const char *text, struct fexpr **out, char *err,
 		    size_t errlen, size_t *pos);
 
 /* Frees fx; NULL is a no-op. */
+/*
+ * As fexpr_parse, but a host, service or user name is looked up only in
+ * a child process that calls drop first (e.g. privs_drop_all: NSS modules
+ * and DNS replies then meet no privilege); an expression without names
+ * is parsed in this process, with no child made.  errno as fexpr_parse's,
+ * or the child's failure (drop's errno; EIO: it died; EPROTO: its answer
+ * was malformed).
+ */
+int		 fexpr_parse_apart(const char *text, int (*drop)(void),
+		    struct fexpr **out, char *err, size_t errlen, size_t *pos);
+
 void		 fexpr_free(struct fexpr *fx);
 
 /*

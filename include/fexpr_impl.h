@@ -30,6 +30,9 @@ struct parser {
 	char		*err;
 	size_t		 errlen, errpos;
 	int		 failed, depth;
+	int		 lookups;	/* 0: a name to look up stops the
+					   parse with EAGAIN (fxp_lookup) */
+	int		 deferred;	/* it did */
 };
 
 /* Moves to the next token. */
@@ -47,6 +50,20 @@ int		 fxp_fail(struct parser *p, const char *fmt, ...)
 
 /* The current word as a new string, or NULL (ENOMEM). */
 char		*fxp_word_dup(const struct parser *p);
+
+/*
+ * Before a host, service or user name is looked up: 0 when the parse may
+ * look it up; -1 when it may not (the parse stops with EAGAIN, to be run
+ * again where lookups are allowed, see fexpr_apart.c).
+ */
+int		 fxp_lookup(struct parser *p);
+
+/*
+ * The parse behind fexpr_parse; lookups 0: stops with EAGAIN at the
+ * first name it would look up.
+ */
+int		 fxp_parse(const char *text, int lookups, struct fexpr **out,
+		    char *err, size_t errlen, size_t *pos);
 
 /* Appends a node; returns its index, or -1 (ENOMEM: p failed). */
 int		 fxp_node_add(struct parser *p, enum fx_kind kind, int a,

@@ -25,6 +25,8 @@ struct top_ui_config {
 	struct top_view_opts vo;	/* where the view starts */
 	int		 owners_known;	/* for filters typed with / */
 	const char	*filter_text;	/* of vo.filter, for the header */
+	int		(*drop_privs)(void); /* in the child that looks the
+					   names of a typed filter up */
 };
 
 /*

@@ -184,7 +184,9 @@ build_filter(const struct top_args *a, struct fexpr **fx)
 	*fx = NULL;
 	if (a->filter_text == NULL)
 		return EXIT_OK;
-	if (fexpr_parse(a->filter_text, fx, msg, sizeof(msg), &pos) == -1) {
+	/* Names are looked up by a child without the /proc capabilities. */
+	if (fexpr_parse_apart(a->filter_text, privs_drop_all, fx, msg,
+	    sizeof(msg), &pos) == -1) {
 		if (errno != EINVAL) {
 			perror("sockstat top");
 			return EXIT_FAIL;
@@ -312,6 +314,7 @@ run_ui(const struct top_args *a, struct top_feed *feed, struct top *t,
 	c.vo = a->vo;
 	c.owners_known = a->vo.owners_known;
 	c.filter_text = a->filter_text;
+	c.drop_privs = privs_drop_all;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockstat top: the screen needs a terminal "
 		    "(-b: frames to standard output)\n");

@@ -400,8 +400,28 @@ fexpr_free(struct fexpr *fx)
 }
 
 int
+fxp_lookup(struct parser *p)
+{
+	if (p->lookups)
+		return 0;
+	if (!p->failed) {
+		p->failed = p->deferred = 1;
+		p->errpos = p->t.pos;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+int
 fexpr_parse(const char *text, struct fexpr **out, char *err, size_t errlen,
     size_t *pos)
+{
+	return fxp_parse(text, 1, out, err, errlen, pos);
+}
+
+int
+fxp_parse(const char *text, int lookups, struct fexpr **out, char *err,
+    size_t errlen, size_t *pos)
 {
 	struct parser p;
 
@@ -410,6 +430,7 @@ fexpr_parse(const char *text, struct fexpr **out, char *err, size_t errlen,
 	p.text = text;
 	p.err = err;
 	p.errlen = errlen;
+	p.lookups = lookups;
 	if ((p.fx = calloc(1, sizeof(*p.fx))) == NULL)
 		return -1;
 	p.fx->root = -1;
@@ -420,7 +441,9 @@ fexpr_parse(const char *text, struct fexpr **out, char *err, size_t errlen,
 		    "expected 'and', 'or' or the end");
 	if (p.failed) {
 		*pos = p.errpos;
-		if (errno != ENOMEM)
+		if (p.deferred)
+			errno = EAGAIN;
+		else if (errno != ENOMEM)
 			errno = EINVAL;
 		fexpr_free(p.fx);
 		return -1;

@@ -62,6 +62,8 @@ parse_port(struct parser *p, const char *after, uint16_t *port)
 		*port = (uint16_t)v;
 		return 0;
 	}
+	if (fxp_lookup(p) == -1)
+		return -1;
 	if ((se = getservbyname(buf, "tcp")) == NULL &&
 	    (se = getservbyname(buf, "udp")) == NULL)
 		return fxp_fail(p, "expected a port after '%s': no service "
@@ -173,6 +175,8 @@ host_name(struct parser *p, enum fx_kind k, const char *name,
 	struct addrinfo hints, *res, *ai;
 	int a = -1, b;
 
+	if (fxp_lookup(p) == -1)
+		return -1;
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	if (getaddrinfo(name, NULL, &hints, &res) != 0)
@@ -225,6 +229,8 @@ host_port(struct parser *p, const char *s, int *port, const char *after)
 		*port = (int)v;
 		return 0;
 	}
+	if (fxp_lookup(p) == -1)
+		return -1;
 	if ((se = getservbyname(s, "tcp")) == NULL &&
 	    (se = getservbyname(s, "udp")) == NULL)
 		return fxp_fail(p, "expected a port after '%s': no service "
@@ -457,6 +463,8 @@ fxp_uid(struct parser *p, int a)
 		return fxp_fail(p, "expected a user name or uid after 'uid'");
 	memcpy(name, p->text + p->t.pos, p->t.len);
 	name[p->t.len] = '\0';
+	if (fxp_lookup(p) == -1)
+		return -1;
 	if ((pw = getpwnam(name)) == NULL)
 		return fxp_fail(p, "expected a user after 'uid': no user named "
 		    "'%s'", name);

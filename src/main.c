@@ -480,8 +480,9 @@ filter_fail(const char *text, size_t pos, const char *msg)
 
 /*
  * Parses the FILTER of o, compiles its kernel program into o, and picks
- * the source it needs; NULL when there is none.  Names are looked up
- * here, with no capability effective.
+ * the source it needs; NULL when there is none.  Host, service and user
+ * names are looked up in a child that holds no capability (whatever this
+ * process keeps permitted for later, or under -E still effective).
  */
 static struct fexpr *
 filter_build(struct options *o)
@@ -494,9 +495,10 @@ filter_build(struct options *o)
 	if (o->filter_argc == 0)
 		return NULL;
 	text = filter_text(o);
-	if (fexpr_parse(text, &fx, msg, sizeof(msg), &pos) == -1) {
+	if (fexpr_parse_apart(text, privs_drop_all, &fx, msg, sizeof(msg),
+	    &pos) == -1) {
 		if (errno != EINVAL)
-			err(EXIT_FAIL, NULL);
+			err(EXIT_FAIL, "filter");
 		filter_fail(text, pos, msg);
 	}
 	free(text);
@@ -675,7 +677,7 @@ main(int argc, char *argv[])
 	 * Only -p (or a filter on holders) needs a capability, the two for
 	 * /proc/PID/fd, and marks need CAP_NET_ADMIN: keep those alone,
 	 * permitted but not effective, or nothing at all.  The filter's
-	 * names are looked up in between, with none effective.
+	 * names are looked up in between, by a child that holds none.
 	 */
 	/*
 	 * --netns, --all-netns: cap_sys_admin too, raised around each

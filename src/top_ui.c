@@ -213,7 +213,8 @@ prompt_filter(struct ui *u)
 		u->filter[0] = '\0';
 		return;
 	}
-	if (fexpr_parse(buf, &fx, msg, sizeof(msg), &pos) == -1) {
+	if (fexpr_parse_apart(buf, u->c->drop_privs, &fx, msg, sizeof(msg),
+	    &pos) == -1) {
 		snprintf(u->status, sizeof(u->status), "bad filter at %zu: %s",
 		    pos, errno == EINVAL ? msg : strerror(errno));
 		return;

@@ -1,11 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
-# The lsof face looks names up (getaddrinfo for -i @host, getservbyname
-# for :service, getpwnam for -u user) only once capabilities are
-# reduced (issue 11 item 6).  A preloaded shim records CapEff and CapPrm
-# from /proc/self/status at each call, then calls the real function; as
-# root they must be 0 (CapPrm keeps the two /proc capabilities under -r,
-# CapEff stays 0).
+# Names are looked up (getaddrinfo for hosts, getservbyname for
+# services, getpwnam for users) only without capabilities (issue 11 item
+# 6).  A preloaded shim records CapEff and CapPrm from /proc/self/status
+# at each call, then calls the real function; as root they must be 0.
+# The lsof face looks its names up once capabilities are reduced (CapPrm
+# keeps the two /proc capabilities under -r, CapEff stays 0); a filter
+# expression's names are looked up by a child that holds none, in every
+# mode: a listing, -p, -c, marks, -E and top.
 . "$SOCKSTAT_TESTS/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -130,4 +132,48 @@ run "$TMP/badu.log" -i -u no-such-user-here -n -P
 rc=$?
 check "unknown user: exit 2, message names it" \
     sh -c "[ $rc -eq 2 ] && grep -q 'no-such-user-here' '$TMP/run.err'"
+
+# no_caps LOG: lookups were recorded, each with CapEff and CapPrm 0.
+no_caps() {
+	grep -q 'CapEff:' "$1" &&
+	    ! grep 'CapEff:' "$1" | grep -v 'CapEff:[[:space:]]*0000000000000000$' &&
+	    ! grep 'CapPrm:' "$1" | grep -v 'CapPrm:[[:space:]]*0000000000000000$'
+}
+
+# Filter expressions: every name looked up by a child without capabilities.
+run "$TMP/f1.log" -tan "sport = $PORT or sport = ssh or uid root or src localhost"
+rc=$?
+check "filter: ssh, root and localhost list the listener" \
+    sh -c "[ $rc -eq 0 ] && grep -q '127\.0\.0\.1:$PORT .* LISTEN' '$TMP/run.out'"
+for fn in getaddrinfo getservbyname getpwnam; do
+	check "filter: $fn was called (and recorded)" \
+	    grep -q "^$fn CapEff:" "$TMP/f1.log"
+done
+check "filter: CapEff and CapPrm are 0 at every lookup" no_caps "$TMP/f1.log"
+run "$TMP/f2.log" -tanp "src localhost:$PORT"
+rc=$?
+check "filter with -p: the listener and its holder" \
+    sh -c "[ $rc -eq 0 ] && grep -q '127\.0\.0\.1:$PORT .* LISTEN *[0-9][0-9]*/' '$TMP/run.out'"
+check "filter with -p (two capabilities kept): none at the lookup" \
+    no_caps "$TMP/f2.log"
+run "$TMP/f3.log" -tanp -c 1 --count 2 "sport = ssh or src localhost"
+check "filter with -c -p: none at the lookup" no_caps "$TMP/f3.log"
+run "$TMP/f4.log" -tan "fwmark 0/0 and src localhost"
+rc=$?
+check "filter with fwmark (cap_net_admin kept): lists, none at the lookup" \
+    eval "[ $rc -eq 0 ] && grep -q ':$PORT ' '$TMP/run.out' && no_caps '$TMP/f4.log'"
+run "$TMP/f5.log" -E -tn --method=poll --duration 1 "src localhost"
+rc=$?
+check "-E with a filter: exit 0, none at the lookup (all were held)" \
+    eval "[ $rc -eq 0 ] && no_caps '$TMP/f5.log'"
+run "$TMP/f6.log" top -b -n 1 "src localhost"
+rc=$?
+check "top with a filter: exit 0, none at the lookup" \
+    eval "[ $rc -eq 0 ] && no_caps '$TMP/f6.log'"
+run "$TMP/f7.log" -tan "sport = $PORT and dport = no-such-service-here"
+rc=$?
+check "filter: unknown service: exit 2, caret under it, nothing on stdout" \
+    sh -c "[ $rc -eq 2 ] && grep -q \"no service named 'no-such-service-here'\" '$TMP/run.err' && grep -q '^ *^ ' '$TMP/run.err' && [ ! -s '$TMP/run.out' ]"
+check "filter: unknown service: looked up without capabilities" \
+    no_caps "$TMP/f7.log"
 finish

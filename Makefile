@@ -81,6 +81,12 @@ $(HELPER): src/top_main.o $(TOP_OBJS) libsockstat.a
 
 src/top_ui.o: ALL_CFLAGS += $(CURSES_CFLAGS)
 src/libexec.o: ALL_CFLAGS += -DSOCKSTAT_LIBEXECDIR='"$(LIBEXECDIR)"'
+# LIBEXECDIR is built into src/libexec.o: when it changes (make install
+# PREFIX=... after make), the stamp changes and the binary is built again.
+src/libexec.o: src/libexecdir.stamp
+src/libexecdir.stamp: FORCE
+	@echo '$(LIBEXECDIR)' | cmp -s - $@ || echo '$(LIBEXECDIR)' > $@
+FORCE:
 
 # Tests fill struct sock_owner positionally; fields added at its end
 # (argv0) are NULL there, as intended.
@@ -180,11 +186,11 @@ uninstall:
 	    $(DESTDIR)$(LIBEXECDIR)/$(HELPER)
 
 clean:
-	rm -f $(PROGS) vg-$(PROG) libsockstat.a src/*.o src/*.d tests/*.o tests/*.d tests/*.log \
+	rm -f $(PROGS) vg-$(PROG) libsockstat.a src/*.o src/*.d src/*.stamp tests/*.o tests/*.d tests/*.log \
 	    $(TESTS)
 	rm -rf $(CLEAN_FILES)
 
 .PHONY: all deps deps-check deps-bench demo check check-sanitize check-valgrind unit \
-	lint integration install uninstall clean
+	lint integration install uninstall clean FORCE
 
 -include $(OBJS:.o=.d) $(TEST_SRCS:.c=.d)

@@ -572,17 +572,21 @@ watch_run(struct options *o)
 static int
 run_top(int argc, char *argv[])
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], safe[UTIL_ESCAPE_MAX(PATH_MAX)];
 	char **args;
 
-	if (libexec_path("sockstat-top", path, sizeof(path)) == -1)
-		err(EXIT_FAIL, "top: finding sockstat-top");
 	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL)
 		err(EXIT_FAIL, NULL);
 	args[0] = program_invocation_name;
 	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
-	execv(path, args);
-	err(EXIT_FAIL, "top: cannot run %s", path);
+	path[0] = '\0';
+	libexec_run("sockstat-top", args, path, sizeof(path));
+	util_escape(safe, sizeof(safe), path, strlen(path));
+	if (errno == EPERM)
+		errx(EXIT_FAIL, "top: not running %s: it must be a file and, "
+		    "like its directory, owned by root%s and writable by no "
+		    "one else", safe, libexec_user() != 0 ? " or you" : "");
+	err(EXIT_FAIL, "top: cannot run %s", safe);
 }
 
 /* Subcommands: small programs of their own, run before anything else. */

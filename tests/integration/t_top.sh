@@ -267,6 +267,40 @@ if [ -x "$real" ] && command -v ldd >/dev/null 2>&1; then
 		    grep -q "^sockstat: top: cannot run /.*/sockstat-top: " "$1"' \
 		    sh "$TMP/alone.err" "$TMP/alone.out"
 	fi
+	# An installed tree: bin/sockstat finds ../libexec/sockstat/.
+	mkdir -p "$TMP/inst/bin" "$TMP/inst/libexec/sockstat"
+	cp "$real" "$TMP/inst/bin/sockstat"
+	cp "$(dirname "$real")/sockstat-top" "$TMP/inst/libexec/sockstat/"
+	chmod -R go-w "$TMP/inst"
+	check "installed tree: bin/sockstat runs ../libexec/sockstat's" sh -c \
+	    '"$1" top -b -n 1 | grep -q "^sockstat top - "' sh \
+	    "$TMP/inst/bin/sockstat"
+fi
+
+# 6c. Root does not run a sockstat-top it cannot trust: a copy of
+# sockstat in a directory anyone may write (as /tmp), with a program of
+# another user's beside it, says so and runs nothing.
+if [ "$(id -u)" -eq 0 ] && [ -x "$real" ] && id nobody >/dev/null 2>&1; then
+	ww=$TMP/ww
+	mkdir "$ww" && chmod 1777 "$ww"
+	cp "$real" "$ww/sockstat"
+	printf '#!/bin/sh\ntouch "%s/ran"\n' "$ww" >"$ww/sockstat-top"
+	chmod 755 "$ww/sockstat-top"
+	chown nobody "$ww/sockstat-top"
+	"$ww/sockstat" top -b -n 1 >"$TMP/ww.out" 2>"$TMP/ww.err"
+	rc=$?
+	check "another user's sockstat-top: not run, exit 1, one line" sh -c '
+	    [ "$1" -eq 1 ] && [ ! -e "$2/ran" ] && [ ! -s "$3" ] &&
+	    [ "$(wc -l <"$4")" -eq 1 ] &&
+	    grep -q "^sockstat: top: not running .*/ww/sockstat-top: " "$4"' \
+	    sh "$rc" "$ww" "$TMP/ww.out" "$TMP/ww.err"
+	# root's own program, but in a directory anyone may write: the same.
+	rm -f "$ww/sockstat-top"
+	cp "$(dirname "$real")/sockstat-top" "$ww/sockstat-top"
+	"$ww/sockstat" top -b -n 1 >"$TMP/ww.out" 2>"$TMP/ww.err"
+	check "root's sockstat-top in a directory anyone writes: not run" \
+	    grep -q "^sockstat: top: not running " "$TMP/ww.err"
+	rm -rf "$ww"
 fi
 
 # 7. The screen, in a real terminal: tmux on a server of its own.

@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * privs.c - capabilities through libcap.  sockstat needs at most two
- * things a plain user lacks: reading other users' /proc/PID/fd
- * (CAP_DAC_READ_SEARCH, CAP_SYS_PTRACE) and tracing (CAP_PERFMON or
- * CAP_SYS_ADMIN).  They stay permitted but not effective, so that only
+ * privs.c - capabilities through libcap, for four uses (privs.h):
+ * reading other users' /proc/PID/fd (PRIVS_FDS: CAP_DAC_READ_SEARCH,
+ * CAP_SYS_PTRACE), opening a tracepoint (PRIVS_TRACE: CAP_PERFMON or
+ * CAP_SYS_ADMIN), entering a network namespace (PRIVS_NETNS:
+ * CAP_SYS_ADMIN) and mark tests over sock_diag (PRIVS_NETADMIN:
+ * CAP_NET_ADMIN).  They stay permitted but not effective, so that only
  * the code that needs one runs with it: the effective set is empty
- * whenever output is written.  A single pass drops every capability
- * before its output; a repeating one (-c -p, the lsof face's -r, -E)
- * keeps the two /proc/PID/fd capabilities permitted, to raise them
- * around each rescan, and nothing else (bounding set emptied,
- * no_new_privs set).
+ * whenever output is written.  The commands decide what to keep
+ * (privs_keep: the bounding and ambient sets emptied, no_new_privs set)
+ * and when to drop everything (privs_drop_all); the man page's SECURITY
+ * section lists what each mode keeps.
  */
 #include <sys/capability.h>
 #include <sys/prctl.h>

@@ -101,12 +101,14 @@ check "--sort=remote orders addresses as numbers" sh -c \
 
 # --json: the same order as the text, for each key.
 for k in remote -lport recv-q,local -pid,inode; do
-	"$SOCKSTAT" -tuanep --sort="$k" 2>/dev/null |
+	"$SOCKSTAT" -tuanep --sort="$k" 2>"$TMP/t.err" |
 	    python3 "$CHECK" ends text $POP >"$TMP/t" 2>&1
-	"$SOCKSTAT" -tuanep --json --sort="$k" 2>/dev/null |
+	"$SOCKSTAT" -tuanep --json --sort="$k" 2>"$TMP/j.err" |
 	    python3 "$CHECK" ends json $POP >"$TMP/j" 2>&1
+	# On failure: both orders and what sockstat said.
 	check "--json --sort=$k lists the sockets in the text's order" \
-	    sh -c '[ -s "$1" ] && cmp "$1" "$2"' sh "$TMP/t" "$TMP/j"
+	    sh -c '[ -s "$1" ] && cmp "$1" "$2" ||
+	    { head -20 "$1" "$1.err" "$2" "$2.err"; false; }' sh "$TMP/t" "$TMP/j"
 done
 
 # -c: every pass sorted.

@@ -128,7 +128,8 @@ draw_header(struct ui *u)
 
 	top_clock_text(tm, sizeof(tm), u->wall_ms);
 	rows[0] = '\0';
-	if (u->v.n > 0 && !u->help)
+	/* A screen too short for any row has no range to show. */
+	if (u->v.n > 0 && !u->help && page_lines() > 0)
 		snprintf(rows, sizeof(rows), "  rows %zu-%zu of %zu",
 		    u->first + 1, last < u->v.n ? last : u->v.n, u->v.n);
 	snprintf(line, sizeof(line), "sockstat top - %s  every %u.%u s  "

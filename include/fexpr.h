@@ -104,14 +104,28 @@ int		 fexpr_parse(const char *text, struct fexpr **out, char *err,
 /* Frees fx; NULL is a no-op. */
 /*
  * As fexpr_parse, but a host, service or user name is looked up only in
- * a child process that calls drop first (e.g. privs_drop_all: NSS modules
- * and DNS replies then meet no privilege); an expression without names
- * is parsed in this process, with no child made.  errno as fexpr_parse's,
- * or the child's failure (drop's errno; EIO: it died; EPROTO: its answer
- * was malformed).
+ * a child process that calls drop first (privs_drop_user: NSS modules and
+ * DNS replies then meet another uid and no capability), and what it
+ * answers is checked as input; an expression without names is parsed in
+ * this process, with no child made.  errno as fexpr_parse's (EINVAL: a
+ * bad expression, err and *pos say why), or the child's failure (never
+ * EINVAL: drop's errno; EIO: it died; EPROTO: its answer was malformed).
  */
 int		 fexpr_parse_apart(const char *text, int (*drop)(void),
 		    struct fexpr **out, char *err, size_t errlen, size_t *pos);
+
+/*
+ * The same with a child that stays, for filters typed later (top): made
+ * by fexpr_apart_start while drop can still leave uid 0, asked by
+ * fexpr_apart_parse (a NULL child: EPERM for a text with names), ended
+ * by fexpr_apart_stop.
+ */
+struct fexpr_apart;
+
+struct fexpr_apart *fexpr_apart_start(int (*drop)(void));
+int		 fexpr_apart_parse(struct fexpr_apart *a, const char *text,
+		    struct fexpr **out, char *err, size_t errlen, size_t *pos);
+void		 fexpr_apart_stop(struct fexpr_apart *a);
 
 void		 fexpr_free(struct fexpr *fx);
 

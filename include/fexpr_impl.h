@@ -91,4 +91,26 @@ int		 fxp_uid(struct parser *p, int a);
 /* The ephemeral port range into n->num and n->mask (autobound). */
 void		 fxp_port_range(struct fx_node *n);
 
+/*
+ * fexpr_apart.c's answer from the child that looks names up (there the
+ * whole exchange is described); here for its tests too.
+ */
+#define APART_NODES_MAX	(1u << 16)	/* a host with very many addresses */
+#define APART_DEPTH_MAX	10000		/* recursion the answer may ask */
+#define APART_TEXT_MAX	(1u << 20)
+
+#define WIRE_PARSED	0
+#define WIRE_BAD	1		/* the parse failed: err, pos, msg */
+#define WIRE_FAILED	2		/* the child could not parse: err */
+
+struct wire {
+	int32_t		 rc;		/* WIRE_* */
+	int32_t		 err;
+	uint64_t	 pos;
+	char		 msg[FEXPR_ERRLEN];
+	uint64_t	 nn;
+	int32_t		 root, has_states;
+	uint32_t	 states, needs;
+};
+
 #endif /* FEXPR_IMPL_H */

@@ -140,6 +140,17 @@ enum cli_result	 lsof_parse(int argc, char **argv, struct options *o,
 enum cli_result	 lsof_resolve(struct lsof_sel *s, char *err, size_t errlen);
 
 /*
+ * lsof_resolve in a child that calls drop first (privs_drop_user: NSS
+ * modules and DNS replies meet another uid and no capability); what it
+ * answers is checked before it is taken.  No child when there is no name
+ * to look up.  Returns CLI_RUN, CLI_USAGE (err says why), or -1 with
+ * errno when the child failed (drop's errno; EIO: it died; EPROTO: its
+ * answer was malformed).
+ */
+int		 lsof_resolve_apart(struct lsof_sel *s, int (*drop)(void),
+		    char *err, size_t errlen);
+
+/*
  * Stores address a (a struct in_addr or in6_addr) of family af as sp's
  * next host, a v4-mapped IPv6 one as IPv4, as lsof shows and matches
  * it; one the SPEC's family excludes, or past LSOF_ADDRS_MAX, is not.

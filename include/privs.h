@@ -67,4 +67,16 @@ int	 privs_keep(int what);
  */
 int	 privs_drop_all(void);
 
+/*
+ * For a process that only looks names up (NSS modules, DNS replies):
+ * as root, leaves uid and gid 0 for the overflow user (65534, taken as a
+ * number: no lookup runs before), with no supplementary group, raising
+ * CAP_SETUID and CAP_SETGID for it where they are permitted (EPERM when
+ * they are not); then privs_drop_all().  Where the user namespace maps
+ * no such user, uid 0 stays, without capabilities.  Returns 0, or -1
+ * with errno set.
+ */
+#define PRIVS_NOBODY	65534
+int	 privs_drop_user(void);
+
 #endif /* PRIVS_H */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "fexpr.h"
 #include "top.h"
 #include "top_feed.h"
 
@@ -25,8 +26,8 @@ struct top_ui_config {
 	struct top_view_opts vo;	/* where the view starts */
 	int		 owners_known;	/* for filters typed with / */
 	const char	*filter_text;	/* of vo.filter, for the header */
-	int		(*drop_privs)(void); /* in the child that looks the
-					   names of a typed filter up */
+	struct fexpr_apart *names;	/* looks a typed filter's names up;
+					   NULL: names refused */
 };
 
 /*

@@ -47,7 +47,7 @@ fuzz_cli_SRCS		= src/cli.c src/filter.c src/sort.c src/util.c src/fexpr.c src/fe
 fuzz_escape_SRCS	= src/util.c
 fuzz_fexpr_SRCS		= src/fexpr_eval.c src/fexpr_bc.c
 fuzz_jsonw_SRCS		= src/jsonw.c src/util.c
-fuzz_ispec_SRCS		= src/lsof.c src/lsof_resolve.c src/cli.c src/filter.c src/names.c src/sort.c src/util.c src/fexpr.c src/fexpr_args.c
+fuzz_ispec_SRCS		= src/lsof.c src/lsof_resolve.c src/apart.c src/cli.c src/filter.c src/names.c src/sort.c src/util.c src/fexpr.c src/fexpr_args.c
 
 # Slow targets (a file written per input) take fewer smoke runs.
 fuzz_procnet_collect_SMOKE_RUNS = 10000

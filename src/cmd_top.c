@@ -184,11 +184,12 @@ build_filter(const struct top_args *a, struct fexpr **fx)
 	*fx = NULL;
 	if (a->filter_text == NULL)
 		return EXIT_OK;
-	/* Names are looked up by a child without the /proc capabilities. */
-	if (fexpr_parse_apart(a->filter_text, privs_drop_all, fx, msg,
+	/* Names are looked up by a child that leaves uid 0 and every cap. */
+	if (fexpr_parse_apart(a->filter_text, privs_drop_user, fx, msg,
 	    sizeof(msg), &pos) == -1) {
 		if (errno != EINVAL) {
-			perror("sockstat top");
+			perror("sockstat top: filter: looking names up as "
+			    "another user, without capabilities");
 			return EXIT_FAIL;
 		}
 		fprintf(stderr, "sockstat top: filter \"%s\" at %zu: %s\n",
@@ -292,7 +293,7 @@ ui_refresh(void *arg, const char **hidden)
 /* The screen.  Returns the exit status. */
 static int
 run_ui(const struct top_args *a, struct top_feed *feed, struct top *t,
-    const struct privs *pv)
+    const struct privs *pv, struct fexpr_apart *names)
 {
 	struct ui_refresh r;
 	struct top_ui_config c;
@@ -314,7 +315,7 @@ run_ui(const struct top_args *a, struct top_feed *feed, struct top *t,
 	c.vo = a->vo;
 	c.owners_known = a->vo.owners_known;
 	c.filter_text = a->filter_text;
-	c.drop_privs = privs_drop_all;
+	c.names = names;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "sockstat top: the screen needs a terminal "
 		    "(-b: frames to standard output)\n");
@@ -382,6 +383,7 @@ cmd_top(int argc, char **argv)
 	struct top_args a;
 	struct privs pv;
 	struct fexpr *fx = NULL;
+	struct fexpr_apart *names = NULL;
 	struct top_feed *feed = NULL;
 	struct top *t = NULL;
 	int rc;
@@ -390,18 +392,31 @@ cmd_top(int argc, char **argv)
 		free(a.filter_text);
 		return rc == ARGS_HELP ? EXIT_OK : rc;
 	}
-	/*
-	 * Only the owner map needs a capability: keep the two for
-	 * /proc/PID/fd, permitted and raised around each build alone.
-	 */
-	if (privs_init(&pv) == -1 || (pv.can_read_fds ?
-	    privs_keep(PRIVS_FDS) : privs_drop_all()) == -1) {
+	if (privs_init(&pv) == -1) {
 		perror("sockstat top: capabilities");
 		free(a.filter_text);
 		return EXIT_FAIL;
 	}
+	/*
+	 * Filter names are looked up by children that leave uid 0, which
+	 * needs CAP_SETUID: the command line's now, and those typed on the
+	 * screen by one made now, for the whole run (none: a typed name is
+	 * refused).
+	 */
 	if ((rc = build_filter(&a, &fx)) != EXIT_OK)
 		goto out;
+	if (!a.batch)
+		names = fexpr_apart_start(privs_drop_user);
+	/*
+	 * Only the owner map needs a capability: keep the two for
+	 * /proc/PID/fd, permitted and raised around each build alone.
+	 */
+	if ((pv.can_read_fds ? privs_keep(PRIVS_FDS) : privs_drop_all()) ==
+	    -1) {
+		perror("sockstat top: capabilities");
+		rc = EXIT_FAIL;
+		goto out;
+	}
 	a.vo.filter = fx;
 	a.vo.owners_known = pv.can_read_fds;
 	if ((t = top_new()) == NULL || (feed = top_feed_open("/proc",
@@ -411,8 +426,9 @@ cmd_top(int argc, char **argv)
 		goto out;
 	}
 	rc = a.batch ? run_batch(&a, feed, t, &pv) : run_ui(&a, feed, t,
-	    &pv);
+	    &pv, names);
 out:
+	fexpr_apart_stop(names);
 	top_feed_close(feed);
 	top_free(t);
 	fexpr_free(fx);

@@ -10,11 +10,14 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <netdb.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "apart.h"
 #include "lsof.h"
 
 /*
@@ -138,4 +141,186 @@ lsof_resolve(struct lsof_sel *s, char *err, size_t errlen)
 		s->uids[i].id = (long)pw->pw_uid;
 	}
 	return CLI_RUN;
+}
+
+/*
+ * lsof_resolve in a child (apart.h).  It answers, after a struct answer,
+ * for each SPEC its addresses and then its ports' ranges, and for each -u
+ * item its id; the parent's own lsof_sel says how many of each, and it
+ * takes only what it asked for.
+ */
+struct answer {
+	int32_t		 rc;		/* CLI_RUN, CLI_USAGE; -1: failed */
+	int32_t		 err;		/* rc -1: why */
+	char		 msg[CLI_ERRLEN];
+};
+
+struct spec_answer {
+	uint64_t	 naddrs;
+	uint8_t		 family[LSOF_ADDRS_MAX];
+	union sock_addr	 addrs[LSOF_ADDRS_MAX];
+};
+
+struct resolve_arg {
+	struct lsof_sel	*s;
+	int		(*drop)(void);
+};
+
+static void
+resolve_child(int fd, void *arg)
+{
+	const struct resolve_arg *ra = arg;
+	struct lsof_sel *s = ra->s;
+	struct spec_answer sa;
+	struct answer a;
+	size_t i, j;
+	int64_t id;
+
+	memset(&a, 0, sizeof(a));
+	if (ra->drop != NULL && ra->drop() == -1) {
+		a.rc = -1, a.err = errno;
+		(void)apart_send(fd, &a, sizeof(a));
+		return;
+	}
+	a.rc = (int32_t)lsof_resolve(s, a.msg, sizeof(a.msg));
+	if (apart_send(fd, &a, sizeof(a)) == -1 || a.rc != CLI_RUN)
+		return;
+	for (i = 0; i < s->nspecs; i++) {
+		memset(&sa, 0, sizeof(sa));
+		sa.naddrs = s->specs[i].naddrs;
+		memcpy(sa.family, s->specs[i].addr_family, sizeof(sa.family));
+		memcpy(sa.addrs, s->specs[i].addrs, sizeof(sa.addrs));
+		if (apart_send(fd, &sa, sizeof(sa)) == -1)
+			return;
+		for (j = 0; j < s->specs[i].nports; j++)
+			if (apart_send(fd, s->specs[i].ports[j].lo,
+			    sizeof(s->specs[i].ports[j].lo)) == -1 ||
+			    apart_send(fd, s->specs[i].ports[j].hi,
+			    sizeof(s->specs[i].ports[j].hi)) == -1)
+				return;
+	}
+	for (i = 0; i < s->nuids; i++) {
+		id = s->uids[i].id;
+		if (apart_send(fd, &id, sizeof(id)) == -1)
+			return;
+	}
+}
+
+/* Whether s holds a name to look up. */
+static int
+has_names(const struct lsof_sel *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nspecs; i++)
+		if (s->specs[i].pending)
+			return 1;
+	for (i = 0; i < s->nuids; i++)
+		if (s->uids[i].name != NULL && s->uids[i].id == -1)
+			return 1;
+	return 0;
+}
+
+/* One SPEC's answer into sp when it asked; 0, or -1 (EPROTO). */
+static int
+take_spec(int fd, struct lsof_spec *sp)
+{
+	struct spec_answer sa;
+	uint32_t lo[2], hi[2];
+	size_t i;
+	int p;
+
+	if (apart_recv(fd, &sa, sizeof(sa)) == -1)
+		return -1;
+	if (sa.naddrs > LSOF_ADDRS_MAX)
+		goto bad;
+	for (i = 0; i < sa.naddrs; i++)
+		if (sa.family[i] != AF_INET && sa.family[i] != AF_INET6)
+			goto bad;
+	if (sp->pending && sp->host != NULL) {
+		if (sa.naddrs == 0)
+			goto bad;
+		sp->naddrs = (size_t)sa.naddrs;
+		memcpy(sp->addr_family, sa.family, sizeof(sa.family));
+		memcpy(sp->addrs, sa.addrs, sizeof(sa.addrs));
+	}
+	for (i = 0; i < sp->nports; i++) {
+		if (apart_recv(fd, lo, sizeof(lo)) == -1 ||
+		    apart_recv(fd, hi, sizeof(hi)) == -1)
+			return -1;
+		if (!sp->pending || sp->ports[i].service == NULL)
+			continue;
+		for (p = 0; p < 2; p++) {
+			/* A port, or none for this protocol (1 > 0). */
+			if (!(lo[p] == hi[p] && lo[p] <= 65535) &&
+			    !(lo[p] == 1 && hi[p] == 0))
+				goto bad;
+			sp->ports[i].lo[p] = lo[p];
+			sp->ports[i].hi[p] = hi[p];
+		}
+	}
+	sp->pending = 0;
+	return 0;
+bad:
+	errno = EPROTO;
+	return -1;
+}
+
+/* The child's answer into s; CLI_RUN, CLI_USAGE, or -1 with errno. */
+static int
+take_answer(int fd, struct lsof_sel *s, char *err, size_t errlen)
+{
+	struct answer a;
+	size_t i;
+	int64_t id;
+
+	if (apart_recv(fd, &a, sizeof(a)) == -1)
+		return -1;
+	if (a.rc == -1) {
+		errno = a.err > 0 ? a.err : EIO;
+		return -1;
+	}
+	if (a.rc == CLI_USAGE) {
+		a.msg[sizeof(a.msg) - 1] = '\0';
+		snprintf(err, errlen, "%s", a.msg);
+		return CLI_USAGE;
+	}
+	if (a.rc != CLI_RUN) {
+		errno = EPROTO;
+		return -1;
+	}
+	for (i = 0; i < s->nspecs; i++)
+		if (take_spec(fd, &s->specs[i]) == -1)
+			return -1;
+	for (i = 0; i < s->nuids; i++) {
+		if (apart_recv(fd, &id, sizeof(id)) == -1)
+			return -1;
+		if (s->uids[i].name == NULL || s->uids[i].id != -1)
+			continue;
+		if (id < 0 || id > (int64_t)UINT32_MAX - 1) {
+			errno = EPROTO;
+			return -1;
+		}
+		s->uids[i].id = (long)id;
+	}
+	return CLI_RUN;
+}
+
+int
+lsof_resolve_apart(struct lsof_sel *s, int (*drop)(void), char *err,
+    size_t errlen)
+{
+	struct resolve_arg ra = { s, drop };
+	struct apart a;
+	int rc;
+
+	if (!has_names(s))
+		return CLI_RUN;
+	if (apart_start(&a, resolve_child, &ra) == -1)
+		return -1;
+	rc = take_answer(a.fd, s, err, errlen);
+	if (rc == -1 && (errno == EPIPE || errno == ECONNRESET))
+		errno = EIO;
+	apart_stop(&a);
+	return rc;
 }

@@ -106,19 +106,24 @@ stdfds_open(void)
 }
 
 /*
- * The lsof face's host, service and user names are looked up here, once
- * capabilities are reduced, not while parsing: NSS modules and DNS
- * replies then meet no effective capability.
+ * The lsof face's host, service and user names are looked up here, not
+ * while parsing, by a child that leaves uid 0 and every capability first
+ * (NSS modules and DNS replies are code and data sockstat does not
+ * control): called while CAP_SETUID is still permitted.
  */
 static void
 resolve_names(struct options *o)
 {
-	char err[CLI_ERRLEN], safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
+	char msg[CLI_ERRLEN], safe[UTIL_ESCAPE_MAX(CLI_ERRLEN)];
+	int rc;
 
-	if (o->face != FACE_LSOF ||
-	    lsof_resolve(o->lsof, err, sizeof(err)) == CLI_RUN)
+	if (o->face != FACE_LSOF || (rc = lsof_resolve_apart(o->lsof,
+	    privs_drop_user, msg, sizeof(msg))) == CLI_RUN)
 		return;
-	util_escape(safe, sizeof(safe), err, strlen(err));
+	if (rc == -1)
+		err(EXIT_FAIL, "looking names up as another user, without "
+		    "capabilities");
+	util_escape(safe, sizeof(safe), msg, strlen(msg));
 	warnx("%s", safe);
 	usage_print(stderr, USAGE_LSOF);
 	exit(EXIT_USAGE);
@@ -481,8 +486,8 @@ filter_fail(const char *text, size_t pos, const char *msg)
 /*
  * Parses the FILTER of o, compiles its kernel program into o, and picks
  * the source it needs; NULL when there is none.  Host, service and user
- * names are looked up in a child that holds no capability (whatever this
- * process keeps permitted for later, or under -E still effective).
+ * names are looked up in a child that leaves uid 0 and holds no
+ * capability: called while CAP_SETUID is still permitted.
  */
 static struct fexpr *
 filter_build(struct options *o)
@@ -495,10 +500,11 @@ filter_build(struct options *o)
 	if (o->filter_argc == 0)
 		return NULL;
 	text = filter_text(o);
-	if (fexpr_parse_apart(text, privs_drop_all, &fx, msg, sizeof(msg),
+	if (fexpr_parse_apart(text, privs_drop_user, &fx, msg, sizeof(msg),
 	    &pos) == -1) {
 		if (errno != EINVAL)
-			err(EXIT_FAIL, "filter");
+			err(EXIT_FAIL, "filter: looking names up as another "
+			    "user, without capabilities");
 		filter_fail(text, pos, msg);
 	}
 	free(text);
@@ -677,11 +683,13 @@ main(int argc, char *argv[])
 		return watch_run(&o);
 	if (privs_init(&pv) == -1)
 		err(EXIT_FAIL, "reading capabilities");
+	fx = filter_build(&o);
+	resolve_names(&o);
 	/*
 	 * Only -p (or a filter on holders) needs a capability, the two for
 	 * /proc/PID/fd, and marks need CAP_NET_ADMIN: keep those alone,
 	 * permitted but not effective, or nothing at all.  The filter's
-	 * names are looked up in between, by a child that holds none.
+	 * names were looked up before, by a child that left uid 0.
 	 */
 	/*
 	 * --netns, --all-netns: cap_sys_admin too, raised around each
@@ -692,7 +700,6 @@ main(int argc, char *argv[])
 	if (netns && (rc = netns_run_init(&nr, &o, &pv)) != 0)
 		exit(rc);
 	keep_only(PRIVS_FDS | PRIVS_NETADMIN | (netns ? PRIVS_NETNS : 0));
-	fx = filter_build(&o);
 	want_owners = o.program || (fx != NULL &&
 	    (fx->needs & FX_NEEDS_OWNERS));
 	marks = wants_marks(&o, fx);
@@ -718,8 +725,6 @@ main(int argc, char *argv[])
 			owners = owners_build(&o, &ps);
 		if (want_owners && !o.continuous)
 			keep_only(marks ? PRIVS_NETADMIN : 0);
-		if (pass == 0)
-			resolve_names(&o);
 		if (o.continuous && !o.json && o.face != FACE_LSOF)
 			print_timestamp(stdout);
 		if (pipeline_pass(p, f, stdout, owners, &rep) == -1) {

@@ -16,6 +16,7 @@
 #include <sys/prctl.h>
 
 #include <errno.h>
+#include <grp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -271,4 +272,50 @@ privs_drop_all(void)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
 		return -1;
 	return 0;
+}
+
+/*
+ * Raises CAP_SETUID and CAP_SETGID into the effective set where they are
+ * permitted; returns whether both are now effective.
+ */
+static int
+raise_setid(void)
+{
+	static const cap_value_t want[] = { CAP_SETGID, CAP_SETUID };
+	cap_t c;
+	size_t i;
+	int n = 0;
+
+	if ((c = cap_get_proc()) == NULL)
+		return 0;
+	for (i = 0; i < NELEM(want); i++)
+		if (cap_has(c, want[i], CAP_PERMITTED) &&
+		    cap_set_flag(c, CAP_EFFECTIVE, 1, &want[i], CAP_SET) == 0)
+			n++;
+	if (n != NELEM(want) || cap_set_proc(c) == -1)
+		n = 0;
+	cap_free(c);
+	return n == NELEM(want);
+}
+
+int
+privs_drop_user(void)
+{
+	/* Emptied while CAP_SETPCAP may still be permitted. */
+	if (drop_bounding() == -1)
+		return -1;
+	if (geteuid() == 0 || getuid() == 0) {
+		if (!raise_setid()) {
+			errno = EPERM;
+			return -1;
+		}
+		/* A user namespace that maps no overflow user: uid 0 stays. */
+		if (setgroups(0, NULL) == -1 ||
+		    setresgid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1 ||
+		    setresuid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1) {
+			if (errno != EINVAL)
+				return -1;
+		}
+	}
+	return privs_drop_all();
 }

@@ -214,10 +214,14 @@ prompt_filter(struct ui *u)
 		u->filter[0] = '\0';
 		return;
 	}
-	if (fexpr_parse_apart(buf, u->c->drop_privs, &fx, msg, sizeof(msg),
+	if (fexpr_apart_parse(u->c->names, buf, &fx, msg, sizeof(msg),
 	    &pos) == -1) {
-		snprintf(u->status, sizeof(u->status), "bad filter at %zu: %s",
-		    pos, errno == EINVAL ? msg : strerror(errno));
+		if (errno == EINVAL)
+			snprintf(u->status, sizeof(u->status), "bad filter at "
+			    "%zu: %s", pos, msg);
+		else
+			snprintf(u->status, sizeof(u->status), "filter: "
+			    "looking names up apart: %s", strerror(errno));
 		return;
 	}
 	if (fx->needs & (FX_NEEDS_KERNEL | FX_NEEDS_IFINDEX)) {

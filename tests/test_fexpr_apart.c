@@ -9,14 +9,19 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "fexpr.h"
+#include "fexpr_impl.h"
 
 /* The drop callbacks write a byte here: one per child made. */
 static int drop_pipe[2] = { -1, -1 };
@@ -206,6 +211,207 @@ test_apart_child_dies(void **state)
 	assert_null(fx);
 }
 
+/*
+ * A child that answers what the test says: the drop callback finds its
+ * socket, reads the request and writes answer (a struct wire, the string
+ * lengths, the strings, the nodes) instead of a parse.
+ */
+static char answer[1 << 21];
+static size_t answer_len;
+
+static int
+drop_answers(void)
+{
+	struct stat st;
+	uint32_t len;
+	char text[256];
+	int fd;
+
+	for (fd = 3; fd < 256; fd++)
+		if (fstat(fd, &st) == 0 && S_ISSOCK(st.st_mode))
+			break;
+	if (read(fd, &len, sizeof(len)) != sizeof(len) || len >= sizeof(text) ||
+	    read(fd, text, len) != (ssize_t)len)
+		_exit(1);
+	(void)!write(fd, answer, answer_len);
+	_exit(0);
+}
+
+/* answer: w, then nn nodes (no strings); the nodes from a builder. */
+static void
+set_answer(const struct wire *w, const struct fx_node *n, size_t nn)
+{
+	uint32_t zero = 0;
+	size_t i;
+
+	answer_len = 0;
+	memcpy(answer, w, sizeof(*w));
+	answer_len += sizeof(*w);
+	for (i = 0; i < nn; i++) {
+		memcpy(answer + answer_len, &zero, sizeof(zero));
+		answer_len += sizeof(zero);
+	}
+	memcpy(answer + answer_len, n, nn * sizeof(*n));
+	answer_len += nn * sizeof(*n);
+}
+
+/* The parse of "sport = ssh" with the answer set: rc, errno in *e. */
+static int
+parse_answered(int *e)
+{
+	struct fexpr *fx = NULL;
+	char err[FEXPR_ERRLEN];
+	size_t pos = 0;
+	int rc;
+
+	rc = fexpr_parse_apart("sport = ssh", drop_answers, &fx, err,
+	    sizeof(err), &pos);
+	*e = errno;
+	if (rc == 0) {
+		assert_non_null(fx);
+		fexpr_free(fx);
+	} else
+		assert_null(fx);
+	return rc;
+}
+
+static struct wire
+wire_of(size_t nn, int root)
+{
+	struct wire w;
+
+	memset(&w, 0, sizeof(w));
+	w.rc = WIRE_PARSED;
+	w.nn = nn;
+	w.root = root;
+	return w;
+}
+
+static struct fx_node
+leaf(enum fx_kind k)
+{
+	struct fx_node n;
+
+	memset(&n, 0, sizeof(n));
+	n.kind = k;
+	n.a = n.b = -1;
+	n.host.port = -1;
+	return n;
+}
+
+/* What a child answers is input: only a well-formed tree is taken. */
+static void
+test_apart_answer_checked(void **state)
+{
+	static struct fx_node n[APART_DEPTH_MAX + 2];
+	struct wire w;
+	size_t i;
+	int e;
+
+	(void)state;
+	/* A well-formed answer is taken: the injection works. */
+	n[0] = leaf(FX_SPORT);
+	n[0].port = 22;
+	w = wire_of(1, 0);
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), 0);
+	/* One node under both sides of an AND: a DAG, not a tree. */
+	n[1] = leaf(FX_AND);
+	n[1].a = n[1].b = 0;
+	w = wire_of(2, 1);
+	set_answer(&w, n, 2);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	/* A child after its parent, or the root under another node. */
+	n[1] = leaf(FX_NOT);
+	n[1].a = 1;
+	set_answer(&w, n, 2);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	n[1].a = 0;
+	w = wire_of(2, 0);
+	set_answer(&w, n, 2);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	/* A prefix longer than the family's address. */
+	n[0] = leaf(FX_SRC);
+	n[0].host.family = AF_INET;
+	n[0].host.plen = 40;
+	w = wire_of(1, 0);
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	/* An unknown kind, comparison or family. */
+	n[0] = leaf((enum fx_kind)99);
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	n[0] = leaf(FX_SPORT);
+	n[0].cmp = (enum fx_cmp)9;
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	n[0] = leaf(FX_DST);
+	n[0].host.family = 77;
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	/* A proc node without its name. */
+	n[0] = leaf(FX_PROC);
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	/* Deeper than the evaluator may recurse: a chain of NOTs. */
+	n[0] = leaf(FX_SPORT);
+	for (i = 1; i < APART_DEPTH_MAX + 2; i++) {
+		n[i] = leaf(FX_NOT);
+		n[i].a = (int)i - 1;
+	}
+	w = wire_of(APART_DEPTH_MAX + 2, APART_DEPTH_MAX + 1);
+	set_answer(&w, n, APART_DEPTH_MAX + 2);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	/* Too many nodes, a root out of range. */
+	w = wire_of(APART_NODES_MAX + 1, 0);
+	set_answer(&w, n, 0);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	w = wire_of(1, 1);
+	set_answer(&w, n, 1);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+	/* A failure the child reports is never taken for a bad filter. */
+	memset(&w, 0, sizeof(w));
+	w.rc = WIRE_FAILED;
+	w.err = EINVAL;
+	answer_len = 0;
+	memcpy(answer, &w, sizeof(w));
+	answer_len = sizeof(w);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_true(e != EINVAL);
+}
+
+/* A string longer than the text: no word of it. */
+static void
+test_apart_answer_long_string(void **state)
+{
+	struct fx_node n = leaf(FX_PROC);
+	struct wire w = wire_of(1, 0);
+	uint32_t len = 100;
+	int e;
+
+	(void)state;
+	answer_len = 0;
+	memcpy(answer, &w, sizeof(w));
+	answer_len += sizeof(w);
+	memcpy(answer + answer_len, &len, sizeof(len));
+	answer_len += sizeof(len);
+	memset(answer + answer_len, 'x', len - 1);
+	answer[answer_len + len - 1] = '\0';
+	answer_len += len;
+	n.str = NULL;
+	memcpy(answer + answer_len, &n, sizeof(n));
+	answer_len += sizeof(n);
+	assert_int_equal(parse_answered(&e), -1);
+	assert_int_equal(e, EPROTO);
+}
+
 int
 main(void)
 {
@@ -215,6 +421,8 @@ main(void)
 		cmocka_unit_test(test_apart_errors),
 		cmocka_unit_test(test_apart_drop_refused),
 		cmocka_unit_test(test_apart_child_dies),
+		cmocka_unit_test(test_apart_answer_checked),
+		cmocka_unit_test(test_apart_answer_long_string),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -13,7 +13,9 @@
 
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lsof.h"
 
@@ -872,10 +874,94 @@ test_lsof_resolve_deferred(void **state)
 	lsof_sel_free(o.lsof);
 }
 
+static int
+drop_ok(void)
+{
+	return 0;
+}
+
+static int
+drop_refused(void)
+{
+	errno = EPERM;
+	return -1;
+}
+
+static int
+drop_dies(void)
+{
+	_exit(3);
+}
+
+/*
+ * lsof_resolve_apart: the child's answer is what lsof_resolve finds in
+ * the process; no child without names; a refused drop or a dying child
+ * is a failure (-1), never a usage error.
+ */
+static void
+test_lsof_resolve_apart(void **state)
+{
+	char *v[] = { "sockstat", "-iTCP@localhost:ssh,80", "-i6UDP:domain",
+	    "-u", "root", "-u", "^0", NULL };
+	char *plain[] = { "sockstat", "-iTCP@127.0.0.1:22", "-u", "0", NULL };
+	char *bad[] = { "sockstat", "-i:no-such-service", NULL };
+	struct options a, b;
+	char err[CLI_ERRLEN];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(lsof_parse(NARGS(v), v, &a, err, sizeof(err)),
+	    CLI_RUN);
+	assert_int_equal(lsof_parse(NARGS(v), v, &b, err, sizeof(err)),
+	    CLI_RUN);
+	assert_int_equal(lsof_resolve_apart(a.lsof, drop_ok, err,
+	    sizeof(err)), CLI_RUN);
+	assert_int_equal(lsof_resolve(b.lsof, err, sizeof(err)), CLI_RUN);
+	for (i = 0; i < a.lsof->nspecs; i++) {
+		const struct lsof_spec *x = &a.lsof->specs[i],
+		    *y = &b.lsof->specs[i];
+
+		assert_false(x->pending);
+		assert_int_equal(x->naddrs, y->naddrs);
+		assert_memory_equal(x->addr_family, y->addr_family,
+		    sizeof(x->addr_family));
+		assert_memory_equal(x->addrs, y->addrs, x->naddrs *
+		    sizeof(x->addrs[0]));
+		assert_int_equal(x->nports, y->nports);
+		assert_memory_equal(x->ports, y->ports, x->nports *
+		    sizeof(x->ports[0]));
+	}
+	for (i = 0; i < a.lsof->nuids; i++)
+		assert_int_equal(a.lsof->uids[i].id, b.lsof->uids[i].id);
+	lsof_sel_free(a.lsof);
+	lsof_sel_free(b.lsof);
+	/* Nothing to look up: no child, so a refusing drop is not called. */
+	assert_int_equal(lsof_parse(NARGS(plain), plain, &a, err,
+	    sizeof(err)), CLI_RUN);
+	assert_int_equal(lsof_resolve_apart(a.lsof, drop_refused, err,
+	    sizeof(err)), CLI_RUN);
+	lsof_sel_free(a.lsof);
+	/* An unknown name: the usage error, with the child's message. */
+	assert_int_equal(lsof_parse(NARGS(bad), bad, &a, err, sizeof(err)),
+	    CLI_RUN);
+	assert_int_equal(lsof_resolve_apart(a.lsof, drop_ok, err,
+	    sizeof(err)), CLI_USAGE);
+	assert_non_null(strstr(err, "no-such-service"));
+	/* A child that cannot drop, or dies: a failure with its errno. */
+	assert_int_equal(lsof_resolve_apart(a.lsof, drop_refused, err,
+	    sizeof(err)), -1);
+	assert_int_equal(errno, EPERM);
+	assert_int_equal(lsof_resolve_apart(a.lsof, drop_dies, err,
+	    sizeof(err)), -1);
+	assert_int_equal(errno, EIO);
+	lsof_sel_free(a.lsof);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lsof_resolve_apart),
 		cmocka_unit_test(test_lsof_parse_bare_i),
 		cmocka_unit_test(test_lsof_parse_tcpi),
 		cmocka_unit_test(test_lsof_parse_spec_attached_or_not),

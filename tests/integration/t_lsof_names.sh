@@ -1,13 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: BSD-2-Clause
 # Names are looked up (getaddrinfo for hosts, getservbyname for
-# services, getpwnam for users) only without capabilities (issue 11 item
-# 6).  A preloaded shim records CapEff and CapPrm from /proc/self/status
-# at each call, then calls the real function; as root they must be 0.
-# The lsof face looks its names up once capabilities are reduced (CapPrm
-# keeps the two /proc capabilities under -r, CapEff stays 0); a filter
-# expression's names are looked up by a child that holds none, in every
-# mode: a listing, -p, -c, marks, -E and top.
+# services, getpwnam for users) only without privileges (issue 11 item
+# 6): by a child that leaves uid 0 for 65534, with no supplementary
+# group and no capability, in every mode (the lsof face, -r, a filter
+# in a listing, -p, -c, marks, -E and top).  A preloaded shim records
+# Uid, Gid, Groups, CapEff and CapPrm from /proc/self/status at each
+# call, then calls the real function.
 . "$SOCKSTAT_TESTS/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -26,7 +25,7 @@ cat >"$TMP/shim.c" <<'C'
 #include <stdlib.h>
 #include <string.h>
 
-/* Appends "FN CapEff: ..." and "FN CapPrm: ..." to $SHIM_LOG. */
+/* Appends "FN Uid: ...", "FN CapEff: ..." and the like to $SHIM_LOG. */
 static void
 record(const char *fn)
 {
@@ -39,7 +38,10 @@ record(const char *fn)
 	if ((out = fopen(path, "a")) != NULL) {
 		while (fgets(line, sizeof(line), in) != NULL)
 			if (strncmp(line, "CapEff:", 7) == 0 ||
-			    strncmp(line, "CapPrm:", 7) == 0)
+			    strncmp(line, "CapPrm:", 7) == 0 ||
+			    strncmp(line, "Uid:", 4) == 0 ||
+			    strncmp(line, "Gid:", 4) == 0 ||
+			    strncmp(line, "Groups:", 7) == 0)
 				fprintf(out, "%s %s", fn, line);
 		fclose(out);
 	}
@@ -95,12 +97,26 @@ if [ -z "$PORT" ]; then
 	not_ok "holder port"; exit 1
 fi
 
-# run LOG ARGS...: sockstat with the shim, calls recorded in LOG.
+# run LOG ARGS...: sockstat with the shim, calls recorded in LOG, which
+# the lookups' child, uid 65534, may append to.
+chmod 711 "$TMP"
 run() {
 	log=$1; shift
 	: >"$log"
+	chmod 666 "$log"
 	SHIM_LOG=$log LD_PRELOAD=$TMP/shim.so "$SOCKSTAT" "$@" \
 	    >"$TMP/run.out" 2>"$TMP/run.err"
+}
+
+# no_caps LOG: lookups were recorded, each with CapEff and CapPrm 0, as
+# uid and gid 65534, in no supplementary group.
+no_caps() {
+	grep -q 'CapEff:' "$1" &&
+	    ! grep 'CapEff:' "$1" | grep -v 'CapEff:[[:space:]]*0000000000000000$' &&
+	    ! grep 'CapPrm:' "$1" | grep -v 'CapPrm:[[:space:]]*0000000000000000$' &&
+	    ! grep ' Uid:' "$1" | grep -v 'Uid:[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534$' &&
+	    ! grep ' Gid:' "$1" | grep -v 'Gid:[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534[[:space:]]*65534$' &&
+	    ! grep ' Groups:' "$1" | grep -v 'Groups:[[:space:]]*$'
 }
 
 run "$TMP/one.log" -i "TCP@localhost:$PORT" -i :ssh -u root -n -P
@@ -114,31 +130,23 @@ check "CapEff is 0 at every lookup" \
     sh -c "! grep 'CapEff:' '$TMP/one.log' | grep -v 'CapEff:[[:space:]]*0000000000000000\$'"
 check "CapPrm is 0 at every lookup" \
     sh -c "! grep 'CapPrm:' '$TMP/one.log' | grep -v 'CapPrm:[[:space:]]*0000000000000000\$'"
-sed 's/^/#   /' "$TMP/one.log" | sort -u | head -6
+check "uid and gid 65534, no group, at every lookup" no_caps "$TMP/one.log"
+sed 's/^/#   /' "$TMP/one.log" | sort -u | head -10
 
-# -r keeps the two /proc capabilities permitted, never effective.
+# -r keeps the two /proc capabilities permitted; its lookups hold none.
 run "$TMP/r.log" -r1 --count 1 -i "TCP@localhost:$PORT" -u root -n -P
-check "-r: CapEff is 0 at every lookup" \
-    sh -c "grep -q CapEff '$TMP/r.log' && ! grep 'CapEff:' '$TMP/r.log' | grep -v 'CapEff:[[:space:]]*0000000000000000\$'"
+check "-r: no capability, uid 65534 at every lookup" no_caps "$TMP/r.log"
 
 # A name with no answer is still a usage error, after the reduction.
 run "$TMP/bad.log" -i :no-such-service-here -n -P
 rc=$?
 check "unknown service: exit 2, message names it, nothing on stdout" \
     sh -c "[ $rc -eq 2 ] && grep -q 'no-such-service-here' '$TMP/run.err' && [ ! -s '$TMP/run.out' ]"
-check "unknown service: looked up with CapEff 0" \
-    sh -c "grep -q 'getservbyname CapEff:[[:space:]]*0000000000000000\$' '$TMP/bad.log'"
+check "unknown service: looked up without privileges" no_caps "$TMP/bad.log"
 run "$TMP/badu.log" -i -u no-such-user-here -n -P
 rc=$?
 check "unknown user: exit 2, message names it" \
     sh -c "[ $rc -eq 2 ] && grep -q 'no-such-user-here' '$TMP/run.err'"
-
-# no_caps LOG: lookups were recorded, each with CapEff and CapPrm 0.
-no_caps() {
-	grep -q 'CapEff:' "$1" &&
-	    ! grep 'CapEff:' "$1" | grep -v 'CapEff:[[:space:]]*0000000000000000$' &&
-	    ! grep 'CapPrm:' "$1" | grep -v 'CapPrm:[[:space:]]*0000000000000000$'
-}
 
 # Filter expressions: every name looked up by a child without capabilities.
 run "$TMP/f1.log" -tan "sport = $PORT or sport = ssh or uid root or src localhost"
@@ -149,7 +157,7 @@ for fn in getaddrinfo getservbyname getpwnam; do
 	check "filter: $fn was called (and recorded)" \
 	    grep -q "^$fn CapEff:" "$TMP/f1.log"
 done
-check "filter: CapEff and CapPrm are 0 at every lookup" no_caps "$TMP/f1.log"
+check "filter: no capability, uid 65534, at every lookup" no_caps "$TMP/f1.log"
 run "$TMP/f2.log" -tanp "src localhost:$PORT"
 rc=$?
 check "filter with -p: the listener and its holder" \

@@ -2,7 +2,7 @@
 /*
  * libexec.h - where sockstat finds the programs it runs for a
  * subcommand that lives apart (sockstat top, the only one linked with
- * curses, so that no other run pays for loading it), and running them.
+ * curses, so that no other run pays for loading it).
  */
 #ifndef LIBEXEC_H
 #define LIBEXEC_H
@@ -12,32 +12,37 @@
 
 #include <stddef.h>
 
-/*
- * Runs helper program name with argv and this environment: the first of
- * its places that holds it (beside the running binary, then
- * ../libexec/sockstat from it, then the directory make install uses),
- * when trusted (libexec_trusted, for libexec_user()).  Returns only on
- * failure: -1 with errno, the path tried in buf; ENOENT: in none of the
- * places (buf: the last); EPERM: not trusted, or not a regular file.
- */
-int	 libexec_run(const char *name, char *const argv[], char *buf,
-	    size_t len);
+/* Whose files are trusted, besides root's (libexec_trust_self). */
+struct libexec_trust {
+	uid_t	 user;		/* who runs sockstat; 0: root, or raised by
+				   file capabilities (AT_SECURE) */
+	uid_t	 owner;		/* who owns the running binary; 0 as above */
+};
+
+/* Fills t for this run: root alone when file capabilities raised it. */
+void	 libexec_trust_self(struct libexec_trust *t);
 
 /*
- * The search of libexec_run: an O_PATH descriptor of the file, or -1
- * with errno as libexec_run's; its path in buf.
+ * Whether a file or directory st is trusted: owned by root, t->user or
+ * t->owner, and writable by no other (nor by its group, for root).
  */
-int	 libexec_open(const char *name, uid_t user, char *buf, size_t len);
+int	 libexec_trusted(const struct stat *st, const struct libexec_trust *t);
 
 /*
- * Whether a file or directory st is trusted for a program user runs:
- * owned by root or user, writable by no group and no other.
+ * Opens helper program name for fexecve: the first of its places that
+ * holds it (the directory base, then base/../libexec/sockstat, then the
+ * directory make install uses; base NULL: that one alone), when it is a
+ * regular file and it and each directory walked to it from base are
+ * trusted and no link.  Returns an O_PATH descriptor, its path in buf;
+ * or -1 with errno: ENOENT (in none of the places; buf: the last),
+ * EPERM (buf names the one that is not trusted), ENAMETOOLONG.
  */
-int	 libexec_trusted(const struct stat *st, uid_t user);
+int	 libexec_open_from(const char *base, const char *name,
+	    const struct libexec_trust *t, char *buf, size_t len);
 
-/* Whose programs are trusted: root's, or also the caller's own when no
- * file capability raised this run (AT_SECURE). */
-uid_t	 libexec_user(void);
+/* The same from the running binary's directory. */
+int	 libexec_open(const char *name, const struct libexec_trust *t,
+	    char *buf, size_t len);
 
 /* The directory make install puts helpers in. */
 const char *libexec_dir(void);

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * libexec.c - finding and running the helper programs.  Candidates, in
- * order: beside the running binary (a build tree), ../libexec/sockstat
- * from it (an installed tree, whatever PREFIX make install was given),
- * then LIBEXECDIR as built.  The first that exists is run only when it
- * and its directory are trusted: owned by root, or by the user running
- * sockstat when no file capability raised the run (AT_SECURE), and
- * writable by nobody else; a regular file.  Root running a sockstat
- * copied into /tmp must not run what another user put beside it.  The
- * file checked is the file run: both are opened and checked by
- * descriptor, and the program is started from its descriptor.
+ * libexec.c - finding the helper programs.  Candidates, in order: beside
+ * the running binary (a build tree), ../libexec/sockstat from it (an
+ * installed tree, whatever PREFIX make install was given), then
+ * LIBEXECDIR as built.  The first that exists is used only when it is a
+ * regular file and it and every directory walked to it from the binary's
+ * are trusted (libexec_trusted) and no link: root running a sockstat
+ * copied into /tmp must not run what another user put beside it, or
+ * what a link another user made leads to.  The walk and the checks go
+ * by descriptor, and the caller runs the descriptor it gets (fexecve),
+ * so nothing can be swapped in between.
  */
 #include <sys/auxv.h>
 #include <sys/stat.h>
@@ -27,126 +27,177 @@
 #define SOCKSTAT_LIBEXECDIR	"/usr/local/libexec/sockstat"
 #endif
 
-extern char **environ;
-
 const char *
 libexec_dir(void)
 {
 	return SOCKSTAT_LIBEXECDIR;
 }
 
-/* Writes dir/name into buf; -1 (ENAMETOOLONG) when it does not fit. */
-static int
-join(char *buf, size_t len, const char *dir, const char *name)
+int
+libexec_trusted(const struct stat *st, const struct libexec_trust *t)
 {
-	int n;
+	mode_t others = t->user == 0 ? S_IWGRP | S_IWOTH : S_IWOTH;
 
-	n = snprintf(buf, len, "%s/%s", dir, name);
+	/* A user's own group may write for that user (umask 002). */
+	return (st->st_uid == 0 || st->st_uid == t->user ||
+	    st->st_uid == t->owner) && (st->st_mode & others) == 0;
+}
+
+/*
+ * fd when it is a directory (or, with reg, a regular file) trusted; else
+ * fd closed and -1 with errno (EPERM: it is not).
+ */
+static int
+checked(int fd, int reg, const struct libexec_trust *t)
+{
+	struct stat st;
+	int kind_ok, e;
+
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		e = errno;
+	else {
+		kind_ok = reg ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode);
+		if (kind_ok && libexec_trusted(&st, t))
+			return fd;
+		e = EPERM;
+	}
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/*
+ * Walks rel (words between slashes) from directory dfd, each step a
+ * directory that is no link, trusted but for "..": an O_PATH descriptor
+ * of the last, or -1 with errno (ENOENT: a step is missing; EPERM: one
+ * is a link, not a directory, or not trusted).
+ */
+static int
+walk(int dfd, const char *rel, const struct libexec_trust *t)
+{
+	char word[NAME_MAX + 1];
+	const char *p = rel;
+	size_t n;
+	int fd, e;
+
+	if ((fd = dup(dfd)) == -1)
+		return -1;
+	while (*p != '\0') {
+		n = strcspn(p, "/");
+		if (n == 0 || n > NAME_MAX) {
+			p += n + (p[n] == '/');
+			continue;
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		p += n + (p[n] == '/');
+		e = openat(fd, word, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+		    O_CLOEXEC);
+		if (e == -1 && (errno == ENOTDIR || errno == ELOOP))
+			errno = EPERM;		/* a link, or a file */
+		close(fd);
+		fd = strcmp(word, "..") == 0 ? e : checked(e, 0, t);
+		if (fd == -1)
+			return -1;
+	}
+	return fd;
+}
+
+/* Helper name in directory dfd, both trusted: as libexec_open_from. */
+static int
+open_in(int dfd, const char *name, const struct libexec_trust *t)
+{
+	struct stat st;
+
+	/* The directory itself: the candidate of base itself is not walked. */
+	if (fstat(dfd, &st) == -1)
+		return -1;
+	if (!S_ISDIR(st.st_mode) || !libexec_trusted(&st, t)) {
+		errno = EPERM;
+		return -1;
+	}
+	return checked(openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), 1,
+	    t);
+}
+
+/* One candidate: rel from base ("" for base itself), or dir alone. */
+static int
+candidate(const char *base, const char *rel, const char *name,
+    const struct libexec_trust *t, char *buf, size_t len)
+{
+	int bfd, dfd, fd, e, n;
+
+	n = rel[0] != '\0' ? snprintf(buf, len, "%s/%s/%s", base, rel, name) :
+	    snprintf(buf, len, "%s/%s", base, name);
 	if (n < 0 || (size_t)n >= len) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	return 0;
-}
-
-int
-libexec_trusted(const struct stat *st, uid_t user)
-{
-	return (st->st_uid == 0 || st->st_uid == user) &&
-	    (st->st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
-
-/*
- * Opens dir/name when it exists: an O_PATH descriptor, or -1 with errno
- * (ENOENT: not there; EPERM: there, but not a regular file, or it or
- * dir is not trusted).  A link is not followed.
- */
-static int
-open_trusted(const char *dir, const char *name, uid_t user)
-{
-	struct stat ds, fs;
-	int dfd, fd, e;
-
-	if ((dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
+	if ((bfd = open(base, O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1)
 		return -1;
-	if ((fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		e = errno;
-	else if (fstat(dfd, &ds) == -1 || fstat(fd, &fs) == -1)
-		e = errno;
-	else if (!S_ISREG(fs.st_mode) || !libexec_trusted(&ds, user) ||
-	    !libexec_trusted(&fs, user))
-		e = EPERM;
-	else
-		e = 0;
-	if (e != 0 && fd != -1) {
-		close(fd);
-		fd = -1;
+	dfd = walk(bfd, rel, t);
+	e = errno;
+	close(bfd);
+	if (dfd == -1) {
+		errno = e;
+		return -1;
 	}
+	fd = open_in(dfd, name, t);
+	e = errno;
 	close(dfd);
 	errno = e;
 	return fd;
 }
 
-/* The candidate directories, in order; n of them into dirs. */
-static size_t
-candidates(char dirs[][PATH_MAX])
+int
+libexec_open_from(const char *base, const char *name,
+    const struct libexec_trust *t, char *buf, size_t len)
+{
+	int fd;
+
+	if (base != NULL) {
+		if ((fd = candidate(base, "", name, t, buf, len)) != -1 ||
+		    errno != ENOENT)
+			return fd;
+		if ((fd = candidate(base, "../libexec/sockstat", name, t,
+		    buf, len)) != -1 || errno != ENOENT)
+			return fd;
+	}
+	return candidate(SOCKSTAT_LIBEXECDIR, "", name, t, buf, len);
+}
+
+int
+libexec_open(const char *name, const struct libexec_trust *t, char *buf,
+    size_t len)
 {
 	char self[PATH_MAX];
 	char *slash;
 	ssize_t n;
-	size_t k = 0;
 
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
-		if ((slash = strrchr(self, '/')) != NULL) {
-			*slash = '\0';
-			snprintf(dirs[k++], PATH_MAX, "%s", self);
-			if (join(dirs[k], PATH_MAX, self,
-			    "../libexec/sockstat") == 0)
-				k++;
-		}
+	if (n <= 0 || (self[n] = '\0', slash = strrchr(self, '/')) == NULL)
+		return libexec_open_from(NULL, name, t, buf, len);
+	*slash = '\0';
+	return libexec_open_from(self[0] != '\0' ? self : "/", name, t,
+	    buf, len);
+}
+
+void
+libexec_trust_self(struct libexec_trust *t)
+{
+	struct stat st;
+
+	/*
+	 * Raised by file capabilities: only root's programs.  Otherwise the
+	 * user's own, and those of whoever owns the running binary, whom
+	 * running it trusts already (a build tree in a home directory).
+	 */
+	if (getauxval(AT_SECURE)) {
+		t->user = t->owner = 0;
+		return;
 	}
-	snprintf(dirs[k++], PATH_MAX, "%s", SOCKSTAT_LIBEXECDIR);
-	return k;
-}
-
-int
-libexec_open(const char *name, uid_t user, char *buf, size_t len)
-{
-	char dirs[3][PATH_MAX];
-	size_t i, n;
-	int fd;
-
-	n = candidates(dirs);
-	for (i = 0; i < n; i++) {
-		if (join(buf, len, dirs[i], name) == -1)
-			return -1;
-		if ((fd = open_trusted(dirs[i], name, user)) != -1 ||
-		    (errno != ENOENT && errno != ENOTDIR))
-			return fd;
-	}
-	errno = ENOENT;
-	return -1;
-}
-
-uid_t
-libexec_user(void)
-{
-	/* Raised by file capabilities: only root's programs are run. */
-	return getauxval(AT_SECURE) ? 0 : geteuid();
-}
-
-int
-libexec_run(const char *name, char *const argv[], char *buf, size_t len)
-{
-	int fd, e;
-
-	if ((fd = libexec_open(name, libexec_user(), buf, len)) == -1)
-		return -1;
-	fexecve(fd, argv, environ);
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
+	t->user = geteuid();
+	t->owner = stat("/proc/self/exe", &st) == 0 ? st.st_uid : 0;
 }

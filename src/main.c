@@ -579,19 +579,26 @@ static int
 run_top(int argc, char *argv[])
 {
 	char path[PATH_MAX], safe[UTIL_ESCAPE_MAX(PATH_MAX)];
+	struct libexec_trust t;
 	char **args;
+	int fd;
 
 	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL)
 		err(EXIT_FAIL, NULL);
 	args[0] = program_invocation_name;
 	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
 	path[0] = '\0';
-	libexec_run("sockstat-top", args, path, sizeof(path));
+	libexec_trust_self(&t);
+	fd = libexec_open("sockstat-top", &t, path, sizeof(path));
 	util_escape(safe, sizeof(safe), path, strlen(path));
-	if (errno == EPERM)
-		errx(EXIT_FAIL, "top: not running %s: it must be a file and, "
-		    "like its directory, owned by root%s and writable by no "
-		    "one else", safe, libexec_user() != 0 ? " or you" : "");
+	if (fd == -1 && errno == EPERM)
+		errx(EXIT_FAIL, "top: not running %s: it must be a regular "
+		    "file that, like each directory to it, is no link, is "
+		    "owned by root%s and is writable by no one else", safe,
+		    t.user != 0 ? " or you" : "");
+	if (fd == -1)
+		err(EXIT_FAIL, "top: cannot find %s", safe);
+	fexecve(fd, args, environ);
 	err(EXIT_FAIL, "top: cannot run %s", safe);
 }
 

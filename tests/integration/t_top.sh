@@ -264,7 +264,7 @@ if [ -x "$real" ] && command -v ldd >/dev/null 2>&1; then
 		check "without sockstat-top: exit 1" [ $rc -eq 1 ]
 		check "without sockstat-top: one line that names it" sh -c '
 		    [ "$(wc -l <"$1")" -eq 1 ] && [ ! -s "$2" ] &&
-		    grep -q "^sockstat: top: cannot run /.*/sockstat-top: " "$1"' \
+		    grep -q "^sockstat: top: cannot find /.*/sockstat-top: " "$1"' \
 		    sh "$TMP/alone.err" "$TMP/alone.out"
 	fi
 	# An installed tree: bin/sockstat finds ../libexec/sockstat/.
@@ -300,7 +300,20 @@ if [ "$(id -u)" -eq 0 ] && [ -x "$real" ] && id nobody >/dev/null 2>&1; then
 	"$ww/sockstat" top -b -n 1 >"$TMP/ww.out" 2>"$TMP/ww.err"
 	check "root's sockstat-top in a directory anyone writes: not run" \
 	    grep -q "^sockstat: top: not running " "$TMP/ww.err"
-	rm -rf "$ww"
+	# A root tree in such a directory: a ../libexec link (another user
+	# could make one there) to a root-owned program is not followed.
+	rm -f "$ww/sockstat" "$ww/sockstat-top"
+	mkdir -p "$ww/tree/bin" "$TMP/other/sockstat"
+	chmod 755 "$ww/tree" "$ww/tree/bin" "$TMP/other" "$TMP/other/sockstat"
+	cp "$real" "$ww/tree/bin/sockstat"
+	cp /bin/true "$TMP/other/sockstat/sockstat-top"
+	ln -s "$TMP/other" "$ww/tree/libexec"
+	"$ww/tree/bin/sockstat" top -b -n 1 >"$TMP/ww.out" 2>"$TMP/ww.err"
+	rc=$?
+	check "a ../libexec link: not followed, exit 1, said" sh -c '
+	    [ "$1" -eq 1 ] && grep -q "^sockstat: top: not running " "$2"' \
+	    sh "$rc" "$TMP/ww.err"
+	rm -rf "$ww" "$TMP/other"
 fi
 
 # 7. The screen, in a real terminal: tmux on a server of its own.

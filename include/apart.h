@@ -19,11 +19,14 @@ struct apart {
 };
 
 /*
- * Starts a child that runs fn(fd, arg) on its end of a socket pair and
- * exits; fn calls the drop it needs first.  Returns 0, or -1 with errno.
+ * Starts a child that leaves the terminal (a session of its own, 0 to 2
+ * on /dev/null, no other descriptor), calls drop, dies with its parent,
+ * then runs fn(fd, arg, drop_errno) on its end of a socket pair (0, or
+ * why drop failed: fn says so to the parent) and exits.  Returns 0, or
+ * -1 with errno.
  */
-int	 apart_start(struct apart *a, void (*fn)(int fd, void *arg),
-	    void *arg);
+int	 apart_start(struct apart *a, int (*drop)(void),
+	    void (*fn)(int fd, void *arg, int drop_errno), void *arg);
 
 /*
  * Closes the parent's end and reaps the child; one that does not exit

@@ -58,6 +58,9 @@ char		*fxp_word_dup(const struct parser *p);
  */
 int		 fxp_lookup(struct parser *p);
 
+/* What a predicate of kind k needs of the run (FX_NEEDS_*). */
+unsigned	 fxp_kind_needs(enum fx_kind k);
+
 /*
  * The parse behind fexpr_parse; lookups 0: stops with EAGAIN at the
  * first name it would look up.

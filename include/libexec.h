@@ -14,17 +14,19 @@
 
 /* Whose files are trusted, besides root's (libexec_trust_self). */
 struct libexec_trust {
-	uid_t	 user;		/* who runs sockstat; 0: root, or raised by
-				   file capabilities (AT_SECURE) */
+	uid_t	 user;		/* who runs sockstat; 0: root, or a run
+				   raised by file capabilities (AT_SECURE)
+				   or holding any capability */
 	uid_t	 owner;		/* who owns the running binary; 0 as above */
 };
 
-/* Fills t for this run: root alone when file capabilities raised it. */
+/* Fills t for this run: root alone when the run holds privileges. */
 void	 libexec_trust_self(struct libexec_trust *t);
 
 /*
  * Whether a file or directory st is trusted: owned by root, t->user or
- * t->owner, and writable by no other (nor by its group, for root).
+ * t->owner, and writable by no other (its group may write it only when
+ * it is t->user's own and t->user is not root).
  */
 int	 libexec_trusted(const struct stat *st, const struct libexec_trust *t);
 

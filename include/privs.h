@@ -73,8 +73,8 @@ int	 privs_drop_all(void);
  * number: no lookup runs before), with no supplementary group, raising
  * CAP_SETUID and CAP_SETGID for it where they are permitted (EPERM when
  * they are not); then privs_drop_all().  Where the user namespace maps
- * no such user, uid 0 stays, without capabilities.  Returns 0, or -1
- * with errno set.
+ * no such user or group, or denies setgroups, that id stays, without
+ * capabilities.  Returns 0, or -1 with errno set.
  */
 #define PRIVS_NOBODY	65534
 int	 privs_drop_user(void);

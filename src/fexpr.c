@@ -224,16 +224,36 @@ skip_eq(struct parser *p)
 static const struct {
 	const char	*word;
 	enum fx_kind	 kind;
-	unsigned	 needs;
 } keyword_preds[] = {
-	{ "dev",	FX_DEV,		FX_NEEDS_IFINDEX },
-	{ "fwmark",	FX_MARK,	FX_NEEDS_KERNEL | FX_NEEDS_NETADMIN },
-	{ "cgroup",	FX_CGROUP,	FX_NEEDS_KERNEL },
-	{ "proc",	FX_PROC,	FX_NEEDS_OWNERS },
-	{ "pid",	FX_PID,		FX_NEEDS_OWNERS },
-	{ "uid",	FX_UID,		0 },
-	{ "netns",	FX_NETNS,	FX_NEEDS_NETNS },
+	{ "dev",	FX_DEV },
+	{ "fwmark",	FX_MARK },
+	{ "cgroup",	FX_CGROUP },
+	{ "proc",	FX_PROC },
+	{ "pid",	FX_PID },
+	{ "uid",	FX_UID },
+	{ "netns",	FX_NETNS },
 };
+
+unsigned
+fxp_kind_needs(enum fx_kind k)
+{
+	switch (k) {
+	case FX_DEV:
+		return FX_NEEDS_IFINDEX;
+	case FX_MARK:
+		return FX_NEEDS_KERNEL | FX_NEEDS_NETADMIN;
+	case FX_CGROUP:
+	case FX_AUTO:
+		return FX_NEEDS_KERNEL;
+	case FX_PROC:
+	case FX_PID:
+		return FX_NEEDS_OWNERS;
+	case FX_NETNS:
+		return FX_NEEDS_NETNS;
+	default:
+		return 0;
+	}
+}
 
 static int
 parse_keyword(struct parser *p, size_t i)
@@ -243,7 +263,7 @@ parse_keyword(struct parser *p, size_t i)
 
 	if ((a = fxp_node_add(p, keyword_preds[i].kind, -1, -1)) == -1)
 		return -1;
-	p->fx->needs |= keyword_preds[i].needs;
+	p->fx->needs |= fxp_kind_needs(keyword_preds[i].kind);
 	fxp_next(p);
 	skip_eq(p);
 	switch (keyword_preds[i].kind) {
@@ -296,7 +316,7 @@ parse_pred(struct parser *p)
 	if (fxp_is_word(p, "src") || fxp_is_word(p, "dst"))
 		return fxp_host(p);
 	if (fxp_is_word(p, "autobound")) {
-		p->fx->needs |= FX_NEEDS_KERNEL;
+		p->fx->needs |= fxp_kind_needs(FX_AUTO);
 		if ((a = fxp_node_add(p, FX_AUTO, -1, -1)) != -1)
 			fxp_port_range(&p->fx->n[a]);
 		fxp_next(p);

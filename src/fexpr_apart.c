@@ -14,8 +14,9 @@
  *	         the nn nodes.
  *
  * The answer comes from the code it distrusts, so it is checked as
- * input: a tree of known kinds and values, each string a word of the
- * text, no deeper than the evaluator and the compiler may recurse.
+ * input: a tree of known kinds and values, no string longer than the
+ * text, no deeper than the evaluator and the compiler may recurse; what
+ * the expression needs of the run is worked out again from its nodes.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -37,9 +38,6 @@ struct fexpr_apart {
 	struct apart	 child;
 };
 
-struct serve_arg {
-	int		(*drop)(void);
-};
 
 /* The parse of text, written to fd: 0, or -1 when fd failed. */
 static int
@@ -80,26 +78,24 @@ send_parse(int fd, const char *text)
 	return rc;
 }
 
-/* The child: drop, then a parse for each text until the parent closes. */
+/* The child: a parse for each text until the parent closes. */
 static void
-serve(int fd, void *arg)
+serve(int fd, void *arg, int drop_errno)
 {
-	const struct serve_arg *sa = arg;
 	struct wire w;
 	uint32_t len;
 	char *text;
-	int dropped;
 
-	dropped = sa->drop == NULL || sa->drop() == 0;
+	(void)arg;
 	memset(&w, 0, sizeof(w));
-	w.rc = WIRE_FAILED, w.err = errno;
+	w.rc = WIRE_FAILED, w.err = drop_errno;
 	while (apart_recv(fd, &len, sizeof(len)) == 0 &&
 	    len <= APART_TEXT_MAX) {
 		if ((text = malloc((size_t)len + 1)) == NULL ||
 		    apart_recv(fd, text, len) == -1)
 			_exit(1);
 		text[len] = '\0';
-		if ((dropped ? send_parse(fd, text) :
+		if ((drop_errno == 0 ? send_parse(fd, text) :
 		    apart_send(fd, &w, sizeof(w))) == -1)
 			_exit(1);
 		free(text);
@@ -134,10 +130,10 @@ node_valid(const struct fx_node *n, size_t i)
 
 /*
  * Whether the nodes form a tree under root (each referred to once at
- * most, root never) no deeper than APART_DEPTH_MAX.
+ * most, root never) no deeper than APART_DEPTH_MAX; sets fx->needs.
  */
 static int
-tree_valid(const struct fexpr *fx)
+tree_valid(struct fexpr *fx)
 {
 	uint32_t *depth;
 	uint8_t *refs;
@@ -173,6 +169,10 @@ tree_valid(const struct fexpr *fx)
 	}
 	if (ok && fx->root >= 0 && refs[fx->root] != 0)
 		ok = 0;
+	/* Not the child's word: what the nodes need. */
+	fx->needs = 0;
+	for (i = 0; ok && i < fx->nn; i++)
+		fx->needs |= fxp_kind_needs(fx->n[i].kind);
 	free(depth);
 	free(refs);
 	return ok;
@@ -258,8 +258,8 @@ receive_parse(int fd, const char *text, struct fexpr **out, char *err,
 	if ((fx = calloc(1, sizeof(*fx))) == NULL)
 		return -1;
 	fx->root = w.root, fx->has_states = w.has_states != 0;
-	fx->states = w.states, fx->needs = w.needs;
-	/* Every string is a word of the text. */
+	fx->states = w.states;
+	/* No string is longer than the text. */
 	if (receive_nodes(fd, &w, tlen + 1, fx) == -1) {
 		free(fx->n);
 		free(fx);
@@ -278,12 +278,11 @@ struct fexpr_apart *
 fexpr_apart_start(int (*drop)(void))
 {
 	struct fexpr_apart *a;
-	struct serve_arg sa = { drop };
 	int e;
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	if (apart_start(&a->child, serve, &sa) == -1) {
+	if (apart_start(&a->child, drop, serve, NULL) == -1) {
 		e = errno;
 		free(a);
 		errno = e;

@@ -36,9 +36,10 @@ libexec_dir(void)
 int
 libexec_trusted(const struct stat *st, const struct libexec_trust *t)
 {
-	mode_t others = t->user == 0 ? S_IWGRP | S_IWOTH : S_IWOTH;
+	/* The group may write a user's own files (umask 002), no other. */
+	mode_t others = t->user != 0 && st->st_uid == t->user ? S_IWOTH :
+	    S_IWGRP | S_IWOTH;
 
-	/* A user's own group may write for that user (umask 002). */
 	return (st->st_uid == 0 || st->st_uid == t->user ||
 	    st->st_uid == t->owner) && (st->st_mode & others) == 0;
 }
@@ -184,17 +185,38 @@ libexec_open(const char *name, const struct libexec_trust *t, char *buf,
 	    buf, len);
 }
 
+/* Whether the permitted set is not empty (unreadable: as if it were). */
+static int
+holds_capabilities(void)
+{
+	char line[128];
+	int held = 1;
+	FILE *f;
+
+	if ((f = fopen("/proc/self/status", "re")) == NULL)
+		return 1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "CapPrm:", 7) == 0) {
+			held = strspn(line + 7, " \t0") !=
+			    strcspn(line + 7, "\n");
+			break;
+		}
+	fclose(f);
+	return held;
+}
+
 void
 libexec_trust_self(struct libexec_trust *t)
 {
 	struct stat st;
 
 	/*
-	 * Raised by file capabilities: only root's programs.  Otherwise the
-	 * user's own, and those of whoever owns the running binary, whom
-	 * running it trusts already (a build tree in a home directory).
+	 * Raised by file capabilities, or holding any (ambient ones pass
+	 * through fexecve): only root's programs.  Otherwise the user's
+	 * own, and those of whoever owns the running binary, whom running
+	 * it trusts already (a build tree in a home directory).
 	 */
-	if (getauxval(AT_SECURE)) {
+	if (getauxval(AT_SECURE) || holds_capabilities()) {
 		t->user = t->owner = 0;
 		return;
 	}

@@ -161,24 +161,18 @@ struct spec_answer {
 	union sock_addr	 addrs[LSOF_ADDRS_MAX];
 };
 
-struct resolve_arg {
-	struct lsof_sel	*s;
-	int		(*drop)(void);
-};
-
 static void
-resolve_child(int fd, void *arg)
+resolve_child(int fd, void *arg, int drop_errno)
 {
-	const struct resolve_arg *ra = arg;
-	struct lsof_sel *s = ra->s;
+	struct lsof_sel *s = arg;
 	struct spec_answer sa;
 	struct answer a;
 	size_t i, j;
 	int64_t id;
 
 	memset(&a, 0, sizeof(a));
-	if (ra->drop != NULL && ra->drop() == -1) {
-		a.rc = -1, a.err = errno;
+	if (drop_errno != 0) {
+		a.rc = -1, a.err = drop_errno;
 		(void)apart_send(fd, &a, sizeof(a));
 		return;
 	}
@@ -310,13 +304,12 @@ int
 lsof_resolve_apart(struct lsof_sel *s, int (*drop)(void), char *err,
     size_t errlen)
 {
-	struct resolve_arg ra = { s, drop };
 	struct apart a;
 	int rc;
 
 	if (!has_names(s))
 		return CLI_RUN;
-	if (apart_start(&a, resolve_child, &ra) == -1)
+	if (apart_start(&a, drop, resolve_child, s) == -1)
 		return -1;
 	rc = take_answer(a.fd, s, err, errlen);
 	if (rc == -1 && (errno == EPIPE || errno == ECONNRESET))

@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -298,6 +299,21 @@ raise_setid(void)
 	return n == NELEM(want);
 }
 
+/* Whether this user namespace forbids setgroups(2). */
+static int
+setgroups_denied(void)
+{
+	char buf[16] = "";
+	FILE *f;
+
+	if ((f = fopen("/proc/self/setgroups", "re")) == NULL)
+		return 0;
+	if (fgets(buf, sizeof(buf), f) == NULL)
+		buf[0] = '\0';
+	fclose(f);
+	return strncmp(buf, "deny", 4) == 0;
+}
+
 int
 privs_drop_user(void)
 {
@@ -309,13 +325,20 @@ privs_drop_user(void)
 			errno = EPERM;
 			return -1;
 		}
-		/* A user namespace that maps no overflow user: uid 0 stays. */
-		if (setgroups(0, NULL) == -1 ||
-		    setresgid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1 ||
-		    setresuid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1) {
-			if (errno != EINVAL)
-				return -1;
-		}
+		/*
+		 * Each on its own.  A user namespace may deny setgroups
+		 * (EPERM: /proc/self/setgroups says "deny") or map no
+		 * overflow group or user (EINVAL): that id stays.
+		 */
+		if (setgroups(0, NULL) == -1 &&
+		    (errno != EPERM || !setgroups_denied()))
+			return -1;
+		if (setresgid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1 &&
+		    errno != EINVAL)
+			return -1;
+		if (setresuid(PRIVS_NOBODY, PRIVS_NOBODY, PRIVS_NOBODY) == -1 &&
+		    errno != EINVAL)
+			return -1;
 	}
 	return privs_drop_all();
 }

@@ -9,9 +9,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,20 +25,23 @@
 #include "fexpr.h"
 #include "fexpr_impl.h"
 
-/* The drop callbacks write a byte here: one per child made. */
-static int drop_pipe[2] = { -1, -1 };
+/*
+ * The drop callbacks count here, in memory the children share (they
+ * keep no descriptor of the parent's): one per child made.
+ */
+static int *drop_calls;
 
 static int
 drop_ok(void)
 {
-	(void)!write(drop_pipe[1], "d", 1);
+	__atomic_add_fetch(drop_calls, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
 static int
 drop_refused(void)
 {
-	(void)!write(drop_pipe[1], "d", 1);
+	__atomic_add_fetch(drop_calls, 1, __ATOMIC_SEQ_CST);
 	errno = EPERM;
 	return -1;
 }
@@ -52,26 +57,23 @@ drop_dies(void)
 static int
 children(void)
 {
-	char buf[16];
-	ssize_t n;
-
-	n = read(drop_pipe[0], buf, sizeof(buf));
-	return n < 0 ? 0 : (int)n;
+	return __atomic_exchange_n(drop_calls, 0, __ATOMIC_SEQ_CST);
 }
 
 static int
 setup(void **state)
 {
 	(void)state;
-	return pipe2(drop_pipe, O_NONBLOCK | O_CLOEXEC);
+	drop_calls = mmap(NULL, sizeof(*drop_calls), PROT_READ | PROT_WRITE,
+	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	return drop_calls == MAP_FAILED ? -1 : 0;
 }
 
 static int
 teardown(void **state)
 {
 	(void)state;
-	close(drop_pipe[0]);
-	close(drop_pipe[1]);
+	munmap(drop_calls, sizeof(*drop_calls));
 	return 0;
 }
 
@@ -195,6 +197,64 @@ test_apart_drop_refused(void **state)
 	    sizeof(err), &pos), 0);
 	assert_int_equal(children(), 0);
 	fexpr_free(fx);
+}
+
+/*
+ * The child at drop: a session leader (no terminal), 0 to 2 on
+ * /dev/null, none of the parent's other descriptors; bits into
+ * drop_calls.
+ */
+static int
+drop_inspects(void)
+{
+	char link[64], path[300];
+	struct dirent *d;
+	DIR *dir;
+	int bits = 0, n = 0, i;
+	ssize_t len;
+
+	if (getsid(0) == getpid())
+		bits |= 1;
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", i);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len > 0 && (link[len] = '\0', strcmp(link, "/dev/null") == 0))
+			bits |= 2 << i;
+	}
+	/* The parent's /dev/zero is not among its descriptors. */
+	if ((dir = opendir("/proc/self/fd")) != NULL) {
+		while ((d = readdir(dir)) != NULL) {
+			snprintf(path, sizeof(path), "/proc/self/fd/%s",
+			    d->d_name);
+			len = readlink(path, link, sizeof(link) - 1);
+			if (len > 0 && (link[len] = '\0',
+			    strcmp(link, "/dev/zero") == 0))
+				n++;
+		}
+		closedir(dir);
+	}
+	if (n == 0)
+		bits |= 16;
+	*drop_calls = bits;
+	return 0;
+}
+
+static void
+test_apart_child_alone(void **state)
+{
+	struct fexpr *fx = NULL;
+	char err[FEXPR_ERRLEN];
+	size_t pos = 0;
+	int keep;
+
+	(void)state;
+	/* An fd of the parent's that the child must not keep. */
+	assert_true((keep = open("/dev/zero", O_RDONLY)) >= 0);
+	assert_int_equal(fexpr_parse_apart("sport = ssh", drop_inspects, &fx,
+	    err, sizeof(err), &pos), 0);
+	fexpr_free(fx);
+	close(keep);
+	assert_int_equal(children(), 1 | 2 | 4 | 8 | 16);
 }
 
 static void
@@ -421,6 +481,7 @@ main(void)
 		cmocka_unit_test(test_apart_errors),
 		cmocka_unit_test(test_apart_drop_refused),
 		cmocka_unit_test(test_apart_child_dies),
+		cmocka_unit_test(test_apart_child_alone),
 		cmocka_unit_test(test_apart_answer_checked),
 		cmocka_unit_test(test_apart_answer_long_string),
 	};

@@ -153,12 +153,15 @@ test_libexec_trusted(void **state)
 	st.st_uid = 1001;
 	assert_false(libexec_trusted(&st, &user));
 	assert_true(libexec_trusted(&st, &built));
-	/* The group may write for a user, never for root. */
+	/* The group may write a user's own files, never root's or others'. */
 	st.st_uid = 1000;
 	st.st_mode = S_IFREG | 0775;
 	assert_true(libexec_trusted(&st, &user));
+	st.st_uid = 1001;
+	assert_false(libexec_trusted(&st, &built));
 	st.st_uid = 0;
 	assert_false(libexec_trusted(&st, &root));
+	assert_false(libexec_trusted(&st, &user));
 	st.st_mode = S_IFREG | 0757;
 	assert_false(libexec_trusted(&st, &root));
 	assert_false(libexec_trusted(&st, &user));

@@ -583,10 +583,7 @@ run_top(int argc, char *argv[])
 	char **args;
 	int fd;
 
-	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL)
-		err(EXIT_FAIL, NULL);
-	args[0] = program_invocation_name;
-	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
+	/* Found before anything is allocated: an exit leaks nothing. */
 	path[0] = '\0';
 	libexec_trust_self(&t);
 	fd = libexec_open("sockstat-top", &t, path, sizeof(path));
@@ -598,7 +595,12 @@ run_top(int argc, char *argv[])
 		    t.user != 0 ? " or you" : "");
 	if (fd == -1)
 		err(EXIT_FAIL, "top: cannot find %s", safe);
+	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL)
+		err(EXIT_FAIL, NULL);
+	args[0] = program_invocation_name;
+	memcpy(args + 1, argv, (size_t)argc * sizeof(*args));
 	fexecve(fd, args, environ);
+	free(args);
 	err(EXIT_FAIL, "top: cannot run %s", safe);
 }
 

@@ -148,8 +148,10 @@ integration: $(PROGS)
 # checks it is bounded); freed memory is still checked for reuse.
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	    -fno-sanitize-recover=all
+# --vgdb=no: no gdbserver FIFOs in /tmp, which a child that changed uid
+# (name lookups) could not remove and would complain about on stderr.
 VG	= valgrind -q --error-exitcode=99 --leak-check=full \
-	  --errors-for-leak-kinds=definite,indirect
+	  --errors-for-leak-kinds=definite,indirect --vgdb=no
 
 check-sanitize: deps-check
 	@$(MAKE) --no-print-directory clean

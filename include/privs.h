@@ -77,6 +77,13 @@ int	 privs_drop_all(void);
  * capabilities.  Returns 0, or -1 with errno set.
  */
 #define PRIVS_NOBODY	65534
+
+/*
+ * Raises CAP_CHOWN, CAP_SETGID and CAP_SETUID into the effective set, as
+ * far as they are permitted (a caller may have emptied it already), for
+ * leaving uid 0.  Returns 0, or -1 with errno set.
+ */
+int	 privs_raise_setid(void);
 int	 privs_drop_user(void);
 
 #endif /* PRIVS_H */

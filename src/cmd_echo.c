@@ -6,7 +6,6 @@
  * format, "DD-MM-YYYY HH:MM:SS - LEVEL - NAME - message".
  */
 #include <sys/types.h>
-#include <sys/capability.h>
 
 #include <err.h>
 #include <errno.h>
@@ -151,36 +150,6 @@ unprivileged_user(uid_t *uid, gid_t *gid, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * Raises CAP_CHOWN, CAP_SETGID and CAP_SETUID into the effective set,
- * as far as they are permitted: a caller (the demo) may have emptied it
- * already.  Returns 0, or -1 with errno set.
- */
-static int
-raise_setid(void)
-{
-	static const cap_value_t want[] = { CAP_CHOWN, CAP_SETGID,
-	    CAP_SETUID };
-	cap_flag_value_t v;
-	cap_t c;
-	size_t i;
-	int rv = 0, save_errno;
-
-	if ((c = cap_get_proc()) == NULL)
-		return -1;
-	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-		if (cap_get_flag(c, want[i], CAP_PERMITTED, &v) == 0 &&
-		    v == CAP_SET &&
-		    cap_set_flag(c, CAP_EFFECTIVE, 1, &want[i], CAP_SET) == -1)
-			rv = -1;
-	if (rv == 0)
-		rv = cap_set_proc(c);
-	save_errno = errno;
-	cap_free(c);
-	errno = save_errno;
-	return rv;
-}
-
 int
 cmd_echo_drop_privs(struct echo_server *s, char *err, size_t errlen)
 {
@@ -196,7 +165,7 @@ cmd_echo_drop_privs(struct echo_server *s, char *err, size_t errlen)
 	if (geteuid() == 0) {
 		if (unprivileged_user(&uid, &gid, err, errlen) == -1)
 			return -1;
-		if (raise_setid() == -1) {
+		if (privs_raise_setid() == -1) {
 			snprintf(err, errlen, "raise CAP_SETUID");
 			return -1;
 		}

@@ -275,28 +275,24 @@ privs_drop_all(void)
 	return 0;
 }
 
-/*
- * Raises CAP_SETUID and CAP_SETGID into the effective set where they are
- * permitted; returns whether both are now effective.
- */
-static int
-raise_setid(void)
+int
+privs_raise_setid(void)
 {
-	static const cap_value_t want[] = { CAP_SETGID, CAP_SETUID };
+	static const cap_value_t want[] = { CAP_CHOWN, CAP_SETGID,
+	    CAP_SETUID };
 	cap_t c;
 	size_t i;
-	int n = 0;
+	int rv = 0;
 
 	if ((c = cap_get_proc()) == NULL)
-		return 0;
+		return -1;
 	for (i = 0; i < NELEM(want); i++)
 		if (cap_has(c, want[i], CAP_PERMITTED) &&
-		    cap_set_flag(c, CAP_EFFECTIVE, 1, &want[i], CAP_SET) == 0)
-			n++;
-	if (n != NELEM(want) || cap_set_proc(c) == -1)
-		n = 0;
-	cap_free(c);
-	return n == NELEM(want);
+		    cap_set_flag(c, CAP_EFFECTIVE, 1, &want[i], CAP_SET) == -1)
+			rv = -1;
+	if (rv == 0)
+		rv = cap_set_proc(c);
+	return cap_done(c, rv);
 }
 
 /* Whether this user namespace forbids setgroups(2). */
@@ -321,10 +317,9 @@ privs_drop_user(void)
 	if (drop_bounding() == -1)
 		return -1;
 	if (geteuid() == 0 || getuid() == 0) {
-		if (!raise_setid()) {
-			errno = EPERM;
+		/* Not permitted: setresuid() below fails with EPERM. */
+		if (privs_raise_setid() == -1)
 			return -1;
-		}
 		/*
 		 * Each on its own.  A user namespace may deny setgroups
 		 * (EPERM: /proc/self/setgroups says "deny") or map no
